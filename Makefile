@@ -1,0 +1,37 @@
+# Khorasan Monitor. `make demo` and `make test` work on a fresh machine with Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB := demo.db
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# The image's old pip installs trafilatura without lxml_html_clean: upgrade pip first.
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,export,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/khorasan ingest examples --db $(DEMO_DB) --quiet
+	$(BIN)/khorasan docs --db $(DEMO_DB)
+	$(BIN)/khorasan incidents --db $(DEMO_DB)
+
+test: install
+	$(BIN)/ruff check khorasan tests
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check khorasan tests
+	$(BIN)/ruff format --check khorasan tests
+
+bench: install
+	$(BIN)/python -m khorasan.bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache

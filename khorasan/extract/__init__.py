@@ -1,0 +1,43 @@
+"""Extract: one extractor per record kind, each a function of an annotated document.
+
+:func:`extract_document` is the contract of ``khorasan extract --json`` (see DESIGN.md): one
+object per document with every record kind, each record carrying evidence, span and confidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from khorasan.annotate import annotate
+from khorasan.extract.incidents import extract_incidents
+from khorasan.model import Document
+
+__all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_path"]
+
+# Bump when extraction output changes: stored mentions record the version that made them.
+EXTRACTOR_VERSION = "incidents-0.1"
+
+RECORD_KINDS = ("incidents", "statistics", "strength", "plots", "leaders", "relations")
+
+
+def extract_document(doc: Document) -> dict[str, Any]:
+    """Every record kind for one document (kinds without an extractor yet are empty lists)."""
+    ann = annotate(doc)
+    result: dict[str, Any] = {"doc": doc.name, "published": doc.published}
+    for kind in RECORD_KINDS:
+        result[kind] = []
+    result["incidents"] = extract_incidents(ann)
+    return result
+
+
+def extract_path(path: Path) -> dict[str, Any]:
+    """Load one document file (with its sidecar) and extract it; the eval harness calls this."""
+    from khorasan.ingest import Failure, IngestOptions, iter_documents
+
+    for item in iter_documents([str(path)], IngestOptions()):
+        if isinstance(item, Failure):
+            return {"doc": path.name, "published": None, "error": item.reason,
+                    **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
+        return extract_document(item)
+    return {"doc": path.name, "published": None, **{kind: [] for kind in RECORD_KINDS}}

@@ -1,0 +1,99 @@
+"""Casualty figures: which numbers in a sentence count the killed or the wounded.
+
+A figure is read from the words around a number: "killing at least 13 people", "seven
+worshippers were killed", "left 36 fighters dead", "the death of at least 95 militants",
+"13 U.S. service members and 60 Afghans were killed" (coordination: both are parts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from khorasan.extract.cues import cue_pattern
+from khorasan.model import NumberMention
+
+__all__ = ["Figure", "find_figures"]
+
+# Words allowed between a number and the casualty verb after it ("13 U.S. service members were
+# killed"): a short noun phrase and an auxiliary, nothing that starts a new clause.
+MAX_GAP_WORDS = 7
+_GAP_WORD = r"[\w.'’-]+"
+_CLAUSE_BREAK = re.compile(r"[;:!?()\[\]]|,\s|\b(?:while|but|when|who|which|after|before|said)\b", re.I)
+_WHO_STOP = re.compile(
+    r"\b(?:were|was|have|has|had|are|is|being|also|reportedly|died|killed|dead|wounded|injured|"
+    r"lost|in|on|at|and|during|as|from|when|while|after|including)\b",
+    re.I,
+)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
+                                r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d)", re.I)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    kind: str  # killed, wounded
+    number: NumberMention
+    who: str  # the victims as written ("U.S. service members"), may be empty
+    coordinated_with: int | None = None  # index of the figure this one is a part with
+
+
+def _gap_ok(gap: str) -> bool:
+    if _CLAUSE_BREAK.search(gap):
+        return False
+    return len(re.findall(_GAP_WORD, gap)) <= MAX_GAP_WORDS
+
+
+def _who(after: str) -> str:
+    m = _WHO_STOP.search(after)
+    words = after[: m.start()] if m else after
+    words = re.split(r"[,;.:]\s", words, maxsplit=1)[0]
+    return " ".join(words.split()[:5]).strip(" ,.")
+
+
+def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) -> list[Figure]:
+    """Casualty figures among ``numbers`` that fall inside ``text[start:end]`` (one sentence)."""
+    inside = [n for n in numbers if start <= n.start and n.end <= end]
+    kinds: list[str | None] = []
+    for i, n in enumerate(inside):
+        nxt = inside[i + 1].start if i + 1 < len(inside) else end
+        after = text[n.end : nxt]
+        before = text[max(start, n.start - 60) : n.start]
+        kinds.append(_kind_of(after, before, text[n.end : end]))
+    # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
+    coordinated: dict[int, int] = {}
+    for i in range(len(inside) - 2, -1, -1):
+        if kinds[i] is None and kinds[i + 1] is not None:
+            gap = text[inside[i].end : inside[i + 1].start]
+            if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,5}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
+                kinds[i] = kinds[i + 1]
+                coordinated[i] = i + 1
+    figures = []
+    for i, n in enumerate(inside):
+        kind = kinds[i]
+        if kind is None:
+            continue
+        nxt = inside[i + 1].start if i + 1 < len(inside) else end
+        figures.append(Figure(kind, n, _who(text[n.end : nxt]), coordinated.get(i)))
+    return figures
+
+
+def _kind_of(after_to_next: str, before: str, after_to_end: str) -> str | None:
+    if _NOT_A_COUNT_AFTER.match(after_to_next):
+        return None
+    after = after_to_next.lstrip(" ,")
+    hits = [
+        (m.start(), kind)
+        for kind in ("killed", "wounded")
+        if (m := cue_pattern(f"{kind}_verbs").search(after)) is not None
+    ]
+    if hits:
+        pos, kind = min(hits)
+        if _gap_ok(after[:pos]):
+            return kind
+    tail = before.rstrip()
+    for kind in ("killed", "wounded"):
+        for m in cue_pattern(f"{kind}_before").finditer(tail):
+            rest = tail[m.end() :]
+            if not rest.strip() or re.fullmatch(r"\s*(?:a total of|some|nearly|about)\s*", rest):
+                return kind
+    return None

@@ -1,0 +1,433 @@
+"""Incident extraction: from an annotated document to SCHEMA.md incident records.
+
+The cascade, cheapest first:
+1. each sentence gets features: attack triggers, casualty figures, dates, places, actors,
+   claim / suspicion / aggregate / plot cues (regex and automaton passes over one sentence);
+2. sentences that carry a trigger or a casualty figure are grouped into incidents: a sentence
+   joins the incident whose date and place it agrees with, and starts a new one when it names
+   a date or place no open incident is compatible with (background incidents);
+3. each group becomes one record; every field keeps the span of the words it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from khorasan.annotate import AnnotatedDocument
+from khorasan.extract.cues import cue
+from khorasan.extract.figures import Figure, find_figures
+from khorasan.extract.lexicons import attack_triggers, suicide_pattern, target_triggers
+from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
+
+__all__ = ["extract_incidents"]
+
+# Attack types in the order one wins over another when a report names several ("gunmen and
+# suicide bombers stormed the gurdwara" is an armed assault; a jailbreak starts with a bomb).
+ATTACK_TYPE_PRIORITY = (
+    "jailbreak", "hostage_taking", "airstrike", "assassination", "armed_assault", "bombing",
+    "rocket", "raid", "other",
+)  # fmt: skip
+# Target types in the order a more specific one wins ("a Shia mosque in a market").
+TARGET_TYPE_PRIORITY = (
+    "religious", "education", "foreign", "government", "media", "security_forces",
+    "infrastructure", "militants", "civilians", "other",
+)  # fmt: skip
+PLACE_SPECIFICITY = {"site": 5, "neighbourhood": 4, "city": 3, "admin2": 3, "admin1": 2,
+                     "country": 1, "demonym": 0}  # fmt: skip
+# Within one report, a figure dated a day apart is the same incident (date of the attack vs
+# the date of the statement or of the report).
+SAME_INCIDENT_MAX_DAYS = 1
+# Captions and bylines that survive cleaning are short lines without a verb; shorter than this a
+# line is not read as an incident sentence unless it has a casualty figure.
+MIN_TRIGGER_SENTENCE_CHARS = 25
+
+
+@dataclass(slots=True)
+class SentenceFeatures:
+    index: int
+    sentence: Sentence
+    triggers: list[tuple[str, int, int]]  # (attack_type, start, end)
+    figures: list[Figure]
+    dates: list[DateMention]
+    places: list[PlaceMention]
+    actors: list[ActorMention]
+    claimed: bool
+    claim_negated: bool
+    suspected: bool
+    perpetrator_figures: bool  # the figures are the perpetrator's own claim
+    aggregate: bool
+    plot: bool
+    total: bool
+
+    @property
+    def is_incident_sentence(self) -> bool:
+        if self.plot and not self.figures:
+            return False
+        if self.aggregate and not self.figures:
+            return False
+        return bool(self.triggers or self.figures)
+
+
+@dataclass(slots=True)
+class Group:
+    sentences: list[SentenceFeatures] = field(default_factory=list)
+    date: DateMention | None = None
+    place: PlaceMention | None = None
+
+    def add(self, feats: SentenceFeatures, date: DateMention | None, place: PlaceMention | None) -> None:
+        self.sentences.append(feats)
+        if self.date is None or (date is not None and _finer(date, self.date)):
+            self.date = date or self.date
+        if place is not None and (self.place is None or _more_specific(place, self.place)):
+            self.place = place
+
+
+def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
+    """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
+    text = ann.doc.text
+    feats = [_features(ann, i, s) for i, s in enumerate(ann.sentences)]
+    groups = _group(feats)
+    records = []
+    doc_country = _dominant_country(ann.places)
+    for g_index, group in enumerate(groups):
+        record = _record(text, group, doc_country if g_index == 0 else None)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+# ------------------------------------------------------------------------------- features
+def _within(items: Sequence[Any], s: Sentence) -> list[Any]:
+    return [x for x in items if s.start <= x.start and x.end <= s.end]
+
+
+def _features(ann: AnnotatedDocument, index: int, s: Sentence) -> SentenceFeatures:
+    text = ann.doc.text
+    chunk = text[s.start : s.end]
+    triggers = [(kind, s.start + a, s.start + b) for kind, a, b in attack_triggers(chunk)]
+    if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
+        triggers = []
+    figures = find_figures(text, ann.numbers, s.start, s.end)
+    claim_negated = cue("claim_negation", chunk)
+    return SentenceFeatures(
+        index=index,
+        sentence=s,
+        triggers=triggers,
+        figures=figures,
+        dates=_within(ann.dates, s),
+        places=_within(ann.places, s),
+        actors=_within(ann.actors, s),
+        claimed=cue("claim", chunk) and not claim_negated,
+        claim_negated=claim_negated,
+        suspected=cue("suspicion", chunk),
+        perpetrator_figures=cue("perpetrator_claim_figure", chunk) and cue("claim", chunk),
+        aggregate=cue("aggregate", chunk),
+        plot=cue("plot", chunk),
+        total=cue("total", chunk),
+    )
+
+
+# ------------------------------------------------------------------------------- grouping
+def _anchor(feats: SentenceFeatures) -> int:
+    if feats.triggers:
+        return feats.triggers[0][1]
+    if feats.figures:
+        return feats.figures[0].number.start
+    return feats.sentence.start
+
+
+def _sentence_date(feats: SentenceFeatures) -> DateMention | None:
+    if not feats.dates:
+        return None
+    anchor = _anchor(feats)
+    # the date nearest the attack word: "its March 25 statement following its March 22 attack"
+    return min(feats.dates, key=lambda d: (abs(d.start - anchor), d.relative))
+
+
+def _sentence_place(feats: SentenceFeatures) -> PlaceMention | None:
+    places = [p for p in feats.places if p.kind != "demonym"]
+    if not places:
+        return None
+    anchor = _anchor(feats)
+    return max(places, key=lambda p: (PLACE_SPECIFICITY.get(p.kind, 1), -abs(p.start - anchor)))
+
+
+def _group(feats: list[SentenceFeatures]) -> list[Group]:
+    groups: list[Group] = []
+    last: Group | None = None
+    for f in feats:
+        if not f.is_incident_sentence:
+            continue
+        date, place = _sentence_date(f), _sentence_place(f)
+        if date is None and place is None:
+            target = last or (groups[0] if groups else None)
+        else:
+            target = _compatible_group(groups, last, date, place)
+        if target is None:
+            if not f.triggers and not f.figures:
+                continue
+            target = Group()
+            groups.append(target)
+        target.add(f, date, place)
+        last = target
+    return groups
+
+
+def _compatible_group(
+    groups: list[Group], last: Group | None, date: DateMention | None, place: PlaceMention | None
+) -> Group | None:
+    order = ([last] if last is not None else []) + [g for g in groups if g is not last]
+    for g in order:
+        if _dates_compatible(g.date, date) and _places_compatible(g.place, place):
+            return g
+    return None
+
+
+def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
+    if a is None or b is None:
+        return True
+    x, y = a.value, b.value
+    if x.startswith(y) or y.startswith(x):
+        return True
+    if len(x) == len(y) == 10:
+        from datetime import date
+
+        return abs((date.fromisoformat(x) - date.fromisoformat(y)).days) <= SAME_INCIDENT_MAX_DAYS
+    return False
+
+
+def _places_compatible(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+        return False
+    return True
+
+
+def _finer(a: DateMention, b: DateMention) -> bool:
+    return len(a.value) > len(b.value) or (len(a.value) == len(b.value) and b.relative and not a.relative)
+
+
+def _more_specific(a: PlaceMention, b: PlaceMention) -> bool:
+    return PLACE_SPECIFICITY.get(a.kind, 1) > PLACE_SPECIFICITY.get(b.kind, 1)
+
+
+def _dominant_country(places: Sequence[PlaceMention]) -> PlaceMention | None:
+    counts = Counter(p.country for p in places if p.country)
+    if not counts:
+        return None
+    country = counts.most_common(1)[0][0]
+    return next(p for p in places if p.country == country)
+
+
+# --------------------------------------------------------------------------------- record
+def _record(text: str, group: Group, fallback_country: PlaceMention | None) -> dict[str, Any] | None:
+    sentences = group.sentences
+    if not any(f.triggers for f in sentences) and not any(f.figures for f in sentences):
+        return None
+    place = group.place
+    if group.date is None and place is None and fallback_country is None:
+        return None  # not placed in time or space: SCHEMA says it is no incident
+    if all(f.aggregate or f.plot for f in sentences):
+        return None
+    spans: dict[str, list[int]] = {}
+    anchor = next((f for f in sentences if f.triggers), sentences[0])
+    record: dict[str, Any] = {
+        "date": group.date.value if group.date else None,
+        "date_precision": group.date.precision if group.date else None,
+    }
+    if group.date:
+        spans["date"] = [group.date.start, group.date.end]
+    record.update(_place_fields(place, fallback_country, spans))
+    record.update(_perpetrator_fields(sentences, spans))
+    attack_type, suicide = _attack_type(text, sentences, spans)
+    record["attack_type"] = attack_type
+    record["suicide"] = suicide
+    target_type, target = _target(text, sentences, spans)
+    if attack_type == "bombing" and target_type == "government" and _kills_official(text, sentences):
+        record["attack_type"] = "assassination"
+    record["target_type"] = target_type
+    record["target"] = target
+    record.update(_casualties(sentences, spans))
+    s = anchor.sentence
+    record["evidence"] = text[s.start : s.end]
+    record["span"] = [s.start, s.end]
+    record["sentences"] = [[f.sentence.start, f.sentence.end] for f in sentences]
+    record["spans"] = spans
+    record["confidence"] = _confidence(record, sentences)
+    return record
+
+
+def _place_fields(
+    place: PlaceMention | None, fallback: PlaceMention | None, spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    chosen = place or fallback
+    if chosen is None:
+        return {"country": None, "admin1": None, "admin2": None, "place": None,
+                "coordinates": None, "place_precision": None}  # fmt: skip
+    spans["place"] = [chosen.start, chosen.end]
+    kind = chosen.kind
+    coords = {"lat": chosen.lat, "lon": chosen.lon} if chosen.lat is not None else None
+    return {
+        "country": chosen.country,
+        "admin1": chosen.admin1,
+        "admin2": chosen.admin2,
+        "place": chosen.name if kind not in ("country", "demonym") else None,
+        "coordinates": coords,
+        "place_precision": chosen.precision if place is not None else "country",
+    }
+
+
+def _perpetrator_fields(sentences: list[SentenceFeatures], spans: dict[str, list[int]]) -> dict[str, Any]:
+    """Perpetrator and the strongest attribution the text supports: claimed > attributed > suspected."""
+    best: tuple[int, ActorMention] | None = None
+    strength = {"claimed": 3, "attributed": 2, "suspected": 1}
+    for f in sentences:
+        groups = [a for a in f.actors if a.type in ("jihadist_group", "militia", "party")]
+        attackers = [a for a in f.actors if a.type in ("state", "force")]
+        candidates: list[tuple[str, ActorMention]] = []
+        if f.claimed and groups:
+            candidates.append(("claimed", _nearest(groups, f)))
+        elif f.suspected and groups:
+            candidates.append(("suspected", _nearest(groups, f)))
+        elif f.triggers and groups and not f.claim_negated:
+            candidates.append(("attributed", _nearest(groups, f)))
+        if f.triggers and attackers and any(k == "airstrike" for k, _, _ in f.triggers):
+            candidates.append(("attributed", _nearest(attackers, f)))
+        for attribution, actor in candidates:
+            score = strength[attribution]
+            if best is None or score > best[0]:
+                best = (score, actor)
+    if best is None:
+        return {"perpetrator": "unknown", "attribution": "none"}
+    score, actor = best
+    spans["perpetrator"] = [actor.start, actor.end]
+    attribution = {v: k for k, v in strength.items()}[score]
+    return {"perpetrator": actor.canonical, "attribution": attribution}
+
+
+def _nearest(actors: list[ActorMention], f: SentenceFeatures) -> ActorMention:
+    anchor = _anchor(f)
+    return min(actors, key=lambda a: abs(a.start - anchor))
+
+
+def _attack_type(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> tuple[str | None, bool | None]:
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, int]] = {}
+    for f in sentences:
+        for kind, a, b in f.triggers:
+            counts[kind] += 1
+            first.setdefault(kind, (a, b))
+    suicide_hit = None
+    for f in sentences:
+        m = suicide_pattern().search(text, f.sentence.start, f.sentence.end)
+        if m:
+            suicide_hit = (m.start(), m.end())
+            break
+    if suicide_hit:
+        spans["suicide"] = list(suicide_hit)
+    if not counts:
+        return None, (True if suicide_hit else None)
+    kind = min(counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99)
+    if kind == "armed_assault" and counts.get("bombing", 0) > 2 * counts[kind]:
+        kind = "bombing"  # one "gunfire" line in a bombing report does not make it an assault
+    spans["attack_type"] = list(first[kind])
+    return kind, bool(suicide_hit)
+
+
+def _target(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> tuple[str | None, str | None]:
+    hits: list[tuple[str, int, int]] = []
+    for f in sentences:
+        hits.extend((k, f.sentence.start + a, f.sentence.start + b)
+                    for k, a, b in target_triggers(text[f.sentence.start : f.sentence.end]))  # fmt: skip
+    if not hits:
+        return None, None
+    kind = min((h[0] for h in hits),
+               key=lambda k: TARGET_TYPE_PRIORITY.index(k) if k in TARGET_TYPE_PRIORITY else 99)  # fmt: skip
+    a, b = next((a, b) for k, a, b in hits if k == kind)
+    spans["target"] = [a, b]
+    return kind, text[a:b]
+
+
+_OFFICIAL_KILLED = re.compile(
+    r"\b(?:governor|police chief|commander|minister|mayor|official|cleric|judge)\b[^.]{0,120}?"
+    r"\b(?:killed|assassinated|died|shot dead)\b|\b(?:killed|assassinated|shot dead)\b[^.]{0,60}?"
+    r"\b(?:governor|police chief|commander|minister|mayor)\b",
+    re.I,
+)
+
+
+def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:
+    return any(_OFFICIAL_KILLED.search(text, f.sentence.start, f.sentence.end) for f in sentences[:3])
+
+
+# ------------------------------------------------------------------------------ casualties
+def _casualties(sentences: list[SentenceFeatures], spans: dict[str, list[int]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in ("killed", "wounded"):
+        reported = [(f, fig) for f in sentences for fig in f.figures
+                    if fig.kind == kind and not f.perpetrator_figures]  # fmt: skip
+        claimed = [(f, fig) for f in sentences for fig in f.figures
+                   if fig.kind == kind and f.perpetrator_figures]  # fmt: skip
+        out[kind] = _best_figure(reported, spans, kind)
+        out[f"claimed_{kind}"] = _best_figure(claimed, spans, f"claimed_{kind}")
+    return out
+
+
+def _best_figure(
+    figs: list[tuple[SentenceFeatures, Figure]], spans: dict[str, list[int]], field_name: str
+) -> dict[str, Any] | None:
+    """The figure a careful coder would keep: a stated total, else the largest precise figure.
+
+    Parts joined in one sentence ("13 soldiers and 60 Afghans were killed") are summed.
+    Vague amounts ("dozens") count only when nothing precise is given.
+    """
+    if not figs:
+        return None
+    candidates: list[tuple[int, int, dict[str, Any], tuple[int, int]]] = []
+    for i, (f, fig) in enumerate(figs):
+        if fig.coordinated_with is None:
+            continue
+        partner = next(((j, g) for j, (f2, g) in enumerate(figs)
+                        if f2 is f and g.number.start > fig.number.start), None)  # fmt: skip
+        if partner is None:
+            continue
+        j, other = partner
+        parts = [fig, other]
+        if any(p.number.vague for p in parts):
+            continue
+        value = sum(p.number.value for p in parts)
+        quals = {p.number.qualifier for p in parts}
+        qualifier = "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
+        rec = {"value": value, "qualifier": qualifier,
+               "parts": [{"value": p.number.value, "who": p.who} for p in parts]}  # fmt: skip
+        candidates.append((2 if f.total else 1, value, rec, (fig.number.start, other.number.end)))
+    for i, (f, fig) in enumerate(figs):
+        n = fig.number
+        rec = {"value": n.value, "qualifier": n.qualifier}
+        priority = 2 if f.total else (0 if n.vague else 1)
+        candidates.append((priority, n.value, rec, (n.start, n.end)))
+    priority, _value, rec, span = max(candidates, key=lambda c: (c[0], c[1]))
+    spans[field_name] = list(span)
+    return rec
+
+
+def _confidence(record: dict[str, Any], sentences: list[SentenceFeatures]) -> float:
+    score = 0.4
+    score += 0.1 * sum(record.get(k) is not None for k in ("date", "admin1", "killed"))
+    score += 0.1 if record.get("perpetrator") != "unknown" else 0.0
+    score += 0.05 if any(f.triggers for f in sentences) else 0.0
+    score -= 0.1 if any(f.aggregate for f in sentences) else 0.0
+    return round(max(0.05, min(score, 0.95)), 2)
+
+

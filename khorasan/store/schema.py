@@ -1,0 +1,95 @@
+"""Table definitions (SQLAlchemy Core). Alembic migrations create them; this module names them.
+
+Nothing here is SQLite-only: types are portable (String, Text, Integer, Float, Boolean, JSON).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = ["appearances", "documents", "incident_mentions", "metadata"]
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),  # content_hash[:16]
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("simhash", sa.String(16), nullable=False),  # 64-bit hex: unsigned fits no SQL int
+    sa.Column("wire_story_id", sa.String(16), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.String(10), index=True),
+    sa.Column("outlet", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("n_chars", sa.Integer, nullable=False),
+    sa.Column("ingested_at", sa.String(32), nullable=False),
+)
+
+appearances = sa.Table(
+    "appearances",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "document_id",
+        sa.String(16),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("published", sa.String(10)),
+    sa.Column("title", sa.Text),
+    # original: first sighting; duplicate: same normalised text seen again elsewhere
+    sa.Column("relation", sa.String(16), nullable=False),
+    sa.Column("ingested_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("document_id", "source", name="uq_appearance_document_source"),
+)
+
+incident_mentions = sa.Table(
+    "incident_mentions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "document_id",
+        sa.String(16),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("seq", sa.Integer, nullable=False),  # order within the document
+    sa.Column("extractor_version", sa.String(32), nullable=False),
+    sa.Column("date", sa.String(10), index=True),
+    sa.Column("date_precision", sa.String(8)),
+    sa.Column("country", sa.Text, index=True),
+    sa.Column("admin1", sa.Text, index=True),
+    sa.Column("admin2", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("geo_precision", sa.String(16)),
+    sa.Column("perpetrator", sa.Text, index=True),
+    sa.Column("attribution", sa.String(16)),
+    sa.Column("attack_type", sa.String(24)),
+    sa.Column("suicide", sa.Boolean),
+    sa.Column("target_type", sa.String(24)),
+    sa.Column("target", sa.Text),
+    sa.Column("killed", sa.Integer),
+    sa.Column("killed_qualifier", sa.String(16)),
+    sa.Column("wounded", sa.Integer),
+    sa.Column("wounded_qualifier", sa.String(16)),
+    sa.Column("claimed_killed", sa.Integer),
+    sa.Column("claimed_wounded", sa.Integer),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("span_start", sa.Integer, nullable=False),
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),  # the full SCHEMA record with per-field spans
+    sa.UniqueConstraint("document_id", "seq", name="uq_incident_document_seq"),
+)
