@@ -1,0 +1,91 @@
+"""`make bench`: ingestion and extraction throughput and peak memory. A benchmark, never a test.
+
+Corpus: the shared pages (../shared/seeds and ../shared/eval/dev) replicated with small changes
+(a varied sentence appended, so each copy is a new document), or the bundled examples when
+../shared is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from khorasan.annotate import annotate
+from khorasan.extract import extract_document
+from khorasan.ingest import Failure, IngestOptions, iter_documents
+from khorasan.model import Document
+from khorasan.pipeline import ingest
+from khorasan.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def _source_texts() -> list[tuple[str, str | None]]:
+    dirs = [SHARED / "seeds", SHARED / "eval" / "dev"]
+    if not all(d.is_dir() for d in dirs):
+        dirs = [ROOT / "examples"]
+    docs = []
+    for item in iter_documents([str(d) for d in dirs], IngestOptions()):
+        if not isinstance(item, Failure):
+            docs.append((item.text, item.published))
+    return docs
+
+
+def _corpus(n: int, out: Path) -> int:
+    rng = random.Random(7)
+    texts = _source_texts()
+    words = 0
+    for i in range(n):
+        text, published = texts[i % len(texts)]
+        # a distinct closing line keeps every copy a new document (not an exact duplicate)
+        body = f"{text}\n\nBenchmark copy {i}: report {rng.randint(0, 10**9)} filed.\n"
+        (out / f"doc{i:06d}.txt").write_text(body, encoding="utf-8")
+        if published:
+            (out / f"doc{i:06d}.meta.json").write_text(f'{{"published": "{published}"}}')
+        words += len(body.split())
+    return words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=1000, help="documents in the corpus")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        words = _corpus(args.n, corpus)
+        docs: list[Document] = [d for d in iter_documents([str(corpus)], IngestOptions())
+                                if isinstance(d, Document)]  # fmt: skip
+
+        started = time.perf_counter()
+        for d in docs:
+            annotate(d)
+        annotate_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        for d in docs:
+            extract_document(d)
+        extract_s = time.perf_counter() - started
+
+        store = Store(str(Path(tmp) / "bench.db"))
+        summary = ingest([str(corpus)], store, IngestOptions())
+        store.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n = len(docs)
+    print(f"corpus: {n} documents, {words} words")
+    print(f"annotate:           {n / annotate_s:8.1f} docs/s  {words / annotate_s:10.0f} words/s")
+    print(f"extract (annotate+incidents): {n / extract_s:8.1f} docs/s  {words / extract_s:10.0f} words/s")
+    print(f"ingest end to end (read, clean, extract, store): "
+          f"{summary.ingested / summary.seconds:8.1f} docs/s "
+          f"({summary.ingested} new, {summary.wire_copies} wire copies, "
+          f"{len(summary.failures)} failed)")  # fmt: skip
+    print(f"peak memory (max RSS): {peak_mb:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
