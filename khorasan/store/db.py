@@ -70,8 +70,12 @@ def _hamming(a: int, b: int) -> int:
 class Store:
     """Documents and extracted records in one database."""
 
-    def __init__(self, url: str | None = None, *, wire_copy_max_distance: int = 3) -> None:
+    def __init__(self, url: str | None = None, *, wire_copy_max_distance: int | None = None) -> None:
         self.url = resolve_db_url(url)
+        if wire_copy_max_distance is None:
+            from khorasan.ingest.fingerprint import WIRE_COPY_MAX_DISTANCE
+
+            wire_copy_max_distance = WIRE_COPY_MAX_DISTANCE
         self.wire_copy_max_distance = wire_copy_max_distance
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)

@@ -1,0 +1,40 @@
+"""Ingest: sources (files, directories, JSONL, URLs, feeds) to clean, fingerprinted Documents.
+
+The front door is :func:`iter_documents`; :func:`document_from_text` turns one text into a
+:class:`~khorasan.model.Document`. Each step is its own module: ``sources`` (walk inputs),
+``decode`` (bytes to text), ``html`` (main text), ``clean`` (noise removal, rules in
+``noise_patterns.txt``), ``metadata`` and ``dates`` (title, date, outlet), ``fingerprint``
+(content hash, SimHash) and ``fetch`` (safe HTTP).
+"""
+
+from __future__ import annotations
+
+from khorasan.ingest.clean import clean_text
+from khorasan.ingest.document import document_from_text
+from khorasan.ingest.fetch import FetchedPage, fetch_url
+from khorasan.ingest.fingerprint import (
+    WIRE_COPY_MAX_DISTANCE,
+    content_hash,
+    hamming,
+    is_wire_copy,
+    normalise,
+    simhash,
+)
+from khorasan.ingest.options import Failure, IngestOptions
+from khorasan.ingest.sources import iter_documents
+
+__all__ = [
+    "WIRE_COPY_MAX_DISTANCE",
+    "Failure",
+    "FetchedPage",
+    "IngestOptions",
+    "clean_text",
+    "content_hash",
+    "document_from_text",
+    "fetch_url",
+    "hamming",
+    "is_wire_copy",
+    "iter_documents",
+    "normalise",
+    "simhash",
+]

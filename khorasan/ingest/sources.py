@@ -1,0 +1,245 @@
+"""Inputs to documents: files, directories, JSONL, web pages and RSS/Atom feeds.
+
+Every input problem becomes a :class:`Failure` for that input (or JSONL line, or feed entry)
+and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import fnmatch
+import json
+import re
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser  # type: ignore[import-untyped]
+
+from khorasan.errors import BadMetadata, InputError, UnreadableInput
+from khorasan.ingest.decode import decode_bytes, read_text_file
+from khorasan.ingest.document import build_document
+from khorasan.ingest.fetch import FetchedPage, fetch_url
+from khorasan.ingest.html import looks_like_html
+from khorasan.ingest.metadata import find_sidecar, read_sidecar
+from khorasan.ingest.options import DEFAULT_INCLUDE, SIDECAR_SUFFIXES, Failure, IngestOptions
+from khorasan.model import Document
+
+__all__ = ["iter_documents"]
+
+Item = Document | Failure
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+_XML_TYPES = {"application/xml", "text/xml"} | _FEED_TYPES
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_FEED_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S
+)
+_XML_START = re.compile(rb"^\s*<\?xml\b")
+
+
+def _failure(exc: InputError) -> Failure:
+    return Failure(exc.subject, exc.reason, exc.kind)
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def _is_sidecar(path: Path) -> bool:
+    return path.name.lower().endswith(SIDECAR_SUFFIXES)
+
+
+def _from_file(path: Path, options: IngestOptions) -> Iterator[Item]:
+    if _is_sidecar(path):
+        yield Failure(str(path), "a metadata or gold sidecar, not a document", "unsupported")
+        return
+    if path.suffix.lower() == ".jsonl":
+        yield from _from_jsonl(path, options)
+        return
+    try:
+        text = read_text_file(path, options.max_bytes)
+        sidecar = find_sidecar(path)
+        meta = read_sidecar(sidecar) if sidecar else None
+        is_html = path.suffix.lower() in _HTML_SUFFIXES or looks_like_html(text)
+        yield build_document(text, name=path.name, source=str(path), meta=meta, is_html=is_html)
+    except BadMetadata as exc:
+        # The sidecar is bad, but the failure is the document's: name it.
+        yield Failure(str(path), f"{exc.subject}: {exc.reason}", exc.kind)
+    except InputError as exc:
+        yield _failure(exc)
+
+
+def _jsonl_record(line: str, subject: str) -> tuple[str, bool, dict[str, Any]]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadMetadata(
+            subject, f"invalid JSON: {exc.msg} at column {exc.colno}", kind="bad_jsonl"
+        ) from exc
+    if not isinstance(record, dict):
+        raise BadMetadata(subject, "a JSONL line must be a JSON object", kind="bad_jsonl")
+    for field, is_html in (("text", False), ("html", True)):
+        value = record.get(field)
+        if isinstance(value, str) and value.strip():
+            return value, is_html, record
+    raise BadMetadata(subject, "record has no non-empty 'text' or 'html' string", kind="bad_jsonl")
+
+
+def _from_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
+    try:
+        content = read_text_file(path, options.max_bytes)
+    except InputError as exc:
+        yield _failure(exc)
+        return
+    for number, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        subject = f"{path}:{number}"
+        try:
+            text, is_html, record = _jsonl_record(line, subject)
+            yield build_document(
+                text, name=f"{path.name}:{number}", source=subject, meta=record, is_html=is_html
+            )
+        except InputError as exc:
+            yield Failure(subject, exc.reason, exc.kind)
+
+
+def _matches(path: Path, root: Path, globs: Sequence[str]) -> bool:
+    name = path.name.lower()
+    relative = path.relative_to(root).as_posix().lower()
+    return any(
+        fnmatch.fnmatchcase(name, g.lower()) or fnmatch.fnmatchcase(relative, g.lower())
+        for g in globs
+    )
+
+
+def _walk(root: Path, options: IngestOptions) -> Iterator[Item]:
+    include = options.include or DEFAULT_INCLUDE
+    found = False
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if any(p.startswith(".") for p in parts) or not path.is_file() or _is_sidecar(path):
+            continue  # hidden folders (.git) and sidecars are never documents
+        if not _matches(path, root, include) or _matches(path, root, options.exclude):
+            continue
+        found = True
+        yield from _from_file(path, options)
+    if not found:
+        yield Failure(str(root), "directory holds no files matching " + " ".join(include), "empty")
+
+
+# ------------------------------------------------------------------------------- URLs
+
+
+def _page_text(page: FetchedPage) -> str:
+    if page.charset:
+        try:
+            return page.body.decode(page.charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong charset header: sniff instead
+    return decode_bytes(page.body, page.url)
+
+
+def _kind_of(page: FetchedPage) -> str:
+    """``feed``, ``xml``, ``html``, ``text`` or ``other``, from the media type and the body."""
+    if page.content_type in _FEED_TYPES or _FEED_START.match(page.body[:4096]):
+        return "feed"
+    if page.content_type in _XML_TYPES or _XML_START.match(page.body[:64]):
+        return "xml"
+    if page.content_type in _HTML_TYPES or looks_like_html(page.body[:2048].decode("latin-1")):
+        return "html"
+    if page.content_type in ("text/plain", "text/markdown", ""):
+        return "text"
+    return "other"
+
+
+def _page_document(page: FetchedPage, fallback: dict[str, Any] | None = None) -> Document:
+    kind = _kind_of(page)
+    if kind not in ("html", "text"):
+        raise UnreadableInput(
+            page.url,
+            f"not a web page or text ({page.content_type or 'unknown type'})",
+            kind="unsupported",
+        )
+    if not page.body.strip():
+        raise UnreadableInput(page.url, "empty response body", kind="empty")
+    return build_document(
+        _page_text(page),
+        name=page.url,
+        source=page.url,
+        meta={"url": page.final_url},
+        is_html=kind == "html",
+        fallback=fallback,
+    )
+
+
+def _entry_date(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return time.strftime("%Y-%m-%d", time.gmtime(calendar.timegm(parsed)))
+    return None
+
+
+def _from_feed(page: FetchedPage, options: IngestOptions) -> Iterator[Item]:
+    feed = feedparser.parse(page.body)
+    if not feed.entries:
+        problem = f": {feed.get('bozo_exception')}" if feed.get("bozo") else ""
+        yield Failure(page.url, f"XML but not an RSS/Atom feed with entries{problem}", "not_a_feed")
+        return
+    for number, entry in enumerate(feed.entries, start=1):
+        link = entry.get("link")
+        if not link:
+            yield Failure(f"{page.url}#entry-{number}", "feed entry has no link", "bad_metadata")
+            continue
+        link = urljoin(page.final_url, link)
+        fallback = {"url": link, "title": entry.get("title"), "published": _entry_date(entry)}
+        try:
+            yield _page_document(fetch_url(link, options), fallback)
+        except InputError as exc:
+            yield _failure(exc)
+
+
+def _from_url(url: str, options: IngestOptions) -> Iterator[Item]:
+    try:
+        page = fetch_url(url, options)
+        kind = _kind_of(page)
+        if kind in ("feed", "xml"):
+            yield from _from_feed(page, options)
+        else:
+            yield _page_document(page)
+    except InputError as exc:
+        yield _failure(exc)
+
+
+# ------------------------------------------------------------------------ front door
+
+
+def iter_documents(
+    inputs: Sequence[str],
+    options: IngestOptions = IngestOptions(),  # noqa: B008 (frozen: safe)
+) -> Iterator[Item]:
+    """Yield a :class:`Document` per readable input and a :class:`Failure` per bad one.
+
+    Inputs are files, directories (walked recursively in sorted order), JSONL files (one
+    document per line), http(s) URLs of pages, and URLs of RSS/Atom feeds (each entry fetched).
+    """
+    for raw in inputs:
+        if _SCHEME.match(raw):
+            if raw.lower().startswith(("http://", "https://")):
+                yield from _from_url(raw, options)
+            else:
+                yield Failure(
+                    raw, "only files, directories and http(s) URLs are read", "unsupported"
+                )
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path, options)
+        elif path.is_file():
+            yield from _from_file(path, options)
+        else:
+            yield Failure(raw, "no such file or directory", "not_found")

@@ -1,0 +1,165 @@
+"""Noise removal: rule-level cases, and must-keep / must-drop fragments for ../shared texts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khorasan.ingest import clean_text, document_from_text
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CASES = json.loads((Path(__file__).parent / "data" / "cleaning_cases.json").read_text("utf-8"))
+NO_SHARED = "../shared is absent: the seed and dev texts are read from there, never copied"
+
+BODY = "The attack killed at least 12 people, officials said on Monday."
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Leave a Reply", "Your email address will not be published. Required fields are marked *",
+        "4 mins read", "·3 min read", "13 min", "Latest from Blog", "No comments:",
+        "Related Articles", "Back to top button", "Share this", "share on:", "Follow Us",
+        "Home / World", "Home › News › Asia", "By Muhammad Qasem", "By: Faheem Nazimi",
+        "By Robert Badendieck, The Associated Press", "Jane Doe John Roe 13 min",
+        "Advertisement", "Photo: AFP", "File photo of the site", "(Reuters)",
+        "Reporting by Jane Doe; Editing by John Roe", "We use cookies to improve your experience.",
+        "Subscribe to our newsletter", "Published: Wed, March 25, 2020", "- © AFP 2024",
+        "Please enter your comment!", "-", "Follow The Daily Example channel on WhatsApp",
+    ],
+)  # fmt: skip
+def test_clean_drops_furniture_lines(furniture: str) -> None:
+    assert clean_text(f"{BODY}\n\n{furniture}\n\n{BODY} Again.") == f"{BODY}\n\n{BODY} Again."
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (f"{BODY} [Courtesy of Jane Doe]", BODY),
+        (f"{BODY} / Photo: AA", BODY),
+        (f"{BODY} (Photo by Jane Doe/Xinhua)", BODY),
+        (f"{BODY} PHOTO: ONLINE", BODY),
+        (f"{BODY}—AFP", BODY),
+        (f"{BODY} EPA-EFE/JANE DOE", BODY),
+        (f"{BODY}Credit:AP", BODY),
+    ],
+)
+def test_clean_cuts_caption_credits_not_lines(line: str, kept: str) -> None:
+    assert clean_text(line) == kept
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "By 2018 the group was on a downward trend, although attacks continued.",
+        "Related attacks in Kabul killed 40 people last year.",
+        "Share prices fell after the attack, traders said.",
+        "Follow-up raids were carried out in Nangarhar.",
+        "Home to several gurdwaras, the area was once crowded.",
+        "The photo: a crowd of mourners outside the hospital, was widely shared.",
+        "He said the number of comments made by officials was low.",
+        "Date: August 8, 2016",
+    ],
+)
+def test_clean_keeps_body_sentences_that_look_like_furniture(body: str) -> None:
+    assert clean_text(body) == body
+
+
+def test_clean_drops_repeated_caption_and_slug() -> None:
+    caption = "A screenshot from a video shows the mosque after the attack on October 14."
+    text = f"TITLE\n\n{caption}\n\n{caption}\n\nSLUG-NAME - Credit: Jane Doe/AFP\n{BODY}"
+    assert clean_text(text) == f"TITLE\n\n{caption}\n\n{BODY}"
+
+
+def test_clean_keeps_unrelated_paragraph_inside_body() -> None:
+    text = f"{BODY}\n\nThe first debate between two candidates was held on Sunday.\n\n{BODY} More."
+    assert clean_text(text) == text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_clean_adds_nothing_and_is_idempotent(text: str) -> None:
+    cleaned = clean_text(text)
+    assert set(cleaned) <= set(text)
+    assert len(cleaned) <= len(text)
+    assert clean_text(cleaned) == cleaned
+
+
+LINES = st.sampled_from(
+    ["Leave a Reply", "", BODY, "By Jane Doe", "Photo: AFP", f"{BODY} / Photo: AA", "  ", "-",
+     "Share this", "2 April 2024", "Related Articles", "A caption line repeated, long enough."]
+)  # fmt: skip
+
+
+@given(st.lists(LINES, max_size=12))
+def test_clean_idempotent_on_furniture_mixes(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    cleaned = clean_text(text)
+    assert clean_text(cleaned) == cleaned and set(cleaned) <= set(text)
+
+
+# --------------------------------------------------------------- ../shared, fragment table
+
+
+def _shared_text(relative: str) -> str:
+    if not SHARED.is_dir():
+        pytest.skip(NO_SHARED)
+    return (SHARED / relative).read_text(encoding="utf-8")
+
+
+def _ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("relative", sorted(CASES["cases"]))
+def test_clean_shared_must_keep_and_must_drop(relative: str) -> None:
+    text = _shared_text(relative)
+    doc = document_from_text(text, name=Path(relative).name, source=relative)
+    case = CASES["cases"][relative]
+    for fragment in case["keep"]:
+        assert fragment in doc.text, f"{relative}: body fragment lost: {fragment!r}"
+    for fragment in case["drop"]:
+        assert fragment not in doc.text, f"{relative}: furniture kept: {fragment!r}"
+
+
+def test_clean_table_covers_every_shared_text() -> None:
+    if not SHARED.is_dir():
+        pytest.skip(NO_SHARED)
+    files = {p.relative_to(SHARED).as_posix() for p in SHARED.glob("seeds/*.txt")}
+    files |= {p.relative_to(SHARED).as_posix() for p in SHARED.glob("eval/dev/*.txt")}
+    assert files == set(CASES["cases"])
+
+
+def _evidence(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "evidence" and isinstance(v, str)] + [
+            e for k, v in node.items() if k != "evidence" for e in _evidence(v)
+        ]
+    if isinstance(node, list):
+        return [e for v in node for e in _evidence(v)]
+    return []
+
+
+GOLD = sorted(
+    p.relative_to(SHARED).as_posix()
+    for p in [*SHARED.glob("eval/dev/*.gold.json"), *SHARED.glob("eval/seeds/*.gold.json")]
+) if SHARED.is_dir() else ["(absent)"]  # fmt: skip
+
+
+@pytest.mark.parametrize("gold_file", GOLD)
+def test_clean_keeps_every_gold_evidence_sentence(gold_file: str) -> None:
+    if not SHARED.is_dir():
+        pytest.skip(NO_SHARED)
+    gold = json.loads((SHARED / gold_file).read_text("utf-8"))
+    folder = "eval/dev" if gold_file.startswith("eval/dev") else "seeds"
+    raw = (SHARED / folder / gold["doc"]).read_text("utf-8")
+    cleaned = _ws(document_from_text(raw, name=gold["doc"], source=gold["doc"]).text)
+    for evidence in _evidence(gold):
+        for part in re.split(r"\.\.\.|…", evidence):
+            part = _ws(part)
+            if part and part in _ws(raw):  # evidence is quoted from the page, elisions aside
+                assert part in cleaned, f"{gold['doc']}: evidence lost: {part[:60]!r}"
