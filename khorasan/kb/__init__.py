@@ -1,0 +1,31 @@
+"""Knowledge base: actors, gazetteer and lexicons, read from ``kb/data`` and validated on load.
+
+Every loader is cached and takes an optional path (for tests and alternative tables); a bad
+row raises :class:`~khorasan.errors.KnowledgeBaseError` naming ``file:line`` and the field.
+"""
+
+from __future__ import annotations
+
+from khorasan.kb.actors import (
+    Actor,
+    ActorAlias,
+    actor_by_id,
+    load_actor_aliases,
+    load_actors,
+)
+from khorasan.kb.lexicons import LEXICONS, load_lexicon
+from khorasan.kb.places import Place, load_contexts, load_places, place_by_id
+
+__all__ = [
+    "LEXICONS",
+    "Actor",
+    "ActorAlias",
+    "Place",
+    "actor_by_id",
+    "load_actor_aliases",
+    "load_actors",
+    "load_contexts",
+    "load_lexicon",
+    "load_places",
+    "place_by_id",
+]
