@@ -79,7 +79,9 @@ def main() -> None:
     n = len(docs)
     print(f"corpus: {n} documents, {words} words")
     print(f"annotate:           {n / annotate_s:8.1f} docs/s  {words / annotate_s:10.0f} words/s")
-    print(f"extract (annotate+incidents): {n / extract_s:8.1f} docs/s  {words / extract_s:10.0f} words/s")
+    print(
+        f"extract (annotate+incidents): {n / extract_s:8.1f} docs/s  {words / extract_s:10.0f} words/s"
+    )
     print(f"ingest end to end (read, clean, extract, store): "
           f"{summary.ingested / summary.seconds:8.1f} docs/s "
           f"({summary.ingested} new, {summary.wire_copies} wire copies, "

@@ -53,12 +53,23 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH|URL...")
 @db_option
-@click.option("--include", multiple=True, metavar="GLOB", help="File name globs to take from directories.")
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="File name globs to take from directories."
+)
 @click.option("--exclude", multiple=True, metavar="GLOB", help="File name globs to skip.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
-              help="Skip files and pages larger than this.")
-@click.option("--allow-private", is_flag=True, help="Allow fetching private/loopback addresses (tests).")
-@click.option("--timeout", type=float, default=20.0, show_default=True, help="Fetch timeout, seconds.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=5_000_000,
+    show_default=True,
+    help="Skip files and pages larger than this.",
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching private/loopback addresses (tests)."
+)
+@click.option(
+    "--timeout", type=float, default=20.0, show_default=True, help="Fetch timeout, seconds."
+)
 @click.option("--no-extract", is_flag=True, help="Store documents without extracting records.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
@@ -131,8 +142,17 @@ def docs(db: str | None, limit: int | None, as_json: bool) -> None:
     _print_table(
         "Documents",
         ["id", "date", "outlet", "title", "appearances", "wire copies"],
-        [[r["id"], r["published"] or "", r["outlet"] or "", (r["title"] or r["name"])[:70],
-          r["appearances"], r["wire_copies"]] for r in rows],  # fmt: skip
+        [
+            [
+                r["id"],
+                r["published"] or "",
+                r["outlet"] or "",
+                (r["title"] or r["name"])[:70],
+                r["appearances"],
+                r["wire_copies"],
+            ]
+            for r in rows
+        ],  # fmt: skip
     )
 
 
@@ -179,7 +199,9 @@ def extract(paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(json.dumps(result, ensure_ascii=False))
         else:
             click.echo(f"{result['doc']}  (published {result['published'] or 'unknown'})")
-            _print_table("Incidents", _INCIDENT_HEADERS, [_incident_cells(r) for r in result["incidents"]])
+            _print_table(
+                "Incidents", _INCIDENT_HEADERS, [_incident_cells(r) for r in result["incidents"]]
+            )
     if failed:
         sys.exit(1)
 
@@ -277,7 +299,9 @@ def reextract(db: str | None) -> None:
             n_inc += len(records)
     except KhorasanError as exc:
         raise _fail(exc) from exc
-    click.echo(f"re-extracted {n_docs} documents with {EXTRACTOR_VERSION}: {n_inc} incident mentions")
+    click.echo(
+        f"re-extracted {n_docs} documents with {EXTRACTOR_VERSION}: {n_inc} incident mentions"
+    )
 
 
 # ----------------------------------------------------------------------------------- eval
@@ -287,12 +311,26 @@ def reextract(db: str | None) -> None:
 @click.option("--docs", "docs_dir", required=True, type=click.Path(exists=True, file_okay=False,
               path_type=Path), help="Directory of the documents the gold files name.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="JSON report.")
-@click.option("--errors", "show_errors", type=click.IntRange(min=0), default=20, show_default=True,
-              help="How many misses/false alarms/mismatches to list.")
-@click.option("--baseline", type=click.Path(path_type=Path), default=None,
-              help="Eval baseline file: check the scores against its floors.")
-@click.option("--set", "set_name", default=None, help="Name of this set in the baseline (seeds, dev).")
-@click.option("--update-baseline", is_flag=True, help="Raise the baseline's floors to these scores.")
+@click.option(
+    "--errors",
+    "show_errors",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="How many misses/false alarms/mismatches to list.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Eval baseline file: check the scores against its floors.",
+)
+@click.option(
+    "--set", "set_name", default=None, help="Name of this set in the baseline (seeds, dev)."
+)
+@click.option(
+    "--update-baseline", is_flag=True, help="Raise the baseline's floors to these scores."
+)
 @click.option("--allow-regression", is_flag=True, help="With --update-baseline: allow lowering.")
 def eval_cmd(
     gold_dir: Path, docs_dir: Path, as_json: bool, show_errors: int, baseline: Path | None,

@@ -94,7 +94,9 @@ def test_store_incident_filters(store: Store) -> None:
     ]  # fmt: skip
     store.add_document(doc, recs, "v1")
     assert [r["country"] for r in store.incidents(country="russia")] == ["Russia"]
-    assert [r["date"] for r in store.incidents(date_from="2022", date_to="2024-03")] == ["2024-03-22"]
+    assert [r["date"] for r in store.incidents(date_from="2022", date_to="2024-03")] == [
+        "2024-03-22"
+    ]
 
 
 def test_store_bad_url_is_a_store_error(tmp_path: Path) -> None:

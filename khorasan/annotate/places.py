@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from khorasan.annotate.actors import actor_matches
-from khorasan.kb import Place, load_places
+from khorasan.kb import Place, load_non_place_names, load_places
 from khorasan.kb.matcher import AliasMatcher, Match
 from khorasan.model import PlaceMention
 
@@ -16,6 +16,12 @@ def _case_mode(alias: str) -> str:
     # acronyms ("KP", "NWFP", "UAE") must be written as such; names need a capital letter
     compact = alias.replace(".", "")
     return "exact" if compact.isupper() and " " not in alias and len(compact) <= 5 else "title"
+
+
+@cache
+def _non_place_matcher() -> AliasMatcher[str]:
+    names = load_non_place_names()
+    return AliasMatcher((name, "title", name) for name in names)
 
 
 @cache
@@ -38,8 +44,9 @@ def _find(text: str) -> tuple[PlaceMention, ...]:
     matches = _matcher().find(text)
     if not matches:
         return ()
-    actors = [(a.start, a.end) for a in actor_matches(text)]
-    matches = [m for m in matches if not _inside(m, actors)]
+    blocked = [(a.start, a.end) for a in actor_matches(text)]
+    blocked += [(m.start, m.end) for m in _non_place_matcher().find(text)]
+    matches = [m for m in matches if not _inside(m, blocked)]
     return tuple(_mention(m, place) for m, place in resolve_place_context(matches))
 
 

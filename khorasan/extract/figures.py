@@ -19,7 +19,9 @@ __all__ = ["Figure", "find_figures"]
 # killed"): a short noun phrase and an auxiliary, nothing that starts a new clause.
 MAX_GAP_WORDS = 7
 _GAP_WORD = r"[\w.'’-]+"
-_CLAUSE_BREAK = re.compile(r"[;:!?()\[\]]|,\s|\b(?:while|but|when|who|which|after|before|said)\b", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"[;:!?()\[\]]|,\s|\b(?:and|or|while|but|when|who|which|after|before|said|says)\b", re.I
+)
 _WHO_STOP = re.compile(
     r"\b(?:were|was|have|has|had|are|is|being|also|reportedly|died|killed|dead|wounded|injured|"
     r"lost|in|on|at|and|during|as|from|when|while|after|including)\b",
@@ -58,7 +60,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         nxt = inside[i + 1].start if i + 1 < len(inside) else end
         after = text[n.end : nxt]
         before = text[max(start, n.start - 60) : n.start]
-        kinds.append(_kind_of(after, before, text[n.end : end]))
+        kinds.append(_kind_of(after, before))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -77,9 +79,16 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     return figures
 
 
-def _kind_of(after_to_next: str, before: str, after_to_end: str) -> str | None:
+def _kind_of(after_to_next: str, before: str) -> str | None:
     if _NOT_A_COUNT_AFTER.match(after_to_next):
         return None
+    # the verb right before the number is the strongest reading: "killed 46 people and wounded"
+    tail = before.rstrip()
+    for kind in ("killed", "wounded"):
+        for m in cue_pattern(f"{kind}_before").finditer(tail):
+            rest = tail[m.end() :]
+            if not rest.strip() or re.fullmatch(r"\s*(?:a total of|some|nearly|about)\s*", rest):
+                return kind
     after = after_to_next.lstrip(" ,")
     hits = [
         (m.start(), kind)
@@ -88,12 +97,9 @@ def _kind_of(after_to_next: str, before: str, after_to_end: str) -> str | None:
     ]
     if hits:
         pos, kind = min(hits)
+        verb = cue_pattern(f"{kind}_verbs").match(after, pos)
+        if kind == "killed" and verb and cue_pattern("casualties_combined").match(after, verb.end()):
+            return None  # "100 people killed and injured": casualties, not deaths
         if _gap_ok(after[:pos]):
             return kind
-    tail = before.rstrip()
-    for kind in ("killed", "wounded"):
-        for m in cue_pattern(f"{kind}_before").finditer(tail):
-            rest = tail[m.end() :]
-            if not rest.strip() or re.fullmatch(r"\s*(?:a total of|some|nearly|about)\s*", rest):
-                return kind
     return None

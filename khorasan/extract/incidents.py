@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
-from khorasan.extract.cues import cue
+from khorasan.extract.cues import cue, cue_pattern
 from khorasan.extract.figures import Figure, find_figures
 from khorasan.extract.lexicons import attack_triggers, suicide_pattern, target_triggers
 from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
@@ -38,6 +38,8 @@ TARGET_TYPE_PRIORITY = (
 )  # fmt: skip
 PLACE_SPECIFICITY = {"site": 5, "neighbourhood": 4, "city": 3, "admin2": 3, "admin1": 2,
                      "country": 1, "demonym": 0}  # fmt: skip
+# Trigger kind of an incident word that names no attack type ("the attack").
+GENERIC = "generic"
 # Within one report, a figure dated a day apart is the same incident (date of the attack vs
 # the date of the statement or of the report).
 SAME_INCIDENT_MAX_DAYS = 1
@@ -62,6 +64,7 @@ class SentenceFeatures:
     aggregate: bool
     plot: bool
     total: bool
+    headline: bool  # a line without closing punctuation: headline, caption, label
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -78,7 +81,9 @@ class Group:
     date: DateMention | None = None
     place: PlaceMention | None = None
 
-    def add(self, feats: SentenceFeatures, date: DateMention | None, place: PlaceMention | None) -> None:
+    def add(
+        self, feats: SentenceFeatures, date: DateMention | None, place: PlaceMention | None
+    ) -> None:
         self.sentences.append(feats)
         if self.date is None or (date is not None and _finer(date, self.date)):
             self.date = date or self.date
@@ -109,17 +114,25 @@ def _features(ann: AnnotatedDocument, index: int, s: Sentence) -> SentenceFeatur
     text = ann.doc.text
     chunk = text[s.start : s.end]
     triggers = [(kind, s.start + a, s.start + b) for kind, a, b in attack_triggers(chunk)]
+    if not triggers:
+        # "the attack", "attacked": an incident word that names no type
+        triggers = [(GENERIC, s.start + m.start(), s.start + m.end())
+                    for m in cue_pattern("generic_attack").finditer(chunk)]  # fmt: skip
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
     figures = find_figures(text, ann.numbers, s.start, s.end)
     claim_negated = cue("claim_negation", chunk)
+    dateline = cue_pattern("dateline").match(chunk)
+    places = _within(ann.places, s)
+    if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
+        places = [p for p in places if p.start >= s.start + dateline.end()]
     return SentenceFeatures(
         index=index,
         sentence=s,
         triggers=triggers,
         figures=figures,
         dates=_within(ann.dates, s),
-        places=_within(ann.places, s),
+        places=places,
         actors=_within(ann.actors, s),
         claimed=cue("claim", chunk) and not claim_negated,
         claim_negated=claim_negated,
@@ -128,6 +141,7 @@ def _features(ann: AnnotatedDocument, index: int, s: Sentence) -> SentenceFeatur
         aggregate=cue("aggregate", chunk),
         plot=cue("plot", chunk),
         total=cue("total", chunk),
+        headline=not chunk.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")),
     )
 
 
@@ -211,7 +225,9 @@ def _places_compatible(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 
 
 def _finer(a: DateMention, b: DateMention) -> bool:
-    return len(a.value) > len(b.value) or (len(a.value) == len(b.value) and b.relative and not a.relative)
+    return len(a.value) > len(b.value) or (
+        len(a.value) == len(b.value) and b.relative and not a.relative
+    )
 
 
 def _more_specific(a: PlaceMention, b: PlaceMention) -> bool:
@@ -227,17 +243,21 @@ def _dominant_country(places: Sequence[PlaceMention]) -> PlaceMention | None:
 
 
 # --------------------------------------------------------------------------------- record
-def _record(text: str, group: Group, fallback_country: PlaceMention | None) -> dict[str, Any] | None:
+def _record(
+    text: str, group: Group, fallback_country: PlaceMention | None
+) -> dict[str, Any] | None:
     sentences = group.sentences
     if not any(f.triggers for f in sentences) and not any(f.figures for f in sentences):
         return None
+    if all(f.headline for f in sentences):
+        return None  # a headline or caption alone is no report of an incident
     place = group.place
     if group.date is None and place is None and fallback_country is None:
         return None  # not placed in time or space: SCHEMA says it is no incident
     if all(f.aggregate or f.plot for f in sentences):
         return None
     spans: dict[str, list[int]] = {}
-    anchor = next((f for f in sentences if f.triggers), sentences[0])
+    anchor = max(sentences, key=_evidence_score)
     record: dict[str, Any] = {
         "date": group.date.value if group.date else None,
         "date_precision": group.date.precision if group.date else None,
@@ -245,12 +265,16 @@ def _record(text: str, group: Group, fallback_country: PlaceMention | None) -> d
     if group.date:
         spans["date"] = [group.date.start, group.date.end]
     record.update(_place_fields(place, fallback_country, spans))
-    record.update(_perpetrator_fields(sentences, spans))
+    record.update(_perpetrator_fields(text, sentences, spans))
     attack_type, suicide = _attack_type(text, sentences, spans)
     record["attack_type"] = attack_type
     record["suicide"] = suicide
     target_type, target = _target(text, sentences, spans)
-    if attack_type == "bombing" and target_type == "government" and _kills_official(text, sentences):
+    if (
+        attack_type == "bombing"
+        and target_type == "government"
+        and _kills_official(text, sentences)
+    ):
         record["attack_type"] = "assassination"
     record["target_type"] = target_type
     record["target"] = target
@@ -262,6 +286,13 @@ def _record(text: str, group: Group, fallback_country: PlaceMention | None) -> d
     record["spans"] = spans
     record["confidence"] = _confidence(record, sentences)
     return record
+
+
+def _evidence_score(f: SentenceFeatures) -> tuple[int, int]:
+    """Rank sentences for the evidence: a full sentence that says what, where, when, how many."""
+    info = (2 * bool(f.triggers) + 2 * bool(f.figures) + bool(f.dates) + bool(f.places)
+            + bool(f.actors) + 2 * (not f.headline))  # fmt: skip
+    return info, -f.index
 
 
 def _place_fields(
@@ -284,37 +315,65 @@ def _place_fields(
     }
 
 
-def _perpetrator_fields(sentences: list[SentenceFeatures], spans: dict[str, list[int]]) -> dict[str, Any]:
-    """Perpetrator and the strongest attribution the text supports: claimed > attributed > suspected."""
-    best: tuple[int, ActorMention] | None = None
+def _perpetrator_fields(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """Perpetrator and the strongest attribution the text supports: claimed > attributed > suspected.
+
+    An actor counts only in the role of attacker: the subject of a claim ("IS-K claimed"),
+    "claimed by X", "an X attack", "X fighters stormed", "carried out by X". An actor in the
+    role of victim ("an attack on Taliban officials") never does.
+    """
+    best: tuple[int, int, ActorMention] | None = None
     strength = {"claimed": 3, "attributed": 2, "suspected": 1}
     for f in sentences:
-        groups = [a for a in f.actors if a.type in ("jihadist_group", "militia", "party")]
-        attackers = [a for a in f.actors if a.type in ("state", "force")]
-        candidates: list[tuple[str, ActorMention]] = []
-        if f.claimed and groups:
-            candidates.append(("claimed", _nearest(groups, f)))
-        elif f.suspected and groups:
-            candidates.append(("suspected", _nearest(groups, f)))
-        elif f.triggers and groups and not f.claim_negated:
-            candidates.append(("attributed", _nearest(groups, f)))
-        if f.triggers and attackers and any(k == "airstrike" for k, _, _ in f.triggers):
-            candidates.append(("attributed", _nearest(attackers, f)))
-        for attribution, actor in candidates:
-            score = strength[attribution]
-            if best is None or score > best[0]:
-                best = (score, actor)
+        for actor in f.actors:
+            role = _actor_role(text, f, actor)
+            if role is None:
+                continue
+            key = (strength[role], -f.index)
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], actor)
     if best is None:
         return {"perpetrator": "unknown", "attribution": "none"}
-    score, actor = best
+    score, _, actor = best
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in strength.items()}[score]
     return {"perpetrator": actor.canonical, "attribution": attribution}
 
 
-def _nearest(actors: list[ActorMention], f: SentenceFeatures) -> ActorMention:
-    anchor = _anchor(f)
-    return min(actors, key=lambda a: abs(a.start - anchor))
+_ATTACKER_TYPES = ("jihadist_group", "militia", "party")
+_STATE_TYPES = ("state", "force")
+
+
+def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | None:
+    s = f.sentence
+    before = text[max(s.start, actor.start - 40) : actor.start]
+    after = text[actor.end : min(s.end, actor.end + 60)]
+    if cue_pattern("victim_before").search(before) and not cue_pattern("attributed_by").search(
+        before
+    ):
+        return None
+    is_group = actor.type in _ATTACKER_TYPES
+    is_state = actor.type in _STATE_TYPES
+    if not (is_group or is_state):
+        return None
+    by = cue_pattern("attributed_by").search(before) is not None
+    subject = cue_pattern("attacker_after").match(after) is not None
+    if is_state:
+        kinds = {k for k, _, _ in f.triggers}
+        if (by or subject) and kinds & {"airstrike", "raid", "rocket"}:
+            return "attributed"
+        return None
+    if f.claimed and not f.claim_negated:
+        claim = cue_pattern("claim").search(text, s.start, s.end)
+        if claim is not None and (actor.end <= claim.start() or by):
+            return "claimed"
+    if f.suspected and (by or subject or f.triggers):
+        return "suspected"
+    if by or subject:
+        return "attributed"
+    return None
 
 
 def _attack_type(
@@ -324,6 +383,8 @@ def _attack_type(
     first: dict[str, tuple[int, int]] = {}
     for f in sentences:
         for kind, a, b in f.triggers:
+            if kind == GENERIC:
+                continue
             counts[kind] += 1
             first.setdefault(kind, (a, b))
     suicide_hit = None
@@ -336,7 +397,9 @@ def _attack_type(
         spans["suicide"] = list(suicide_hit)
     if not counts:
         return None, (True if suicide_hit else None)
-    kind = min(counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99)
+    kind = min(
+        counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99
+    )
     if kind == "armed_assault" and counts.get("bombing", 0) > 2 * counts[kind]:
         kind = "bombing"  # one "gunfire" line in a bombing report does not make it an assault
     spans["attack_type"] = list(first[kind])
@@ -368,7 +431,9 @@ _OFFICIAL_KILLED = re.compile(
 
 
 def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:
-    return any(_OFFICIAL_KILLED.search(text, f.sentence.start, f.sentence.end) for f in sentences[:3])
+    return any(
+        _OFFICIAL_KILLED.search(text, f.sentence.start, f.sentence.end) for f in sentences[:3]
+    )
 
 
 # ------------------------------------------------------------------------------ casualties
@@ -408,7 +473,9 @@ def _best_figure(
             continue
         value = sum(p.number.value for p in parts)
         quals = {p.number.qualifier for p in parts}
-        qualifier = "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
+        qualifier = (
+            "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
+        )
         rec = {"value": value, "qualifier": qualifier,
                "parts": [{"value": p.number.value, "who": p.who} for p in parts]}  # fmt: skip
         candidates.append((2 if f.total else 1, value, rec, (fig.number.start, other.number.end)))
@@ -429,5 +496,3 @@ def _confidence(record: dict[str, Any], sentences: list[SentenceFeatures]) -> fl
     score += 0.05 if any(f.triggers for f in sentences) else 0.0
     score -= 0.1 if any(f.aggregate for f in sentences) else 0.0
     return round(max(0.05, min(score, 0.95)), 2)
-
-

@@ -14,7 +14,13 @@ from khorasan.kb.actors import (
     load_actors,
 )
 from khorasan.kb.lexicons import LEXICONS, load_lexicon
-from khorasan.kb.places import Place, load_contexts, load_places, place_by_id
+from khorasan.kb.places import (
+    Place,
+    load_contexts,
+    load_non_place_names,
+    load_places,
+    place_by_id,
+)
 
 __all__ = [
     "LEXICONS",
@@ -26,6 +32,7 @@ __all__ = [
     "load_actors",
     "load_contexts",
     "load_lexicon",
+    "load_non_place_names",
     "load_places",
     "place_by_id",
 ]

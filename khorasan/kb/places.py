@@ -119,3 +119,15 @@ def load_contexts(path: Path | None = None) -> dict[str, frozenset[str]]:
     for row in read_rows(path or DATA_DIR / "contexts.csv", CONTEXT_COLUMNS):
         out[row.text("context")].add(row.text("country"))
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def load_non_place_names(path: Path | None = None) -> tuple[str, ...]:
+    """Names that contain a place name but are no place (outlets, banks, parties, institutes)."""
+    file = path or DATA_DIR / "non_place_names.txt"
+    names = []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            names.append(line)
+    return tuple(names)

@@ -70,7 +70,9 @@ def _hamming(a: int, b: int) -> int:
 class Store:
     """Documents and extracted records in one database."""
 
-    def __init__(self, url: str | None = None, *, wire_copy_max_distance: int | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, *, wire_copy_max_distance: int | None = None
+    ) -> None:
         self.url = resolve_db_url(url)
         if wire_copy_max_distance is None:
             from khorasan.ingest.fingerprint import WIRE_COPY_MAX_DISTANCE
@@ -83,8 +85,10 @@ class Store:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self._migrate()
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(self.url, f"cannot open database: {exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0]}") from exc
+            raise StoreError(
+                self.url,
+                f"cannot open database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}",
+            ) from exc
         self._simhashes: list[tuple[int, str]] | None = None
 
     # -- schema ---------------------------------------------------------------------------
@@ -128,7 +132,9 @@ class Store:
                 return self._add_document(conn, doc, incidents, extractor_version)
         except sa.exc.SQLAlchemyError as exc:
             self._simhashes = None  # the transaction rolled back: rebuild the index lazily
-            raise StoreError(doc.source, f"cannot store document: {exc.__class__.__name__}") from exc
+            raise StoreError(
+                doc.source, f"cannot store document: {exc.__class__.__name__}"
+            ) from exc
 
     def _add_document(
         self,
@@ -247,7 +253,9 @@ class Store:
         extractor_version: str,
     ) -> None:
         conn.execute(incident_mentions.delete().where(incident_mentions.c.document_id == doc_id))
-        rows = [_incident_row(doc_id, seq, rec, extractor_version) for seq, rec in enumerate(incidents)]
+        rows = [
+            _incident_row(doc_id, seq, rec, extractor_version) for seq, rec in enumerate(incidents)
+        ]
         if rows:
             conn.execute(incident_mentions.insert(), rows)
 
