@@ -39,7 +39,12 @@ class Figure:
     coordinated_with: int | None = None  # index of the figure this one is a part with
 
 
+_INCLUDING = re.compile(r",\s*(?:including|among them|among whom|mostly|many of them)\b[^;:]*,\s*", re.I)
+
+
 def _gap_ok(gap: str) -> bool:
+    # "89 people, including 77 Iranians and 12 Afghans, were killed": the parenthesis is no break
+    gap = _INCLUDING.sub(" ", gap)
     if _CLAUSE_BREAK.search(gap):
         return False
     return len(re.findall(_GAP_WORD, gap)) <= MAX_GAP_WORDS

@@ -38,11 +38,16 @@ TARGET_TYPE_PRIORITY = (
 )  # fmt: skip
 PLACE_SPECIFICITY = {"site": 5, "neighbourhood": 4, "city": 3, "admin2": 3, "admin1": 2,
                      "country": 1, "demonym": 0}  # fmt: skip
+ISK = "IS-K"
+CORE_IS = "Islamic State"
 # Trigger kind of an incident word that names no attack type ("the attack").
 GENERIC = "generic"
 # Within one report, a figure dated a day apart is the same incident (date of the attack vs
 # the date of the statement or of the report).
 SAME_INCIDENT_MAX_DAYS = 1
+# A sentence naming no date or place continues the incident of a sentence at most this many
+# sentences before it; further away it belongs to the document's main incident.
+CONTINUATION_MAX_GAP = 2
 # Captions and bylines that survive cleaning are short lines without a verb; shorter than this a
 # line is not read as an incident sentence unless it has a casualty figure.
 MIN_TRIGGER_SENTENCE_CHARS = 25
@@ -50,7 +55,11 @@ MIN_TRIGGER_SENTENCE_CHARS = 25
 
 @dataclass(slots=True)
 class SentenceFeatures:
+    """What one sentence (or one clause of it, see :func:`_split_clauses`) says."""
+
     index: int
+    text: str
+    evidence: Sentence  # the whole sentence, even for a clause
     sentence: Sentence
     triggers: list[tuple[str, int, int]]  # (attack_type, start, end)
     figures: list[Figure]
@@ -94,14 +103,23 @@ class Group:
 def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
     text = ann.doc.text
-    feats = [_features(ann, i, s) for i, s in enumerate(ann.sentences)]
+    feats = [
+        clause
+        for i, s in enumerate(ann.sentences)
+        for clause in _split_clauses(ann, _features(ann, i, s))
+    ]
     groups = _group(feats)
     records = []
     doc_country = _dominant_country(ann.places)
+    names_branch = any(a.canonical == ISK for a in ann.actors)
     for g_index, group in enumerate(groups):
         record = _record(text, group, doc_country if g_index == 0 else None)
-        if record is not None:
-            records.append(record)
+        if record is None:
+            continue
+        if names_branch and record["perpetrator"] == CORE_IS:
+            # a report that names the Khorasan branch identifies who "the Islamic State" is
+            record["perpetrator"] = ISK
+        records.append(record)
     return records
 
 
@@ -110,7 +128,9 @@ def _within(items: Sequence[Any], s: Sentence) -> list[Any]:
     return [x for x in items if s.start <= x.start and x.end <= s.end]
 
 
-def _features(ann: AnnotatedDocument, index: int, s: Sentence) -> SentenceFeatures:
+def _features(
+    ann: AnnotatedDocument, index: int, s: Sentence, evidence: Sentence | None = None
+) -> SentenceFeatures:
     text = ann.doc.text
     chunk = text[s.start : s.end]
     triggers = [(kind, s.start + a, s.start + b) for kind, a, b in attack_triggers(chunk)]
@@ -128,6 +148,8 @@ def _features(ann: AnnotatedDocument, index: int, s: Sentence) -> SentenceFeatur
         places = [p for p in places if p.start >= s.start + dateline.end()]
     return SentenceFeatures(
         index=index,
+        text=chunk,
+        evidence=evidence or s,
         sentence=s,
         triggers=triggers,
         figures=figures,
@@ -141,8 +163,32 @@ def _features(ann: AnnotatedDocument, index: int, s: Sentence) -> SentenceFeatur
         aggregate=cue("aggregate", chunk),
         plot=cue("plot", chunk),
         total=cue("total", chunk),
-        headline=not chunk.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")),
+        # a line without closing punctuation (headline, caption) or a question reports nothing
+        headline=not text[: (evidence or s).end].rstrip().endswith((".", "!", '"', "”", "’", "'")),
     )
+
+
+def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[SentenceFeatures]:
+    """Split a sentence that lists several incidents in different places into clauses.
+
+    "The 2020 attack on a gurdwara in Kabul and the jailbreak in Nangarhar the same year":
+    each trigger opens a clause that runs to the next trigger; the split is kept only when the
+    clauses name places in different provinces or countries.
+    """
+    starts = sorted({a for _, a, _ in f.triggers})
+    if len(starts) < 2:
+        return [f]
+    bounds = [f.sentence.start] + starts[1:] + [f.sentence.end]
+    clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    regions = set()
+    for c in clauses:
+        for p in f.places:
+            if c.start <= p.start < c.end and p.kind != "demonym":
+                regions.add((p.country, p.admin1 or p.name))
+                break
+    if len(regions) < 2:
+        return [f]
+    return [_features(ann, f.index, c, f.sentence) for c in clauses]
 
 
 # ------------------------------------------------------------------------------- grouping
@@ -173,22 +219,37 @@ def _sentence_place(feats: SentenceFeatures) -> PlaceMention | None:
 def _group(feats: list[SentenceFeatures]) -> list[Group]:
     groups: list[Group] = []
     last: Group | None = None
+    last_index = -1
     for f in feats:
         if not f.is_incident_sentence:
             continue
         date, place = _sentence_date(f), _sentence_place(f)
         if date is None and place is None:
-            target = last or (groups[0] if groups else None)
+            # a sentence that names neither continues the incident just discussed, or, after a
+            # gap, the document's main incident
+            near = last is not None and f.index - last_index <= CONTINUATION_MAX_GAP
+            target = last if near else (groups[0] if groups else None)
         else:
             target = _compatible_group(groups, last, date, place)
         if target is None:
-            if not f.triggers and not f.figures:
+            if groups and not _starts_incident(f):
                 continue
             target = Group()
             groups.append(target)
         target.add(f, date, place)
-        last = target
+        last, last_index = target, f.index
     return groups
+
+
+def _starts_incident(f: SentenceFeatures) -> bool:
+    """Enough to open a further incident: a casualty figure, or a trigger with an event verb."""
+    if f.figures:
+        return True
+    if not f.triggers or f.headline:
+        return False
+    specific = any(k != GENERIC for k, _, _ in f.triggers)
+    placed = bool(f.dates) or any(p.kind != "demonym" for p in f.places)
+    return cue("strong_incident", f.text) or f.claimed or (specific and placed)
 
 
 def _compatible_group(
@@ -257,7 +318,8 @@ def _record(
     if all(f.aggregate or f.plot for f in sentences):
         return None
     spans: dict[str, list[int]] = {}
-    anchor = max(sentences, key=_evidence_score)
+    anchor = next((f for f in sentences if not f.headline and (f.triggers or f.figures)),
+                  max(sentences, key=_evidence_score))  # fmt: skip
     record: dict[str, Any] = {
         "date": group.date.value if group.date else None,
         "date_precision": group.date.precision if group.date else None,
@@ -279,10 +341,10 @@ def _record(
     record["target_type"] = target_type
     record["target"] = target
     record.update(_casualties(sentences, spans))
-    s = anchor.sentence
+    s = anchor.evidence
     record["evidence"] = text[s.start : s.end]
     record["span"] = [s.start, s.end]
-    record["sentences"] = [[f.sentence.start, f.sentence.end] for f in sentences]
+    record["sentences"] = sorted({(f.evidence.start, f.evidence.end) for f in sentences})
     record["spans"] = spans
     record["confidence"] = _confidence(record, sentences)
     return record
@@ -354,6 +416,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         before
     ):
         return None
+    if cue_pattern("victim_after").match(after):
+        return None  # "94 ISIS fighters killed by ...": the actor is the victim here
     is_group = actor.type in _ATTACKER_TYPES
     is_state = actor.type in _STATE_TYPES
     if not (is_group or is_state):
