@@ -21,7 +21,7 @@ def _case_mode(alias: str) -> str:
 @cache
 def _non_place_matcher() -> AliasMatcher[str]:
     names = load_non_place_names()
-    return AliasMatcher((name, "title", name) for name in names)
+    return AliasMatcher((name, "exact", name) for name in names)
 
 
 @cache

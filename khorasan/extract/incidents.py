@@ -81,7 +81,8 @@ class SentenceFeatures:
             return False
         if self.aggregate and not self.figures:
             return False
-        return bool(self.triggers or self.figures)
+        # "The group claimed responsibility.": no trigger, but it says who did it
+        return bool(self.triggers or self.figures or (self.claimed and self.actors))
 
 
 @dataclass(slots=True)
