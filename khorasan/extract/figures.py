@@ -62,8 +62,9 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     inside = [n for n in numbers if start <= n.start and n.end <= end]
     kinds: list[str | None] = []
     for i, n in enumerate(inside):
-        nxt = inside[i + 1].start if i + 1 < len(inside) else end
-        after = text[n.end : nxt]
+        # read to the sentence end: "89 people, including 77 Iranians and 12 Afghans, were
+        # killed" puts other numbers between a count and its verb
+        after = text[n.end : end]
         before = text[max(start, n.start - 60) : n.start]
         kinds.append(_kind_of(after, before))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind

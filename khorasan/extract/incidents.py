@@ -53,6 +53,15 @@ CONTINUATION_MAX_GAP = 2
 MIN_TRIGGER_SENTENCE_CHARS = 25
 
 
+# "since 1979", "until 2020": a date that bounds a period, not the day of an incident
+_NOT_EVENT_DATE = re.compile(r"\b(?:since|until|till|through|as of)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+# ... unless the date is then said to be when something happened: "since 1978, when arson killed"
+_WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of)\s+(?:the\s+)?$", re.I
+)
+
+
 @dataclass(slots=True)
 class SentenceFeatures:
     """What one sentence (or one clause of it, see :func:`_split_clauses`) says."""
@@ -117,6 +126,10 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         record = _record(text, group, doc_country if g_index == 0 else None)
         if record is None:
             continue
+        if g_index == 0 and record["date"] is None and ann.doc.published:
+            # a news report is about something recent: its month is the honest precision
+            record["date"] = ann.doc.published[:7]
+            record["date_precision"] = "month"
         if names_branch and record["perpetrator"] == CORE_IS:
             # a report that names the Khorasan branch identifies who "the Islamic State" is
             record["perpetrator"] = ISK
@@ -144,7 +157,11 @@ def _features(
     figures = find_figures(text, ann.numbers, s.start, s.end)
     claim_negated = cue("claim_negation", chunk)
     dateline = cue_pattern("dateline").match(chunk)
-    places = _within(ann.places, s)
+    actor_spans = {(a.start, a.end) for a in _within(ann.actors, s)}
+    # "the United States rejected ...": a country named as an actor is not where it happened
+    places = [p for p in _within(ann.places, s)
+              if not (p.kind == "country" and (p.start, p.end) in actor_spans
+                      and not _LOCATIVE_BEFORE.search(text[max(0, p.start - 16) : p.start]))]  # fmt: skip
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
     return SentenceFeatures(
@@ -154,7 +171,7 @@ def _features(
         sentence=s,
         triggers=triggers,
         figures=figures,
-        dates=_within(ann.dates, s),
+        dates=[d for d in _within(ann.dates, s) if _event_date(text, d)],
         places=places,
         actors=_within(ann.actors, s),
         claimed=cue("claim", chunk) and not claim_negated,
@@ -167,6 +184,12 @@ def _features(
         # a line without closing punctuation (headline, caption) or a question reports nothing
         headline=not text[: (evidence or s).end].rstrip().endswith((".", "!", '"', "”", "’", "'")),
     )
+
+
+def _event_date(text: str, d: DateMention) -> bool:
+    if not _NOT_EVENT_DATE.search(text[max(0, d.start - 24) : d.start]):
+        return True
+    return _WHEN_AFTER.match(text[d.end : d.end + 12]) is not None
 
 
 def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[SentenceFeatures]:
@@ -547,8 +570,11 @@ def _best_figure(
     for i, (f, fig) in enumerate(figs):
         n = fig.number
         rec = {"value": n.value, "qualifier": n.qualifier}
-        priority = 2 if f.total else (0 if n.vague else 1)
-        candidates.append((priority, n.value, rec, (n.start, n.end)))
+        if n.vague:
+            continue  # "dozens were injured" gives no figure a coder would record
+        candidates.append((2 if f.total else 1, n.value, rec, (n.start, n.end)))
+    if not candidates:
+        return None
     priority, _value, rec, span = max(candidates, key=lambda c: (c[0], c[1]))
     spans[field_name] = list(span)
     return rec
