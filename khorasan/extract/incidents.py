@@ -429,6 +429,7 @@ def _perpetrator_fields(
 
 
 _ATTACKER_TYPES = ("jihadist_group", "militia", "party")
+_PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 _STATE_TYPES = ("state", "force")
 
 
@@ -436,6 +437,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     s = f.sentence
     before = text[max(s.start, actor.start - 40) : actor.start]
     after = text[actor.end : min(s.end, actor.end + 60)]
+    # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
+    after = _PAREN_ALIAS.sub("", after, count=1)
     if cue_pattern("victim_before").search(before) and not cue_pattern("attributed_by").search(
         before
     ):
