@@ -11,10 +11,13 @@ The cascade, cheapest first:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -45,6 +48,11 @@ GENERIC = "generic"
 # Within one report, a figure dated a day apart is the same incident (date of the attack vs
 # the date of the statement or of the report).
 SAME_INCIDENT_MAX_DAYS = 1
+# "today", "on Wednesday": resolved against a publication date that may trail the event
+RELATIVE_MAX_DAYS = 3
+# Two places this close (km) can be one scene: "Crocus City Hall" and "the outskirts of Moscow".
+NEAR_KM = 60.0
+SPECIFIC_KINDS = ("admin2", "city", "neighbourhood", "site")
 # A sentence naming no date or place continues the incident of a sentence at most this many
 # sentences before it; further away it belongs to the document's main incident.
 CONTINUATION_MAX_GAP = 2
@@ -205,12 +213,17 @@ def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[Sentence
     bounds = [f.sentence.start] + starts[1:] + [f.sentence.end]
     clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     regions = set()
+    years = set()
     for c in clauses:
         for p in f.places:
             if c.start <= p.start < c.end and p.kind != "demonym":
                 regions.add((p.country, p.admin1 or p.name))
                 break
-    if len(regions) < 2:
+        for d in f.dates:
+            if c.start <= d.start < c.end:
+                years.add(d.value[:4])
+                break
+    if len(regions) < 2 and len(years) < 2:
         return [f]
     return [_features(ann, f.index, c, f.sentence) for c in clauses]
 
@@ -293,9 +306,9 @@ def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
     if x.startswith(y) or y.startswith(x):
         return True
     if len(x) == len(y) == 10:
-        from datetime import date
-
-        return abs((date.fromisoformat(x) - date.fromisoformat(y)).days) <= SAME_INCIDENT_MAX_DAYS
+        days = abs((date.fromisoformat(x) - date.fromisoformat(y)).days)
+        limit = RELATIVE_MAX_DAYS if (a.relative or b.relative) else SAME_INCIDENT_MAX_DAYS
+        return days <= limit
     return False
 
 
@@ -304,9 +317,22 @@ def _places_compatible(a: PlaceMention | None, b: PlaceMention | None) -> bool:
         return True
     if a.country and b.country and a.country != b.country:
         return False
+    if a.kind in SPECIFIC_KINDS and b.kind in SPECIFIC_KINDS:
+        if a.name == b.name:
+            return True
+        if a.kind == b.kind and a.kind in ("admin2", "city"):
+            return False  # two districts or two towns by name: two scenes
+        if None not in (a.lat, a.lon, b.lat, b.lon) and "admin1" not in (a.precision, b.precision):
+            return _km(a, b) <= NEAR_KM
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return False
     return True
+
+
+def _km(a: PlaceMention, b: PlaceMention) -> float:
+    lat1, lon1, lat2, lon2 = (math.radians(v) for v in (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(h))
 
 
 def _finer(a: DateMention, b: DateMention) -> bool:
@@ -342,8 +368,11 @@ def _record(
     if all(f.aggregate or f.plot for f in sentences):
         return None
     spans: dict[str, list[int]] = {}
-    anchor = next((f for f in sentences if not f.headline and (f.triggers or f.figures)),
-                  max(sentences, key=_evidence_score))  # fmt: skip
+    # evidence: the first full sentence that reports the incident with a figure, else with a
+    # trigger (a caption or comment line that only mentions the attack is weaker evidence)
+    reporting = [f for f in sentences if not f.headline and (f.triggers or f.figures)]
+    anchor = next((f for f in reporting if f.figures),
+                  reporting[0] if reporting else max(sentences, key=_evidence_score))  # fmt: skip
     record: dict[str, Any] = {
         "date": group.date.value if group.date else None,
         "date_precision": group.date.precision if group.date else None,
@@ -536,6 +565,8 @@ def _casualties(sentences: list[SentenceFeatures], spans: dict[str, list[int]]) 
         claimed = [(f, fig) for f in sentences for fig in f.figures
                    if fig.kind == kind and f.perpetrator_figures]  # fmt: skip
         out[kind] = _best_figure(reported, spans, kind)
+        if kind == "killed" and out[kind] is None:
+            out[kind] = _single_victim(sentences, spans)
         out[f"claimed_{kind}"] = _best_figure(claimed, spans, f"claimed_{kind}")
     return out
 
@@ -581,6 +612,33 @@ def _best_figure(
     priority, _value, rec, span = max(candidates, key=lambda c: (c[0], c[1]))
     spans[field_name] = list(span)
     return rec
+
+
+@cache
+def _single_victim_pattern() -> re.Pattern[str]:
+    person = cue_pattern("person_victim").pattern.removeprefix(r"(?<!\w)")
+    verb = r"(?:killed|assassinated|shot dead|gunned down|beheaded|executed)"
+    return re.compile(
+        rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
+        rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s*,?\s+"
+        rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
+        rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b",
+        re.IGNORECASE,
+    )
+
+
+def _single_victim(
+    sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> dict[str, Any] | None:
+    """One named or described victim ("the governor was killed", "shot dead a civilian") is 1."""
+    for f in sentences:
+        if f.perpetrator_figures:
+            continue
+        m = _single_victim_pattern().search(f.text)
+        if m:
+            spans["killed"] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
+            return {"value": 1, "qualifier": "exact"}
+    return None
 
 
 def _confidence(record: dict[str, Any], sentences: list[SentenceFeatures]) -> float:

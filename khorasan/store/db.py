@@ -97,7 +97,7 @@ class Store:
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # independent branches (events, records) off 0002
 
     def close(self) -> None:
         self.engine.dispose()
