@@ -39,7 +39,12 @@ class Figure:
     coordinated_with: int | None = None  # index of the figure this one is a part with
 
 
-_INCLUDING = re.compile(r",\s*(?:including|among them|among whom|mostly|many of them)\b[^;:]*,\s*", re.I)
+_INCLUDING = re.compile(
+    r",\s*(?:including|among them|among whom|mostly|many of them|most of them|"
+    r"(?:about |nearly |more than |almost )?half of them)\b[^;:]*,\s*",
+    re.I,
+)
+_TOLL = re.compile(r"\b(?:death toll|toll|number of (?:dead|deaths|people killed|fatalities))\b", re.I)
 
 
 def _gap_ok(gap: str) -> bool:
@@ -93,8 +98,11 @@ def _kind_of(after_to_next: str, before: str) -> str | None:
     for kind in ("killed", "wounded"):
         for m in cue_pattern(f"{kind}_before").finditer(tail):
             rest = tail[m.end() :]
-            if not rest.strip() or re.fullmatch(r"\s*(?:a total of|some|nearly|about)\s*", rest):
+            if not rest.strip() or re.fullmatch(r"\s*(?:a total of|some|nearly|about|all)\s*", rest):
                 return kind
+    # "the death toll of the twin bombings in Kerman has risen to 92"
+    if cue_pattern("toll_rise").search(tail) and _TOLL.search(before):
+        return "killed"
     after = after_to_next.lstrip(" ,")
     hits = [
         (m.start(), kind)

@@ -107,6 +107,7 @@ class Group:
     sentences: list[SentenceFeatures] = field(default_factory=list)
     date: DateMention | None = None
     place: PlaceMention | None = None
+    implicit_date: DateMention | None = None  # used for compatibility only, never reported
 
     def add(
         self, feats: SentenceFeatures, date: DateMention | None, place: PlaceMention | None
@@ -126,7 +127,7 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         for i, s in enumerate(ann.sentences)
         for clause in _split_clauses(ann, _features(ann, i, s))
     ]
-    groups = _group(feats)
+    groups = _group(feats, ann.doc.published)
     records = []
     doc_country = _dominant_country(ann.places)
     names_branch = any(a.canonical == ISK for a in ann.actors)
@@ -253,7 +254,7 @@ def _sentence_place(feats: SentenceFeatures) -> PlaceMention | None:
     return max(places, key=lambda p: (PLACE_SPECIFICITY.get(p.kind, 1), -abs(p.start - anchor)))
 
 
-def _group(feats: list[SentenceFeatures]) -> list[Group]:
+def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[Group]:
     groups: list[Group] = []
     last: Group | None = None
     last_index = -1
@@ -272,6 +273,10 @@ def _group(feats: list[SentenceFeatures]) -> list[Group]:
             if groups and not _starts_incident(f):
                 continue
             target = Group()
+            if not groups and published and date is None:
+                # the first incident of a news report is a recent one: until the text dates it,
+                # it is dated to the publication month, so "In October 2002, ..." stays apart
+                target.implicit_date = DateMention(0, 0, published[:7], "month", relative=True)
             groups.append(target)
         target.add(f, date, place)
         last, last_index = target, f.index
@@ -294,7 +299,7 @@ def _compatible_group(
 ) -> Group | None:
     order = ([last] if last is not None else []) + [g for g in groups if g is not last]
     for g in order:
-        if _dates_compatible(g.date, date) and _places_compatible(g.place, place):
+        if _dates_compatible(g.date or g.implicit_date, date) and _places_compatible(g.place, place):
             return g
     return None
 
