@@ -44,7 +44,13 @@ _INCLUDING = re.compile(
     r"(?:about |nearly |more than |almost )?half of them)\b[^;:]*,\s*",
     re.I,
 )
-_TOLL = re.compile(r"\b(?:death toll|toll|number of (?:dead|deaths|people killed|fatalities))\b", re.I)
+# "100 people killed and injured": a count of casualties, not of deaths
+_COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
+_TOLL = re.compile(
+    r"\b(?:death toll|toll|(?:total )?number of (?:dead|deaths|fatalities|people (?:killed|who died)))\b",
+    re.I,
+)
+_TO_END = re.compile(r"\bto\s*$")
 
 
 def _gap_ok(gap: str) -> bool:
@@ -98,10 +104,12 @@ def _kind_of(after_to_next: str, before: str) -> str | None:
     for kind in ("killed", "wounded"):
         for m in cue_pattern(f"{kind}_before").finditer(tail):
             rest = tail[m.end() :]
-            if not rest.strip() or re.fullmatch(r"\s*(?:a total of|some|nearly|about|all)\s*", rest):
+            if not rest.strip() or re.fullmatch(
+                r"\s*(?:a total of|some|nearly|about|all)\s*", rest
+            ):
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
-    if cue_pattern("toll_rise").search(tail) and _TOLL.search(before):
+    if (cue_pattern("toll_rise").search(tail) or _TO_END.search(tail)) and _TOLL.search(before):
         return "killed"
     after = after_to_next.lstrip(" ,")
     hits = [
@@ -112,7 +120,11 @@ def _kind_of(after_to_next: str, before: str) -> str | None:
     if hits:
         pos, kind = min(hits)
         verb = cue_pattern(f"{kind}_verbs").match(after, pos)
-        if kind == "killed" and verb and cue_pattern("casualties_combined").match(after, verb.end()):
+        if (
+            kind == "killed"
+            and verb
+            and cue_pattern("casualties_combined").match(after, verb.end())
+        ):
             return None  # "100 people killed and injured": casualties, not deaths
         if _gap_ok(after[:pos]):
             return kind

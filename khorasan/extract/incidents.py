@@ -56,13 +56,17 @@ SPECIFIC_KINDS = ("admin2", "city", "neighbourhood", "site")
 # A sentence naming no date or place continues the incident of a sentence at most this many
 # sentences before it; further away it belongs to the document's main incident.
 CONTINUATION_MAX_GAP = 2
+# A total cue ("death toll", "in all") counts for a figure at most this many characters after it.
+TOTAL_WINDOW_CHARS = 60
 # Captions and bylines that survive cleaning are short lines without a verb; shorter than this a
 # line is not read as an incident sentence unless it has a casualty figure.
 MIN_TRIGGER_SENTENCE_CHARS = 25
 
 
 # "since 1979", "until 2020": a date that bounds a period, not the day of an incident
-_NOT_EVENT_DATE = re.compile(r"\b(?:since|until|till|through|as of)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_NOT_EVENT_DATE = re.compile(
+    r"\b(?:since|until|till|through|as of)\s+(?:early\s+|late\s+|mid-?)?$", re.I
+)
 # ... unless the date is then said to be when something happened: "since 1978, when arson killed"
 _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 _LOCATIVE_BEFORE = re.compile(
@@ -262,9 +266,10 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
         if not f.is_incident_sentence:
             continue
         date, place = _sentence_date(f), _sentence_place(f)
-        if date is None and place is None:
+        refers_back = date is None and not any(k != GENERIC for k, _, _ in f.triggers)
+        if date is None and (place is None or (refers_back and not f.figures and groups)):
             # a sentence that names neither continues the incident just discussed, or, after a
-            # gap, the document's main incident
+            # gap, the document's main incident; so does "the attack" with no date of its own
             near = last is not None and f.index - last_index <= CONTINUATION_MAX_GAP
             target = last if near else (groups[0] if groups else None)
         else:
@@ -299,7 +304,9 @@ def _compatible_group(
 ) -> Group | None:
     order = ([last] if last is not None else []) + [g for g in groups if g is not last]
     for g in order:
-        if _dates_compatible(g.date or g.implicit_date, date) and _places_compatible(g.place, place):
+        if _dates_compatible(g.date or g.implicit_date, date) and _places_compatible(
+            g.place, place
+        ):
             return g
     return None
 
@@ -336,7 +343,10 @@ def _places_compatible(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 
 def _km(a: PlaceMention, b: PlaceMention) -> float:
     lat1, lon1, lat2, lon2 = (math.radians(v) for v in (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 12742.0 * math.asin(math.sqrt(h))
 
 
@@ -451,7 +461,8 @@ def _perpetrator_fields(
             role = _actor_role(text, f, actor)
             if role is None:
                 continue
-            key = (strength[role], -f.index)
+            # a claim in the body beats one in a headline; then the earliest sentence wins
+            key = (strength[role], -2 * f.index - int(f.headline))
             if best is None or key > best[:2]:
                 best = (key[0], key[1], actor)
     if best is None:
@@ -605,13 +616,14 @@ def _best_figure(
         )
         rec = {"value": value, "qualifier": qualifier,
                "parts": [{"value": p.number.value, "who": p.who} for p in parts]}  # fmt: skip
-        candidates.append((2 if f.total else 1, value, rec, (fig.number.start, other.number.end)))
+        total = _near_total(f, fig)
+        candidates.append((2 if total else 1, value, rec, (fig.number.start, other.number.end)))
     for i, (f, fig) in enumerate(figs):
         n = fig.number
         rec = {"value": n.value, "qualifier": n.qualifier}
         if n.vague:
             continue  # "dozens were injured" gives no figure a coder would record
-        candidates.append((2 if f.total else 1, n.value, rec, (n.start, n.end)))
+        candidates.append((2 if _near_total(f, fig) else 1, n.value, rec, (n.start, n.end)))
     if not candidates:
         return None
     priority, _value, rec, span = max(candidates, key=lambda c: (c[0], c[1]))
@@ -644,6 +656,13 @@ def _single_victim(
             spans["killed"] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
             return {"value": 1, "qualifier": "exact"}
     return None
+
+
+def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
+    """A figure stated as a total ("bringing the death toll to 91"), the cue just before it."""
+    window = f.text[max(0, fig.number.start - f.sentence.start - TOTAL_WINDOW_CHARS) :
+                    fig.number.start - f.sentence.start]  # fmt: skip
+    return cue("total", window)
 
 
 def _confidence(record: dict[str, Any], sentences: list[SentenceFeatures]) -> float:
