@@ -28,6 +28,7 @@ _WHO_STOP = re.compile(
     re.I,
 )
 _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
+                                r"(?:days?|weeks?|months?|hours?|minutes?|decades?|times)\b|"
                                 r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d)", re.I)  # fmt: skip
 
 
@@ -82,9 +83,18 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
         if kinds[i] is None and kinds[i + 1] is not None:
+            if _NOT_A_COUNT_AFTER.match(text[inside[i].end : inside[i + 1].start]):
+                continue
             gap = text[inside[i].end : inside[i + 1].start]
             if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,5}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
                 kinds[i] = kinds[i + 1]
+                coordinated[i] = i + 1
+    # "killing at least 60 Afghans and 13 US military personnel": the second shares the first's
+    for i in range(len(inside) - 1):
+        if kinds[i] is not None and kinds[i + 1] is None and i not in coordinated:
+            gap = text[inside[i].end : inside[i + 1].start]
+            if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,4}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
+                kinds[i + 1] = kinds[i]
                 coordinated[i] = i + 1
     figures = []
     for i, n in enumerate(inside):

@@ -618,6 +618,7 @@ def _best_figure(
                "parts": [{"value": p.number.value, "who": p.who} for p in parts]}  # fmt: skip
         total = _near_total(f, fig)
         candidates.append((2 if total else 1, value, rec, (fig.number.start, other.number.end)))
+    candidates.extend(_nationality_sum(figs))
     for i, (f, fig) in enumerate(figs):
         n = fig.number
         rec = {"value": n.value, "qualifier": n.qualifier}
@@ -656,6 +657,37 @@ def _single_victim(
             spans["killed"] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
             return {"value": 1, "qualifier": "exact"}
     return None
+
+
+def _nationality_sum(
+    figs: list[tuple[SentenceFeatures, Figure]],
+) -> list[tuple[int, int, dict[str, Any], tuple[int, int]]]:
+    """Victims counted by nationality in separate sentences add up.
+
+    "13 U.S. service members were killed" ... "at least 90 Afghan civilians also died": 103,
+    with both parts kept. Only when every figure names a different nationality.
+    """
+    by_nation: dict[str, tuple[SentenceFeatures, Figure]] = {}
+    for f, fig in figs:
+        if fig.number.vague or fig.coordinated_with is not None:
+            continue
+        m = cue_pattern("victim_nationality").search(fig.who)
+        if m is None:
+            continue
+        nation = m.group(0).replace(".", "").lower()
+        nation = "us" if nation in ("us", "american") else nation
+        if nation not in by_nation or fig.number.value > by_nation[nation][1].number.value:
+            by_nation[nation] = (f, fig)
+    parts = list(by_nation.values())
+    if len(parts) < 2 or len({f.index for f, _ in parts}) < 2:
+        return []
+    value = sum(fig.number.value for _, fig in parts)
+    quals = {fig.number.qualifier for _, fig in parts}
+    qualifier = "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
+    rec = {"value": value, "qualifier": qualifier,
+           "parts": [{"value": fig.number.value, "who": fig.who} for _, fig in parts]}  # fmt: skip
+    first = parts[0][1].number
+    return [(1, value, rec, (first.start, first.end))]
 
 
 def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
