@@ -78,7 +78,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # killed" puts other numbers between a count and its verb
         after = text[n.end : end]
         before = text[max(start, n.start - 60) : n.start]
-        kinds.append(_kind_of(after, before))
+        kinds.append(_kind_of(after, before, text[start : n.start]))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -106,7 +106,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     return figures
 
 
-def _kind_of(after_to_next: str, before: str) -> str | None:
+def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | None:
     if _NOT_A_COUNT_AFTER.match(after_to_next):
         return None
     # the verb right before the number is the strongest reading: "killed 46 people and wounded"
@@ -119,7 +119,7 @@ def _kind_of(after_to_next: str, before: str) -> str | None:
             ):
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
-    if (cue_pattern("toll_rise").search(tail) or _TO_END.search(tail)) and _TOLL.search(before):
+    if (cue_pattern("toll_rise").search(tail) or _TO_END.search(tail)) and _TOLL.search(sentence_before):
         return "killed"
     after = after_to_next.lstrip(" ,")
     hits = [

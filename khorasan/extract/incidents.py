@@ -26,7 +26,7 @@ from khorasan.extract.figures import Figure, find_figures
 from khorasan.extract.lexicons import attack_triggers, suicide_pattern, target_triggers
 from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
 
-__all__ = ["extract_incidents"]
+__all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
 
 # Attack types in the order one wins over another when a report names several ("gunmen and
 # suicide bombers stormed the gurdwara" is an armed assault; a jailbreak starts with a bomb).
@@ -126,12 +126,7 @@ class Group:
 def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
     text = ann.doc.text
-    feats = [
-        clause
-        for i, s in enumerate(ann.sentences)
-        for clause in _split_clauses(ann, _features(ann, i, s))
-    ]
-    groups = _group(feats, ann.doc.published)
+    groups = _group(sentence_features(ann), ann.doc.published)
     records = []
     doc_country = _dominant_country(ann.places)
     names_branch = any(a.canonical == ISK for a in ann.actors)
@@ -151,6 +146,15 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------- features
+def sentence_features(ann: AnnotatedDocument) -> list[SentenceFeatures]:
+    """Features of every sentence, sentences listing several incidents split into clauses."""
+    return [
+        clause
+        for i, s in enumerate(ann.sentences)
+        for clause in _split_clauses(ann, _features(ann, i, s))
+    ]
+
+
 def _within(items: Sequence[Any], s: Sentence) -> list[Any]:
     return [x for x in items if s.start <= x.start and x.end <= s.end]
 
@@ -167,7 +171,9 @@ def _features(
                     for m in cue_pattern("generic_attack").finditer(chunk)]  # fmt: skip
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
-    figures = find_figures(text, ann.numbers, s.start, s.end)
+    plot = cue("plot", chunk)
+    # "arrested 11 people in six provinces": counts in a sentence about arrests are no casualties
+    figures = [] if plot else find_figures(text, ann.numbers, s.start, s.end)
     claim_negated = cue("claim_negation", chunk)
     dateline = cue_pattern("dateline").match(chunk)
     actor_spans = {(a.start, a.end) for a in _within(ann.actors, s)}
@@ -192,7 +198,7 @@ def _features(
         suspected=cue("suspicion", chunk),
         perpetrator_figures=cue("perpetrator_claim_figure", chunk) and cue("claim", chunk),
         aggregate=cue("aggregate", chunk),
-        plot=cue("plot", chunk),
+        plot=plot,
         total=cue("total", chunk),
         # a line without closing punctuation (headline, caption) or a question reports nothing
         headline=not text[: (evidence or s).end].rstrip().endswith((".", "!", '"', "”", "’", "'")),
@@ -275,7 +281,7 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
         else:
             target = _compatible_group(groups, last, date, place)
         if target is None:
-            if groups and not _starts_incident(f):
+            if not _starts_incident(f, date, place):
                 continue
             target = Group()
             if not groups and published and date is None:
@@ -288,15 +294,22 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
     return groups
 
 
-def _starts_incident(f: SentenceFeatures) -> bool:
-    """Enough to open a further incident: a casualty figure, or a trigger with an event verb."""
-    if f.figures:
-        return True
-    if not f.triggers or f.headline:
+def _starts_incident(
+    f: SentenceFeatures, date: DateMention | None, place: PlaceMention | None
+) -> bool:
+    """Enough to open an incident: a casualty figure, a claim, an event verb, or an attack word
+    placed in time and space ("the 2020 attack on a gurdwara in Kabul")."""
+    if f.figures or (f.claimed and f.actors):
+        return not f.headline or date is not None
+    if not f.triggers:
         return False
+    if f.headline:
+        # a caption or list item stands alone only when it dates what it shows
+        return date is not None and (place is not None or any(k != GENERIC for k, _, _ in f.triggers))
     specific = any(k != GENERIC for k, _, _ in f.triggers)
-    placed = bool(f.dates) or any(p.kind != "demonym" for p in f.places)
-    return cue("strong_incident", f.text) or f.claimed or (specific and placed)
+    if cue("strong_incident", f.text):
+        return True
+    return (date is not None and place is not None) or (specific and (date or place) is not None)
 
 
 def _compatible_group(
