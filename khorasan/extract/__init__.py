@@ -11,6 +11,11 @@ from typing import Any
 
 from khorasan.annotate import annotate
 from khorasan.extract.incidents import extract_incidents
+from khorasan.extract.leaders import extract_leaders
+from khorasan.extract.plots import extract_plots
+from khorasan.extract.relations import extract_relations
+from khorasan.extract.statistics import extract_statistics
+from khorasan.extract.strength import extract_strength
 from khorasan.model import Document
 
 __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_path"]
@@ -19,6 +24,14 @@ __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_path"]
 EXTRACTOR_VERSION = "incidents-0.1"
 
 RECORD_KINDS = ("incidents", "statistics", "strength", "plots", "leaders", "relations")
+# The other record kinds, each one function of the annotated document.
+RECORD_EXTRACTORS = {
+    "statistics": extract_statistics,
+    "strength": extract_strength,
+    "plots": extract_plots,
+    "leaders": extract_leaders,
+    "relations": extract_relations,
+}
 
 
 def extract_document(doc: Document) -> dict[str, Any]:
@@ -28,6 +41,8 @@ def extract_document(doc: Document) -> dict[str, Any]:
     for kind in RECORD_KINDS:
         result[kind] = []
     result["incidents"] = extract_incidents(ann)
+    for kind, extractor in RECORD_EXTRACTORS.items():
+        result[kind] = extractor(ann)
     return result
 
 

@@ -133,7 +133,7 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
         if (
             kind == "killed"
             and verb
-            and cue_pattern("casualties_combined").match(after, verb.end())
+            and _COMBINED.match(after, verb.end())
         ):
             return None  # "100 people killed and injured": casualties, not deaths
         if _gap_ok(after[:pos]):

@@ -315,13 +315,24 @@ def _starts_incident(
 def _compatible_group(
     groups: list[Group], last: Group | None, date: DateMention | None, place: PlaceMention | None
 ) -> Group | None:
-    order = ([last] if last is not None else []) + [g for g in groups if g is not last]
-    for g in order:
-        if _dates_compatible(g.date or g.implicit_date, date) and _places_compatible(
-            g.place, place
-        ):
-            return g
-    return None
+    """The open incident this sentence agrees with; positive agreement beats mere absence."""
+    best: tuple[int, Group] | None = None
+    for g in groups:
+        g_date = g.date or g.implicit_date
+        if not (_dates_compatible(g_date, date) and _places_compatible(g.place, place)):
+            continue
+        score = 2 * _place_agrees(g.place, place) + 2 * (
+            g_date is not None and date is not None
+        ) + (g is last)
+        if best is None or score > best[0]:
+            best = (score, g)
+    return best[1] if best else None
+
+
+def _place_agrees(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a.name == b.name or (a.admin1 is not None and a.admin1 == b.admin1)
 
 
 def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
@@ -364,9 +375,16 @@ def _km(a: PlaceMention, b: PlaceMention) -> float:
 
 
 def _finer(a: DateMention, b: DateMention) -> bool:
-    return len(a.value) > len(b.value) or (
-        len(a.value) == len(b.value) and b.relative and not a.relative
-    )
+    """Whether date ``a`` should replace ``b`` as an incident's date.
+
+    Finer precision wins; then a written date beats a resolved relative one; then the earlier
+    date wins, since reports come after the event ("reported on Saturday" vs "on Wednesday").
+    """
+    if len(a.value) != len(b.value):
+        return len(a.value) > len(b.value)
+    if a.relative != b.relative:
+        return b.relative
+    return a.value < b.value
 
 
 def _more_specific(a: PlaceMention, b: PlaceMention) -> bool:

@@ -12,7 +12,14 @@ import re
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
-from khorasan.extract._records import View, cue, cue_pattern, focal_group, make_record
+from khorasan.extract._records import (
+    View,
+    cue,
+    cue_pattern,
+    focal_group,
+    make_record,
+    sentence_views,
+)
 from khorasan.model import DateMention, NumberMention
 
 __all__ = ["extract_strength"]
@@ -40,12 +47,26 @@ def extract_strength(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         return []
     default_group = focal_group(ann)
     records: list[dict[str, Any]] = []
-    from khorasan.extract._records import sentence_views
-
     for view in sentence_views(ann):
         if view.numbers and _promising(view):
             records.extend(_sentence_records(view, default_group))
-    return records
+    return _dedupe(records)
+
+
+def _dedupe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per estimate: a headline repeating a dated estimate without its date goes."""
+    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    for rec in records:
+        key = (rec["group"], rec["low"], rec["high"])
+        prior = kept.get(key)
+        if prior is None or (prior["date"] and rec["date"] and prior["date"] != rec["date"]):
+            kept[key] = rec
+            out.append(rec)
+        elif prior["date"] is None and rec["date"]:
+            out[out.index(prior)] = rec
+            kept[key] = rec
+    return out
 
 
 def _promising(view: View) -> bool:
@@ -71,7 +92,8 @@ def _sentence_records(view: View, default_group: str) -> list[dict[str, Any]]:
                 continue  # "49 Indians", "1,000 prisoners": a count of something else
             if not context:
                 continue
-        unit = " ".join(unit_match.group(0).split()) if unit_match else (unit_seen or DEFAULT_UNIT)
+        unit_text = unit_match.group(0) if unit_match else _unit_before(before)
+        unit = " ".join(unit_text.split()) if unit_text else (unit_seen or DEFAULT_UNIT)
         unit_seen = unit
         nxt = candidates[i + 1].start if i + 1 < len(candidates) else view.end
         date = _date_of(view, n, nxt)
@@ -79,17 +101,34 @@ def _sentence_records(view: View, default_group: str) -> list[dict[str, Any]]:
     return out
 
 
+def _unit_before(before: str) -> str | None:
+    """The unit of "the number of fighters and family members ... estimated at 4,000"."""
+    m = re.search(r"\bnumbers?\s+of\s+", before, re.I)
+    if m:
+        unit = cue_pattern("strength_unit").match(before, m.end())
+        return unit.group(0) if unit else None
+    return None
+
+
 def _is_year(n: NumberMention, view: View) -> bool:
     return any(d.start <= n.start and n.end <= d.end for d in view.dates)
 
 
 def _near_casualty(before: str, after: str) -> bool:
+    """A casualty or arrest figure ("killing 300 fighters", "500 militants were arrested")."""
     tail = before[-25:]
-    head = after[:40]
-    return bool(cue("not_strength", tail) and re.search(r"\S\s*$", tail)) and bool(
-        cue_pattern("not_strength").search(tail[-15:])
-    ) or bool(re.match(r"^\s*(?:[\w-]+\s+){0,3}?(?:were|have been|had been)\s+(?:killed|arrested|"
-                       r"wounded|detained)", head, re.I))  # fmt: skip
+    hit = None
+    for hit in cue_pattern("not_strength").finditer(tail):
+        pass
+    if hit is not None and len(tail) - hit.end() <= 15:
+        return True
+    return bool(_PASSIVE_CASUALTY.match(after[:60]))
+
+
+_PASSIVE_CASUALTY = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:were|have\s+been|had\s+been)\s+(?:killed|arrested|wounded|detained)",
+    re.I,
+)
 
 
 def _date_of(view: View, n: NumberMention, next_start: int) -> DateMention | None:
