@@ -236,7 +236,11 @@ def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[Sentence
                 break
     if len(regions) < 2 and len(years) < 2:
         return [f]
-    return [_features(ann, f.index, c, f.sentence) for c in clauses]
+    # each clause is its own evidence: one sentence, several incidents, several records
+    out = [_features(ann, f.index, c) for c in clauses]
+    for clause in out:
+        clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
+    return out
 
 
 # ------------------------------------------------------------------------------- grouping
