@@ -70,8 +70,21 @@ _NOT_EVENT_DATE = re.compile(
 # ... unless the date is then said to be when something happened: "since 1978, when arson killed"
 _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of)\s+(?:the\s+)?$", re.I
+    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of|on|from|over)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
 )
+
+
+# "the attack", "Friday's bombing": a sentence that points back at an incident already named
+_REFERS_BACK = re.compile(
+    r"\b(?:the|this|that|\w+day[’']s)\s+(?:[\w-]+\s+){0,2}?(?:attacks?|bombings?|blasts?|"
+    r"explosions?|assault|shooting|strike|incident|raid|massacre|siege)\b",
+    re.I,
+)
+
+
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
 @dataclass(slots=True)
@@ -176,11 +189,15 @@ def _features(
     figures = [] if plot else find_figures(text, ann.numbers, s.start, s.end)
     claim_negated = cue("claim_negation", chunk)
     dateline = cue_pattern("dateline").match(chunk)
-    actor_spans = {(a.start, a.end) for a in _within(ann.actors, s)}
     # "the United States rejected ...": a country named as an actor is not where it happened
-    places = [p for p in _within(ann.places, s)
-              if not (p.kind == "country" and (p.start, p.end) in actor_spans
-                      and not _LOCATIVE_BEFORE.search(text[max(0, p.start - 16) : p.start]))]  # fmt: skip
+    # "the United States rejected ...", "Israel was behind ...": a country named as a subject is
+    # no location; a country is where something happened only after "in", "across", "of" ...
+    places = [
+        p
+        for p in _within(ann.places, s)
+        if p.kind != "country" or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
+    ]
+
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
     return SentenceFeatures(
@@ -223,18 +240,13 @@ def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[Sentence
         return [f]
     bounds = [f.sentence.start] + starts[1:] + [f.sentence.end]
     clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    regions = set()
-    years = set()
-    for c in clauses:
-        for p in f.places:
-            if c.start <= p.start < c.end and p.kind != "demonym":
-                regions.add((p.country, p.admin1 or p.name))
-                break
-        for d in f.dates:
-            if c.start <= d.start < c.end:
-                years.add(d.value[:4])
-                break
-    if len(regions) < 2 and len(years) < 2:
+    places = [next((p for p in f.places if c.start <= p.start < c.end and p.kind != "demonym"),
+                   None) for c in clauses]  # fmt: skip
+    years = {next((d.value[:4] for d in f.dates if c.start <= d.start < c.end), "")
+             for c in clauses} - {""}  # fmt: skip
+    known = [p for p in places if p is not None]
+    apart = any(not _places_compatible(a, b) for a in known for b in known)
+    if not apart and len(years) < 2:
         return [f]
     # each clause is its own evidence: one sentence, several incidents, several records
     out = [_features(ann, f.index, c) for c in clauses]
@@ -281,9 +293,17 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
             # a sentence that names neither continues the incident just discussed, or, after a
             # gap, the document's main incident; so does "the attack" with no date of its own
             near = last is not None and f.index - last_index <= CONTINUATION_MAX_GAP
-            target = last if near else (groups[0] if groups else None)
+            if near:
+                target = last
+            elif groups and _REFERS_BACK.search(f.text):
+                target = groups[0]  # "the attack", "Friday's bombing": the main incident again
+            else:
+                continue
         else:
-            target = _compatible_group(groups, last, date, place)
+            target, agreement = _compatible_group(groups, last, date, place)
+            far = target is not last or f.index - last_index > CONTINUATION_MAX_GAP
+            if target is not None and agreement == 0 and far and _starts_incident(f, date, place):
+                target = None  # nothing ties it to that incident: a new one begins
         if target is None:
             if not _starts_incident(f, date, place):
                 continue
@@ -310,6 +330,12 @@ def _starts_incident(
     if f.headline:
         # a caption or list item stands alone only when it dates what it shows
         return date is not None and (place is not None or any(k != GENERIC for k, _, _ in f.triggers))
+    definite = all(_DEFINITE_BEFORE.search(f.text[: a - f.sentence.start]) for _, a, _ in f.triggers)
+    vaguely_placed = (date is None and place is None) or (date is not None and date.relative)
+    if definite and vaguely_placed:
+        # "the shooting", "the bombings" with nothing that dates or places them anew: the
+        # incident already named ("The 2020 attack on a gurdwara in Kabul" still opens one)
+        return False
     specific = any(k != GENERIC for k, _, _ in f.triggers)
     if cue("strong_incident", f.text):
         return True
@@ -318,19 +344,21 @@ def _starts_incident(
 
 def _compatible_group(
     groups: list[Group], last: Group | None, date: DateMention | None, place: PlaceMention | None
-) -> Group | None:
-    """The open incident this sentence agrees with; positive agreement beats mere absence."""
-    best: tuple[int, Group] | None = None
+) -> tuple[Group | None, int]:
+    """The open incident this sentence agrees with, and how much it positively agrees (0-4).
+
+    Positive agreement (same place, a date on both sides) beats mere absence of conflict.
+    """
+    best: tuple[int, int, Group] | None = None
     for g in groups:
         g_date = g.date or g.implicit_date
         if not (_dates_compatible(g_date, date) and _places_compatible(g.place, place)):
             continue
-        score = 2 * _place_agrees(g.place, place) + 2 * (
-            g_date is not None and date is not None
-        ) + (g is last)
-        if best is None or score > best[0]:
-            best = (score, g)
-    return best[1] if best else None
+        agreement = 2 * _place_agrees(g.place, place) + 2 * (g_date is not None and date is not None)
+        key = (agreement, int(g is last))
+        if best is None or key > best[:2]:
+            best = (agreement, int(g is last), g)
+    return (best[2], best[0]) if best else (None, 0)
 
 
 def _place_agrees(a: PlaceMention | None, b: PlaceMention | None) -> bool:
@@ -675,7 +703,8 @@ def _single_victim_pattern() -> re.Pattern[str]:
         rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
         rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s*,?\s+"
         rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
-        rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b",
+        rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
+        rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+",
         re.IGNORECASE,
     )
 
