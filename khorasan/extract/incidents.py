@@ -295,10 +295,12 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
             near = last is not None and f.index - last_index <= CONTINUATION_MAX_GAP
             if near:
                 target = last
-            elif groups and _REFERS_BACK.search(f.text):
+            elif groups and (f.figures or _REFERS_BACK.search(f.text)):
                 target = groups[0]  # "the attack", "Friday's bombing": the main incident again
-            else:
+            elif groups:
                 continue
+            else:
+                target = None  # the report's first incident sentence names no date or place
         else:
             target, agreement = _compatible_group(groups, last, date, place)
             far = target is not last or f.index - last_index > CONTINUATION_MAX_GAP
@@ -336,10 +338,10 @@ def _starts_incident(
         # "the shooting", "the bombings" with nothing that dates or places them anew: the
         # incident already named ("The 2020 attack on a gurdwara in Kabul" still opens one)
         return False
-    specific = any(k != GENERIC for k, _, _ in f.triggers)
     if cue("strong_incident", f.text):
         return True
-    return (date is not None and place is not None) or (specific and (date or place) is not None)
+    # an attack word alone ("the MOAB is a weapon ...") needs both a date and a place
+    return date is not None and place is not None
 
 
 def _compatible_group(

@@ -41,13 +41,15 @@ _PERCENT = re.compile(
     r"(?:\s+(higher|lower|more|less|fewer))?",
     re.I,
 )
-_PARENTHETICAL = re.compile(r"(?:,\s*including|\s[–—-]\s|\s\()([^;()–—]*?)(?:,\s+(?=\w+\s+(?:have|has|were|was))|\s[–—-]\s|\)|$)", re.I)
+_PARENTHETICAL = re.compile(r"(?:,\s*including|\s[–—-]\s|\s\()([^;()–—]*?)(?:,\s+(?=(?:have|has|had|were|was)\b)|\s[–—-]\s|\)|$)", re.I)
 _PART = re.compile(r"^\s*([\w’'-]+(?:\s+[\w’'-]+)?)")
-_FROM_BEFORE = re.compile(r"\b(?:since|after|following|from|starting)\b[^,;()]{0,45}$", re.I)
+_FROM_BEFORE = re.compile(
+    r"(?:\b(?:since|after|following|starting)\b[^,;()]{0,45}|\bfrom\s+(?:early\s+|late\s+)?)$", re.I
+)
 _TO_BEFORE = re.compile(r"\b(?:till|until|up\s+to|through|to|as\s+of)\s+$", re.I)
 _SOURCE_BY = re.compile(
-    r"according\s+to\s+(?:data|figures|statistics|a\s+report|research)\s+(?:[\w]+\s+)?by\s+"
-    r"(?:the\s+)?([A-Z][\w’'&-]*(?:\s+(?:of|for|and|on)?\s*[A-Z][\w’'&-]*){0,7})|according\s+to\s+"
+    r"(?i:according\s+to\s+(?:data|figures|statistics|a\s+report|research)\s+(?:\w+\s+)?by)\s+"
+    r"(?:the\s+)?([A-Z][\w’'&-]*(?:\s+(?:of|for|and|on)?\s*[A-Z][\w’'&-]*){0,7})|(?i:according\s+to)\s+"
     r"(?:the\s+)?([A-Z][\w’'&-]*(?:\s+(?:of|for|and|on)?\s*[A-Z][\w’'&-]*){0,7})"
 )
 _SOURCE_AGENT = re.compile(
@@ -68,7 +70,8 @@ def extract_statistics(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Statistics records: subject, from, to, source, one field per figure, qualifiers, parts."""
     group = focal_group(ann)
     records = []
-    for view in sentence_views(ann):
+    views = sentence_views(ann)
+    for view in views:
         if not (view.numbers or "%" in view.text or "cent" in view.text):
             continue
         if re.search(r"\b(?:plots?|interdictions?)\b", view.text, re.I):
@@ -76,7 +79,8 @@ def extract_statistics(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         for start, end in _clauses(view):
             figures = _figures(view, start, end)
             if figures:
-                records.append(_record(view, start, end, figures, group))
+                previous = views[view.index - 1] if view.index else None
+                records.append(_record(view, start, end, figures, group, previous))
     return records
 
 
@@ -140,7 +144,11 @@ def _who(view: View, n: NumberMention) -> str:
     m = _PART.match(view.text[n.end - view.start :])
     words = m.group(1).split() if m else []
     stop = {"and", "were", "was", "have", "has", "had", "in", "of", "who", "whose", "persons"}
-    kept = [w for w in words if w.lower() not in stop][:1]
+    kept = []
+    for w in words:
+        if w.lower() in stop:
+            break
+        kept.append(w)
     return " ".join(kept) or "unspecified"
 
 
@@ -231,12 +239,16 @@ def _window(view: View, figures: list[_Figure]) -> tuple[DateMention | None, Dat
 
 
 def _record(
-    view: View, start: int, end: int, figures: list[_Figure], group: str
+    view: View, start: int, end: int, figures: list[_Figure], group: str, previous: View | None
 ) -> dict[str, Any]:
-    window_view = View(view.index, view.start, view.end, view.text, view.numbers,
-                       [d for d in view.dates if start <= d.start < end] or [],
+    dates = [d for d in view.dates if start <= d.start < end]
+    window_view = View(view.index, view.start, view.end, view.text, view.numbers, dates,
                        view.actors, view.places, view.persons)  # fmt: skip
     date_from, date_to = _window(window_view, figures)
+    if not view.dates and previous is not None and cue("stat_anaphora", view.text):
+        # "Among the casualties were 13 Indians." / "..., the report added.": the sentence
+        # before gives the window
+        date_from, date_to = _window(previous, figures[:0] or [_Figure("", _last(previous))])
     spans: dict[str, list[int]] = {}
     fields: dict[str, Any] = {
         "subject": _subject(view, figures[0], group),
@@ -266,6 +278,11 @@ def _record(
         fields["qualifiers"] = qualifiers
     confidence = 0.5 + 0.2 * bool(date_from or date_to) + 0.2 * bool(fields["source"])
     return make_record(view, fields, spans, confidence)
+
+
+def _last(view: View) -> NumberMention:
+    """A stand-in figure at the end of ``view`` (the anchor for its nearest date)."""
+    return NumberMention(view.end, view.end, 0)
 
 
 def _subject(view: View, fig: _Figure, group: str) -> str:
