@@ -84,6 +84,7 @@ _REFERS_BACK = re.compile(
 )
 
 
+_LISTING = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
@@ -108,6 +109,7 @@ class SentenceFeatures:
     plot: bool
     total: bool
     headline: bool  # a line without closing punctuation: headline, caption, label
+    listed: bool = False  # one item of a listing clause ("including X in A, Y in B")
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -178,10 +180,14 @@ def _features(
     text = ann.doc.text
     chunk = text[s.start : s.end]
     triggers = [(kind, s.start + a, s.start + b) for kind, a, b in attack_triggers(chunk)]
-    if not triggers:
-        # "the attack", "attacked": an incident word that names no type
-        triggers = [(GENERIC, s.start + m.start(), s.start + m.end())
-                    for m in cue_pattern("generic_attack").finditer(chunk)]  # fmt: skip
+    # "the attack", "a strike on a church": incident words that name no type
+    typed = [(a, b) for _, a, b in triggers]
+    triggers += [
+        (GENERIC, s.start + m.start(), s.start + m.end())
+        for m in cue_pattern("generic_attack").finditer(chunk)
+        if not any(a <= s.start + m.start() < b for a, b in typed)
+    ]
+    triggers.sort(key=lambda t: t[1])
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
     plot = cue("plot", chunk)
@@ -189,7 +195,6 @@ def _features(
     figures = [] if plot else find_figures(text, ann.numbers, s.start, s.end)
     claim_negated = cue("claim_negation", chunk)
     dateline = cue_pattern("dateline").match(chunk)
-    # "the United States rejected ...": a country named as an actor is not where it happened
     # "the United States rejected ...", "Israel was behind ...": a country named as a subject is
     # no location; a country is where something happened only after "in", "across", "of" ...
     places = [
@@ -250,8 +255,17 @@ def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[Sentence
         return [f]
     # each clause is its own evidence: one sentence, several incidents, several records
     out = [_features(ann, f.index, c) for c in clauses]
-    for clause in out:
+    listing = _LISTING.search(f.text)
+    for i, clause in enumerate(out):
         clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
+        if listing and clause.sentence.start >= f.sentence.start + listing.end():
+            # "a number of attacks, including the twin bombings in Kerman, a strike on a church
+            # in Istanbul ...": each listed item is one incident, not the aggregate
+            clause.listed = True
+            clause.aggregate = False
+        if not clause.dates and i > 0 and out[i - 1].dates:
+            # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
+            clause.dates = [out[i - 1].dates[-1]]
     return out
 
 
@@ -340,6 +354,11 @@ def _starts_incident(
         return False
     if cue("strong_incident", f.text):
         return True
+    specific = any(k != GENERIC for k, _, _ in f.triggers)
+    if specific and (f.listed and place is not None):
+        return True
+    if specific and date is not None and not date.relative and date.precision != "year":
+        return True  # "assassinated in a US drone attack on January 3, 2020"
     # an attack word alone ("the MOAB is a weapon ...") needs both a date and a place
     return date is not None and place is not None
 

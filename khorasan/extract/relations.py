@@ -1,13 +1,196 @@
-"""stub"""
+"""Relations between groups (and states): war, rivalry, alliance, split, allegiance, defection.
+
+A sentence naming two parties (actors, or persons standing for their group) and a relation cue
+("declared war on", "split", "pledged allegiance to", "defectors from", "backed by") gives one
+relation per cue: the party before the cue and the party after it, or the two after it ("fighting
+between X and Y"), or the subject and each party of a list ("attracted members from X, Y and Z").
+"It", "they", "the group" at the start of a sentence stand for the document's main group. A
+relation is ``asserted`` unless the sentence only reports an allegation ("accused X of aiding").
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
+from khorasan.extract._records import (
+    View,
+    cue,
+    cue_pattern,
+    cue_table,
+    focal_group,
+    make_record,
+    sentence_views,
+)
 
 __all__ = ["extract_relations"]
 
+ISK = "IS-K"
+CORE_IS = "Islamic State"
+# A date this close to the cue dates the relation ("declared war on each other in January 2015");
+# further away it dates something else in the sentence.
+DATE_AFTER_MAX_CHARS = 60
+DATE_BEFORE_MAX_CHARS = 45
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:it|they|the\s+group|its|their|the\s+organi[sz]ation)\b", re.I)
+_LIST_GAP = re.compile(r"^(?:\s*\([^)]{1,12}\))?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
+_BETWEEN = re.compile(r"^\s*(?:\w+\s+){0,2}?between\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    name: str
+    start: int
+    end: int
+
 
 def extract_relations(ann: AnnotatedDocument) -> list[dict[str, Any]]:
+    """Relation records: a, b, kind, date, asserted (plus provenance)."""
+    focal = focal_group(ann)
+    seen: set[tuple[frozenset[str], str, str | None]] = set()
+    records = []
+    for view in sentence_views(ann, persons=True):
+        for rec in _sentence_relations(view, focal):
+            key = (frozenset((rec["a"], rec["b"])), rec["kind"], rec["date"])
+            if key not in seen:
+                seen.add(key)
+                records.append(rec)
+    return records
+
+
+def _parties(view: View) -> list[_Party]:
+    found = [_Party(a.canonical, a.start, a.end) for a in view.actors]
+    found += [_Party(p.group, p.start, p.end) for p in view.persons]
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _cues(view: View) -> list[tuple[str, int, int]]:
+    out = []
+    for kind in cue_table("relation_kind_order"):
+        for m in cue_pattern("relation_kinds", kind).finditer(view.text):
+            out.append((kind, view.start + m.start(), view.start + m.end()))
+    out.sort(key=lambda c: c[1])
+    return out
+
+
+def _sentence_relations(view: View, focal: str) -> list[dict[str, Any]]:
+    parties = _parties(view)
+    if not parties:
+        return []
+    cues = _cues(view)
+    out: list[dict[str, Any]] = []
+    formation = _formation(view, parties)
+    if formation is not None:
+        out.append(formation)
+    if not cues:
+        return out
+    subject = _Party(focal, view.start, view.start) if _PRONOUN_SUBJECT.match(view.text) else None
+    if len({p.name for p in parties}) < 2 and subject is None:
+        lone = parties[0].name
+        if lone == focal or not any(k == "defection" for k, _, _ in cues):
+            return out
+    for kind, start, end in cues:
+        if _negated(view, start, end):
+            continue
+        for a, b in _pairs(view, parties, subject, focal, kind, start, end):
+            if a.name != b.name:
+                out.append(_record(view, a, b, kind, start, end))
+    return out
+
+
+def _formation(view: View, parties: list[_Party]) -> dict[str, Any] | None:
+    """"IS-K was formed in 2015", "the formation of the Khorasan Province in August 2014":
+    a province's founding is its allegiance to the Islamic State."""
+    isk = next((p for p in parties if p.name == ISK), None)
+    m = cue("formation_events", view.text)
+    if isk is None or m is None or not view.dates:
+        return None
+    start, end = view.start + m.start(), view.start + m.end()
+    if abs(isk.start - end) > 80 and abs(isk.end - start) > 80:
+        return None
+    core = next((p for p in parties if p.name == CORE_IS), _Party(CORE_IS, start, start))
+    return _record(view, isk, core, "allegiance", start, end)
+
+
+def _negated(view: View, start: int, end: int) -> bool:
+    around = view.local(max(view.start, start - 40), min(view.end, end + 80))
+    return cue("relation_negated", around) is not None
+
+
+def _pairs(
+    view: View, parties: list[_Party], subject: _Party | None, focal: str, kind: str,
+    start: int, end: int,
+) -> list[tuple[_Party, _Party]]:  # fmt: skip
+    left = [p for p in parties if p.end <= start]
+    right = [p for p in parties if p.start >= end]
+    if _BETWEEN.match(view.text[end - view.start :]) and len(right) >= 2:
+        return [(right[0], right[1])]
+    head = left[-1] if left else subject
+    if kind == "defection":
+        return _defection(view, left, right, head, focal)
+    if head is not None and right:
+        return [(head, r) for r in _list_from(view, right)]
+    if len(right) >= 2:
+        return [(right[0], right[1])]
+    if len(left) >= 2 and left[-2].name != left[-1].name:
+        return [(left[-2], left[-1])]
     return []
+
+
+def _defection(
+    view: View, left: list[_Party], right: list[_Party], head: _Party | None, focal: str
+) -> list[tuple[_Party, _Party]]:
+    """Origins defect to a destination: "defectors from X and Y joined Z", "it attracted
+    members from X, Y and Z", "a wave of defections to Z"."""
+    if right:
+        origins = _list_from(view, right)
+        rest = [p for p in right if p not in origins]
+        destination = rest[0] if rest else head
+    else:
+        origins, destination = left[-1:], None
+    if destination is None:
+        destination = _Party(focal, view.start, view.start)
+    return [(o, destination) for o in origins if o.name != destination.name]
+
+
+def _list_from(view: View, right: list[_Party]) -> list[_Party]:
+    """The first party after a cue and those listed with it ("X, Y, and Z")."""
+    out = [right[0]]
+    for prev, nxt in zip(right, right[1:], strict=False):
+        if not _LIST_GAP.match(view.local(prev.end, nxt.start)):
+            break
+        out.append(nxt)
+    return out
+
+
+def _date(view: View, start: int, end: int) -> Any:
+    best = None
+    for d in view.dates:
+        if d.start >= end and d.start - end <= DATE_AFTER_MAX_CHARS:
+            return d
+        if d.end <= start and start - d.end <= DATE_BEFORE_MAX_CHARS:
+            best = d
+    return best
+
+
+def _record(
+    view: View, a: _Party, b: _Party, kind: str, start: int, end: int
+) -> dict[str, Any]:
+    date = _date(view, start, end)
+    alleged = cue("relation_alleged", view.text) is not None
+    fields: dict[str, Any] = {
+        "a": a.name,
+        "b": b.name,
+        "kind": kind,
+        "date": date.value if date else None,
+        "asserted": not alleged,
+    }
+    if date is not None and date.end_value:
+        fields["to"] = date.end_value
+    spans = {"a": [a.start, a.end], "b": [b.start, b.end], "kind": [start, end]}
+    if date is not None:
+        spans["date"] = [date.start, date.end]
+    confidence = 0.5 + 0.1 * (date is not None) - 0.1 * alleged + 0.1 * (a.end > a.start)
+    return make_record(view, fields, spans, confidence)
