@@ -13,6 +13,7 @@ import resource
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from khorasan.annotate import annotate
 from khorasan.extract import extract_document
@@ -51,9 +52,65 @@ def _corpus(n: int, out: Path) -> int:
     return words
 
 
+def synthetic_mentions(n: int, seed: int = 11) -> list[Any]:
+    """``n`` synthetic incident mentions: events of 1-6 reports over 10 years and 40 provinces,
+    a tenth undated (publication date only), a fifth at month precision."""
+    from datetime import date, timedelta
+
+    from khorasan.fuse.mention import mention_from_row
+
+    rng = random.Random(seed)
+    types = ["bombing", "armed_assault", "assassination", "airstrike", "rocket"]
+    actors = ["IS-K", "Islamic State", "unknown", "Taliban", "TTP"]
+    out: list[Any] = []
+    event = 0
+    while len(out) < n:
+        event += 1
+        day = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
+        province, kind = f"Province{rng.randrange(40)}", rng.choice(types)
+        place, killed, actor = f"Town{rng.randrange(400)}", rng.randrange(0, 80), rng.choice(actors)
+        for _ in range(min(rng.randint(1, 6), n - len(out))):
+            doc = f"{rng.getrandbits(64):016x}"
+            shifted = day + timedelta(days=rng.choice([0, 0, 0, 1]))
+            date_text: str | None = shifted.isoformat()
+            if rng.random() < 0.2:
+                date_text = shifted.isoformat()[:7]
+            if rng.random() < 0.1:
+                date_text = None
+            out.append(mention_from_row({
+                "id": len(out) + 1, "document_id": doc, "seq": 0, "wire_story_id": doc,
+                "published": (day + timedelta(days=rng.randrange(3))).isoformat(),
+                "date": date_text, "country": "Afghanistan", "admin1": province,
+                "place": place, "perpetrator": actor, "attack_type": kind,
+                "killed": max(0, killed + rng.randrange(-3, 4)),
+                "evidence": f"A {kind} in {place}, {province} killed {killed} people event{event}",
+                "span_start": 0, "span_end": 10,
+            }))  # fmt: skip
+    return out
+
+
+def bench_fusion(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
+    """Fusion throughput on synthetic mentions held in memory (blocking, scoring, clustering,
+    reconciliation); the SQLite write is measured separately at the smallest size."""
+    from khorasan.fuse import cluster_mentions
+    from khorasan.fuse.reconcile import reconcile
+
+    for n in sizes:
+        mentions = synthetic_mentions(n)
+        started = time.perf_counter()
+        clusters = cluster_mentions(mentions)
+        for cluster in clusters:
+            reconcile(cluster)
+        seconds = time.perf_counter() - started
+        print(f"fusion {n:>7} mentions -> {len(clusters):>6} events: {seconds:6.2f} s, "
+              f"{len(clusters) / seconds:8.0f} events/s, {n / seconds:8.0f} mentions/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=1000, help="documents in the corpus")
+    parser.add_argument("--fusion", type=int, nargs="*", default=[10_000, 100_000],
+                        help="synthetic mention counts for the fusion benchmark")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
@@ -87,6 +144,7 @@ def main() -> None:
           f"({summary.ingested} new, {summary.wire_copies} wire copies, "
           f"{len(summary.failures)} failed)")  # fmt: skip
     print(f"peak memory (max RSS): {peak_mb:.0f} MiB")
+    bench_fusion(tuple(args.fusion))
 
 
 if __name__ == "__main__":

@@ -346,7 +346,10 @@ def eval_cmd(
     from khorasan.evaluate import update_baseline as repin
     from khorasan.extract import extract_path
 
+    from khorasan.fuse.evaluate import merge_score
+
     report = run_eval(gold_dir, docs_dir, extract_path)
+    report.merge = merge_score(docs_dir, report)
     data = report_to_json(report)
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -391,3 +394,6 @@ def main() -> None:
     except KhorasanError as exc:  # pragma: no cover - commands convert their own
         click.echo(f"Error: {exc.subject}: {exc.reason}", err=True)
         sys.exit(1)
+
+
+from khorasan import cli_events  # noqa: E402,F401  (registers event commands)

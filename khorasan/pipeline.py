@@ -56,24 +56,30 @@ def ingest(
     """Read every input, extract its records and store each document in one transaction."""
     summary = IngestSummary()
     started = time.perf_counter()
+    stored: list[str] = []  # documents with new mentions: fused once at the end of the run
     for item in iter_documents(inputs, options):
         if isinstance(item, Failure):
             summary.failures.append(item)
-        else:
-            _store_one(item, store, extract, summary)
+        elif _store_one(item, store, extract, summary) and extract:
+            stored.append(item.id)
         if on_item is not None:
             on_item(item)
+    if stored:
+        from khorasan.fuse import update_events
+
+        update_events(store, stored)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> None:
+def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
+    """Store one document; True when it was stored as a new document."""
     incidents = extract_document(doc)["incidents"] if extract else None
     try:
         result = store.add_document(doc, incidents, EXTRACTOR_VERSION)
     except KhorasanError as exc:
         summary.failures.append(Failure(exc.subject, exc.reason, "store_error"))
-        return
+        return False
     if result.status == "already":
         summary.already += 1
     elif result.status == "duplicate":
@@ -82,3 +88,5 @@ def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummar
         summary.ingested += 1
         summary.wire_copies += result.status == "wire_copy"
         summary.incidents += len(incidents or [])
+        return True
+    return False

@@ -38,6 +38,9 @@ _DATA = Path(__file__).parent / "data" / "dates.json"
 
 # Reports speak of days slightly ahead ("the vote on April 18" in an April 15 report).
 FUTURE_GRACE_DAYS = 7
+# Without a publication date, a year-less date ("March 22") borrows the year of an explicit
+# date at most this many characters before it; further away the year is not safely known.
+YEARLESS_ANCHOR_CHARS = 300
 YEAR_MIN, YEAR_MAX = 1900, 2100
 # "a year earlier" counts from an explicit date only if it is this close before it.
 ANCHOR_WINDOW_CHARS = 600
@@ -254,6 +257,10 @@ def _resolve(
     anchor: DateMention | None,
 ) -> DateMention | None:
     if kind in _EXPLICIT:
+        if ref is None and anchor is not None and start - anchor.end <= YEARLESS_ANCHOR_CHARS:
+            # no publication date: "its March 25, 2024 statement following its March 22
+            # attack" takes the year of the full date just written before it
+            return _explicit(kind, m, start, end, _Published.parse(anchor.value))
         return _explicit(kind, m, start, end, ref)
     if kind == "anchored":
         return _anchored(m, start, end, ref, anchor)

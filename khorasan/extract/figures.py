@@ -38,6 +38,11 @@ class Figure:
     number: NumberMention
     who: str  # the victims as written ("U.S. service members"), may be empty
     coordinated_with: int | None = None  # index of the figure this one is a part with
+    extra: int = 0  # victims named beside the count ("killing him along with two civilians")
+
+    @property
+    def value(self) -> int:
+        return self.number.value + self.extra
 
 
 _INCLUDING = re.compile(
@@ -47,6 +52,7 @@ _INCLUDING = re.compile(
 )
 # "100 people killed and injured": a count of casualties, not of deaths
 _COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
+_WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(
     r"\b(?:death toll|toll|(?:total )?number of (?:dead|deaths|fatalities|people (?:killed|who died)))\b",
     re.I,
@@ -96,13 +102,16 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
             if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,4}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
                 kinds[i + 1] = kinds[i]
                 coordinated[i] = i + 1
+    # "killing him along with two civilians": the named victim counts too
+    extra = {i: 1 for i, n in enumerate(inside) if kinds[i] == "killed"
+             and _WITH_HIM.search(text[max(start, n.start - 40) : n.start])}  # fmt: skip
     figures = []
     for i, n in enumerate(inside):
         kind = kinds[i]
         if kind is None:
             continue
         nxt = inside[i + 1].start if i + 1 < len(inside) else end
-        figures.append(Figure(kind, n, _who(text[n.end : nxt]), coordinated.get(i)))
+        figures.append(Figure(kind, n, _who(text[n.end : nxt]), coordinated.get(i), extra.get(i, 0)))
     return figures
 
 
@@ -111,6 +120,8 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
         return None
     # the verb right before the number is the strongest reading: "killed 46 people and wounded"
     tail = before.rstrip()
+    if _WITH_HIM.search(tail + " "):
+        return "killed"
     for kind in ("killed", "wounded"):
         for m in cue_pattern(f"{kind}_before").finditer(tail):
             rest = tail[m.end() :]

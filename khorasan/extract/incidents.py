@@ -558,6 +558,8 @@ def _perpetrator_fields(
 
 
 _ATTACKER_TYPES = ("jihadist_group", "militia", "party")
+# a state's "strike" is a strike from the air or by missile ("an American strike in 2019")
+_STRIKE = re.compile(r"\bstrikes?\b", re.I)
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 _STATE_TYPES = ("state", "force")
 
@@ -582,7 +584,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     subject = cue_pattern("attacker_after").match(after) is not None
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
-        if (by or subject) and kinds & {"airstrike", "raid", "rocket"}:
+        aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
+        if (by or subject) and aerial:
             return "attributed"
         return None
     if f.claimed and not f.claim_negated:
@@ -705,10 +708,10 @@ def _best_figure(
     candidates.extend(_nationality_sum(figs))
     for i, (f, fig) in enumerate(figs):
         n = fig.number
-        rec = {"value": n.value, "qualifier": n.qualifier}
+        rec = {"value": fig.value, "qualifier": n.qualifier}
         if n.vague:
             continue  # "dozens were injured" gives no figure a coder would record
-        candidates.append((2 if _near_total(f, fig) else 1, n.value, rec, (n.start, n.end)))
+        candidates.append((2 if _near_total(f, fig) else 1, fig.value, rec, (n.start, n.end)))
     if not candidates:
         return None
     priority, _value, rec, span = max(candidates, key=lambda c: (c[0], c[1]))
@@ -723,8 +726,10 @@ def _single_victim_pattern() -> re.Pattern[str]:
     return re.compile(
         rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
         rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s*,?\s+"
-        rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
-        rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
+        rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
+        rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
+        rf"(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
+        rf"|\bwho\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
         rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+",
         re.IGNORECASE,
     )

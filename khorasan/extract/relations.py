@@ -45,13 +45,21 @@ class _Party:
     end: int
 
 
+# A party this far from the cue is not its subject or object.
+PAIR_MAX_GAP = 70
+
+_Found = tuple[dict[str, Any], tuple[_Party, _Party]]
+
+
 def extract_relations(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Relation records: a, b, kind, date, asserted (plus provenance)."""
     focal = focal_group(ann)
     seen: set[tuple[frozenset[str], str, str | None]] = set()
     records = []
+    last_pair: tuple[_Party, _Party] | None = None
     for view in sentence_views(ann, persons=True):
-        for rec in _sentence_relations(view, focal):
+        for rec, pair in _sentence_relations(view, focal, last_pair):
+            last_pair = pair
             key = (frozenset((rec["a"], rec["b"])), rec["kind"], rec["date"])
             if key not in seen:
                 seen.add(key)
@@ -63,7 +71,17 @@ def _parties(view: View) -> list[_Party]:
     found = [_Party(a.canonical, a.start, a.end) for a in view.actors]
     found += [_Party(p.group, p.start, p.end) for p in view.persons]
     found.sort(key=lambda p: p.start)
-    return found
+    merged: list[_Party] = []
+    for p in found:
+        # "Tehreek-e-Taliban Afghanistan (TTA)": one party written twice
+        if merged and merged[-1].name == p.name and re.fullmatch(
+            r"\s*\(\s*", view.local(merged[-1].end, p.start)
+        ):
+            end = p.end + 1 if view.local(p.end, p.end + 1) == ")" else p.end
+            merged[-1] = _Party(p.name, merged[-1].start, end)
+            continue
+        merged.append(p)
+    return merged
 
 
 def _cues(view: View) -> list[tuple[str, int, int]]:
@@ -75,32 +93,53 @@ def _cues(view: View) -> list[tuple[str, int, int]]:
     return out
 
 
-def _sentence_relations(view: View, focal: str) -> list[dict[str, Any]]:
+def _sentence_relations(
+    view: View, focal: str, last_pair: tuple[_Party, _Party] | None
+) -> list[_Found]:
     parties = _parties(view)
-    if not parties:
-        return []
-    cues = _cues(view)
-    out: list[dict[str, Any]] = []
+    out: list[_Found] = []
     formation = _formation(view, parties)
     if formation is not None:
         out.append(formation)
+    cues = _cues(view)
     if not cues:
         return out
     subject = _Party(focal, view.start, view.start) if _PRONOUN_SUBJECT.match(view.text) else None
-    if len({p.name for p in parties}) < 2 and subject is None:
-        lone = parties[0].name
-        if lone == focal or not any(k == "defection" for k, _, _ in cues):
+    if len({p.name for p in parties}) < 2:
+        if last_pair is not None and cue("relation_two_groups", view.text):
+            # "The two groups declared war on each other in January 2015."
+            kind, start, end = cues[0]
+            a, b = last_pair
+            return [*out, (_record(view, a, b, kind, start, end), (a, b))]
+        if not parties and subject is None:
             return out
+    order = {k: i for i, k in enumerate(cue_table("relation_kind_order"))}
+    best: dict[frozenset[str], tuple[tuple[int, int], _Party, _Party, str, int, int]] = {}
     for kind, start, end in cues:
         if _negated(view, start, end):
             continue
         for a, b in _pairs(view, parties, subject, focal, kind, start, end):
-            if a.name != b.name:
-                out.append(_record(view, a, b, kind, start, end))
+            if a.name == b.name:
+                continue
+            # one relation per pair and sentence: the cue nearest the two parties says which
+            rank = (_distance(a, b, start, end), order[kind])
+            key = frozenset((a.name, b.name))
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, a, b, kind, start, end)
+    for _rank, a, b, kind, start, end in best.values():
+        out.append((_record(view, a, b, kind, start, end), (a, b)))
     return out
 
 
-def _formation(view: View, parties: list[_Party]) -> dict[str, Any] | None:
+def _distance(a: _Party, b: _Party, start: int, end: int) -> int:
+    """0 when the cue lies between the two parties, else how far it is from the nearer."""
+    lo, hi = min(a.end, b.end), max(a.start, b.start)
+    if lo <= start and end <= hi:
+        return 0
+    return min(start - p.end if p.end <= start else abs(p.start - end) for p in (a, b))
+
+
+def _formation(view: View, parties: list[_Party]) -> _Found | None:
     """"IS-K was formed in 2015", "the formation of the Khorasan Province in August 2014":
     a province's founding is its allegiance to the Islamic State."""
     isk = next((p for p in parties if p.name == ISK), None)
@@ -111,7 +150,7 @@ def _formation(view: View, parties: list[_Party]) -> dict[str, Any] | None:
     if abs(isk.start - end) > 80 and abs(isk.end - start) > 80:
         return None
     core = next((p for p in parties if p.name == CORE_IS), _Party(CORE_IS, start, start))
-    return _record(view, isk, core, "allegiance", start, end)
+    return _record(view, isk, core, "allegiance", start, end), (isk, core)
 
 
 def _negated(view: View, start: int, end: int) -> bool:
@@ -123,35 +162,56 @@ def _pairs(
     view: View, parties: list[_Party], subject: _Party | None, focal: str, kind: str,
     start: int, end: int,
 ) -> list[tuple[_Party, _Party]]:  # fmt: skip
-    left = [p for p in parties if p.end <= start]
-    right = [p for p in parties if p.start >= end]
+    left = [p for p in parties if p.end <= start and start - p.end <= PAIR_MAX_GAP]
+    right = [p for p in parties if p.start >= end and p.start - end <= PAIR_MAX_GAP]
     if _BETWEEN.match(view.text[end - view.start :]) and len(right) >= 2:
         return [(right[0], right[1])]
-    head = left[-1] if left else subject
+    heads = _list_back(view, left) if left else ([subject] if subject else [])
+    objects = _list_from(view, _skip_possessor(view, right)) if right else []
     if kind == "defection":
-        return _defection(view, left, right, head, focal)
-    if head is not None and right:
-        return [(head, r) for r in _list_from(view, right)]
-    if len(right) >= 2:
-        return [(right[0], right[1])]
-    if len(left) >= 2 and left[-2].name != left[-1].name:
-        return [(left[-2], left[-1])]
+        return _defection(view, heads, objects, right, focal, start)
+    if heads and objects:
+        return [(h, o) for h in heads for o in objects]
+    names = _distinct(heads) or _distinct(objects)
+    if len(names) >= 2:
+        return [(names[0], names[1])]
     return []
 
 
+def _distinct(parties: list[_Party]) -> list[_Party]:
+    out: list[_Party] = []
+    for p in parties:
+        if all(p.name != q.name for q in out):
+            out.append(p)
+    return out
+
+
+def _skip_possessor(view: View, right: list[_Party]) -> list[_Party]:
+    """"close relationship with IS's rival Al Qaeda": the object is al-Qaeda, not IS."""
+    if len(right) >= 2 and re.match(r"^['’]s\b", view.text[right[0].end - view.start :]):
+        if right[1].start - right[0].end <= 25:
+            return right[1:]
+    return right
+
+
 def _defection(
-    view: View, left: list[_Party], right: list[_Party], head: _Party | None, focal: str
-) -> list[tuple[_Party, _Party]]:
+    view: View, heads: list[_Party], objects: list[_Party], right: list[_Party], focal: str,
+    start: int,
+) -> list[tuple[_Party, _Party]]:  # fmt: skip
     """Origins defect to a destination: "defectors from X and Y joined Z", "it attracted
-    members from X, Y and Z", "a wave of defections to Z"."""
-    if right:
-        origins = _list_from(view, right)
-        rest = [p for p in right if p not in origins]
-        destination = rest[0] if rest else head
+    members from X, Y and Z", "X fighters joined Z"."""
+    if cue_pattern("relation_defection_to").match(view.text, start - view.start):
+        destination = objects[0] if objects else _Party(focal, start, start)
+        origins = heads
     else:
-        origins, destination = left[-1:], None
-    if destination is None:
-        destination = _Party(focal, view.start, view.start)
+        origins = objects or heads
+        rest = [p for p in right if p not in objects]
+        if rest and objects:
+            destination = rest[0]
+        elif heads and objects:
+            destination = heads[0]
+        else:
+            destination = _Party(focal, start, start)
     return [(o, destination) for o in origins if o.name != destination.name]
 
 
@@ -162,6 +222,16 @@ def _list_from(view: View, right: list[_Party]) -> list[_Party]:
         if not _LIST_GAP.match(view.local(prev.end, nxt.start)):
             break
         out.append(nxt)
+    return out
+
+
+def _list_back(view: View, left: list[_Party]) -> list[_Party]:
+    """The last party before a cue and those listed with it ("Russia and Iran supported")."""
+    out = [left[-1]]
+    for i in range(len(left) - 1, 0, -1):
+        if not _LIST_GAP.match(view.local(left[i - 1].end, left[i].start)):
+            break
+        out.insert(0, left[i - 1])
     return out
 
 

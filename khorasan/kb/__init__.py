@@ -14,6 +14,7 @@ from khorasan.kb.actors import (
     load_actors,
 )
 from khorasan.kb.lexicons import LEXICONS, load_lexicon
+from khorasan.kb.persons import Person, load_persons, person_by_id
 from khorasan.kb.places import (
     Place,
     load_contexts,
@@ -26,6 +27,7 @@ __all__ = [
     "LEXICONS",
     "Actor",
     "ActorAlias",
+    "Person",
     "Place",
     "actor_by_id",
     "load_actor_aliases",
@@ -33,6 +35,8 @@ __all__ = [
     "load_contexts",
     "load_lexicon",
     "load_non_place_names",
+    "load_persons",
     "load_places",
+    "person_by_id",
     "place_by_id",
 ]

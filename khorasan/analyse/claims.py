@@ -1,0 +1,60 @@
+"""Claims vs reported: what the perpetrator said it killed against what others reported.
+
+Per event, ``claimed_killed`` (the perpetrator's own figure, kept apart at reconciliation)
+beside ``killed_best`` / ``killed_high``; in aggregate, by period and by target type, the ratio
+of claimed to reported killed over the events that have both (seed 003: the gap between
+rhetoric and actions).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["claims_vs_reported"]
+
+
+def _bucket() -> dict[str, Any]:
+    return {"events": 0, "claimed_killed": 0, "reported_killed": 0, "ratio": None}
+
+
+def _ratio(b: dict[str, Any]) -> None:
+    b["ratio"] = round(b["claimed_killed"] / b["reported_killed"], 3) if b["reported_killed"] \
+        else None  # fmt: skip
+
+
+def claims_vs_reported(events: Iterable[Mapping[str, Any]], by: str = "year") -> dict[str, Any]:
+    """Events with a claimed figure, and the claimed/reported ratio by ``by`` (year or month)
+    and by target type, over events where both figures are known."""
+    width = {"year": 4, "month": 7}[by]
+    rows, total = [], _bucket()
+    periods: dict[str, dict[str, Any]] = defaultdict(_bucket)
+    targets: dict[str, dict[str, Any]] = defaultdict(_bucket)
+    for e in events:
+        claimed = e.get("claimed_killed")
+        if claimed is None:
+            continue
+        reported = e.get("killed_best")
+        rows.append({
+            "id": e["id"], "date": e.get("date"), "place": e.get("place") or e.get("admin1"),
+            "perpetrator": e.get("perpetrator"), "target_type": e.get("target_type"),
+            "claimed_killed": claimed, "reported_killed_best": reported,
+            "reported_killed_high": e.get("killed_high"),
+            "ratio": round(claimed / reported, 3) if reported else None,
+        })  # fmt: skip
+        if not reported:
+            continue
+        period = (e.get("date") or "undated")[:width]
+        for b in (total, periods[period], targets[e.get("target_type") or "unknown"]):
+            b["events"] += 1
+            b["claimed_killed"] += claimed
+            b["reported_killed"] += reported
+    for b in (total, *periods.values(), *targets.values()):
+        _ratio(b)
+    return {
+        "events": rows,
+        "total": total,
+        f"by_{by}": dict(sorted(periods.items())),
+        "by_target_type": dict(sorted(targets.items())),
+    }

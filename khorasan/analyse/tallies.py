@@ -1,0 +1,70 @@
+"""Tallies: events, killed and wounded (low / best / high), killed by category, by month and
+by province, and the ICM-style sentence "N killed in M incidents from A to B"."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from khorasan.fuse.reconcile import KILLED_CATEGORIES
+
+__all__ = ["icm_sentence", "tally"]
+
+_FIGURES = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
+            "wounded_high")  # fmt: skip
+
+
+def _empty() -> dict[str, Any]:
+    return {"events": 0, **dict.fromkeys(_FIGURES, 0)}
+
+
+def _add(bucket: dict[str, Any], event: Mapping[str, Any]) -> None:
+    bucket["events"] += 1
+    for name in _FIGURES:
+        bucket[name] += event.get(name) or 0
+
+
+def tally(
+    events: Iterable[Mapping[str, Any]], date_from: str | None = None, date_to: str | None = None
+) -> dict[str, Any]:
+    """Totals over ``events`` (already filtered). Unknown figures count as 0 and are counted:
+    ``events_without_killed`` says how many events give no killed figure at all."""
+    events = list(events)
+    total = _empty()
+    by_month: dict[str, dict[str, Any]] = defaultdict(_empty)
+    by_province: dict[str, dict[str, Any]] = defaultdict(_empty)
+    categories = dict.fromkeys(KILLED_CATEGORIES, 0)
+    for e in events:
+        _add(total, e)
+        month = (e.get("date") or "")[:7] if len(e.get("date") or "") >= 7 else "undated"
+        _add(by_month[month], e)
+        province = f"{e.get('country') or '?'} / {e.get('admin1') or '?'}"
+        _add(by_province[province], e)
+        for name, n in ((e.get("detail") or {}).get("killed_by_category") or {}).items():
+            categories[name] = categories.get(name, 0) + int(n)
+    dates = sorted(e["date"] for e in events if e.get("date"))
+    first = date_from or (dates[0] if dates else None)
+    last = date_to or (dates[-1] if dates else None)
+    out = {
+        **total,
+        "events_without_killed": sum(1 for e in events if e.get("killed_best") is None),
+        "killed_by_category": categories,
+        "by_month": dict(sorted(by_month.items())),
+        "by_province": dict(sorted(by_province.items(), key=lambda kv: (-kv[1]["events"],
+                                                                        kv[0]))),  # fmt: skip
+        "from": first,
+        "to": last,
+    }
+    out["sentence"] = icm_sentence(out)
+    return out
+
+
+def icm_sentence(t: Mapping[str, Any]) -> str:
+    """"429 killed in 73 incidents from 2021-08-15 to 2024-05-03 (range 400-450)"."""
+    span = f" from {t['from']} to {t['to']}" if t.get("from") and t.get("to") else ""
+    noun = "incident" if t["events"] == 1 else "incidents"
+    text = f"{t['killed_best']} killed in {t['events']} {noun}{span}"
+    if t["killed_low"] != t["killed_high"]:
+        text += f" (range {t['killed_low']}-{t['killed_high']})"
+    return text

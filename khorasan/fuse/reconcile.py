@@ -1,0 +1,243 @@
+"""One event's fields from its mentions, every value linked to the mentions behind it.
+
+The rule (also in README, "Reconciliation rule"):
+
+- **Sources.** Mentions from one wire story (same ``documents.wire_story_id``) are one source;
+  its voice is its latest-published copy. Votes below count sources, not documents.
+- **Date**: the most precise level (day, then month, then year) at which one value has more
+  sources than any other; mentions whose date does not contain or fall in it are flagged.
+- **Place**: country, then province, then district by most sources among compatible mentions;
+  place name and coordinates from the most precise mention inside them.
+- **Perpetrator / attribution**: the strongest supported claim, claimed > attributed >
+  suspected > none, then most sources; "unknown" only when nobody names anyone.
+- **Killed / wounded** (UCDP style, perpetrator's claims excluded): low = smallest and high =
+  largest figure of the independent sources; best = the most recent figure among the most
+  specific sources (qualifier exact, then at least / over, then about, then up to; undated
+  documents count as oldest; ties go to the figure more sources give, then the smaller).
+- **Claimed killed / wounded**: the perpetrator's own figures, kept apart; the largest claim.
+- Attack type, suicide, target type, target: most sources, ties to the earliest key.
+Any field on which sources give different known values is flagged with each value and the
+mentions that gave it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from khorasan.fuse.mention import Mention
+
+__all__ = ["ATTRIBUTION_RANK", "KILLED_CATEGORIES", "reconcile"]
+
+ATTRIBUTION_RANK = {"claimed": 3, "attributed": 2, "suspected": 1, "none": 0, None: 0}
+QUALIFIER_RANK = {"exact": 4, None: 4, "at_least": 3, "over": 3, "about": 2, "up_to": 1}
+KILLED_CATEGORIES = ("civilians", "security_forces", "militants", "unspecified")
+_PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+# Who the victims were, from the words of a figure's part ("13 US soldiers") or the target type.
+_WHO = (
+    ("militants", re.compile(r"militant|attacker|bomber|gunm[ae]n|fighter|insurgent|terrorist|"
+                             r"assailant|jihadist|IS-?K|Daesh|Khawarij", re.I)),
+    ("security_forces", re.compile(r"soldier|troop|police|guard|security|officer|army|military|"
+                                   r"service member|marine|Taliban|commando|personnel|force", re.I)),
+    ("civilians", re.compile(r"civilian|worshipper|child|student|women|woman|men\b|people|"
+                             r"Afghans|Iranians|hostage|pilgrim|journalist|driver|resident", re.I)),
+)  # fmt: skip
+_TARGET_CATEGORY = {
+    "civilians": "civilians", "religious": "civilians", "education": "civilians",
+    "media": "civilians", "security_forces": "security_forces", "militants": "militants",
+}  # fmt: skip
+
+
+def _published_rank(m: Mention) -> str:
+    return m.published or ""  # undated documents sort as oldest
+
+
+def _sources(mentions: Sequence[Mention]) -> dict[str, Mention]:
+    """Wire story id -> the mention of its latest-published copy (ties: smallest key)."""
+    voices: dict[str, Mention] = {}
+    for m in sorted(mentions, key=lambda m: m.key):
+        cur = voices.get(m.wire_story_id)
+        if cur is None or _published_rank(m) > _published_rank(cur):
+            voices[m.wire_story_id] = m
+    return voices
+
+
+def _vote(voices: Sequence[Mention], value: Callable[[Mention], Hashable]) -> Any:
+    """The known value most sources give; ties go to the value of the smallest key."""
+    counts: dict[Hashable, list[Mention]] = defaultdict(list)
+    for m in voices:
+        v = value(m)
+        if v not in (None, "", "unknown"):
+            counts[v].append(m)
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-len(counts[v]), min(m.key for m in counts[v])))
+
+
+def _flag(
+    field: str, value: Callable[[Mention], Any], all_mentions: Sequence[Mention]
+) -> dict[str, Any] | None:
+    by_value: dict[str, list[int]] = defaultdict(list)
+    for m in all_mentions:
+        v = value(m)
+        if v not in (None, "", "unknown"):
+            by_value[str(v)].append(m.id)
+    if len(by_value) < 2:
+        return None
+    return {"field": field, "values": {k: sorted(v) for k, v in sorted(by_value.items())}}
+
+
+def _reconcile_date(voices: list[Mention], mentions: Sequence[Mention]) -> dict[str, Any]:
+    dated = [m for m in voices if m.dated]
+    out: dict[str, Any] = {"date": None, "date_precision": None, "date_mentions": []}
+    for precision, width in (("day", 10), ("month", 7), ("year", 4)):
+        level = [m for m in dated if _PRECISION_RANK[m.date_precision or "year"]
+                 >= _PRECISION_RANK[precision]]  # fmt: skip
+        counts: dict[str, int] = defaultdict(int)
+        for m in level:
+            counts[(m.date or "")[:width]] += 1
+        if not counts:
+            continue
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            continue  # sources split evenly at this precision: fall back to a coarser one
+        value = ranked[0][0]
+        out.update(date=value, date_precision=precision)
+        out["date_mentions"] = sorted(
+            m.id for m in mentions if m.dated and _contains(m.date or "", value)
+        )
+        return out
+    return out
+
+
+def _contains(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def _figure(voices: list[Mention], value: str, qualifier: str) -> dict[str, Any]:
+    given = [m for m in voices if getattr(m, value) is not None]
+    if not given:
+        return {"low": None, "best": None, "high": None, "mentions": []}
+    figures = [getattr(m, value) for m in given]
+    counts: dict[int, int] = defaultdict(int)
+    for f in figures:
+        counts[f] += 1
+    top = max(QUALIFIER_RANK.get(getattr(m, qualifier), 0) for m in given)
+    specific = [m for m in given if QUALIFIER_RANK.get(getattr(m, qualifier), 0) == top]
+    latest = max(_published_rank(m) for m in specific)
+    recent = [getattr(m, value) for m in specific if _published_rank(m) == latest]
+    best = min(recent, key=lambda f: (-counts[f], f))
+    best_mentions = sorted(m.id for m in given if getattr(m, value) == best)
+    return {"low": min(figures), "best": best, "high": max(figures), "mentions": best_mentions}
+
+
+def _category(who: str | None) -> str:
+    for name, pattern in _WHO:
+        if who and pattern.search(who):
+            return name
+    return "unspecified"
+
+
+def _killed_by_category(best: Mention | None, killed: int | None, target_type: str | None
+                        ) -> dict[str, int]:  # fmt: skip
+    out = dict.fromkeys(KILLED_CATEGORIES, 0)
+    if killed is None:
+        return out
+    parts = ((best.record.get("killed") or {}).get("parts") if best else None) or []
+    if parts and sum(int(p.get("value") or 0) for p in parts) == killed:
+        for p in parts:
+            out[_category(p.get("who"))] += int(p.get("value") or 0)
+    else:
+        out[_TARGET_CATEGORY.get(target_type or "", "unspecified")] += killed
+    return out
+
+
+def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
+    """Reconciled fields (``events`` columns) plus ``detail``: provenance and flags."""
+    ordered = sorted(mentions, key=lambda m: m.key)
+    voices = sorted(_sources(ordered).values(), key=lambda m: m.key)
+    fields = _reconcile_date(voices, ordered)
+    provenance: dict[str, list[int]] = {"date": fields.pop("date_mentions")}
+    flags: list[dict[str, Any]] = []
+
+    country = _vote(voices, lambda m: m.country)
+    inside = [m for m in voices if m.country in (country, None)]
+    admin1 = _vote(inside, lambda m: m.admin1)
+    inside = [m for m in inside if m.admin1 in (admin1, None)]
+    admin2 = _vote(inside, lambda m: m.admin2)
+    inside = [m for m in inside if m.admin2 in (admin2, None)]
+    geo_rank = {"exact": 4, "site": 4, "city": 3, "admin2": 2, "admin1": 1, "country": 0}
+    placed = sorted((m for m in inside if m.place), key=lambda m: (
+        -geo_rank.get(m.geo_precision or "", 1), -len(m.place or ""), m.key))  # fmt: skip
+    where = placed[0] if placed else None
+    fields.update(country=country, admin1=admin1, admin2=admin2,
+                  place=where.place if where else None,
+                  latitude=where.latitude if where else None,
+                  longitude=where.longitude if where else None,
+                  geo_precision=where.geo_precision if where else None)  # fmt: skip
+    provenance["place"] = sorted(m.id for m in ordered if m.country in (country, None)
+                                 and m.admin1 in (admin1, None) and (m.country or m.admin1))
+
+    named = [m for m in voices if m.perpetrator not in (None, "", "unknown")]
+    if named:
+        strongest = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named)
+        top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
+        perpetrator = _vote(top, lambda m: m.perpetrator)
+        attribution = next((a for a, r in ATTRIBUTION_RANK.items() if r == strongest and a),
+                           "none")  # fmt: skip
+    else:
+        perpetrator, attribution = "unknown", "none"
+    fields.update(perpetrator=perpetrator, attribution=attribution)
+    provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator == perpetrator)
+
+    for name in ("attack_type", "suicide", "target_type", "target"):
+        value = _vote(voices, lambda m, n=name: getattr(m, n))
+        fields[name] = value
+        provenance[name] = sorted(m.id for m in ordered if getattr(m, name) == value
+                                  and value is not None)  # fmt: skip
+
+    for name in ("killed", "wounded"):
+        fig = _figure(voices, name, f"{name}_qualifier")
+        fields.update({f"{name}_low": fig["low"], f"{name}_best": fig["best"],
+                       f"{name}_high": fig["high"]})  # fmt: skip
+        provenance[name] = fig["mentions"]
+    for name in ("claimed_killed", "claimed_wounded"):
+        claims = [getattr(m, name) for m in ordered if getattr(m, name) is not None]
+        fields[name] = max(claims) if claims else None
+        provenance[name] = sorted(m.id for m in ordered if getattr(m, name) is not None)
+
+    for name, getter in (
+        ("date", lambda m: m.date),
+        ("country", lambda m: m.country),
+        ("admin1", lambda m: m.admin1),
+        ("admin2", lambda m: m.admin2),
+        ("perpetrator", lambda m: m.perpetrator),
+        ("attack_type", lambda m: m.attack_type),
+        ("target_type", lambda m: m.target_type),
+        ("killed", lambda m: m.killed),
+        ("wounded", lambda m: m.wounded),
+        ("claimed_killed", lambda m: m.claimed_killed),
+    ):
+        flag = _flag(name, getter, ordered)
+        if flag is None:
+            continue
+        if name == "date" and all(_contains(m.date or "", fields["date"] or "")
+                                  for m in ordered if m.dated):  # fmt: skip
+            continue  # coarser and finer dates that agree are not a disagreement
+        flags.append(flag)
+
+    best_voice = next((m for m in voices if m.id in provenance["killed"]), None)
+    detail = {
+        "provenance": provenance,
+        "flags": flags,
+        "killed_by_category": _killed_by_category(best_voice, fields["killed_best"],
+                                                  fields["target_type"]),
+        "sources": sorted({m.wire_story_id for m in ordered}),
+        "outlets": sorted({m.outlet for m in ordered if m.outlet}),
+    }
+    fields.update(n_mentions=len(ordered), n_sources=len(voices), n_flags=len(flags),
+                  detail=detail)  # fmt: skip
+    return fields
+
