@@ -296,6 +296,7 @@ def _sentence_place(feats: SentenceFeatures) -> PlaceMention | None:
 
 def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[Group]:
     groups: list[Group] = []
+    waiting: list[SentenceFeatures] = []
     last: Group | None = None
     last_index = -1
     for f in feats:
@@ -322,6 +323,8 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
                 target = None  # nothing ties it to that incident: a new one begins
         if target is None:
             if not _starts_incident(f, date, place):
+                if f.headline and not groups:
+                    waiting.append(f)  # a headline before any report: placed once one exists
                 continue
             target = Group()
             if not groups and published and date is None:
@@ -331,6 +334,15 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
             groups.append(target)
         target.add(f, date, place)
         last, last_index = target, f.index
+    if groups:
+        # headlines name the report's main incident ("ISIS claims credit for bombing ...")
+        main = groups[0]
+        for f in waiting:
+            date, place = _sentence_date(f), _sentence_place(f)
+            if _dates_compatible(main.date or main.implicit_date, date) and _places_compatible(
+                main.place, place
+            ):
+                main.sentences.insert(0, f)
     return groups
 
 

@@ -35,6 +35,7 @@ DATE_AFTER_MAX_CHARS = 60
 DATE_BEFORE_MAX_CHARS = 45
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:it|they|the\s+group|its|their|the\s+organi[sz]ation)\b", re.I)
 _LIST_GAP = re.compile(r"^(?:\s*\([^)]{1,12}\))?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:]\s*(?:or|and|but|while|which|who|whereas)\b|[;:]", re.I)
 _BETWEEN = re.compile(r"^\s*(?:\w+\s+){0,2}?between\b", re.I)
 
 
@@ -64,18 +65,21 @@ def extract_relations(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             if key not in seen:
                 seen.add(key)
                 records.append(rec)
-    return records
+    dated = {(frozenset((r["a"], r["b"])), r["kind"]) for r in records if r["date"]}
+    # a relation restated without its date adds nothing to the dated statement of it
+    return [r for r in records if r["date"] or (frozenset((r["a"], r["b"])), r["kind"]) not in dated]
 
 
 def _parties(view: View) -> list[_Party]:
-    found = [_Party(a.canonical, a.start, a.end) for a in view.actors]
-    found += [_Party(p.group, p.start, p.end) for p in view.persons]
+    names = cue_table("record_names")
+    found = [_Party(names.get(a.canonical, a.canonical), a.start, a.end) for a in view.actors]
+    found += [_Party(names.get(p.group, p.group), p.start, p.end) for p in view.persons]
     found.sort(key=lambda p: p.start)
     merged: list[_Party] = []
     for p in found:
-        # "Tehreek-e-Taliban Afghanistan (TTA)": one party written twice
+        # "Tehreek-e-Taliban Afghanistan (TTA)", "the Taliban's Quetta Shura": one party twice
         if merged and merged[-1].name == p.name and re.fullmatch(
-            r"\s*\(\s*", view.local(merged[-1].end, p.start)
+            r"\s*\(\s*|['’]s\s+(?:\w+\s+)?", view.local(merged[-1].end, p.start)
         ):
             end = p.end + 1 if view.local(p.end, p.end + 1) == ")" else p.end
             merged[-1] = _Party(p.name, merged[-1].start, end)
@@ -166,6 +170,8 @@ def _pairs(
     right = [p for p in parties if p.start >= end and p.start - end <= PAIR_MAX_GAP]
     if _BETWEEN.match(view.text[end - view.start :]) and len(right) >= 2:
         return [(right[0], right[1])]
+    if left and _CLAUSE_BREAK.search(view.local(left[-1].end, start)):
+        left = []  # "X and the US, or the close relationship with Y": X is not the subject
     heads = _list_back(view, left) if left else ([subject] if subject else [])
     objects = _list_from(view, _skip_possessor(view, right)) if right else []
     if kind == "defection":

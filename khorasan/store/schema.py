@@ -154,3 +154,34 @@ event_mentions = sa.Table(
     ),
     sa.Column("score", sa.Float),  # mean link score to the other members (None: alone)
 )
+
+# Non-incident records (statistics, strength, plots, leaders, relations), one row per mention;
+# key fields in columns for filtering, the full record in JSON. Migration 0004.
+record_mentions = sa.Table(
+    "record_mentions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "document_id",
+        sa.String(16),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("kind", sa.String(16), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),  # order within the document and kind
+    sa.Column("extractor_version", sa.String(32), nullable=False),
+    sa.Column("group_name", sa.Text, index=True),  # group / relation party a
+    sa.Column("other_group", sa.Text, index=True),  # relation party b
+    sa.Column("person", sa.Text, index=True),
+    sa.Column("date", sa.String(10), index=True),  # date, window start, or period start
+    sa.Column("date_to", sa.String(10)),  # window or period end
+    sa.Column("country", sa.Text, index=True),
+    sa.Column("relation", sa.String(16)),  # relation kind
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("span_start", sa.Integer, nullable=False),
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.UniqueConstraint("document_id", "kind", "seq", name="uq_record_document_kind_seq"),
+)
