@@ -27,9 +27,12 @@ _WHO_STOP = re.compile(
     r"lost|in|on|at|and|during|as|from|when|while|after|including)\b",
     re.I,
 )
-_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
-                                r"(?:days?|weeks?|months?|hours?|minutes?|decades?|times)\b|"
-                                r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d)", re.I)  # fmt: skip
+_NOT_A_COUNT_AFTER = re.compile(
+    r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
+    r"(?:days?|weeks?|months?|hours?|minutes?|decades?|times)\b|"
+    r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d)",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +55,12 @@ _INCLUDING = re.compile(
 )
 # "100 people killed and injured": a count of casualties, not of deaths
 _COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
-_WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
+_WITH_HIM = re.compile(
+    r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I
+)
 _TOLL = re.compile(
-    r"\b(?:death toll|toll|(?:total )?number of (?:dead|deaths|fatalities|people (?:killed|who died)))\b",
+    r"\b(?:death toll|toll|(?:total )?number of "
+    r"(?:dead|deaths|fatalities|people (?:killed|who died)))\b",
     re.I,
 )
 _TO_END = re.compile(r"\bto\s*$")
@@ -79,7 +85,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     """Casualty figures among ``numbers`` that fall inside ``text[start:end]`` (one sentence)."""
     inside = [n for n in numbers if start <= n.start and n.end <= end]
     kinds: list[str | None] = []
-    for i, n in enumerate(inside):
+    for n in inside:
         # read to the sentence end: "89 people, including 77 Iranians and 12 Afghans, were
         # killed" puts other numbers between a count and its verb
         after = text[n.end : end]
@@ -103,15 +109,20 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
                 kinds[i + 1] = kinds[i]
                 coordinated[i] = i + 1
     # "killing him along with two civilians": the named victim counts too
-    extra = {i: 1 for i, n in enumerate(inside) if kinds[i] == "killed"
-             and _WITH_HIM.search(text[max(start, n.start - 40) : n.start])}  # fmt: skip
+    extra = {
+        i: 1
+        for i, n in enumerate(inside)
+        if kinds[i] == "killed" and _WITH_HIM.search(text[max(start, n.start - 40) : n.start])
+    }
     figures = []
     for i, n in enumerate(inside):
         kind = kinds[i]
         if kind is None:
             continue
         nxt = inside[i + 1].start if i + 1 < len(inside) else end
-        figures.append(Figure(kind, n, _who(text[n.end : nxt]), coordinated.get(i), extra.get(i, 0)))
+        figures.append(
+            Figure(kind, n, _who(text[n.end : nxt]), coordinated.get(i), extra.get(i, 0))
+        )
     return figures
 
 
@@ -130,7 +141,9 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
             ):
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
-    if (cue_pattern("toll_rise").search(tail) or _TO_END.search(tail)) and _TOLL.search(sentence_before):
+    if (cue_pattern("toll_rise").search(tail) or _TO_END.search(tail)) and _TOLL.search(
+        sentence_before
+    ):
         return "killed"
     after = after_to_next.lstrip(" ,")
     hits = [
@@ -141,11 +154,7 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
     if hits:
         pos, kind = min(hits)
         verb = cue_pattern(f"{kind}_verbs").match(after, pos)
-        if (
-            kind == "killed"
-            and verb
-            and _COMBINED.match(after, verb.end())
-        ):
+        if kind == "killed" and verb and _COMBINED.match(after, verb.end()):
             return None  # "100 people killed and injured": casualties, not deaths
         if _gap_ok(after[:pos]):
             return kind

@@ -31,16 +31,38 @@ __all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
 # Attack types in the order one wins over another when a report names several ("gunmen and
 # suicide bombers stormed the gurdwara" is an armed assault; a jailbreak starts with a bomb).
 ATTACK_TYPE_PRIORITY = (
-    "jailbreak", "hostage_taking", "airstrike", "assassination", "armed_assault", "bombing",
-    "rocket", "raid", "other",
-)  # fmt: skip
+    "jailbreak",
+    "hostage_taking",
+    "airstrike",
+    "assassination",
+    "armed_assault",
+    "bombing",
+    "rocket",
+    "raid",
+    "other",
+)
 # Target types in the order a more specific one wins ("a Shia mosque in a market").
 TARGET_TYPE_PRIORITY = (
-    "religious", "education", "foreign", "government", "media", "security_forces",
-    "infrastructure", "militants", "civilians", "other",
-)  # fmt: skip
-PLACE_SPECIFICITY = {"site": 5, "neighbourhood": 4, "city": 3, "admin2": 3, "admin1": 2,
-                     "country": 1, "demonym": 0}  # fmt: skip
+    "religious",
+    "education",
+    "foreign",
+    "government",
+    "media",
+    "security_forces",
+    "infrastructure",
+    "militants",
+    "civilians",
+    "other",
+)
+PLACE_SPECIFICITY = {
+    "site": 5,
+    "neighbourhood": 4,
+    "city": 3,
+    "admin2": 3,
+    "admin1": 2,
+    "country": 1,
+    "demonym": 0,
+}
 ISK = "IS-K"
 CORE_IS = "Islamic State"
 # Trigger kind of an incident word that names no attack type ("the attack").
@@ -245,10 +267,13 @@ def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[Sentence
         return [f]
     bounds = [f.sentence.start] + starts[1:] + [f.sentence.end]
     clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    places = [next((p for p in f.places if c.start <= p.start < c.end and p.kind != "demonym"),
-                   None) for c in clauses]  # fmt: skip
-    years = {next((d.value[:4] for d in f.dates if c.start <= d.start < c.end), "")
-             for c in clauses} - {""}  # fmt: skip
+    places = [
+        next((p for p in f.places if c.start <= p.start < c.end and p.kind != "demonym"), None)
+        for c in clauses
+    ]
+    years = {
+        next((d.value[:4] for d in f.dates if c.start <= d.start < c.end), "") for c in clauses
+    } - {""}
     known = [p for p in places if p is not None]
     apart = any(not _places_compatible(a, b) for a in known for b in known)
     if not apart and len(years) < 2:
@@ -357,8 +382,12 @@ def _starts_incident(
         return False
     if f.headline:
         # a caption or list item stands alone only when it dates what it shows
-        return date is not None and (place is not None or any(k != GENERIC for k, _, _ in f.triggers))
-    definite = all(_DEFINITE_BEFORE.search(f.text[: a - f.sentence.start]) for _, a, _ in f.triggers)
+        return date is not None and (
+            place is not None or any(k != GENERIC for k, _, _ in f.triggers)
+        )
+    definite = all(
+        _DEFINITE_BEFORE.search(f.text[: a - f.sentence.start]) for _, a, _ in f.triggers
+    )
     vaguely_placed = (date is None and place is None) or (date is not None and date.relative)
     if definite and vaguely_placed:
         # "the shooting", "the bombings" with nothing that dates or places them anew: the
@@ -387,7 +416,9 @@ def _compatible_group(
         g_date = g.date or g.implicit_date
         if not (_dates_compatible(g_date, date) and _places_compatible(g.place, place)):
             continue
-        agreement = 2 * _place_agrees(g.place, place) + 2 * (g_date is not None and date is not None)
+        agreement = 2 * _place_agrees(g.place, place) + 2 * (
+            g_date is not None and date is not None
+        )
         key = (agreement, int(g is last))
         if best is None or key > best[:2]:
             best = (agreement, int(g is last), g)
@@ -482,8 +513,10 @@ def _record(
     # evidence: the first full sentence that reports the incident with a figure, else with a
     # trigger (a caption or comment line that only mentions the attack is weaker evidence)
     reporting = [f for f in sentences if not f.headline and (f.triggers or f.figures)]
-    anchor = next((f for f in reporting if f.figures),
-                  reporting[0] if reporting else max(sentences, key=_evidence_score))  # fmt: skip
+    anchor = next(
+        (f for f in reporting if f.figures),
+        reporting[0] if reporting else max(sentences, key=_evidence_score),
+    )
     record: dict[str, Any] = {
         "date": group.date.value if group.date else None,
         "date_precision": group.date.precision if group.date else None,
@@ -516,8 +549,14 @@ def _record(
 
 def _evidence_score(f: SentenceFeatures) -> tuple[int, int]:
     """Rank sentences for the evidence: a full sentence that says what, where, when, how many."""
-    info = (2 * bool(f.triggers) + 2 * bool(f.figures) + bool(f.dates) + bool(f.places)
-            + bool(f.actors) + 2 * (not f.headline))  # fmt: skip
+    info = (
+        2 * bool(f.triggers)
+        + 2 * bool(f.figures)
+        + bool(f.dates)
+        + bool(f.places)
+        + bool(f.actors)
+        + 2 * (not f.headline)
+    )
     return info, -f.index
 
 
@@ -526,8 +565,14 @@ def _place_fields(
 ) -> dict[str, Any]:
     chosen = place or fallback
     if chosen is None:
-        return {"country": None, "admin1": None, "admin2": None, "place": None,
-                "coordinates": None, "place_precision": None}  # fmt: skip
+        return {
+            "country": None,
+            "admin1": None,
+            "admin2": None,
+            "place": None,
+            "coordinates": None,
+            "place_precision": None,
+        }
     spans["place"] = [chosen.start, chosen.end]
     kind = chosen.kind
     coords = {"lat": chosen.lat, "lon": chosen.lon} if chosen.lat is not None else None
@@ -544,7 +589,8 @@ def _place_fields(
 def _perpetrator_fields(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
 ) -> dict[str, Any]:
-    """Perpetrator and the strongest attribution the text supports: claimed > attributed > suspected.
+    """Perpetrator and the strongest attribution the text supports (claimed > attributed >
+    suspected).
 
     An actor counts only in the role of attacker: the subject of a claim ("IS-K claimed"),
     "claimed by X", "an X attack", "X fighters stormed", "carried out by X". An actor in the
@@ -646,12 +692,16 @@ def _target(
 ) -> tuple[str | None, str | None]:
     hits: list[tuple[str, int, int]] = []
     for f in sentences:
-        hits.extend((k, f.sentence.start + a, f.sentence.start + b)
-                    for k, a, b in target_triggers(text[f.sentence.start : f.sentence.end]))  # fmt: skip
+        hits.extend(
+            (k, f.sentence.start + a, f.sentence.start + b)
+            for k, a, b in target_triggers(text[f.sentence.start : f.sentence.end])
+        )
     if not hits:
         return None, None
-    kind = min((h[0] for h in hits),
-               key=lambda k: TARGET_TYPE_PRIORITY.index(k) if k in TARGET_TYPE_PRIORITY else 99)  # fmt: skip
+    kind = min(
+        (h[0] for h in hits),
+        key=lambda k: TARGET_TYPE_PRIORITY.index(k) if k in TARGET_TYPE_PRIORITY else 99,
+    )
     a, b = next((a, b) for k, a, b in hits if k == kind)
     spans["target"] = [a, b]
     return kind, text[a:b]
@@ -675,10 +725,18 @@ def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:
 def _casualties(sentences: list[SentenceFeatures], spans: dict[str, list[int]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in ("killed", "wounded"):
-        reported = [(f, fig) for f in sentences for fig in f.figures
-                    if fig.kind == kind and not f.perpetrator_figures]  # fmt: skip
-        claimed = [(f, fig) for f in sentences for fig in f.figures
-                   if fig.kind == kind and f.perpetrator_figures]  # fmt: skip
+        reported = [
+            (f, fig)
+            for f in sentences
+            for fig in f.figures
+            if fig.kind == kind and not f.perpetrator_figures
+        ]
+        claimed = [
+            (f, fig)
+            for f in sentences
+            for fig in f.figures
+            if fig.kind == kind and f.perpetrator_figures
+        ]
         out[kind] = _best_figure(reported, spans, kind)
         if kind == "killed" and out[kind] is None:
             out[kind] = _single_victim(sentences, spans)
@@ -697,11 +755,17 @@ def _best_figure(
     if not figs:
         return None
     candidates: list[tuple[int, int, dict[str, Any], tuple[int, int]]] = []
-    for i, (f, fig) in enumerate(figs):
+    for f, fig in figs:
         if fig.coordinated_with is None:
             continue
-        partner = next(((j, g) for j, (f2, g) in enumerate(figs)
-                        if f2 is f and g.number.start > fig.number.start), None)  # fmt: skip
+        partner = next(
+            (
+                (j, g)
+                for j, (f2, g) in enumerate(figs)
+                if f2 is f and g.number.start > fig.number.start
+            ),
+            None,
+        )
         if partner is None:
             continue
         j, other = partner
@@ -713,12 +777,15 @@ def _best_figure(
         qualifier = (
             "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
         )
-        rec = {"value": value, "qualifier": qualifier,
-               "parts": [{"value": p.number.value, "who": p.who} for p in parts]}  # fmt: skip
+        rec = {
+            "value": value,
+            "qualifier": qualifier,
+            "parts": [{"value": p.number.value, "who": p.who} for p in parts],
+        }
         total = _near_total(f, fig)
         candidates.append((2 if total else 1, value, rec, (fig.number.start, other.number.end)))
     candidates.extend(_nationality_sum(figs))
-    for i, (f, fig) in enumerate(figs):
+    for f, fig in figs:
         n = fig.number
         rec = {"value": fig.value, "qualifier": n.qualifier}
         if n.vague:
@@ -786,16 +853,21 @@ def _nationality_sum(
     value = sum(fig.number.value for _, fig in parts)
     quals = {fig.number.qualifier for _, fig in parts}
     qualifier = "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
-    rec = {"value": value, "qualifier": qualifier,
-           "parts": [{"value": fig.number.value, "who": fig.who} for _, fig in parts]}  # fmt: skip
+    rec = {
+        "value": value,
+        "qualifier": qualifier,
+        "parts": [{"value": fig.number.value, "who": fig.who} for _, fig in parts],
+    }
     first = parts[0][1].number
     return [(1, value, rec, (first.start, first.end))]
 
 
 def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
     """A figure stated as a total ("bringing the death toll to 91"), the cue just before it."""
-    window = f.text[max(0, fig.number.start - f.sentence.start - TOTAL_WINDOW_CHARS) :
-                    fig.number.start - f.sentence.start]  # fmt: skip
+    window = f.text[
+        max(0, fig.number.start - f.sentence.start - TOTAL_WINDOW_CHARS) : fig.number.start
+        - f.sentence.start
+    ]
     return cue("total", window)
 
 

@@ -19,7 +19,7 @@ def _alternation(phrases: list[str]) -> str:
 @cache
 def _category_pattern(lexicon: str) -> re.Pattern[str]:
     groups = []
-    for i, (category, phrases) in enumerate(sorted(load_lexicon(lexicon).items())):
+    for i, (_category, phrases) in enumerate(sorted(load_lexicon(lexicon).items())):
         if phrases:
             groups.append(f"(?P<c{i}>{_alternation(phrases)})")
     return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w-])", re.IGNORECASE)
