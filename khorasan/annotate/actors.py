@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from khorasan.kb import ActorAlias, actor_by_id, load_actor_aliases, load_contexts
 from khorasan.kb.matcher import AliasMatcher, Match
@@ -30,7 +30,12 @@ def _not_shouting(text: str, start: int, end: int, alias: str, mode: str) -> boo
 
 def actor_matches(text: str) -> list[Match[ActorAlias]]:
     """Raw actor spans with every reading (before context resolution)."""
-    return _matcher().find(text, _not_shouting)
+    return list(_actor_matches(text))
+
+
+@lru_cache(maxsize=16)  # find_places asks for the same text's actor spans
+def _actor_matches(text: str) -> tuple[Match[ActorAlias], ...]:
+    return tuple(_matcher().find(text, _not_shouting))
 
 
 def find_actors(text: str) -> list[ActorMention]:

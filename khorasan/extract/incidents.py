@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -116,7 +117,7 @@ class SentenceFeatures:
 
     index: int
     text: str
-    evidence: Sentence  # the whole sentence, even for a clause
+    evidence: Sentence  # what a record built on it quotes: the sentence, or the clause
     sentence: Sentence
     triggers: list[tuple[str, int, int]]  # (attack_type, start, end)
     figures: list[Figure]
@@ -184,69 +185,129 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------------------- features
 def sentence_features(ann: AnnotatedDocument) -> list[SentenceFeatures]:
-    """Features of every sentence, sentences listing several incidents split into clauses."""
+    """Features of every sentence, sentences listing several incidents split into clauses.
+
+    The trigger lexicons run once over the whole text; sentences then take their share.
+    """
+    passes = _DocPasses.of(ann)
     return [
         clause
         for i, s in enumerate(ann.sentences)
-        for clause in _split_clauses(ann, _features(ann, i, s))
+        for clause in _split_clauses(ann, passes, _features(ann, passes, i, s))
     ]
 
 
-def _within(items: Sequence[Any], s: Sentence) -> list[Any]:
-    return [x for x in items if s.start <= x.start and x.end <= s.end]
+class _Spans:
+    """Annotations sorted by start, cut by sentence with a binary search."""
+
+    __slots__ = ("items", "starts")
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = sorted(items, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+
+    def within(self, s: Sentence) -> list[Any]:
+        i = bisect_left(self.starts, s.start)
+        out = []
+        while i < len(self.items) and self.items[i].start < s.end:
+            if self.items[i].end <= s.end:
+                out.append(self.items[i])
+            i += 1
+        return out
+
+
+@dataclass(slots=True)
+class _DocPasses:
+    """The whole-text passes every sentence shares."""
+
+    triggers: _Spans
+    numbers: _Spans
+    dates: _Spans
+    places: _Spans
+    actors: _Spans
+
+    @classmethod
+    def of(cls, ann: AnnotatedDocument) -> _DocPasses:
+        text = ann.doc.text
+        typed = attack_triggers(text)
+        # "the attack", "a strike on a church": incident words that name no type
+        generic = [
+            (GENERIC, m.start(), m.end())
+            for m in cue_pattern("generic_attack").finditer(text)
+            if not any(a <= m.start() < b for _, a, b in typed)
+        ]
+        triggers = [_Trigger(k, a, b) for k, a, b in typed + generic]
+        return cls(_Spans(triggers), _Spans(ann.numbers), _Spans(ann.dates),
+                   _Spans(ann.places), _Spans(ann.actors))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    kind: str
+    start: int
+    end: int
 
 
 def _features(
-    ann: AnnotatedDocument, index: int, s: Sentence, evidence: Sentence | None = None
+    ann: AnnotatedDocument, passes: _DocPasses, index: int, s: Sentence
 ) -> SentenceFeatures:
     text = ann.doc.text
     chunk = text[s.start : s.end]
-    triggers = [(kind, s.start + a, s.start + b) for kind, a, b in attack_triggers(chunk)]
-    # "the attack", "a strike on a church": incident words that name no type
-    typed = [(a, b) for _, a, b in triggers]
-    triggers += [
-        (GENERIC, s.start + m.start(), s.start + m.end())
-        for m in cue_pattern("generic_attack").finditer(chunk)
-        if not any(a <= s.start + m.start() < b for a, b in typed)
-    ]
-    triggers.sort(key=lambda t: t[1])
+    triggers = [(t.kind, t.start, t.end) for t in passes.triggers.within(s)]
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
+    numbers = passes.numbers.within(s)
+    actors = passes.actors.within(s)
+    headline = _is_headline(text, s.end)
+    if not triggers and not numbers and not actors:
+        # the cheap pass says no incident can rest on this sentence: skip the costly cues
+        return SentenceFeatures(index, chunk, s, s, [], [], [], [], [], False, False, False,
+                                False, False, False, False, headline)  # fmt: skip
     plot = cue("plot", chunk)
     # "arrested 11 people in six provinces": counts in a sentence about arrests are no casualties
-    figures = [] if plot else find_figures(text, ann.numbers, s.start, s.end)
+    figures = [] if plot or not numbers else find_figures(text, numbers, s.start, s.end)
     claim_negated = cue("claim_negation", chunk)
     dateline = cue_pattern("dateline").match(chunk)
     # "the United States rejected ...", "Israel was behind ...": a country named as a subject is
     # no location; a country is where something happened only after "in", "across", "of" ...
     places = [
         p
-        for p in _within(ann.places, s)
+        for p in passes.places.within(s)
         if p.kind != "country" or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
     ]
-
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
+    claimed = cue("claim", chunk)
     return SentenceFeatures(
         index=index,
         text=chunk,
-        evidence=evidence or s,
+        evidence=s,
         sentence=s,
         triggers=triggers,
         figures=figures,
-        dates=[d for d in _within(ann.dates, s) if _event_date(text, d)],
+        dates=[d for d in passes.dates.within(s) if _event_date(text, d)],
         places=places,
-        actors=_within(ann.actors, s),
-        claimed=cue("claim", chunk) and not claim_negated,
+        actors=actors,
+        claimed=claimed and not claim_negated,
         claim_negated=claim_negated,
         suspected=cue("suspicion", chunk),
-        perpetrator_figures=cue("perpetrator_claim_figure", chunk) and cue("claim", chunk),
+        perpetrator_figures=claimed and cue("perpetrator_claim_figure", chunk),
         aggregate=cue("aggregate", chunk),
         plot=plot,
         total=cue("total", chunk),
-        # a line without closing punctuation (headline, caption) or a question reports nothing
-        headline=not text[: (evidence or s).end].rstrip().endswith((".", "!", '"', "”", "’", "'")),
+        headline=headline,
     )
+
+
+_CLOSING = frozenset('.!"”’\'')
+
+
+def _is_headline(text: str, end: int) -> bool:
+    """A line without closing punctuation (headline, caption) or a question reports nothing."""
+    i = end - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] not in _CLOSING
 
 
 def _event_date(text: str, d: DateMention) -> bool:
@@ -255,7 +316,9 @@ def _event_date(text: str, d: DateMention) -> bool:
     return _WHEN_AFTER.match(text[d.end : d.end + 12]) is not None
 
 
-def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[SentenceFeatures]:
+def _split_clauses(
+    ann: AnnotatedDocument, passes: _DocPasses, f: SentenceFeatures
+) -> list[SentenceFeatures]:
     """Split a sentence that lists several incidents in different places into clauses.
 
     "The 2020 attack on a gurdwara in Kabul and the jailbreak in Nangarhar the same year":
@@ -279,7 +342,7 @@ def _split_clauses(ann: AnnotatedDocument, f: SentenceFeatures) -> list[Sentence
     if not apart and len(years) < 2:
         return [f]
     # each clause is its own evidence: one sentence, several incidents, several records
-    out = [_features(ann, f.index, c) for c in clauses]
+    out = [_features(ann, passes, f.index, c) for c in clauses]
     listing = _LISTING.search(f.text)
     for i, clause in enumerate(out):
         clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
