@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 import ahocorasick
@@ -23,6 +24,7 @@ _FOLD = {
 }
 
 
+@lru_cache(maxsize=8)  # the actor, place and non-place matchers read the same text in turn
 def normalise(text: str) -> str:
     """Fold case, dashes, apostrophes and spaces; the result has the length of ``text``."""
     folded = text.translate(_FOLD)
