@@ -99,7 +99,9 @@ def sentence_views(ann: AnnotatedDocument, persons: bool = False) -> list[View]:
     starts = [[x.start for x in items] for items in lists]
     views = []
     for i, s in enumerate(ann.sentences):
-        parts = [_inside(items, st, s.start, s.end) for items, st in zip(lists, starts, strict=True)]
+        parts = [
+            _inside(items, st, s.start, s.end) for items, st in zip(lists, starts, strict=True)
+        ]
         views.append(View(i, s.start, s.end, text[s.start : s.end], *parts))
     return views
 

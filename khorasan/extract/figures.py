@@ -42,6 +42,7 @@ class Figure:
     who: str  # the victims as written ("U.S. service members"), may be empty
     coordinated_with: int | None = None  # index of the figure this one is a part with
     extra: int = 0  # victims named beside the count ("killing him along with two civilians")
+    toll: bool = False  # read from a death-toll phrase ("the death toll ... has risen to 91")
 
     @property
     def value(self) -> int:
@@ -120,9 +121,9 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         if kind is None:
             continue
         nxt = inside[i + 1].start if i + 1 < len(inside) else end
-        figures.append(
-            Figure(kind, n, _who(text[n.end : nxt]), coordinated.get(i), extra.get(i, 0))
-        )
+        toll = kind == "killed" and _TOLL.search(text[start : n.start]) is not None
+        who = _who(text[n.end : nxt])
+        figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))
     return figures
 
 

@@ -88,8 +88,9 @@ MIN_TRIGGER_SENTENCE_CHARS = 25
 
 # "since 1979", "until 2020": a date that bounds a period, not the day of an incident
 _NOT_EVENT_DATE = re.compile(
-    r"\b(?:since|until|till|through|as of)\s+(?:early\s+|late\s+|mid-?)?$", re.I
+    r"\b(?:since|until|till|through|as of)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I
 )
+
 # ... unless the date is then said to be when something happened: "since 1978, when arson killed"
 _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 _LOCATIVE_BEFORE = re.compile(
@@ -421,7 +422,9 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
                 target.implicit_date = DateMention(0, 0, published[:7], "month", relative=True)
             groups.append(target)
         target.add(f, date, place)
-        last, last_index = target, f.index
+        if f.index != last_index:
+            # later clauses of a split sentence are asides: the text goes on with the first
+            last, last_index = target, f.index
     if groups:
         # headlines name the report's main incident ("ISIS claims credit for bombing ...")
         main = groups[0]
@@ -810,7 +813,7 @@ def _casualties(sentences: list[SentenceFeatures], spans: dict[str, list[int]]) 
 def _best_figure(
     figs: list[tuple[SentenceFeatures, Figure]], spans: dict[str, list[int]], field_name: str
 ) -> dict[str, Any] | None:
-    """The figure a careful coder would keep: a stated total, else the largest precise figure.
+    """The figure a careful coder would keep: a stated total (the earliest), else the largest.
 
     Parts joined in one sentence ("13 soldiers and 60 Afghans were killed") are summed.
     Vague amounts ("dozens") count only when nothing precise is given.
@@ -856,7 +859,11 @@ def _best_figure(
         candidates.append((2 if _near_total(f, fig) else 1, fig.value, rec, (n.start, n.end)))
     if not candidates:
         return None
-    priority, _value, rec, span = max(candidates, key=lambda c: (c[0], c[1]))
+    # among stated totals the earliest wins: a report's lead carries its latest toll, later
+    # paragraphs the superseded ones ("had earlier put the death toll at 103")
+    priority, _value, rec, span = max(
+        candidates, key=lambda c: (c[0], -c[3][0] if c[0] == 2 else c[1])
+    )
     spans[field_name] = list(span)
     return rec
 
@@ -927,6 +934,8 @@ def _nationality_sum(
 
 def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
     """A figure stated as a total ("bringing the death toll to 91"), the cue just before it."""
+    if fig.toll:
+        return True
     window = f.text[
         max(0, fig.number.start - f.sentence.start - TOTAL_WINDOW_CHARS) : fig.number.start
         - f.sentence.start

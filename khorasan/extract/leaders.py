@@ -35,7 +35,9 @@ _NAME = (
 _GENERIC = re.compile(
     rf"^(?:['’]s)?\s+(?:\(\w+\)\s+)?(?:former\s+|senior\s+|top\s+|local\s+)?{GENERIC_ROLES}\s+({_NAME})"
 )
-_ANAPHORA = re.compile(r"^\s*(?:one|another|the\s+first|the\s+last|the\s+most)\s+of\s+(?:these|them)\b", re.I)
+_ANAPHORA = re.compile(
+    r"^\s*(?:one|another|the\s+first|the\s+last|the\s+most)\s+of\s+(?:these|them)\b", re.I
+)
 _STRIKE_BY = re.compile(r"\b(?:U\.?S\.?|American|US-led|NATO|drone)\b", re.I)
 
 

@@ -105,7 +105,9 @@ def _passage(views: list[View], default: str, published_year: str | None) -> _Pa
                 years.append(d.end_value[:4])
             if start is None and _SINCE.search(view.text[: d.start - view.start]):
                 start = d.value[:4]
-    end = max(years) if years else published_year
+    end = max(years) if years else None
+    if start and (end is None or end <= start):
+        end = published_year  # "since 2016" and nothing later: up to the report's date
     return _Passage(views, group, start, end)
 
 
@@ -135,7 +137,7 @@ def _sentence_records(view: View, passage: _Passage) -> list[dict[str, Any]]:
 
 
 def _is_total(after: str) -> bool:
-    words = r"(?:[\w’'-]+\s+){0,%d}?" % MAX_TOTAL_GAP_WORDS
+    words = rf"(?:[\w’'-]+\s+){{0,{MAX_TOTAL_GAP_WORDS}}}?"
     return re.match(rf"^\s+{words}(?:{_plot_nouns()})", after, re.I) is not None
 
 

@@ -33,8 +33,12 @@ CORE_IS = "Islamic State"
 # further away it dates something else in the sentence.
 DATE_AFTER_MAX_CHARS = 60
 DATE_BEFORE_MAX_CHARS = 45
-_PRONOUN_SUBJECT = re.compile(r"^\W*(?:it|they|the\s+group|its|their|the\s+organi[sz]ation)\b", re.I)
-_LIST_GAP = re.compile(r"^(?:\s*\([^)]{1,12}\))?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
+_PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:it|they|the\s+group|its|their|the\s+organi[sz]ation)\b", re.I
+)
+_LIST_GAP = re.compile(
+    r"^(?:\s*\([^)]{1,12}\))?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.I
+)
 _CLAUSE_BREAK = re.compile(r"[,;:]\s*(?:or|and|but|while|which|who|whereas)\b|[;:]", re.I)
 _BETWEEN = re.compile(r"^\s*(?:\w+\s+){0,2}?between\b", re.I)
 
@@ -59,7 +63,11 @@ def extract_relations(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     records = []
     last_pair: tuple[_Party, _Party] | None = None
     for view in sentence_views(ann, persons=True):
-        for rec, pair in _sentence_relations(view, focal, last_pair):
+        named = _distinct(_parties(view))
+        found = _sentence_relations(view, focal, last_pair)
+        if len(named) == 2:  # "the two groups" in a later sentence are these
+            last_pair = (named[0], named[1])
+        for rec, pair in found:
             last_pair = pair
             key = (frozenset((rec["a"], rec["b"])), rec["kind"], rec["date"])
             if key not in seen:
@@ -67,7 +75,9 @@ def extract_relations(ann: AnnotatedDocument) -> list[dict[str, Any]]:
                 records.append(rec)
     dated = {(frozenset((r["a"], r["b"])), r["kind"]) for r in records if r["date"]}
     # a relation restated without its date adds nothing to the dated statement of it
-    return [r for r in records if r["date"] or (frozenset((r["a"], r["b"])), r["kind"]) not in dated]
+    return [
+        r for r in records if r["date"] or (frozenset((r["a"], r["b"])), r["kind"]) not in dated
+    ]
 
 
 def _parties(view: View) -> list[_Party]:
@@ -109,14 +119,11 @@ def _sentence_relations(
     if not cues:
         return out
     subject = _Party(focal, view.start, view.start) if _PRONOUN_SUBJECT.match(view.text) else None
-    if len({p.name for p in parties}) < 2:
-        if last_pair is not None and cue("relation_two_groups", view.text):
-            # "The two groups declared war on each other in January 2015."
-            kind, start, end = cues[0]
-            a, b = last_pair
-            return [*out, (_record(view, a, b, kind, start, end), (a, b))]
-        if not parties and subject is None:
-            return out
+    named = _distinct(parties)
+    if len(named) == 2:
+        last_pair = (named[0], named[1])
+    if len(named) < 2 and not parties and subject is None and last_pair is None:
+        return out
     order = {k: i for i, k in enumerate(cue_table("relation_kind_order"))}
     best: dict[frozenset[str], tuple[tuple[int, int], _Party, _Party, str, int, int]] = {}
     for kind, start, end in cues:
@@ -130,6 +137,11 @@ def _sentence_relations(
             key = frozenset((a.name, b.name))
             if key not in best or rank < best[key][0]:
                 best[key] = (rank, a, b, kind, start, end)
+    if not best and last_pair is not None and cue("relation_two_groups", view.text):
+        # "The two groups declared war on each other in January 2015."
+        kind, start, end = cues[0]
+        a, b = last_pair
+        return [*out, (_record(view, a, b, kind, start, end), (a, b))]
     for _rank, a, b, kind, start, end in best.values():
         out.append((_record(view, a, b, kind, start, end), (a, b)))
     return out

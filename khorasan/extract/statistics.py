@@ -41,7 +41,13 @@ _PERCENT = re.compile(
     r"(?:\s+(higher|lower|more|less|fewer))?",
     re.I,
 )
-_PARENTHETICAL = re.compile(r"(?:,\s*including|\s[–—-]\s|\s\()([^;()–—]*?)(?:,\s+(?=(?:have|has|had|were|was)\b)|\s[–—-]\s|\)|$)", re.I)
+# "429 persons, including 136 cadres and 58 Taliban, have been killed", "112 Indians – 26 men,
+# 13 women and 21 children –": the parts of a figure
+_PARENTHETICAL = re.compile(
+    r"(?:,\s*including|\s[–—-]\s|\s\()([^;()–—]*?)"
+    r"(?:,\s+(?=(?:have|has|had|were|was)\b)|\s[–—-]\s|\)|$)",
+    re.I,
+)
 _PART = re.compile(r"^\s*([\w’'-]+(?:\s+[\w’'-]+)?)")
 _FROM_BEFORE = re.compile(
     r"(?:\b(?:since|after|following|starting)\b[^,;()]{0,45}|\bfrom\s+(?:early\s+|late\s+)?)$", re.I
@@ -172,7 +178,7 @@ def _key(view: View, n: NumberMention, start: int, end: int, aggregate: bool) ->
     after = view.text[n.end - view.start : end - view.start]
     if cue_pattern("strength_unit").match(after.lstrip()) or _noun_excluded(after):
         return None
-    for key, phrases in cue_table("stat_before").items():
+    for key in cue_table("stat_before"):
         for m in cue_pattern("stat_before", key).finditer(before):
             if _QUALIFIER_GAP.match(before[m.end() :]):
                 return key if key != "count" or _counted_noun(after) else None
@@ -180,12 +186,18 @@ def _key(view: View, n: NumberMention, start: int, end: int, aggregate: bool) ->
         if cue_pattern("stat_after", key).match(after.lstrip(" ,")):
             if key == "killed" and not aggregate:
                 return None
+            if key == "incidents" and not aggregate and _dated_to_the_day(view):
+                return None  # "killed on Thursday in two suicide bombings": one event's parts
             return key
     if aggregate and re.search(r"a\s+total\s+of\s+$", before, re.I) and cue(
         "stat_after", after, "killed"
     ):
         return "killed"  # "a total of 429 persons, including ..., have been killed"
     return None
+
+
+def _dated_to_the_day(view: View) -> bool:
+    return any(d.precision == "day" and d.end_value is None for d in view.dates)
 
 
 def _counted_noun(after: str) -> bool:

@@ -30,7 +30,9 @@ MIN_STRENGTH = 100
 # August 2023"); further away it belongs to something else in the sentence.
 DATE_AFTER_MAX_CHARS = 30
 DEFAULT_UNIT = "fighters"
-_GAP_TO_DATE = re.compile(r"^[\s,]*(?:[\w-]+\s+){0,3}?(?:in|by|as\s+of|at|reported\s+in|,)?\s*$", re.I)
+_GAP_TO_DATE = re.compile(
+    r"^[\s,]*(?:[\w-]+\s+){0,3}?(?:in|by|as\s+of|at|reported\s+in|,)?\s*$", re.I
+)
 _CLAUSE = re.compile(r"\b(?:when|while|which|who|after|before|because)\b|[;:]", re.I)
 _PARTITIVE = re.compile(r"^\s*(?:of|per\s?cent|percent|%|years?\b|km)", re.I)
 _NEXT_NOUN = re.compile(r"^\s+([A-Za-z][\w’'-]*)")
@@ -77,7 +79,9 @@ def _sentence_records(view: View, default_group: str) -> list[dict[str, Any]]:
     context = cue("strength_context", view.text) is not None
     out = []
     unit_seen: str | None = None
-    candidates = [n for n in view.numbers if not n.vague and max(n.value, n.high or 0) >= MIN_STRENGTH]
+    candidates = [
+        n for n in view.numbers if not n.vague and max(n.value, n.high or 0) >= MIN_STRENGTH
+    ]
     for i, n in enumerate(candidates):
         after = view.text[n.end - view.start :]
         before = view.text[: n.start - view.start]
@@ -117,10 +121,8 @@ def _is_year(n: NumberMention, view: View) -> bool:
 def _near_casualty(before: str, after: str) -> bool:
     """A casualty or arrest figure ("killing 300 fighters", "500 militants were arrested")."""
     tail = before[-25:]
-    hit = None
-    for hit in cue_pattern("not_strength").finditer(tail):
-        pass
-    if hit is not None and len(tail) - hit.end() <= 15:
+    hits = list(cue_pattern("not_strength").finditer(tail))
+    if hits and len(tail) - hits[-1].end() <= 15:
         return True
     return bool(_PASSIVE_CASUALTY.match(after[:60]))
 
