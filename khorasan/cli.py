@@ -397,3 +397,4 @@ def main() -> None:
 
 
 from khorasan import cli_events  # noqa: E402,F401  (registers event commands)
+from khorasan import cli_records  # noqa: E402,F401  (registers record commands)

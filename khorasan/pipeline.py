@@ -11,6 +11,7 @@ from khorasan.errors import KhorasanError
 from khorasan.extract import EXTRACTOR_VERSION, extract_document
 from khorasan.ingest import Failure, IngestOptions, iter_documents
 from khorasan.model import Document
+from khorasan.records_store import store_extracted
 from khorasan.store import Store
 
 __all__ = ["IngestSummary", "ingest"]
@@ -74,9 +75,12 @@ def ingest(
 
 def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
     """Store one document; True when it was stored as a new document."""
-    incidents = extract_document(doc)["incidents"] if extract else None
+    extracted = extract_document(doc) if extract else None
+    incidents = extracted["incidents"] if extracted is not None else None
     try:
         result = store.add_document(doc, incidents, EXTRACTOR_VERSION)
+        if extracted is not None and result.status in ("new", "wire_copy"):
+            store_extracted(store, result.document_id, extracted, EXTRACTOR_VERSION)
     except KhorasanError as exc:
         summary.failures.append(Failure(exc.subject, exc.reason, "store_error"))
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -98,13 +99,22 @@ def _parties(view: View) -> list[_Party]:
     return merged
 
 
+@cache
+def _kinds_pattern() -> re.Pattern[str]:
+    """Every kind's cues in one alternation, one named group per kind (one pass a sentence)."""
+    groups = [
+        f"(?P<{kind}>{cue_pattern('relation_kinds', kind).pattern})"
+        for kind in cue_table("relation_kind_order")
+    ]
+    return re.compile("|".join(groups), re.IGNORECASE)
+
+
 def _cues(view: View) -> list[tuple[str, int, int]]:
-    out = []
-    for kind in cue_table("relation_kind_order"):
-        for m in cue_pattern("relation_kinds", kind).finditer(view.text):
-            out.append((kind, view.start + m.start(), view.start + m.end()))
-    out.sort(key=lambda c: c[1])
-    return out
+    return [
+        (m.lastgroup, view.start + m.start(), view.start + m.end())
+        for m in _kinds_pattern().finditer(view.text)
+        if m.lastgroup
+    ]
 
 
 def _sentence_relations(
@@ -112,13 +122,16 @@ def _sentence_relations(
 ) -> list[_Found]:
     parties = _parties(view)
     out: list[_Found] = []
+    subject_pronoun = _PRONOUN_SUBJECT.match(view.text) is not None
+    if not parties and not subject_pronoun and not cue("relation_two_groups", view.text):
+        return out  # nobody named: the cue scan (the costly part) has nothing to pair
     formation = _formation(view, parties)
     if formation is not None:
         out.append(formation)
     cues = _cues(view)
     if not cues:
         return out
-    subject = _Party(focal, view.start, view.start) if _PRONOUN_SUBJECT.match(view.text) else None
+    subject = _Party(focal, view.start, view.start) if subject_pronoun else None
     named = _distinct(parties)
     if len(named) == 2:
         last_pair = (named[0], named[1])

@@ -6,8 +6,9 @@ of it, which the rule then filters, so both paths compare exactly the same pairs
 
 Blocks are (country, admin1); inside a block dated mentions are sorted by their first possible
 day, so a dated mention's candidates are found by bisection in the few blocks it is compatible
-with. Undated mentions (the date is unknown: "the attack", "last week's bombing" unresolved)
-are compared with their whole block up to their document's publication date.
+with. An undated mention (no date of its own: "the attack", "Friday's bombing" unresolved) spans
+the year before its document's publication; one in an undated document spans all time and is
+compared with its whole block.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from khorasan.fuse.mention import Mention
+from khorasan.fuse.mention import MIN_DAY, Mention
 
-__all__ = ["DATE_WINDOW_DAYS", "BlockIndex", "is_candidate", "place_compatible"]
+__all__ = ["DATE_WINDOW_DAYS", "UNDATED_LOOKBACK_DAYS", "BlockIndex", "is_candidate", "place_compatible"]
 
 # Two reports of one event disagree on its day by a day or two (time zones, "on Thursday"
 # resolved against the publication date, night attacks reported the next day): in the eval data
 # the largest gap between two day-precision dates of one event is 1 day. 3 leaves margin while
 # keeping weekly repeats (Friday-prayer bombings a week apart) in separate blocks.
 DATE_WINDOW_DAYS = 3
+# An undated mention in a dated document is about something the report calls recent enough not
+# to date ("the attack", "Friday's bombing"): retrospectives name the year. A year back from
+# publication keeps the dev set's undated links (43 days at most) and bounds the block.
+UNDATED_LOOKBACK_DAYS = 365
 
 
 def place_compatible(a: Mention, b: Mention) -> bool:
@@ -63,11 +68,11 @@ class _Block:
     def __init__(self) -> None:
         self.dated: list[Mention] = []
         self.los: list[int] = []
-        self.span = 0  # longest (hi - lo) of a dated member: a year at most
-        self.undated: list[Mention] = []
+        self.span = 0  # longest (hi - lo) of a member: a year (and a day) at most
+        self.undated: list[Mention] = []  # no date, no publication date: any time
 
     def add(self, m: Mention) -> None:
-        if m.dated:
+        if m.dated or m.lo > MIN_DAY:  # undated but bounded by its publication date
             i = bisect.bisect_right(self.los, m.lo)
             self.los.insert(i, m.lo)
             self.dated.insert(i, m)

@@ -49,19 +49,21 @@ def _parse(value: str) -> tuple[int, int] | None:
 def date_interval(value: str | None, published: str | None) -> tuple[int, int, bool]:
     """The days an event may have happened on: ``(first, last, dated)``.
 
-    An undated mention happened at any time up to a day after its document's publication (a
-    report cannot precede its event; a day of slack for time zones), or at any time at all.
+    An undated mention happened within ``UNDATED_LOOKBACK_DAYS`` before its document's
+    publication (and up to a day after: time zones), or at any time at all when the document
+    is undated too.
     """
+    from khorasan.fuse.blocking import UNDATED_LOOKBACK_DAYS
+
     if value:
         span = _parse(value)
         if span is not None:
             return span[0], span[1], True
-    upper = MAX_DAY
     if published:
         pub = _parse(published)
         if pub is not None:
-            upper = pub[1] + 1
-    return MIN_DAY, upper, False
+            return pub[0] - UNDATED_LOOKBACK_DAYS, pub[1] + 1, False
+    return MIN_DAY, MAX_DAY, False
 
 
 def _precision(value: str | None, stated: str | None) -> str | None:

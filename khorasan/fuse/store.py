@@ -63,13 +63,10 @@ def candidate_mentions(conn: Connection, m: Mention) -> list[Mention]:
     low = _iso(m.lo - DATE_WINDOW_DAYS - 366)[:4]
     high = _iso(m.hi + DATE_WINDOW_DAYS) + "\uffff"
     in_window = sa.and_(c.date >= low, c.date <= high)
-    if m.dated:
+    if m.dated or m.country:
         where.append(sa.or_(c.date.is_(None), in_window))
-    elif not m.country:
-        where.append(c.date.is_not(None))  # undated and nowhere: only dated mentions can match
-        where.append(in_window)
     else:
-        where.append(sa.or_(c.date.is_(None), c.date <= high))
+        where.append(in_window)  # undated and nowhere: only dated mentions can match
     return [o for o in load_mentions(conn, sa.and_(*where)) if is_candidate(m, o)]
 
 
