@@ -108,6 +108,14 @@ _REFERS_BACK = re.compile(
 )
 
 
+# a listed item with an article names one incident ("a strike on a church"); a bare plural
+# ("cross-border attacks into Pakistan") names a kind of activity
+_ONE_ITEM = re.compile(r"\b(?:a|an|the)\s+(?:[\w-]+\s+){0,3}\S?$", re.I)
+_BARE_PLURAL = re.compile(
+    r"(?<!\bthe )(?<!\btwo )(?<!\btwin )(?<!\bthree )(?<!\bdouble )(?<!\bof )"
+    r"\b(?:attacks|strikes|bombings|raids|assaults|operations|blasts|explosions|shootings)$",
+    re.I,
+)
 _LISTING = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
@@ -141,6 +149,11 @@ class SentenceFeatures:
             return False
         if self.aggregate and not self.figures:
             return False
+        if not self.figures and self.triggers and all(
+            _BARE_PLURAL.search(self.text, max(0, a - self.sentence.start - 40), b - self.sentence.start)
+            for _, a, b in self.triggers
+        ):
+            return False  # "cross-border attacks, rocket strikes": kinds of activity, no incident
         # "The group claimed responsibility.": no trigger, but it says who did it
         return bool(self.triggers or self.figures or (self.claimed and self.actors))
 
@@ -274,7 +287,9 @@ def _features(
     places = [
         p
         for p in passes.places.within(s)
-        if p.kind != "country" or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
+        if p.kind != "country"
+        or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
+        or text.startswith(("’s", "'s"), p.end)  # "Sri Lanka's Easter attack"
     ]
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
@@ -347,7 +362,12 @@ def _split_clauses(
     listing = _LISTING.search(f.text)
     for i, clause in enumerate(out):
         clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
-        if listing and clause.sentence.start >= f.sentence.start + listing.end():
+        first_trigger = min((a for _, a, _ in clause.triggers), default=clause.sentence.end)
+        if (
+            listing
+            and first_trigger >= f.sentence.start + listing.end()
+            and _ONE_ITEM.search(ann.doc.text[max(0, first_trigger - 40) : first_trigger + 1])
+        ):
             # "a number of attacks, including the twin bombings in Kerman, a strike on a church
             # in Istanbul ...": each listed item is one incident, not the aggregate
             clause.listed = True
@@ -380,7 +400,13 @@ def _sentence_place(feats: SentenceFeatures) -> PlaceMention | None:
     if not places:
         return None
     anchor = _anchor(feats)
-    return max(places, key=lambda p: (PLACE_SPECIFICITY.get(p.kind, 1), -abs(p.start - anchor)))
+    # places in several countries: the country nearest the attack word is the scene ("Sri
+    # Lanka's Easter attack ... had travelled to Karnataka"); within it, the most specific place
+    nearest = min(places, key=lambda p: abs(p.start - anchor))
+    same_country = [p for p in places if p.country == nearest.country]
+    return max(
+        same_country, key=lambda p: (PLACE_SPECIFICITY.get(p.kind, 1), -abs(p.start - anchor))
+    )
 
 
 def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[Group]:
@@ -462,7 +488,7 @@ def _starts_incident(
     if cue("strong_incident", f.text):
         return True
     specific = any(k != GENERIC for k, _, _ in f.triggers)
-    if specific and (f.listed and place is not None):
+    if f.listed and place is not None:
         return True
     if specific and date is not None and not date.relative and date.precision != "year":
         return True  # "assassinated in a US drone attack on January 3, 2020"
