@@ -137,7 +137,8 @@ def main() -> None:
     print(f"corpus: {n} documents, {words} words")
     print(f"annotate:           {n / annotate_s:8.1f} docs/s  {words / annotate_s:10.0f} words/s")
     print(
-        f"extract (annotate+incidents): {n / extract_s:8.1f} docs/s  {words / extract_s:10.0f} words/s"
+        f"extract (annotate+incidents): {n / extract_s:8.1f} docs/s  "
+        f"{words / extract_s:10.0f} words/s"
     )
     print(f"ingest end to end (read, clean, extract, store): "
           f"{summary.ingested / summary.seconds:8.1f} docs/s "

@@ -345,7 +345,6 @@ def eval_cmd(
     )
     from khorasan.evaluate import update_baseline as repin
     from khorasan.extract import extract_path
-
     from khorasan.fuse.evaluate import merge_score
 
     report = run_eval(gold_dir, docs_dir, extract_path)
@@ -396,5 +395,5 @@ def main() -> None:
         sys.exit(1)
 
 
-from khorasan import cli_events  # noqa: E402,F401  (registers event commands)
+from khorasan import cli_events  # noqa: E402,F401,I001  (registers event commands)
 from khorasan import cli_records  # noqa: E402,F401  (registers record commands)

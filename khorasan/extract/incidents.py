@@ -93,6 +93,10 @@ _NOT_EVENT_DATE = re.compile(
 
 # ... unless the date is then said to be when something happened: "since 1978, when arson killed"
 _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
+# "Iran-backed", "US-led", "Kabul-based": a place name that modifies a noun locates nothing
+_MODIFIER_AFTER = re.compile(r"-[a-z]")
+# "Pakistan's deadliest attack": the attack word follows the possessive within a few words
+POSSESSIVE_TRIGGER_CHARS = 30
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of|on|from|over)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
@@ -149,8 +153,9 @@ class SentenceFeatures:
             return False
         if self.aggregate and not self.figures:
             return False
+        start = self.sentence.start
         if not self.figures and self.triggers and all(
-            _BARE_PLURAL.search(self.text, max(0, a - self.sentence.start - 40), b - self.sentence.start)
+            _BARE_PLURAL.search(self.text, max(0, a - start - 40), b - start)
             for _, a, b in self.triggers
         ):
             return False  # "cross-border attacks, rocket strikes": kinds of activity, no incident
@@ -287,9 +292,12 @@ def _features(
     places = [
         p
         for p in passes.places.within(s)
-        if p.kind != "country"
-        or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
-        or text.startswith(("’s", "'s"), p.end)  # "Sri Lanka's Easter attack"
+        if not _MODIFIER_AFTER.match(text, p.end)  # "an Iran-backed militia" is in Iraq
+        and (
+            p.kind != "country"
+            or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
+            or _possessive_scene(text, p.end, triggers)
+        )
     ]
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
@@ -316,6 +324,13 @@ def _features(
 
 
 _CLOSING = frozenset('.!"”’\'')
+
+
+def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:
+    """"Sri Lanka's Easter attack" places an attack; "Iran's Revolutionary Guards" does not."""
+    if not text.startswith(("’s", "'s"), end):
+        return False
+    return any(end < a <= end + POSSESSIVE_TRIGGER_CHARS for _, a, _ in triggers)
 
 
 def _is_headline(text: str, end: int) -> bool:

@@ -14,12 +14,21 @@ compared with its whole block.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from khorasan.fuse.mention import MIN_DAY, Mention
 
-__all__ = ["DATE_WINDOW_DAYS", "UNDATED_LOOKBACK_DAYS", "BlockIndex", "is_candidate", "place_compatible"]
+__all__ = [
+    "DATE_WINDOW_DAYS",
+    "NEIGHBOURING_PROVINCE_KM",
+    "UNDATED_LOOKBACK_DAYS",
+    "BlockIndex",
+    "is_candidate",
+    "near_across_provinces",
+    "place_compatible",
+]
 
 # Two reports of one event disagree on its day by a day or two (time zones, "on Thursday"
 # resolved against the publication date, night attacks reported the next day): in the eval data
@@ -32,13 +41,37 @@ DATE_WINDOW_DAYS = 3
 UNDATED_LOOKBACK_DAYS = 365
 
 
+# A capital is often its own province inside another (Moscow in Moscow Oblast, Islamabad in
+# Punjab, Kabul city beside its districts): two reports may file one attack on its outskirts
+# under either. Places this close are one scene whatever province each report names; 40 km
+# spans a metropolitan area and stays well under the distance between provincial capitals.
+NEIGHBOURING_PROVINCE_KM = 40.0
+
+
+def _km(a: Mention, b: Mention) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2
+    ) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
 def place_compatible(a: Mention, b: Mention) -> bool:
-    """Same country and province where both are known (a missing one is compatible)."""
+    """Same country and province where both are known (a missing one is compatible), or two
+    places within :data:`NEIGHBOURING_PROVINCE_KM` of each other across a provincial line."""
     if a.country and b.country and a.country != b.country:
         return False
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
-        return False
+        return near_across_provinces(a, b)
     return True
+
+
+def near_across_provinces(a: Mention, b: Mention) -> bool:
+    """Both located, in different provinces, within :data:`NEIGHBOURING_PROVINCE_KM`."""
+    km = _km(a, b)
+    return km is not None and km <= NEIGHBOURING_PROVINCE_KM
 
 
 def time_compatible(a: Mention, b: Mention) -> bool:
@@ -108,7 +141,8 @@ class BlockIndex:
             by_admin1 = self._blocks.get(country)
             if not by_admin1:
                 continue
-            if m.admin1 is None:
+            if m.admin1 is None or m.latitude is not None:
+                # a located mention may match a neighbouring province's (place_compatible)
                 yield from by_admin1.values()
             else:
                 for admin1 in (m.admin1, None):

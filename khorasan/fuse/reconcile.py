@@ -40,7 +40,8 @@ _WHO = (
     ("militants", re.compile(r"militant|attacker|bomber|gunm[ae]n|fighter|insurgent|terrorist|"
                              r"assailant|jihadist|IS-?K|Daesh|Khawarij", re.I)),
     ("security_forces", re.compile(r"soldier|troop|police|guard|security|officer|army|military|"
-                                   r"service member|marine|Taliban|commando|personnel|force", re.I)),
+                                   r"service member|marine|Taliban|commando|personnel|force",
+                                   re.I)),
     ("civilians", re.compile(r"civilian|worshipper|child|student|women|woman|men\b|people|"
                              r"Afghans|Iranians|hostage|pilgrim|journalist|driver|resident", re.I)),
 )  # fmt: skip

@@ -8,6 +8,7 @@ and seeds, pairwise F1 of the mentions that match gold incidents: see README).
 
 from __future__ import annotations
 
+from khorasan.fuse.blocking import near_across_provinces
 from khorasan.fuse.mention import Mention
 
 __all__ = ["LINK_THRESHOLD", "pair_score"]
@@ -28,7 +29,7 @@ COARSE_DATE = 0.5  # one side gives only the month or year and it contains the o
 UNDATED = -0.5  # no date on one side: the province then spans years of attacks
 
 # -- place
-SAME_ADMIN1 = 1.0  # same province
+SAME_ADMIN1 = 1.0  # same province, or neighbouring places across a provincial line
 SAME_COUNTRY_ONLY = 0.2  # province unknown on one side
 DIFFERENT_ADMIN2 = -1.0  # both name a district and they differ
 SAME_ADMIN2 = 0.5
@@ -85,7 +86,8 @@ def _norm_place(value: str | None) -> str:
 
 
 def _place_score(a: Mention, b: Mention) -> float:
-    score = SAME_ADMIN1 if a.admin1 and a.admin1 == b.admin1 else SAME_COUNTRY_ONLY
+    same_area = a.admin1 and b.admin1 and (a.admin1 == b.admin1 or near_across_provinces(a, b))
+    score = SAME_ADMIN1 if same_area else SAME_COUNTRY_ONLY
     if a.admin2 and b.admin2:
         score += SAME_ADMIN2 if a.admin2 == b.admin2 else DIFFERENT_ADMIN2
     pa, pb = _norm_place(a.place), _norm_place(b.place)

@@ -7,6 +7,7 @@ connection, so the store's core stays about documents and mentions.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from khorasan.fuse.blocking import DATE_WINDOW_DAYS, is_candidate
+from khorasan.fuse.blocking import DATE_WINDOW_DAYS, NEIGHBOURING_PROVINCE_KM, is_candidate
 from khorasan.fuse.cluster import Cluster
 from khorasan.fuse.mention import MAX_DAY, Mention, mention_from_row
 from khorasan.fuse.reconcile import reconcile
@@ -58,7 +59,17 @@ def candidate_mentions(conn: Connection, m: Mention) -> list[Mention]:
     if m.country:
         where.append(sa.or_(c.country == m.country, c.country.is_(None)))
     if m.admin1:
-        where.append(sa.or_(c.admin1 == m.admin1, c.admin1.is_(None)))
+        same_admin1 = sa.or_(c.admin1 == m.admin1, c.admin1.is_(None))
+        if m.latitude is not None and m.longitude is not None:
+            # or a neighbouring province's place nearby (blocking.near_across_provinces)
+            dlat = NEIGHBOURING_PROVINCE_KM / 111.0
+            dlon = dlat / max(0.1, math.cos(math.radians(m.latitude)))
+            nearby = sa.and_(
+                c.latitude.between(m.latitude - dlat, m.latitude + dlat),
+                c.longitude.between(m.longitude - dlon, m.longitude + dlon),
+            )
+            same_admin1 = sa.or_(same_admin1, nearby)
+        where.append(same_admin1)
     # ISO strings of any precision sort within their year: widen the lower bound by a year
     low = _iso(m.lo - DATE_WINDOW_DAYS - 366)[:4]
     high = _iso(m.hi + DATE_WINDOW_DAYS) + "\uffff"

@@ -1,0 +1,86 @@
+"""Blocking and scoring of mention pairs, on mentions built in memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from khorasan.fuse import cluster_mentions, is_candidate, pair_score
+from khorasan.fuse.blocking import BlockIndex
+from khorasan.fuse.mention import Mention, date_interval, mention_from_row
+
+_ids = iter(range(1, 10**6))
+
+
+def mention(**fields: Any) -> Mention:
+    doc = fields.pop("doc", f"doc{next(_ids)}")
+    row = {"id": next(_ids), "document_id": doc, "seq": 0, "evidence": fields.pop("evidence", ""),
+           "country": "Afghanistan", "admin1": "Kabul", **fields}  # fmt: skip
+    return mention_from_row(row)
+
+
+@pytest.mark.parametrize(
+    ("value", "published", "first", "last", "dated"),
+    [
+        ("2022-05-12", None, "2022-05-12", "2022-05-12", True),
+        ("2022-02", None, "2022-02-01", "2022-02-28", True),
+        ("2020", None, "2020-01-01", "2020-12-31", True),
+        (None, "2022-05-12", "2021-05-12", "2022-05-13", False),
+    ],
+)
+def test_fuse_date_interval(value: str | None, published: str | None, first: str, last: str,
+                            dated: bool) -> None:  # fmt: skip
+    from datetime import date
+
+    lo, hi, is_dated = date_interval(value, published)
+    assert (date.fromordinal(lo).isoformat(), date.fromordinal(hi).isoformat()) == (first, last)
+    assert is_dated is dated
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ({"date": "2022-05-12"}, {"date": "2022-05-14"}, True),
+        ({"date": "2022-05-12"}, {"date": "2022-05-20"}, False),
+        ({"date": "2022-05-12"}, {"date": "2022-05"}, True),
+        ({"date": "2022-05-12"}, {"date": "2022-05-12", "admin1": "Herat"}, False),
+        ({"date": "2022-05-12"}, {"date": "2022-05-12", "country": "Pakistan",
+                                  "admin1": None}, False),  # fmt: skip
+        ({"date": "2022-05-12"}, {"date": "2022-05-12", "admin1": None}, True),
+        ({"date": "2022-05-12"}, {"published": "2022-05-14"}, True),
+        ({"date": "2022-05-12"}, {"published": "2022-05-01"}, False),  # report before the event
+        ({"date": "2022-05-12", "doc": "same"}, {"date": "2022-05-12", "doc": "same"}, False),
+    ],
+)
+def test_fuse_is_candidate(a: dict[str, Any], b: dict[str, Any], expected: bool) -> None:
+    assert is_candidate(mention(**a), mention(**b)) is expected
+
+
+def test_fuse_block_index_returns_exactly_the_candidates() -> None:
+    days = ["2022-05-01", "2022-05-03", "2022-05-06", "2022-05", "2022", None, "2022-06-30"]
+    ms = [mention(date=d, published="2022-07-01", admin1=a)
+          for d in days for a in ("Kabul", "Herat", None)]  # fmt: skip
+    index = BlockIndex(ms)
+    for m in ms:
+        expected = {o.id for o in ms if o is not m and is_candidate(m, o)}
+        assert {o.id for o in index.neighbours(m)} == expected
+
+
+def test_fuse_pair_score_prefers_agreement() -> None:
+    base = {"date": "2022-05-12", "date_precision": "day", "attack_type": "bombing",
+            "place": "Shor Bazar", "killed": 13,
+            "evidence": "A suicide bomber struck the gurdwara in Shor Bazar"}  # fmt: skip
+    same = pair_score(mention(**base), mention(**base))
+    other = pair_score(mention(**base), mention(**{**base, "attack_type": "airstrike",
+                                                   "place": "Darulaman", "killed": 90,
+                                                   "evidence": "An air strike on a camp"}))
+    assert same > other
+
+
+def test_fuse_cluster_is_deterministic_for_any_input_order() -> None:
+    ms = [mention(date=f"2022-05-{d:02d}", date_precision="day", attack_type="bombing",
+                  evidence=f"bombing {d // 3}") for d in range(1, 20)]  # fmt: skip
+    first = sorted(sorted(m.key for m in c) for c in cluster_mentions(ms))
+    again = sorted(sorted(m.key for m in c) for c in cluster_mentions(list(reversed(ms))))
+    assert first == again
