@@ -359,7 +359,9 @@ def _split_clauses(
     starts = sorted({a for _, a, _ in f.triggers})
     if len(starts) < 2:
         return [f]
-    bounds = [f.sentence.start] + starts[1:] + [f.sentence.end]
+    text = ann.doc.text
+    inner = [_clause_start(text, a, floor) for a, floor in zip(starts[1:], starts, strict=False)]
+    bounds = [f.sentence.start] + inner + [f.sentence.end]
     clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     places = [
         next((p for p in f.places if c.start <= p.start < c.end and p.kind != "demonym"), None)
@@ -391,6 +393,23 @@ def _split_clauses(
             # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
             clause.dates = [out[i - 1].dates[-1]]
     return out
+
+
+# a clause opens with the noun phrase of its attack word, and with a victim "killed in" it:
+# "..., a top general killed in | a US drone strike in Iraq" splits before "a top general"
+_CLAUSE_LEAD = re.compile(
+    r"(?:\b(?:[\w'’-]+\s+){0,5}?(?:killed|assassinated|slain|died)\s+(?:in|by|during)\s+)?"
+    r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.I,
+)
+CLAUSE_LEAD_CHARS = 80
+
+
+def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:
+    """Where the clause of the attack word at ``trigger`` begins (after ``previous_trigger``)."""
+    floor = max(previous_trigger + 1, trigger - CLAUSE_LEAD_CHARS)
+    m = _CLAUSE_LEAD.search(text, floor, trigger)
+    return m.start() if m else trigger
 
 
 # ------------------------------------------------------------------------------- grouping
@@ -910,11 +929,13 @@ def _best_figure(
 
 
 @cache
+@cache
 def _single_victim_pattern() -> re.Pattern[str]:
     person = cue_pattern("person_victim").pattern.removeprefix(r"(?<!\w)")
     verb = r"(?:killed|assassinated|shot dead|gunned down|beheaded|executed)"
     return re.compile(
         rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
+        rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s+{verb}\s+(?:in|by)\b"
         rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s*,?\s+"
         rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
         rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
