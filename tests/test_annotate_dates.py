@@ -251,3 +251,11 @@ def test_find_dates_smoke_over_shared_texts() -> None:
     elapsed = time.perf_counter() - began
     assert total > 0
     print(f"find_dates: {len(docs)} docs, {total} dates in {elapsed * 1000:.1f} ms")
+
+
+def test_year_hint_dates_a_yearless_day_but_resolves_no_weekday() -> None:
+    # no publication date; the URL files the story under April 2024
+    text = "The attack happened on Monday, April 29, after evening prayers. It was on Monday."
+    dates = find_dates(text, None, year_hint="2024-04")
+    assert [(d.value, d.precision) for d in dates] == [("2024-04-29", "day")]
+    assert find_dates(text, None) == []  # without any year, "April 29" is not a date

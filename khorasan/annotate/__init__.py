@@ -13,6 +13,7 @@ from khorasan.annotate.dates import find_dates
 from khorasan.annotate.numbers import find_numbers
 from khorasan.annotate.places import find_places
 from khorasan.annotate.sentences import split_sentences
+from khorasan.ingest.metadata import date_from_url
 from khorasan.model import (
     ActorMention,
     DateMention,
@@ -42,7 +43,7 @@ def annotate(doc: Document) -> AnnotatedDocument:
         doc=doc,
         sentences=split_sentences(text),
         numbers=find_numbers(text),
-        dates=find_dates(text, doc.published),
+        dates=find_dates(text, doc.published, date_from_url(doc.url)),
         places=find_places(text),
         actors=find_actors(text),
     )

@@ -150,13 +150,22 @@ def _compile(
 
 
 # ---------------------------------------------------------------------------------- public
-def find_dates(text: str, published: str | None) -> list[DateMention]:
-    """Date mentions in ``text``; relative ones resolved against ``published`` (ISO date)."""
+def find_dates(
+    text: str, published: str | None, year_hint: str | None = None
+) -> list[DateMention]:
+    """Date mentions in ``text``; relative ones resolved against ``published`` (ISO date).
+
+    ``year_hint`` (an ISO date the document is filed under, e.g. from its URL, when it has no
+    publication date) gives only the year of "April 29"; it resolves no "on Monday".
+    """
     ref = _Published.parse(published)
+    hint = None if ref is not None else _Published.parse(year_hint)
     out: list[DateMention] = []
     anchor: DateMention | None = None
     for start, end, _prio, kind, m in _select(text):
         mention = _resolve(kind, m, start, end, ref, anchor)
+        if mention is None and hint is not None and kind in _EXPLICIT:
+            mention = _explicit(kind, m, start, end, hint)  # "April 29" in a 2024 URL
         if mention is None:
             continue
         out.append(mention)

@@ -482,8 +482,9 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
                 target.implicit_date = DateMention(0, 0, published[:7], "month", relative=True)
             groups.append(target)
         target.add(f, date, place)
-        if f.index != last_index:
-            # later clauses of a split sentence are asides: the text goes on with the first
+        if f.index != last_index and not (f.headline and groups[0] is not target):
+            # later clauses of a split sentence are asides: the text goes on with the first;
+            # a caption between paragraphs is one too, unless it shows the main incident
             last, last_index = target, f.index
     if groups:
         # headlines name the report's main incident ("ISIS claims credit for bombing ...")
