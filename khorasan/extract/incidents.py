@@ -195,6 +195,8 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             # a news report is about something recent: its month is the honest precision
             record["date"] = ann.doc.published[:7]
             record["date_precision"] = "month"
+        if record["perpetrator"] == "unknown":
+            record.update(_antecedent_perpetrator(ann, group, record["spans"]))
         if names_branch and record["perpetrator"] == CORE_IS:
             # a report that names the Khorasan branch identifies who "the Islamic State" is
             record["perpetrator"] = ISK
@@ -357,6 +359,20 @@ def _split_clauses(
     clauses name places in different provinces or countries.
     """
     starts = sorted({a for _, a, _ in f.triggers})
+    if len(starts) == 1 and f.aggregate:
+        # "a string of attacks this year, including a bombing in Kandahar on March 3 that
+        # killed 12": the one listed item is an incident of its own, dated and placed by its
+        # own words, not by the aggregate's
+        listing = _LISTING.search(f.text)
+        item_start = f.sentence.start + listing.end() if listing else None
+        if (
+            item_start is not None
+            and starts[0] >= item_start
+            and _ONE_ITEM.search(ann.doc.text[max(0, starts[0] - 40) : starts[0] + 1])
+        ):
+            item = _features(ann, passes, f.index, Sentence(item_start, f.sentence.end))
+            item.listed, item.aggregate, item.headline = True, False, f.headline
+            return [item]
     if len(starts) < 2:
         return [f]
     text = ann.doc.text
@@ -740,6 +756,66 @@ def _perpetrator_fields(
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in strength.items()}[score]
     return {"perpetrator": actor.canonical, "attribution": attribution}
+
+
+# "It has carried out ...", "the group's attack", "its March 22 attack": the pronoun stands for
+# the group the text was just discussing, written within this many characters before it
+ANTECEDENT_LOOKBACK_CHARS = 600
+
+
+def _antecedent_perpetrator(
+    ann: AnnotatedDocument, group: Group, spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """The group a pronoun subject or possessive stands for, when no actor is named in role.
+
+    "The IS-Khorasan has emerged ... It has carried out a number of attacks, including ...";
+    "IS-KP's statement following its March 22 attack": the last armed group named before the
+    pronoun is the attacker (attributed; claimed when the verb is a claim).
+    """
+    text = ann.doc.text
+    for f in group.sentences:
+        if f.headline:
+            continue
+        sentence = ann.sentences[f.index] if f.index < len(ann.sentences) else f.sentence
+        subject = cue_pattern("group_pronoun_subject").match(text, sentence.start, sentence.end)
+        pronoun = subject.start() if subject else None
+        if pronoun is None:
+            for _, a, _ in f.triggers:
+                lead = max(sentence.start, a - 40)
+                m = cue_pattern("group_possessive_before").search(text, lead, a)
+                if m:
+                    pronoun = m.start()
+                    break
+        if pronoun is None:
+            continue
+        before = [
+            a
+            for a in ann.actors
+            if pronoun - ANTECEDENT_LOOKBACK_CHARS <= a.start and a.end <= pronoun
+            and a.type in _ATTACKER_TYPES
+        ]
+        # the antecedent is named earlier in the same sentence ("IS-KP's statement following
+        # its attack"), or is the subject a sentence opens with ("And the IS-Khorasan has ...")
+        same = [a for a in before if a.start >= sentence.start]
+        subjects = [a for a in before if _opens_sentence(text, a)]
+        actor = same[-1] if same else subjects[-1] if subjects else None
+        if actor is None:
+            continue
+        spans["perpetrator"] = [actor.start, actor.end]
+        claimed = subject is not None and cue("claim", subject.group())
+        attribution = "claimed" if claimed else "attributed"
+        return {"perpetrator": actor.canonical, "attribution": attribution}
+    return {}
+
+
+_SUBJECT_LEAD = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*)(?:(?:And|But|Yet|Today|Now)\s*,?\s+)?(?:the\s+)?$", re.I
+)
+
+
+def _opens_sentence(text: str, actor: ActorMention) -> bool:
+    """Whether ``actor`` is the first words of its sentence ("And the IS-Khorasan has ...")."""
+    return _SUBJECT_LEAD.search(text, max(0, actor.start - 20), actor.start) is not None
 
 
 _ATTACKER_TYPES = ("jihadist_group", "militia", "party")

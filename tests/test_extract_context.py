@@ -1,0 +1,68 @@
+"""Incident fields that come from the surrounding text: pronoun attackers, clause openings,
+captions. Reports written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khorasan.extract import extract_document
+from khorasan.model import Document
+
+
+def incidents(text: str, published: str | None = "2024-04-02", url: str | None = None
+              ) -> list[dict[str, Any]]:  # fmt: skip
+    doc = Document(text=text, name="t.txt", source="t.txt", published=published, url=url)
+    return list(extract_document(doc)["incidents"])
+
+
+def test_it_as_subject_stands_for_the_group_that_opened_the_previous_sentence() -> None:
+    text = (
+        "The Islamic State Khorasan Province has become the most active branch of the group. "
+        "It has recruited hundreds of fighters in the Taliban-ruled country. "
+        "It has carried out a string of attacks this year, including a bombing at a market "
+        "in Kandahar on March 3 that killed 12 people."
+    )
+    [rec] = incidents(text)
+    assert (rec["perpetrator"], rec["attribution"]) == ("IS-K", "attributed")
+    start, end = rec["spans"]["perpetrator"]
+    assert text[start:end].startswith("Islamic State Khorasan")
+
+
+def test_its_attack_is_the_attack_of_the_group_named_in_the_sentence() -> None:
+    text = (
+        "ISKP's statement on March 5 followed its March 3 attack on a market in Kandahar, "
+        "which killed 12 people."
+    )
+    [rec] = incidents(text)
+    assert rec["perpetrator"] == "IS-K"
+
+
+def test_a_pronoun_with_no_armed_group_before_it_names_no_attacker() -> None:
+    text = (
+        "The provincial council met on Sunday. It has condemned the bombing at a market in "
+        "Kandahar on March 3 that killed 12 people."
+    )
+    [rec] = incidents(text)
+    assert rec["perpetrator"] == "unknown"
+
+
+def test_a_victim_killed_in_a_strike_opens_the_strikes_clause() -> None:
+    text = (
+        "The two blasts in Kerman on Wednesday hit crowds at a memorial near the tomb of a "
+        "top Revolutionary Guards general killed in a US drone strike in Iraq in January 2020."
+    )
+    recs = incidents(text, published="2024-01-04")
+    strike = next(r for r in recs if r["country"] == "Iraq")
+    assert strike["date"] == "2020-01"
+    assert strike["perpetrator"] == "US"
+    assert strike["killed"]["value"] == 1
+    assert strike["evidence"].startswith("a top Revolutionary Guards general killed in")
+
+
+def test_a_url_date_gives_the_year_of_a_day_without_one() -> None:
+    text = (
+        "Gunmen killed six worshippers at a mosque in Herat province on April 29, after "
+        "evening prayers. Last December, armed men killed five men in the same district."
+    )
+    recs = incidents(text, published=None, url="https://news.example/2024/04/herat-mosque/")
+    assert recs[0]["date"] == "2024-04-29"
