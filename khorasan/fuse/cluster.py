@@ -52,7 +52,9 @@ def components(
         for other, score in neighbours(m):
             edges[_edge(m.id, other.id)] = score
             if score >= LINK_THRESHOLD:
+                # undirected: a component must not depend on which end was expanded first
                 links[m.id].append(other.id)
+                links.setdefault(other.id, []).append(m.id)
                 if other.id not in seen:
                     seen[other.id] = other
                     stack.append(other)

@@ -29,7 +29,7 @@ from typing import Any
 
 from khorasan.fuse.mention import Mention
 
-__all__ = ["ATTRIBUTION_RANK", "KILLED_CATEGORIES", "reconcile"]
+__all__ = ["ATTRIBUTION_RANK", "FLAGGED_FIELDS", "KILLED_CATEGORIES", "reconcile"]
 
 ATTRIBUTION_RANK = {"claimed": 3, "attributed": 2, "suspected": 1, "none": 0, None: 0}
 QUALIFIER_RANK = {"exact": 4, None: 4, "at_least": 3, "over": 3, "about": 2, "up_to": 1}
@@ -55,14 +55,28 @@ def _published_rank(m: Mention) -> str:
     return m.published or ""  # undated documents sort as oldest
 
 
-def _sources(mentions: Sequence[Mention]) -> dict[str, Mention]:
-    """Wire story id -> the mention of its latest-published copy (ties: smallest key)."""
+def _known(value: Any) -> bool:
+    return value not in (None, "", "unknown")
+
+
+def _voices(mentions: Sequence[Mention], has: Callable[[Mention], bool]) -> list[Mention]:
+    """One mention per source (wire story) among those for which ``has`` holds: its
+    latest-published copy (ties: smallest key), so that a later copy that omits a field does
+    not silence the story on it. Sorted by key."""
     voices: dict[str, Mention] = {}
     for m in sorted(mentions, key=lambda m: m.key):
+        if not has(m):
+            continue
         cur = voices.get(m.wire_story_id)
         if cur is None or _published_rank(m) > _published_rank(cur):
             voices[m.wire_story_id] = m
-    return voices
+    return sorted(voices.values(), key=lambda m: m.key)
+
+
+def _date_rank(m: Mention) -> int:
+    """Precision of ``m``'s date: the stated one, never finer than the date string itself."""
+    written = {3: 3, 2: 2, 1: 1}.get(len((m.date or "").split("-")), 0)
+    return min(written, _PRECISION_RANK.get(m.date_precision or "", written))
 
 
 def _vote(voices: Sequence[Mention], value: Callable[[Mention], Hashable]) -> Any:
@@ -90,12 +104,11 @@ def _flag(
     return {"field": field, "values": {k: sorted(v) for k, v in sorted(by_value.items())}}
 
 
-def _reconcile_date(voices: list[Mention], mentions: Sequence[Mention]) -> dict[str, Any]:
-    dated = [m for m in voices if m.dated]
+def _reconcile_date(mentions: Sequence[Mention]) -> dict[str, Any]:
+    dated = _voices(mentions, lambda m: m.dated and _date_rank(m) > 0)
     out: dict[str, Any] = {"date": None, "date_precision": None, "date_mentions": []}
     for precision, width in (("day", 10), ("month", 7), ("year", 4)):
-        level = [m for m in dated if _PRECISION_RANK[m.date_precision or "year"]
-                 >= _PRECISION_RANK[precision]]  # fmt: skip
+        level = [m for m in dated if _date_rank(m) >= _PRECISION_RANK[precision]]
         counts: dict[str, int] = defaultdict(int)
         for m in level:
             counts[(m.date or "")[:width]] += 1
@@ -117,10 +130,17 @@ def _contains(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def _figure(voices: list[Mention], value: str, qualifier: str) -> dict[str, Any]:
-    given = [m for m in voices if getattr(m, value) is not None]
+def _dates_agree(mentions: Sequence[Mention]) -> bool:
+    """No two dates exclude each other ("2022-05" and "2022-05-12" agree; two days do not)."""
+    dates = sorted({m.date for m in mentions if m.dated and m.date})
+    return all(_contains(a, b) for i, a in enumerate(dates) for b in dates[i + 1 :])
+
+
+def _figure(voices: Sequence[Mention], value: str, qualifier: str) -> dict[str, Any]:
+    given = _voices(voices, lambda m: getattr(m, value) is not None)
     if not given:
-        return {"low": None, "best": None, "high": None, "mentions": []}
+        return {"low": None, "best": None, "high": None, "mentions": [], "low_mentions": [],
+                "high_mentions": []}  # fmt: skip
     figures = [getattr(m, value) for m in given]
     counts: dict[int, int] = defaultdict(int)
     for f in figures:
@@ -130,8 +150,13 @@ def _figure(voices: list[Mention], value: str, qualifier: str) -> dict[str, Any]
     latest = max(_published_rank(m) for m in specific)
     recent = [getattr(m, value) for m in specific if _published_rank(m) == latest]
     best = min(recent, key=lambda f: (-counts[f], f))
-    best_mentions = sorted(m.id for m in given if getattr(m, value) == best)
-    return {"low": min(figures), "best": best, "high": max(figures), "mentions": best_mentions}
+    low, high = min(figures), max(figures)
+
+    def giving(f: int) -> list[int]:
+        return sorted(m.id for m in voices if getattr(m, value) == f)
+
+    return {"low": low, "best": best, "high": high, "mentions": giving(best),
+            "low_mentions": giving(low), "high_mentions": giving(high)}  # fmt: skip
 
 
 def _category(who: str | None) -> str:
@@ -155,16 +180,35 @@ def _killed_by_category(best: Mention | None, killed: int | None, target_type: s
     return out
 
 
+def _source_ids(mentions: Sequence[Mention]) -> list[str]:
+    """One id per source (wire story): the smallest document id among its copies in the event.
+
+    Not ``wire_story_id`` itself, which is the id of whichever copy was ingested first: the
+    event must not depend on ingestion order."""
+    first: dict[str, str] = {}
+    for m in mentions:
+        cur = first.get(m.wire_story_id)
+        first[m.wire_story_id] = m.document_id if cur is None else min(cur, m.document_id)
+    return sorted(first.values())
+
+
+# Fields on which differing known values are flagged (attribution is a strength, not a value,
+# and free-text targets differ in wording more than in fact, so neither is flagged).
+FLAGGED_FIELDS = ("date", "country", "admin1", "admin2", "perpetrator", "attack_type",
+                  "suicide", "target_type", "killed", "wounded", "claimed_killed",
+                  "claimed_wounded")  # fmt: skip
+
+
 def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     """Reconciled fields (``events`` columns) plus ``detail``: provenance and flags."""
     ordered = sorted(mentions, key=lambda m: m.key)
-    voices = sorted(_sources(ordered).values(), key=lambda m: m.key)
-    fields = _reconcile_date(voices, ordered)
+    fields = _reconcile_date(ordered)
     provenance: dict[str, list[int]] = {"date": fields.pop("date_mentions")}
     flags: list[dict[str, Any]] = []
 
-    country = _vote(voices, lambda m: m.country)
-    inside = [m for m in voices if m.country in (country, None)]
+    located = _voices(ordered, lambda m: bool(m.country or m.admin1 or m.admin2 or m.place))
+    country = _vote(located, lambda m: m.country)
+    inside = [m for m in located if m.country in (country, None)]
     admin1 = _vote(inside, lambda m: m.admin1)
     inside = [m for m in inside if m.admin1 in (admin1, None)]
     admin2 = _vote(inside, lambda m: m.admin2)
@@ -181,7 +225,7 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     provenance["place"] = sorted(m.id for m in ordered if m.country in (country, None)
                                  and m.admin1 in (admin1, None) and (m.country or m.admin1))
 
-    named = [m for m in voices if m.perpetrator not in (None, "", "unknown")]
+    named = _voices(ordered, lambda m: _known(m.perpetrator))
     if named:
         strongest = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named)
         top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
@@ -192,53 +236,49 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
         perpetrator, attribution = "unknown", "none"
     fields.update(perpetrator=perpetrator, attribution=attribution)
     provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator == perpetrator)
+    provenance["attribution"] = sorted(
+        m.id for m in ordered
+        if m.perpetrator == perpetrator and (m.attribution or "none") == attribution
+    )
 
     for name in ("attack_type", "suicide", "target_type", "target"):
-        value = _vote(voices, lambda m, n=name: getattr(m, n))
+        value = _vote(_voices(ordered, lambda m, n=name: _known(getattr(m, n))),
+                      lambda m, n=name: getattr(m, n))  # fmt: skip
         fields[name] = value
         provenance[name] = sorted(m.id for m in ordered if getattr(m, name) == value
                                   and value is not None)  # fmt: skip
 
     for name in ("killed", "wounded"):
-        fig = _figure(voices, name, f"{name}_qualifier")
+        fig = _figure(ordered, name, f"{name}_qualifier")
         fields.update({f"{name}_low": fig["low"], f"{name}_best": fig["best"],
                        f"{name}_high": fig["high"]})  # fmt: skip
         provenance[name] = fig["mentions"]
+        provenance[f"{name}_low"] = fig["low_mentions"]
+        provenance[f"{name}_high"] = fig["high_mentions"]
     for name in ("claimed_killed", "claimed_wounded"):
         claims = [getattr(m, name) for m in ordered if getattr(m, name) is not None]
-        fields[name] = max(claims) if claims else None
-        provenance[name] = sorted(m.id for m in ordered if getattr(m, name) is not None)
+        claim = fields[name] = max(claims) if claims else None
+        provenance[name] = sorted(m.id for m in ordered
+                                  if claim is not None and getattr(m, name) == claim)  # fmt: skip
 
-    for name, getter in (
-        ("date", lambda m: m.date),
-        ("country", lambda m: m.country),
-        ("admin1", lambda m: m.admin1),
-        ("admin2", lambda m: m.admin2),
-        ("perpetrator", lambda m: m.perpetrator),
-        ("attack_type", lambda m: m.attack_type),
-        ("target_type", lambda m: m.target_type),
-        ("killed", lambda m: m.killed),
-        ("wounded", lambda m: m.wounded),
-        ("claimed_killed", lambda m: m.claimed_killed),
-    ):
-        flag = _flag(name, getter, ordered)
+    for name in FLAGGED_FIELDS:
+        flag = _flag(name, lambda m, n=name: getattr(m, n), ordered)
         if flag is None:
             continue
-        if name == "date" and all(_contains(m.date or "", fields["date"] or "")
-                                  for m in ordered if m.dated):  # fmt: skip
-            continue  # coarser and finer dates that agree are not a disagreement
+        if name == "date" and _dates_agree(ordered):
+            continue  # a coarser date that contains a finer one is no disagreement
         flags.append(flag)
 
-    best_voice = next((m for m in voices if m.id in provenance["killed"]), None)
+    best_voice = next((m for m in ordered if m.id in provenance["killed"]), None)
     detail = {
         "provenance": provenance,
         "flags": flags,
         "killed_by_category": _killed_by_category(best_voice, fields["killed_best"],
                                                   fields["target_type"]),
-        "sources": sorted({m.wire_story_id for m in ordered}),
+        "sources": _source_ids(ordered),
         "outlets": sorted({m.outlet for m in ordered if m.outlet}),
     }
-    fields.update(n_mentions=len(ordered), n_sources=len(voices), n_flags=len(flags),
+    n_sources = len({m.wire_story_id for m in ordered})
+    fields.update(n_mentions=len(ordered), n_sources=n_sources, n_flags=len(flags),
                   detail=detail)  # fmt: skip
     return fields
-

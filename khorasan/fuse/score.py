@@ -91,7 +91,9 @@ def _place_score(a: Mention, b: Mention) -> float:
     if a.admin2 and b.admin2:
         score += SAME_ADMIN2 if a.admin2 == b.admin2 else DIFFERENT_ADMIN2
     pa, pb = _norm_place(a.place), _norm_place(b.place)
-    generic = {_norm_place(a.admin1), _norm_place(a.country), _norm_place(b.admin1), ""}
+    # a "place" that only repeats a province or country name is no finer agreement (both
+    # sides' names count, so the score is symmetric: pair_score(a, b) == pair_score(b, a))
+    generic = {_norm_place(x) for x in (a.admin1, a.country, b.admin1, b.country)} | {""}
     if pa and pa == pb and pa not in generic:
         score += SAME_PLACE
     return score
