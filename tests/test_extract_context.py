@@ -66,3 +66,25 @@ def test_a_url_date_gives_the_year_of_a_day_without_one() -> None:
     )
     recs = incidents(text, published=None, url="https://news.example/2024/04/herat-mosque/")
     assert recs[0]["date"] == "2024-04-29"
+
+
+def test_a_dated_placed_caption_of_a_strike_is_an_incident_an_undated_one_is_not() -> None:
+    text = (
+        "Mawlawi Karim, the group's commander in Kunar province before his death in a US "
+        "airstrike in May 2019\n"
+        "The group has lost several commanders since then. Analysts say it has regrouped."
+    )
+    [rec] = incidents(text)
+    assert (rec["date"], rec["admin1"], rec["attack_type"]) == ("2019-05", "Kunar", "airstrike")
+    assert (rec["perpetrator"], rec["attribution"]) == ("US", "attributed")
+    assert rec["killed"]["value"] == 1
+    undated = "Smoke rises after an airstrike in Kunar province\nAnalysts say it has regrouped."
+    assert incidents(undated) == []
+
+
+def test_a_count_of_attacks_is_no_casualty_figure() -> None:
+    text = (
+        "At least two of the recent deadly attacks claimed by the group in Kabul involved "
+        "foreign fighters, officials said on Monday."
+    )
+    assert all(r["killed"] is None for r in incidents(text))

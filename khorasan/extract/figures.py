@@ -30,7 +30,11 @@ _WHO_STOP = re.compile(
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
     r"(?:days?|weeks?|months?|hours?|minutes?|decades?|times)\b|"
-    r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d)",
+    r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d|"
+    # "two of the recent deadly attacks", "five suicide bombings": a count of attacks
+    r"(?:of\s+(?:the|these|those|its|their)\s+)?"
+    r"(?:(?!(?:in|at|on|by|during|and|were|was|people)\b)[\w-]+\s+){0,3}?"
+    r"(?:attacks|incidents|bombings|blasts|explosions|operations|strikes|raids|plots)\b)",
     re.I,
 )
 

@@ -645,7 +645,7 @@ def _record(
     sentences = group.sentences
     if not any(f.triggers for f in sentences) and not any(f.figures for f in sentences):
         return None
-    if all(f.headline for f in sentences):
+    if all(f.headline for f in sentences) and not _captions_an_incident(group):
         return None  # a headline or caption alone is no report of an incident
     place = group.place
     if group.date is None and place is None and fallback_country is None:
@@ -688,6 +688,19 @@ def _record(
     record["spans"] = spans
     record["confidence"] = _confidence(record, sentences)
     return record
+
+
+def _captions_an_incident(group: Group) -> bool:
+    """A caption that names an attack of a kind, a month or day and a place stands for an
+    incident the body may only allude to ("... before his death in a US airstrike in Jowzjan
+    in April 2018"); an undated or unplaced one is furniture."""
+    return (
+        group.date is not None
+        and group.date.precision in ("day", "month")
+        and not group.date.relative
+        and group.place is not None
+        and any(k != GENERIC for f in group.sentences for k, _, _ in f.triggers)
+    )
 
 
 def _evidence_score(f: SentenceFeatures) -> tuple[int, int]:
@@ -843,6 +856,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         return None
     by = cue_pattern("attributed_by").search(before) is not None
     subject = cue_pattern("attacker_after").match(after) is not None
+    # the alias holds the attack word itself ("a US airstrike", "US drone strike")
+    subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
         aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
@@ -1018,7 +1033,8 @@ def _single_victim_pattern() -> re.Pattern[str]:
         rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
         rf"(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
         rf"|\bwho\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
-        rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+",
+        rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+"
+        rf"|\b(?:his|her)\s+(?:death|killing|assassination)\s+(?:in|by)\s+(?:a|an)\b",
         re.IGNORECASE,
     )
 
@@ -1026,14 +1042,15 @@ def _single_victim_pattern() -> re.Pattern[str]:
 def _single_victim(
     sentences: list[SentenceFeatures], spans: dict[str, list[int]]
 ) -> dict[str, Any] | None:
-    """One named or described victim ("the governor was killed", "shot dead a civilian") is 1."""
+    """One named or described victim ("the governor was killed", "shot dead a civilian") is at
+    least 1: the text names one death and says nothing of others."""
     for f in sentences:
         if f.perpetrator_figures:
             continue
         m = _single_victim_pattern().search(f.text)
         if m:
             spans["killed"] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
-            return {"value": 1, "qualifier": "exact"}
+            return {"value": 1, "qualifier": "at_least"}
     return None
 
 
