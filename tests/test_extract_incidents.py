@@ -519,30 +519,17 @@ def test_attack_type_and_suicide(text: str, attack_type: str, suicide: bool) -> 
          "civilians"),
         ("A roadside bomb killed two soldiers in Helmand province on Monday.",
          "security_forces"),
-        pytest.param(
-            "A bomb exploded at a crowded market in Kabul on Friday, killing seven people, "
-            "police said.", "civilians",
-            marks=pytest.mark.xfail(strict=True, reason="the source of the report ('police "
-                                    "said') is read as the target"),
-        ),
-        pytest.param(
-            "A roadside bomb killed two soldiers in Helmand province on Monday, officials said.",
-            "security_forces",
-            marks=pytest.mark.xfail(strict=True, reason="the source of the report ('officials "
-                                    "said') is read as a government target"),
-        ),
-        pytest.param(
-            "Taliban fighters killed two IS-K militants in a raid on a hideout in Kabul on "
-            "Sunday.", "militants",
-            marks=pytest.mark.xfail(strict=True, reason="the attacker ('Taliban fighters') is "
-                                    "read as the target"),
-        ),
-        pytest.param(
-            "Pakistani security forces killed 11 TTP militants in a raid in North Waziristan on "
-            "Tuesday.", "militants",
-            marks=pytest.mark.xfail(strict=True, reason="the attacker ('security forces') is "
-                                    "read as the target"),
-        ),
+        # the source of the report and the attacker are no targets
+        ("A bomb exploded at a crowded market in Kabul on Friday, killing seven people, "
+         "police said.", "civilians"),
+        ("A roadside bomb killed two soldiers in Helmand province on Monday, officials said.",
+         "security_forces"),
+        ("Taliban fighters killed two IS-K militants in a raid on a hideout in Kabul on "
+         "Sunday.", "militants"),
+        ("Pakistani security forces killed 11 TTP militants in a raid in North Waziristan on "
+         "Tuesday.", "militants"),
+        ("A suicide bomber struck a mosque in Kunduz on Friday, killing 46 people. The group "
+         "claimed the attack in a statement on its news agency.", "religious"),
     ],
 )  # fmt: skip
 def test_target_type(text: str, target_type: str) -> None:

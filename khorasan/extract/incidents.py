@@ -905,15 +905,47 @@ def _attack_type(
     return kind, bool(suicide_hit)
 
 
+# the noun a casualty figure counts follows it within a few words ("13 US service members")
+FIGURE_NOUN_CHARS = 25
+
+
 def _target(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
 ) -> tuple[str | None, str | None]:
-    hits: list[tuple[str, int, int]] = []
+    """The target type: the most specific category among the words in the role of victim.
+
+    A word that names the source ("police said", "state media reported", "according to
+    officials") or the attacker ("Taliban fighters killed", "carried out by security forces")
+    is no target; a word after "on", "targeting", "killing" or before "were killed" is one
+    for certain, and beats words whose role the sentence leaves open.
+    """
+    victims: list[tuple[str, int, int]] = []
+    others: list[tuple[str, int, int]] = []
     for f in sentences:
-        hits.extend(
-            (k, f.sentence.start + a, f.sentence.start + b)
-            for k, a, b in target_triggers(text[f.sentence.start : f.sentence.end])
-        )
+        s = f.sentence
+        for k, a, b in target_triggers(text[s.start : s.end]):
+            a, b = s.start + a, s.start + b
+            before = text[max(s.start, a - 40) : a]
+            after = text[b : min(s.end, b + 40)]
+            if cue_pattern("source_after").match(after) or cue_pattern("source_before").search(
+                before
+            ):
+                continue
+            counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
+            if (
+                counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
+                or cue_pattern("victim_before").search(before)
+                or cue_pattern("target_place_before").search(before)  # "blew himself up near"
+                or cue_pattern("victim_after").match(after)
+            ):
+                victims.append((k, a, b))
+            elif cue_pattern("attributed_by").search(before) or cue_pattern(
+                "attacker_after"
+            ).match(after):
+                continue
+            else:
+                others.append((k, a, b))
+    hits = victims or others
     if not hits:
         return None, None
     kind = min(
