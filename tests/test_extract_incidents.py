@@ -488,18 +488,11 @@ def test_a_road_named_after_two_cities_is_not_either_city() -> None:
          "civilians.", "rocket", False),
         ("Gunmen kidnapped 12 passengers from a bus in Nangarhar on Tuesday.",
          "hostage_taking", False),
-        pytest.param(
-            "The deputy governor of Nangarhar was shot dead outside his home in Jalalabad on "
-            "Tuesday.", "assassination", False,
-            marks=pytest.mark.xfail(strict=True, reason="'shot dead' (assassination) is shadowed "
-                                    "by 'shot' (armed_assault) in the trigger alternation"),
-        ),
-        pytest.param(
-            "Gunmen stormed the prison in Jalalabad on Sunday, freeing hundreds of inmates.",
-            "jailbreak", False,
-            marks=pytest.mark.xfail(strict=True, reason="'stormed the prison' (jailbreak) is "
-                                    "shadowed by 'stormed' (armed_assault)"),
-        ),
+        ("The deputy governor of Nangarhar was shot dead outside his home in Jalalabad on "
+         "Tuesday.", "assassination", False),
+        ("Gunmen shot dead a shopkeeper in Jalalabad on Tuesday.", "armed_assault", False),
+        ("Gunmen stormed the prison in Jalalabad on Sunday, freeing hundreds of inmates.",
+         "jailbreak", False),
     ],
 )  # fmt: skip
 def test_attack_type_and_suicide(text: str, attack_type: str, suicide: bool) -> None:

@@ -673,10 +673,12 @@ def _record(
     record["suicide"] = suicide
     target_type, target = _target(text, sentences, spans)
     if (
-        attack_type == "bombing"
+        attack_type in ("bombing", "armed_assault")
         and target_type == "government"
         and _kills_official(text, sentences)
     ):
+        # a governor shot dead or killed by a bomb under his car: the killing of an official
+        # is an assassination; "shot dead a civilian" stays an armed assault
         record["attack_type"] = "assassination"
     record["target_type"] = target_type
     record["target"] = target

@@ -16,27 +16,33 @@ def _alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
-@cache
-def _category_pattern(lexicon: str) -> re.Pattern[str]:
-    groups = []
-    for i, (_category, phrases) in enumerate(sorted(load_lexicon(lexicon).items())):
-        if phrases:
-            groups.append(f"(?P<c{i}>{_alternation(phrases)})")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w-])", re.IGNORECASE)
+def _key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
 
 
 @cache
-def _category_names(lexicon: str) -> dict[str, str]:
-    return {f"c{i}": c for i, c in enumerate(sorted(load_lexicon(lexicon)))}
+def _phrase_index(lexicon: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation over every phrase of every category, longest first across categories,
+    so "shot dead" (assassination) beats "shot" (armed assault) and "stormed the prison"
+    (jailbreak) beats "stormed"; and the category of each phrase."""
+    category_of: dict[str, str] = {}
+    for category, phrases in sorted(load_lexicon(lexicon).items()):
+        for phrase in phrases:
+            category_of.setdefault(_key(phrase), category)
+    phrases = [p for ps in load_lexicon(lexicon).values() for p in ps]
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + _alternation(phrases) + r")(?![\w-])", re.IGNORECASE
+    )
+    return pattern, category_of
 
 
 def _find(lexicon: str, text: str) -> list[tuple[str, int, int]]:
-    names = _category_names(lexicon)
+    pattern, category_of = _phrase_index(lexicon)
     out = []
-    for m in _category_pattern(lexicon).finditer(text):
-        group = m.lastgroup
-        if group is not None:
-            out.append((names[group], m.start(), m.end()))
+    for m in pattern.finditer(text):
+        category = category_of.get(_key(m.group()))
+        if category is not None:
+            out.append((category, m.start(), m.end()))
     return out
 
 
