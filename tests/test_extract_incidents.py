@@ -143,8 +143,6 @@ def test_every_alias_of_the_branch_claims_as_isk(claim: str) -> None:
          "carried out similar attacks.", "unknown", "none"),
         pytest.param(
             "In a statement on its Amaq news agency, ISKP claimed the attack.", "IS-K", "claimed",
-            marks=pytest.mark.xfail(strict=True, reason="'Amaq' before the group is taken as "
-                                    "the claim, so the group is not its subject"),
         ),
         pytest.param(
             "The Taliban blamed ISKP for the attack.", "IS-K", "suspected",
@@ -196,14 +194,10 @@ KANDAHAR = "A suicide bomber attacked a government office in Kandahar on Wednesd
         pytest.param(
             KANDAHAR + "Provincial officials said 13 people were killed. In a statement, Islamic "
             "State Khorasan said it had killed 20 officials.",
-            marks=pytest.mark.xfail(strict=True, reason="'the group said it had killed 20' is "
-                                    "not read as the group's claim without the word 'claim'"),
         ),
         pytest.param(
             KANDAHAR + "Provincial officials said 13 people were killed. ISKP claimed "
             "responsibility, saying 20 officials had been killed.",
-            marks=pytest.mark.xfail(strict=True, reason="'claimed responsibility, saying 20 "
-                                    "had been killed': the figure is taken as reported"),
         ),
     ],
 )  # fmt: skip

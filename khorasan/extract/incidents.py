@@ -317,7 +317,12 @@ def _features(
         claimed=claimed and not claim_negated,
         claim_negated=claim_negated,
         suspected=cue("suspicion", chunk),
-        perpetrator_figures=claimed and cue("perpetrator_claim_figure", chunk),
+        # "the group claimed ... saying 20 were killed"; "ISKP said it had killed 20"
+        perpetrator_figures=(claimed and cue("perpetrator_claim_figure", chunk))
+        or (
+            cue("perpetrator_own_toll", chunk)
+            and any(a.type == "jihadist_group" for a in actors)
+        ),
         aggregate=cue("aggregate", chunk),
         plot=plot,
         total=cue("total", chunk),
@@ -867,8 +872,9 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
             return "attributed"
         return None
     if f.claimed and not f.claim_negated:
-        claim = cue_pattern("claim").search(text, s.start, s.end)
-        if claim is not None and (actor.end <= claim.start() or by):
+        # any claim word after the actor: "In a statement on Amaq, ISKP claimed the attack"
+        claims = cue_pattern("claim").finditer(text, s.start, s.end)
+        if any(actor.end <= c.start() for c in claims) or (by and f.claimed):
             return "claimed"
     if f.suspected and (by or subject or f.triggers):
         return "suspected"
