@@ -15,7 +15,7 @@ linked to its mentions, disagreements flagged), ``store`` (event SQL).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from khorasan.fuse.score import LINK_THRESHOLD, pair_score
 from khorasan.fuse.store import (
     candidate_mentions,
     damaged_members,
+    event_ids,
     get_event,
     load_mentions,
     query_events,
@@ -39,6 +40,7 @@ __all__ = [
     "LINK_THRESHOLD",
     "FuseSummary",
     "cluster_mentions",
+    "event_ids",
     "fuse",
     "get_event",
     "is_candidate",
@@ -60,14 +62,7 @@ class FuseSummary:
 def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
     """Cluster mentions held in memory (no database): blocking, scoring, agglomeration."""
     index = BlockIndex(mentions)
-    cache: dict[int, list[tuple[Mention, float]]] = {}
-
-    def neighbours(m: Mention) -> list[tuple[Mention, float]]:
-        if m.id not in cache:
-            cache[m.id] = [(o, pair_score(m, o)) for o in index.neighbours(m)]
-        return cache[m.id]
-
-    comps, edges = components(mentions, neighbours)
+    comps, edges = components(mentions, index.neighbours, pair_score)
     return [cl for comp in comps for cl in agglomerate(comp, edges)]
 
 
@@ -99,15 +94,11 @@ def update_events(store: Store, document_ids: Iterable[str]) -> FuseSummary:
             seeds.update((m.id, m) for m in load_mentions(conn, where))
         seeds.update((m.id, m) for m in damaged_members(conn))
         known: dict[int, Mention] = dict(seeds)
-        cache: dict[int, list[tuple[Mention, float]]] = {}
 
-        def neighbours(m: Mention) -> list[tuple[Mention, float]]:
-            if m.id not in cache:
-                found = [known.setdefault(o.id, o) for o in candidate_mentions(conn, m)]
-                cache[m.id] = [(o, pair_score(m, o)) for o in found]
-            return cache[m.id]
+        def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
+            return [known.setdefault(o.id, o) for o in candidate_mentions(conn, m)]
 
-        comps, edges = components(seeds.values(), neighbours)
+        comps, edges = components(seeds.values(), candidates, pair_score)
         clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]
         n = write_clusters(conn, clusters)
     return FuseSummary(sum(len(c) for c in comps), n, time.perf_counter() - started)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from khorasan.fuse.mention import MIN_DAY, Mention
 
@@ -95,28 +95,50 @@ def is_candidate(a: Mention, b: Mention) -> bool:
     return place_compatible(a, b) and time_compatible(a, b)
 
 
-class _Block:
-    __slots__ = ("dated", "los", "span", "undated")
+# Dated mentions are kept in lists by how wide their possible dates are, so that a lookup scans
+# back only as far as the widest member of each list needs (a day, a month, or a year and the
+# lookback of an undated mention) instead of a year for every mention of a busy block.
+_SPAN_CLASSES = (1, 31)  # days, months; wider ones (years, undated lookbacks) in a third list
+
+
+class _Sorted:
+    __slots__ = ("los", "mentions", "span")
 
     def __init__(self) -> None:
-        self.dated: list[Mention] = []
         self.los: list[int] = []
-        self.span = 0  # longest (hi - lo) of a member: a year (and a day) at most
+        self.mentions: list[Mention] = []
+        self.span = 0  # longest (hi - lo) of a member
+
+    def add(self, m: Mention) -> None:
+        i = bisect.bisect_right(self.los, m.lo)
+        self.los.insert(i, m.lo)
+        self.mentions.insert(i, m)
+        self.span = max(self.span, m.hi - m.lo)
+
+    def overlapping(self, lo: int, hi: int) -> list[Mention]:
+        start = bisect.bisect_left(self.los, lo - DATE_WINDOW_DAYS - self.span)
+        stop = bisect.bisect_right(self.los, hi + DATE_WINDOW_DAYS)
+        return self.mentions[start:stop]
+
+
+class _Block:
+    __slots__ = ("classes", "undated")
+
+    def __init__(self) -> None:
+        self.classes: list[_Sorted] = [_Sorted() for _ in range(len(_SPAN_CLASSES) + 1)]
         self.undated: list[Mention] = []  # no date, no publication date: any time
 
     def add(self, m: Mention) -> None:
         if m.dated or m.lo > MIN_DAY:  # undated but bounded by its publication date
-            i = bisect.bisect_right(self.los, m.lo)
-            self.los.insert(i, m.lo)
-            self.dated.insert(i, m)
-            self.span = max(self.span, m.hi - m.lo)
+            width = m.hi - m.lo
+            k = next((i for i, w in enumerate(_SPAN_CLASSES) if width <= w), len(_SPAN_CLASSES))
+            self.classes[k].add(m)
         else:
             self.undated.append(m)
 
     def overlapping(self, lo: int, hi: int) -> Iterator[Mention]:
-        start = bisect.bisect_left(self.los, lo - DATE_WINDOW_DAYS - self.span)
-        stop = bisect.bisect_right(self.los, hi + DATE_WINDOW_DAYS)
-        yield from self.dated[start:stop]
+        for dated in self.classes:
+            yield from dated.overlapping(lo, hi)
         yield from self.undated
 
 
@@ -149,11 +171,12 @@ class BlockIndex:
                     if admin1 in by_admin1:
                         yield by_admin1[admin1]
 
-    def neighbours(self, m: Mention) -> list[Mention]:
-        """Every indexed mention that :func:`is_candidate` pairs with ``m``."""
+    def neighbours(self, m: Mention, skip: Container[int] = ()) -> list[Mention]:
+        """Every indexed mention that :func:`is_candidate` pairs with ``m``, but those whose
+        id is in ``skip`` (pairs already known)."""
         out = []
         for block in self._blocks_for(m):
             for other in block.overlapping(m.lo, m.hi):
-                if other is not m and is_candidate(m, other):
+                if other is not m and other.id not in skip and is_candidate(m, other):
                     out.append(other)
         return out

@@ -10,14 +10,15 @@ would.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
 from khorasan.fuse.mention import Mention
 from khorasan.fuse.score import LINK_THRESHOLD
 
 __all__ = ["Cluster", "agglomerate", "components"]
 
-Edges = Mapping[tuple[int, int], float]  # (id, id) with the smaller id first -> score
+# Scored candidate pairs as adjacency: id -> {other id: score}, both directions.
+Edges = Mapping[int, Mapping[int, float]]
 
 
 class Cluster(list[Mention]):
@@ -31,16 +32,19 @@ def _edge(a: int, b: int) -> tuple[int, int]:
 
 
 def components(
-    seeds: Iterable[Mention], neighbours: Callable[[Mention], Iterable[tuple[Mention, float]]]
-) -> tuple[list[list[Mention]], dict[tuple[int, int], float]]:
+    seeds: Iterable[Mention],
+    candidates: Callable[[Mention, Container[int]], Iterable[Mention]],
+    score: Callable[[Mention, Mention], float],
+) -> tuple[list[list[Mention]], dict[int, dict[int, float]]]:
     """Connected components reachable from ``seeds`` over links scoring >= the threshold.
 
-    ``neighbours(m)`` yields ``(other, score)`` for every candidate of ``m``. Returns the
-    components and every scored pair met (linked or not: agglomeration needs both).
+    ``candidates(m, known)`` gives every candidate of ``m`` (called once per mention reached;
+    it may leave out those whose id is in ``known``, the pairs scored already); ``score`` is
+    symmetric, so each pair is scored once. Returns the components and every scored pair met,
+    as adjacency (linked or not: agglomeration needs both).
     """
-    edges: dict[tuple[int, int], float] = {}
+    edges: dict[int, dict[int, float]] = {}
     seen: dict[int, Mention] = {}
-    links: dict[int, list[int]] = {}
     stack = []
     for m in seeds:
         if m.id not in seen:
@@ -48,16 +52,18 @@ def components(
             stack.append(m)
     while stack:
         m = stack.pop()
-        links.setdefault(m.id, [])
-        for other, score in neighbours(m):
-            edges[_edge(m.id, other.id)] = score
-            if score >= LINK_THRESHOLD:
-                # undirected: a component must not depend on which end was expanded first
-                links[m.id].append(other.id)
-                links.setdefault(other.id, []).append(m.id)
-                if other.id not in seen:
-                    seen[other.id] = other
-                    stack.append(other)
+        mine = edges.setdefault(m.id, {})
+        for other in candidates(m, mine):
+            if other.id in mine:
+                continue  # scored from the other side already
+            value = mine[other.id] = score(m, other)
+            theirs = edges.get(other.id)
+            if theirs is None:
+                theirs = edges[other.id] = {}
+            theirs[m.id] = value
+            if value >= LINK_THRESHOLD and other.id not in seen:
+                seen[other.id] = other
+                stack.append(other)
     out: list[list[Mention]] = []
     done: set[int] = set()
     for mid in sorted(seen, key=lambda i: seen[i].key):
@@ -68,8 +74,9 @@ def components(
         while todo:
             cur = todo.pop()
             comp.append(seen[cur])
-            for nxt in links.get(cur, ()):
-                if nxt not in done:
+            for nxt, value in edges.get(cur, {}).items():
+                # links are undirected: a component does not depend on which end came first
+                if value >= LINK_THRESHOLD and nxt not in done:
                     done.add(nxt)
                     todo.append(nxt)
         out.append(sorted(comp, key=lambda m: m.key))
@@ -82,37 +89,48 @@ def agglomerate(members: Sequence[Mention], edges: Edges) -> list[Cluster]:
     Two clusters merge when the mean score over all their cross pairs reaches the threshold
     and every cross pair is a candidate (a missing pair, e.g. same document or dates too far
     apart, forbids the merge). The best-scoring merge goes first; ties go to the smallest keys.
-    Cross-pair sums are kept per cluster pair in a heap: O(n^2 log n) for n mentions.
+    Cross-pair sums are kept per pair of neighbouring clusters, with a heap of merges: a
+    component of n mentions with e candidate pairs costs O(e log e) plus, per merge, the
+    neighbours the two clusters share.
     """
     ordered = sorted(members, key=lambda m: m.key)
     groups: dict[int, list[Mention]] = {i: [m] for i, m in enumerate(ordered)}
-    total: dict[tuple[int, int], float] = {}  # absent: some cross pair is not a candidate
     pos = {m.id: i for i, m in enumerate(ordered)}
-    for (a, b), score in edges.items():
-        if a in pos and b in pos:
-            total[_edge(pos[a], pos[b])] = score
-    heap = [(-v, i, j) for (i, j), v in total.items() if v >= LINK_THRESHOLD]
+    # total[i][k]: sum of scores over the cross pairs of clusters i and k; absent when some
+    # cross pair is not a candidate (kept in both directions)
+    total: dict[int, dict[int, float]] = {i: {} for i in groups}
+    for m in ordered:
+        i = pos[m.id]
+        for other, score in edges.get(m.id, {}).items():
+            k = pos.get(other)
+            if k is not None:
+                total[i][k] = score
+    heap = [(-v, i, k) for i, row in total.items() for k, v in row.items()
+            if i < k and v >= LINK_THRESHOLD]  # fmt: skip
     heapq.heapify(heap)
     while heap:
         neg, i, j = heapq.heappop(heap)
         if i not in groups or j not in groups:
             continue
-        value = total.get((i, j))
+        value = total[i].get(j)
         if value is None or -neg != value / (len(groups[i]) * len(groups[j])):
             continue  # stale: one side grew since this entry was pushed
         groups[i] = groups[i] + groups.pop(j)
-        total.pop((i, j))
-        for k in list(groups):
-            if k == i:
+        row_i, row_j = total[i], total.pop(j)
+        del row_i[j], row_j[i]
+        for k in list(row_i):
+            del total[k][i]
+            b = row_j.get(k)
+            if b is None:
+                del row_i[k]  # a vetoed pair vetoes the merged cluster
                 continue
-            a, b = total.pop(_edge(i, k), None), total.pop(_edge(j, k), None)
-            if a is None or b is None:
-                continue  # a vetoed pair vetoes the merged cluster
-            merged = a + b
-            total[_edge(i, k)] = merged
+            merged = row_i[k] + b
+            row_i[k] = total[k][i] = merged
             mean = merged / (len(groups[i]) * len(groups[k]))
             if mean >= LINK_THRESHOLD:
                 heapq.heappush(heap, (-mean, *_edge(i, k)))
+        for k in row_j:
+            total[k].pop(j, None)
     out = []
     for i in sorted(groups):
         group = sorted(groups[i], key=lambda m: m.key)
@@ -123,5 +141,6 @@ def agglomerate(members: Sequence[Mention], edges: Edges) -> list[Cluster]:
 
 
 def _member_score(m: Mention, group: Sequence[Mention], edges: Edges) -> float | None:
-    scores = [edges[_edge(m.id, o.id)] for o in group if o is not m]
+    mine = edges[m.id]
+    scores = [mine[o.id] for o in group if o is not m]
     return round(sum(scores) / len(scores), 3) if scores else None

@@ -8,6 +8,8 @@ and seeds, pairwise F1 of the mentions that match gold incidents: see README).
 
 from __future__ import annotations
 
+import functools
+
 from khorasan.fuse.blocking import near_across_provinces
 from khorasan.fuse.mention import Mention
 
@@ -81,6 +83,7 @@ def _date_score(a: Mention, b: Mention) -> float:
     return COARSE_DATE
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm_place(value: str | None) -> str:
     return " ".join((value or "").lower().replace("-", " ").split())
 
@@ -93,8 +96,8 @@ def _place_score(a: Mention, b: Mention) -> float:
     pa, pb = _norm_place(a.place), _norm_place(b.place)
     # a "place" that only repeats a province or country name is no finer agreement (both
     # sides' names count, so the score is symmetric: pair_score(a, b) == pair_score(b, a))
-    generic = {_norm_place(x) for x in (a.admin1, a.country, b.admin1, b.country)} | {""}
-    if pa and pa == pb and pa not in generic:
+    if pa and pa == pb and pa not in {_norm_place(x) for x in (a.admin1, a.country, b.admin1,
+                                                                b.country)}:  # fmt: skip
         score += SAME_PLACE
     return score
 
@@ -140,7 +143,8 @@ def _figure_score(a: Mention, b: Mention) -> float:
 def _words_score(a: Mention, b: Mention) -> float:
     if not a.words or not b.words:
         return 0.0
-    return WORDS_WEIGHT * len(a.words & b.words) / len(a.words | b.words)
+    shared = len(a.words & b.words)
+    return WORDS_WEIGHT * shared / (len(a.words) + len(b.words) - shared)  # Jaccard
 
 
 def pair_score(a: Mention, b: Mention) -> float:
