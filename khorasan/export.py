@@ -23,6 +23,19 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)"):
+# text cells from articles get a leading apostrophe in CSV (OWASP's CSV-injection advice).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMERIC = frozenset({"latitude", "longitude", "killed_low", "killed_best", "killed_high",
+                      "wounded_low", "wounded_best", "wounded_high", "claimed_killed",
+                      "claimed_wounded", "n_sources", "n_mentions", "suicide"})  # fmt: skip
+
+
+def _csv_safe(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: "'" + v if k not in _NUMERIC and isinstance(v, str) and v.startswith(
+        _FORMULA_START) else v for k, v in row.items()}  # fmt: skip
+
+
 def _notes(event: Mapping[str, Any]) -> str:
     flags = (event.get("detail") or {}).get("flags") or []
     parts = [f"{f['field']} disputed: " + "; ".join(f["values"]) for f in flags]
@@ -86,8 +99,11 @@ def export_events(events: Sequence[Mapping[str, Any]], fmt: str, out: Path | Non
     if fmt == "parquet":
         if out is None:
             raise ValueError("parquet needs --output FILE")
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:  # a dependency; only a broken install lacks it
+            raise ValueError("parquet needs pyarrow: pip install pyarrow") from exc
 
         table = pa.Table.from_pylist(to_rows(events), schema=_arrow_schema(pa))
         pq.write_table(table, out)
@@ -96,7 +112,7 @@ def export_events(events: Sequence[Mapping[str, Any]], fmt: str, out: Path | Non
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS))
         writer.writeheader()
-        writer.writerows(to_rows(events))
+        writer.writerows(_csv_safe(row) for row in to_rows(events))
         text = buf.getvalue()
     elif fmt == "geojson":
         text = json.dumps(geojson(events), ensure_ascii=False)

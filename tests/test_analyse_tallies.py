@@ -54,3 +54,13 @@ def test_analyse_claims_vs_reported() -> None:
     assert c["by_year"]["2022"]["ratio"] == round(20 / 13, 3)
     assert c["by_target_type"]["religious"]["events"] == 1
     assert claims_vs_reported(EVENTS, by="month")["by_month"]["2022-05"]["claimed_killed"] == 20
+
+
+def test_analyse_tally_buckets_keep_categories_and_year_only_dates() -> None:
+    events = [*EVENTS, ev("e4", "2021", (2, 2, 2)), ev("e5", None, (1, 1, 1))]
+    t = tally(events)
+    assert set(t["by_month"]) == {"2021", "2022-05", "2022-07", "undated"}
+    assert t["by_month"]["2022-05"]["killed_by_category"] == {
+        "civilians": 13, "security_forces": 5, "militants": 1, "unspecified": 0}  # fmt: skip
+    assert t["by_province"]["Afghanistan / Nangarhar"]["killed_by_category"]["militants"] == 1
+    assert sum(t["killed_by_category"].values()) == t["killed_best"]

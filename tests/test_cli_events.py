@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from fuse_helpers import KABUL, make_doc, record
 
 from khorasan.cli import cli
+from khorasan.export import CSV_COLUMNS
 from khorasan.fuse import update_events
 from khorasan.store import Store
 
@@ -88,3 +89,167 @@ def test_cli_fuse_rebuilds_the_same_events(db: str) -> None:
     assert "into 1 events" in run("fuse", "--db", db)
     assert json.loads(run("events", "--db", db, "--json"))["events"][0]["id"] == \
         before["events"][0]["id"]  # fmt: skip
+
+
+@pytest.fixture
+def db2(tmp_path: Path) -> str:
+    """Three events: the Kabul mosque bombing (two reports, a claim), a Nangarhar checkpoint
+    attack whose figure has parts, and a Herat event whose text carries rich markup and a
+    terminal escape (article text is untrusted)."""
+    path = str(tmp_path / "k2.db")
+    store = Store(path)
+    mosque = dict(date="2022-05-12", date_precision="day", **KABUL, perpetrator="IS-K",
+                  attack_type="bombing", target_type="religious")  # fmt: skip
+    docs = [
+        ("a.txt", "2022-05-13", [record("A bomber struck the Shia mosque in Kabul, killing 13.",
+                                        **mosque, attribution="claimed", killed=13,
+                                        claimed_killed=20)]),
+        ("b.txt", "2022-05-14", [record("The toll at the Shia mosque in Kabul rose to 18.",
+                                        **mosque, attribution="attributed", killed=18)]),
+        ("c.txt", "2022-06-03", [record(
+            "Gunmen killed 3 soldiers and 2 civilians at a checkpoint in Jalalabad.",
+            date="2022-06-02", date_precision="day", country="Afghanistan",
+            admin1="Nangarhar", place="Jalalabad", perpetrator="TTP", attribution="suspected",
+            attack_type="armed_assault", target_type="security_forces",
+            killed={"value": 5, "qualifier": "exact", "parts": [
+                {"value": 3, "who": "soldiers"}, {"value": 2, "who": "civilians"}]})]),
+        ("d.txt", "2023-01-10", [record(
+            "[red]x[/red] a blast \x1b[31mhit\x1b[0m Herat [link=http://e.vil]here[/link].",
+            date="2023-01-09", date_precision="day", country="Afghanistan", admin1="Herat",
+            place="[bold]Herat[/bold]", attack_type="bombing", killed=2)]),
+    ]
+    ids = []
+    for name, published, recs in docs:
+        doc = make_doc(name, f"Report {name}. " + recs[0]["evidence"], published, "Outlet")
+        store.add_document(doc, recs, "test")
+        ids.append(doc.id)
+    update_events(store, ids)
+    store.close()
+    return path
+
+
+def _events(db: str, *args: str) -> list[dict]:
+    return json.loads(run("events", "--db", db, "--json", *args))["events"]
+
+
+def test_cli_text_from_articles_is_never_markup(db2: str) -> None:
+    table = run("events", "--db", db2)
+    assert "[bold]Herat[/bold]" in table  # rich would have eaten the tags
+    (herat,) = _events(db2, "--admin1", "Herat")
+    out = run("event", herat["id"], "--db", db2)
+    assert "[red]x[/red]" in out and "[link=http://e.vil]here[/link]" in out
+    assert "\x1b" not in out and "\\x1b[31mhit" in out  # the escape is shown, not acted on
+    stats = run("stats", "--db", db2, "--admin1", "Herat")
+    assert "Afghanistan / Herat" in stats
+    claims = run("claims", "--db", db2)
+    assert "Kabul" in claims
+
+
+@pytest.mark.parametrize("command", ["events", "stats", "claims", "export"])
+@pytest.mark.parametrize(("args", "option"), [
+    (["--from", "2022-13"], "--from"), (["--to", "yesterday"], "--to"),
+    (["--from", "2022-02-30"], "--from"), (["--from", "2023", "--to", "2022-05"], "--from"),
+])  # fmt: skip
+def test_cli_bad_dates_give_one_line_naming_the_option(db2: str, command: str,
+                                                       args: list[str], option: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--db", db2, *args])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {option}: "), result.output
+
+
+def test_cli_event_unknown_or_ambiguous_id_is_one_line(db2: str) -> None:
+    for arg, reason in (("NOSUCH", "no such event"), ("%", "no such event"),
+                        ("", "no such event")):  # fmt: skip
+        result = CliRunner().invoke(cli, ["event", arg, "--db", db2])
+        assert result.exit_code == 1
+        assert result.output.strip().splitlines() == [f"Error: {arg}: {reason}"]
+    ids = sorted(e["id"] for e in _events(db2))
+    common = next((i for i in range(16) if len({x[:i] for x in ids}) < len(ids)), None)
+    prefix = "" if common is None else ids[0][: max(common - 1, 0)]
+    if prefix:  # ids sharing a first character: their common prefix is ambiguous
+        result = CliRunner().invoke(cli, ["event", prefix, "--db", db2])
+        assert result.exit_code == 1 and "ambiguous" in result.output
+
+
+def test_cli_event_shows_every_value_with_its_documents(db2: str) -> None:
+    (mosque,) = _events(db2, "--admin1", "Kabul")
+    out = run("event", mosque["id"], "--db", db2)
+    assert "killed: best 18  [b.txt]; low 13  [a.txt]; high 18  [b.txt]" in out
+    assert "claimed killed: 20" in out and "perpetrator: IS-K (claimed)  [a.txt, b.txt]" in out
+    assert "killed: 13 [a.txt]; 18 [b.txt]" in out  # the disagreement
+    assert out.count("Shia mosque in Kabul") == 2
+
+
+def test_cli_events_json_follows_the_design_contract(db2: str) -> None:
+    events = _events(db2)
+    assert [e["date"] for e in events] == sorted((e["date"] for e in events), reverse=True)
+    for e in events:
+        for key in ("id", "date", "date_precision", "country", "admin1", "place", "latitude",
+                    "longitude", "perpetrator", "attribution", "attack_type", "killed_low",
+                    "killed_best", "killed_high", "wounded_low", "wounded_best",
+                    "wounded_high", "claimed_killed", "n_sources", "n_mentions", "n_flags",
+                    "detail", "mentions"):  # fmt: skip
+            assert key in e, key
+        assert {"provenance", "flags", "killed_by_category"} <= set(e["detail"])
+        for m in e["mentions"]:
+            assert {"doc", "evidence", "span", "date", "country", "admin1", "place",
+                    "perpetrator", "killed", "wounded", "spans"} <= set(m)  # fmt: skip
+            assert isinstance(m["span"], list) and len(m["span"]) == 2
+    assert len(_events(db2, "--limit", "2")) == 2
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], "25 killed in 3 incidents from 2022-05-12 to 2023-01-09 (range 20-25)"),
+    (["--from", "2022-06", "--to", "2022"], "5 killed in 1 incident from 2022-06 to 2022"),
+    (["--country", "Afghanistan", "--admin1", "kabul"],
+     "18 killed in 1 incident from 2022-05-12 to 2022-05-12 (range 13-18)"),
+    (["--perpetrator", "TTP"], "5 killed in 1 incident from 2022-06-02 to 2022-06-02"),
+    (["--attack-type", "bombing"],
+     "20 killed in 2 incidents from 2022-05-12 to 2023-01-09 (range 15-20)"),
+    (["--target-type", "security_forces"], "5 killed in 1 incident from 2022-06-02 to "
+     "2022-06-02"),
+    (["--attribution", "claimed"], "18 killed in 1 incident from 2022-05-12 to 2022-05-12 "
+     "(range 13-18)"),
+    (["--admin1", "Kandahar"], "0 killed in 0 incidents"),
+])  # fmt: skip
+def test_cli_stats_filters_and_icm_sentence(db2: str, args: list[str], expected: str) -> None:
+    assert run("stats", "--db", db2, *args).splitlines()[0] == expected
+    assert json.loads(run("stats", "--db", db2, "--json", *args))["sentence"] == expected
+
+
+def test_cli_stats_killed_by_category_month_and_province(db2: str) -> None:
+    t = json.loads(run("stats", "--db", db2, "--json"))
+    # the checkpoint's parts: 3 soldiers, 2 civilians; the mosque by its target type
+    assert t["killed_by_category"] == {"civilians": 20, "security_forces": 3, "militants": 0,
+                                       "unspecified": 2}  # fmt: skip
+    assert sum(t["killed_by_category"].values()) == t["killed_best"]
+    assert t["by_month"]["2022-06"]["killed_by_category"]["security_forces"] == 3
+    assert set(t["by_month"]) == {"2022-05", "2022-06", "2023-01"}
+    assert t["by_province"]["Afghanistan / Nangarhar"]["killed_best"] == 5
+    text = run("stats", "--db", db2)
+    assert "killed by category (best): civilians 20, security_forces 3" in text
+    assert "Nangarhar" in text and "2022-06" in text
+
+
+def test_cli_claims_per_event_and_by_period_and_target(db2: str) -> None:
+    c = json.loads(run("claims", "--db", db2, "--json", "--by", "month"))
+    (row,) = c["events"]
+    assert (row["claimed_killed"], row["reported_killed_best"], row["ratio"]) == (20, 18, 1.111)
+    assert c["by_month"]["2022-05"]["ratio"] == 1.111
+    assert c["by_target_type"]["religious"]["claimed_killed"] == 20
+    assert json.loads(run("claims", "--db", db2, "--json", "--admin1", "Herat"))["events"] == []
+    text = run("claims", "--db", db2)
+    assert "total: 20 claimed vs 18 reported killed in 1 events with both" in text
+
+
+def test_cli_export_csv_columns_geojson_and_parquet(db2: str, tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(run("export", "--db", db2))))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == 3
+    geo = json.loads(run("export", "--db", db2, "--format", "geojson", "--admin1", "Kabul"))
+    assert geo["type"] == "FeatureCollection"
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "e.parquet"
+    run("export", "--db", db2, "--format", "parquet", "-o", str(out), "--from", "2022-06")
+    table = pq.read_table(out)
+    assert table.column_names == list(CSV_COLUMNS) and table.num_rows == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,8 @@ def test_export_json_round_trips() -> None:
 
 
 def test_export_parquet_reads_back(tmp_path: Path) -> None:
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq  # a dependency (pyproject.toml): no skip
+
     out = tmp_path / "events.parquet"
     export_events(EVENTS, "parquet", out)
     table = pq.read_table(out)
@@ -67,3 +69,32 @@ def test_export_refuses_parquet_to_stdout_and_unknown_formats() -> None:
         export_events(EVENTS, "parquet")
     with pytest.raises(ValueError):
         export_events(EVENTS, "xlsx")
+
+
+def test_export_csv_columns_are_the_readmes() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `khorasan export"):]
+    listed = re.search(r"CSV columns follow ACLED and GTD usage: `([^`]+)`", section)
+    assert listed is not None
+    assert tuple(c.strip() for c in listed.group(1).split(",")) == CSV_COLUMNS
+
+
+def test_export_csv_cells_from_articles_are_never_formulas() -> None:
+    event = {**EVENTS[0], "place": "=HYPERLINK(\"http://e.vil\")", "target": "+1 mosque",
+             "mentions": [{"outlet": "@outlet", "doc": "a.txt"}]}  # fmt: skip
+    (row,) = csv.DictReader(io.StringIO(export_events([event], "csv")))
+    assert row["location"] == "'=HYPERLINK(\"http://e.vil\")"
+    assert row["target"] == "'+1 mosque" and row["sources"] == "'@outlet"
+    assert row["killed_best"] == "13"
+
+
+def test_export_geojson_is_valid_for_gis() -> None:
+    data = json.loads(export_events(EVENTS, "geojson"))
+    assert set(data) >= {"type", "features"}
+    for f in data["features"]:
+        assert f["type"] == "Feature" and f["geometry"]["type"] == "Point"
+        lon, lat = f["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert all(isinstance(v, str | int | float | bool | type(None))
+                   for v in f["properties"].values())  # flat: QGIS reads them as columns
+    assert data["khorasan"] == {"without_coordinates": 1}

@@ -1,5 +1,10 @@
 """Tallies: events, killed and wounded (low / best / high), killed by category, by month and
-by province, and the ICM-style sentence "N killed in M incidents from A to B"."""
+by province (each with its own killed by category), and the ICM-style sentence "N killed in M
+incidents from A to B".
+
+Killed by category splits each event's best killed figure: by the parts of the figure its best
+source gave ("13 US soldiers and 60 Afghans"), else wholly by the event's target type
+(``khorasan.fuse.reconcile``); so the categories always sum to ``killed_best``."""
 
 from __future__ import annotations
 
@@ -16,13 +21,24 @@ _FIGURES = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_
 
 
 def _empty() -> dict[str, Any]:
-    return {"events": 0, **dict.fromkeys(_FIGURES, 0)}
+    return {"events": 0, **dict.fromkeys(_FIGURES, 0),
+            "killed_by_category": dict.fromkeys(KILLED_CATEGORIES, 0)}  # fmt: skip
 
 
 def _add(bucket: dict[str, Any], event: Mapping[str, Any]) -> None:
     bucket["events"] += 1
     for name in _FIGURES:
         bucket[name] += event.get(name) or 0
+    categories = bucket["killed_by_category"]
+    for name, n in ((event.get("detail") or {}).get("killed_by_category") or {}).items():
+        categories[name] = categories.get(name, 0) + int(n)
+
+
+def _month(value: str | None) -> str:
+    """The month of a date; a date known only to the year stays its year ("2022")."""
+    if not value:
+        return "undated"
+    return value[:7]
 
 
 def tally(
@@ -34,22 +50,17 @@ def tally(
     total = _empty()
     by_month: dict[str, dict[str, Any]] = defaultdict(_empty)
     by_province: dict[str, dict[str, Any]] = defaultdict(_empty)
-    categories = dict.fromkeys(KILLED_CATEGORIES, 0)
     for e in events:
         _add(total, e)
-        month = (e.get("date") or "")[:7] if len(e.get("date") or "") >= 7 else "undated"
-        _add(by_month[month], e)
+        _add(by_month[_month(e.get("date"))], e)
         province = f"{e.get('country') or '?'} / {e.get('admin1') or '?'}"
         _add(by_province[province], e)
-        for name, n in ((e.get("detail") or {}).get("killed_by_category") or {}).items():
-            categories[name] = categories.get(name, 0) + int(n)
     dates = sorted(e["date"] for e in events if e.get("date"))
     first = date_from or (dates[0] if dates else None)
     last = date_to or (dates[-1] if dates else None)
     out = {
         **total,
         "events_without_killed": sum(1 for e in events if e.get("killed_best") is None),
-        "killed_by_category": categories,
         "by_month": dict(sorted(by_month.items())),
         "by_province": dict(sorted(by_province.items(), key=lambda kv: (-kv[1]["events"],
                                                                         kv[0]))),  # fmt: skip

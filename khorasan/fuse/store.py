@@ -26,6 +26,7 @@ __all__ = [
     "EVENT_FILTERS",
     "candidate_mentions",
     "event_id",
+    "event_ids",
     "get_event",
     "load_mentions",
     "query_events",
@@ -199,23 +200,41 @@ def mention_json(row: Any) -> dict[str, Any]:
         "date": row["date"],
         "country": row["country"],
         "admin1": row["admin1"],
+        "date_precision": row["date_precision"],
+        "admin2": row["admin2"],
         "place": row["place"],
         "perpetrator": row["perpetrator"],
         "attribution": row["attribution"],
         "attack_type": row["attack_type"],
+        "target_type": row["target_type"],
+        # figures in the SCHEMA shape: {"value", "qualifier"} (and "parts" where given)
         "killed": rec.get("killed"),
         "wounded": rec.get("wounded"),
         "claimed_killed": rec.get("claimed_killed"),
+        "claimed_wounded": rec.get("claimed_wounded"),
+        # per-field spans into the document text: field -> [start, end]
+        "spans": rec.get("spans") or {},
         "score": row["score"],
     }
 
 
-def get_event(store: Store, eid: str) -> dict[str, Any] | None:
-    """One event by id or unambiguous id prefix, with its mentions."""
+def event_ids(store: Store, prefix: str, limit: int = 2) -> list[str]:
+    """Ids of events starting with ``prefix`` (at most ``limit``; ``%`` and ``_`` are literal)."""
+    if not prefix:
+        return []
+    query = sa.select(events.c.id).where(events.c.id.startswith(prefix, autoescape=True))
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(events).where(events.c.id.like(eid.replace("%", "") + "%"))
-        ).fetchmany(2)
+        return [r[0] for r in conn.execute(query.order_by(events.c.id).limit(limit))]
+
+
+def get_event(store: Store, eid: str) -> dict[str, Any] | None:
+    """One event by id or unambiguous id prefix, with its mentions (None: no such event, or
+    the prefix is ambiguous; :func:`event_ids` tells which)."""
+    ids = event_ids(store, eid)
+    if len(ids) != 1:
+        return None
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(events).where(events.c.id == ids[0])).fetchall()
         if len(rows) != 1:
             return None
         row = dict(rows[0]._mapping)
