@@ -21,6 +21,9 @@ demo: install
 	$(BIN)/khorasan ingest examples --db $(DEMO_DB) --quiet
 	$(BIN)/khorasan docs --db $(DEMO_DB)
 	$(BIN)/khorasan incidents --db $(DEMO_DB)
+	$(BIN)/khorasan events --db $(DEMO_DB) --limit 10
+	$(BIN)/khorasan stats --db $(DEMO_DB) --json | $(BIN)/python -c \
+	  "import json, sys; print(json.load(sys.stdin)['sentence'])"
 
 test: install
 	$(BIN)/ruff check khorasan tests
