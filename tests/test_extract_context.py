@@ -88,3 +88,19 @@ def test_a_count_of_attacks_is_no_casualty_figure() -> None:
         "foreign fighters, officials said on Monday."
     )
     assert all(r["killed"] is None for r in incidents(text))
+
+
+def test_an_appositive_victim_and_shot_to_death_are_deaths() -> None:
+    appositive = (
+        "Karim, the former head of the provincial council, was killed in a bomb blast in "
+        "Jalalabad on Monday."
+    )
+    assert incidents(appositive)[0]["killed"]["value"] == 1
+    shot = "Gunmen attacked a church in Istanbul on Sunday. One person was shot to death."
+    assert incidents(shot)[0]["killed"] == {"value": 1, "qualifier": "exact"}
+
+
+def test_a_group_named_before_explosion_is_its_author() -> None:
+    text = "On October 13, another ISKP explosion at a mosque in Baghlan killed seven people."
+    [rec] = incidents(text, published="2023-10-14")
+    assert (rec["perpetrator"], rec["attribution"]) == ("IS-K", "attributed")

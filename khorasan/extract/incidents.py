@@ -1064,7 +1064,7 @@ def _best_figure(
 @cache
 def _single_victim_pattern() -> re.Pattern[str]:
     person = cue_pattern("person_victim").pattern.removeprefix(r"(?<!\w)")
-    verb = r"(?:killed|assassinated|shot dead|gunned down|beheaded|executed)"
+    verb = r"(?:killed|assassinated|shot dead|shot to death|gunned down|beheaded|executed)"
     return re.compile(
         rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
         rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s+{verb}\s+(?:in|by)\b"
@@ -1073,6 +1073,9 @@ def _single_victim_pattern() -> re.Pattern[str]:
         rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
         rf"(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
         rf"|\bwho\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
+        # "Soleimani, the former head of the Quds Force, was killed"
+        rf"|\b(?-i:[A-Z])[\w'’-]+,\s+(?:the|a|an)\s+[^,]{{3,80}},\s+(?:was|had been)\s+"
+        rf"(?:\w+\s+)?{verb}\b"
         rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+"
         rf"|\b(?:his|her)\s+(?:death|killing|assassination)\s+(?:in|by)\s+(?:a|an)\b",
         re.IGNORECASE,
