@@ -104,3 +104,13 @@ def test_a_group_named_before_explosion_is_its_author() -> None:
     text = "On October 13, another ISKP explosion at a mosque in Baghlan killed seven people."
     [rec] = incidents(text, published="2023-10-14")
     assert (rec["perpetrator"], rec["attribution"]) == ("IS-K", "attributed")
+
+
+def test_victims_who_succumbed_raise_the_toll_and_are_no_wounded() -> None:
+    text = (
+        "A bombing in Kerman has killed 91 people, state media said on Saturday, raising an "
+        "earlier toll after two victims had succumbed to wounds."
+    )
+    [rec] = incidents(text, published="2024-01-06")
+    assert rec["killed"]["value"] == 91
+    assert rec["wounded"] is None

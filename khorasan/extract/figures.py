@@ -125,7 +125,10 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         if kind is None:
             continue
         nxt = inside[i + 1].start if i + 1 < len(inside) else end
-        toll = kind == "killed" and _TOLL.search(text[start : n.start]) is not None
+        # "raising the toll after two victims died": the two are the rise, not the toll
+        lead = text[max(start, n.start - 12) : n.start]
+        rise = re.search(r"\b(?:after|as|when|because)\s+$", lead)
+        toll = kind == "killed" and not rise and _TOLL.search(text[start : n.start]) is not None
         who = _who(text[n.end : nxt])
         figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))
     return figures
@@ -156,6 +159,16 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
         for kind in ("killed", "wounded")
         if (m := cue_pattern(f"{kind}_verbs").search(after)) is not None
     ]
+    if (
+        len(hits) == 2
+        and min(hits)[1] == "wounded"
+        and re.match(r"hospitali[sz]ed", after[min(hits)[0] :], re.I)
+        and re.match(r"succumb|died", after[max(hits)[0] :], re.I)
+        and not re.search(r"\band\b", after[min(hits)[0] : max(hits)[0]])
+    ):
+        # "two people, hospitalised in intensive care, succumbed to their injuries": the
+        # hospital stay is how they died, not a separate count of wounded
+        hits = [h for h in hits if h[1] == "killed"]
     if hits:
         pos, kind = min(hits)
         verb = cue_pattern(f"{kind}_verbs").match(after, pos)
