@@ -114,3 +114,16 @@ def test_victims_who_succumbed_raise_the_toll_and_are_no_wounded() -> None:
     [rec] = incidents(text, published="2024-01-06")
     assert rec["killed"]["value"] == 91
     assert rec["wounded"] is None
+
+
+def test_the_recent_attack_is_dated_to_the_publication_year() -> None:
+    text = (
+        "A suicide bomber struck a Shiite mosque in Kunduz on Friday, killing 46 people. "
+        "The group also claimed the recent suicide bombing at Kabul airport, in which 13 US "
+        "troops were killed."
+    )
+    recs = incidents(text, published="2021-10-09")
+    airport = next(r for r in recs if r["admin1"] == "Kabul")
+    assert (airport["date"], airport["date_precision"]) == ("2021", "year")
+    january = incidents(text, published="2022-01-09")
+    assert next(r for r in january if r["admin1"] == "Kabul")["date"] is None

@@ -195,6 +195,12 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             # a news report is about something recent: its month is the honest precision
             record["date"] = ann.doc.published[:7]
             record["date_precision"] = "month"
+        elif record["date"] is None and ann.doc.published and _called_recent(group):
+            # "the recent suicide bombing at Kabul airport": this year, at the honest precision
+            # (a report in January may mean December: then no year is given)
+            if ann.doc.published[5:7] not in ("", "01", "02"):
+                record["date"] = ann.doc.published[:4]
+                record["date_precision"] = "year"
         if record["perpetrator"] == "unknown":
             record.update(_antecedent_perpetrator(ann, group, record["spans"]))
         if names_branch and record["perpetrator"] == CORE_IS:
@@ -695,6 +701,15 @@ def _record(
     record["spans"] = spans
     record["confidence"] = _confidence(record, sentences)
     return record
+
+
+def _called_recent(group: Group) -> bool:
+    """Whether the text calls the incident recent ("the recent bombing", "recently")."""
+    return any(
+        cue("recent", f.text[max(0, a - f.sentence.start - 30) : a - f.sentence.start])
+        for f in group.sentences
+        for _, a, _ in f.triggers
+    )
 
 
 def _captions_an_incident(group: Group) -> bool:
