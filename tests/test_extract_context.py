@@ -127,3 +127,13 @@ def test_the_recent_attack_is_dated_to_the_publication_year() -> None:
     assert (airport["date"], airport["date_precision"]) == ("2021", "year")
     january = incidents(text, published="2022-01-09")
     assert next(r for r in january if r["admin1"] == "Kabul")["date"] is None
+
+
+def test_a_warning_of_a_possible_attack_is_no_incident() -> None:
+    text = (
+        "Gunmen attacked a concert hall near Moscow on Friday, killing 133 people. Officials in "
+        "Washington said they had warned Moscow earlier in March of a possible attack on a "
+        "large gathering."
+    )
+    recs = incidents(text, published="2024-03-24")
+    assert [r["country"] for r in recs] == ["Russia"]

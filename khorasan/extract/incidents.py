@@ -280,7 +280,12 @@ def _features(
 ) -> SentenceFeatures:
     text = ann.doc.text
     chunk = text[s.start : s.end]
-    triggers = [(t.kind, t.start, t.end) for t in passes.triggers.within(s)]
+    # "warned of a possible attack", "threats of further bombings": no attack happened
+    triggers = [
+        (t.kind, t.start, t.end)
+        for t in passes.triggers.within(s)
+        if not cue_pattern("hypothetical_before").search(text, max(s.start, t.start - 40), t.start)
+    ]
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
     numbers = passes.numbers.within(s)
