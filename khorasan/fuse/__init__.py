@@ -96,7 +96,7 @@ def update_events(store: Store, document_ids: Iterable[str]) -> FuseSummary:
         known: dict[int, Mention] = dict(seeds)
 
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
-            return [known.setdefault(o.id, o) for o in candidate_mentions(conn, m)]
+            return candidate_mentions(conn, m, known)
 
         comps, edges = components(seeds.values(), candidates, pair_score)
         clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]

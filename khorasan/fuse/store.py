@@ -53,8 +53,14 @@ def _iso(ordinal: int) -> str:
     return date.fromordinal(max(1, min(ordinal, MAX_DAY))).isoformat()
 
 
-def candidate_mentions(conn: Connection, m: Mention) -> list[Mention]:
-    """Stored mentions that :func:`is_candidate` pairs with ``m`` (a SQL superset, filtered)."""
+def candidate_mentions(
+    conn: Connection, m: Mention, known: dict[int, Mention] | None = None
+) -> list[Mention]:
+    """Stored mentions that :func:`is_candidate` pairs with ``m`` (a SQL superset, filtered).
+
+    ``known`` caches mentions by row id across calls: only rows not in it are read, and the
+    ones read are added to it.
+    """
     c = incident_mentions.c
     where = [c.document_id != m.document_id]
     if m.country:
@@ -79,7 +85,14 @@ def candidate_mentions(conn: Connection, m: Mention) -> list[Mention]:
         where.append(sa.or_(c.date.is_(None), in_window))
     else:
         where.append(in_window)  # undated and nowhere: only dated mentions can match
-    return [o for o in load_mentions(conn, sa.and_(*where)) if is_candidate(m, o)]
+    if known is None:
+        return [o for o in load_mentions(conn, sa.and_(*where)) if is_candidate(m, o)]
+    # ids first: a mention already read this run is not read (and parsed) again
+    ids = [row[0] for row in conn.execute(sa.select(c.id).where(sa.and_(*where)))]
+    for chunk in _chunks([i for i in ids if i not in known], 500):
+        for o in load_mentions(conn, c.id.in_(chunk)):
+            known[o.id] = o
+    return [known[i] for i in ids if is_candidate(m, known[i])]
 
 
 def event_id(cluster: Sequence[Mention]) -> str:
