@@ -84,3 +84,13 @@ def test_fuse_cluster_is_deterministic_for_any_input_order() -> None:
     first = sorted(sorted(m.key for m in c) for c in cluster_mentions(ms))
     again = sorted(sorted(m.key for m in c) for c in cluster_mentions(list(reversed(ms))))
     assert first == again
+
+
+def test_fuse_date_window_applies_between_days_not_across_a_year() -> None:
+    day = mention(date="2020-01-03", doc="a")
+    near = mention(date="2020-01-05", doc="b")
+    year_before = mention(date="2019", doc="c")
+    month_before = mention(date="2019-12", doc="d")
+    assert is_candidate(day, near)
+    assert not is_candidate(day, year_before)  # 2019 ends three days before 2020-01-03
+    assert not is_candidate(day, month_before)

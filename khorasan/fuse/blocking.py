@@ -75,8 +75,10 @@ def near_across_provinces(a: Mention, b: Mention) -> bool:
 
 
 def time_compatible(a: Mention, b: Mention) -> bool:
-    """The two mentions' possible days overlap, within :data:`DATE_WINDOW_DAYS`."""
-    return a.lo - DATE_WINDOW_DAYS <= b.hi and b.lo - DATE_WINDOW_DAYS <= a.hi
+    """The two mentions' possible days overlap, within :data:`DATE_WINDOW_DAYS` when both give a
+    day (a month or a year is its own span: "2019" and "2020-01-03" do not meet)."""
+    window = DATE_WINDOW_DAYS if a.date_precision == b.date_precision == "day" else 0
+    return a.lo - window <= b.hi and b.lo - window <= a.hi
 
 
 def is_candidate(a: Mention, b: Mention) -> bool:
