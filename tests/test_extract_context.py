@@ -137,3 +137,18 @@ def test_a_warning_of_a_possible_attack_is_no_incident() -> None:
     )
     recs = incidents(text, published="2024-03-24")
     assert [r["country"] for r in recs] == ["Russia"]
+
+
+def test_each_listed_item_is_placed_and_a_later_mention_finds_its_own_item() -> None:
+    text = (
+        "The group has grown stronger. It has carried out a number of attacks in recent months, "
+        "including twin bombings in Kerman, Iran, a strike on a church in Istanbul and a "
+        "massive attack on a concert hall in the outskirts of Moscow. Gunmen opened fire at "
+        "the Crocus City Hall, killing at least 137 people. After the Moscow attack, the group "
+        "said its fighters had struck again."
+    )
+    recs = incidents(text, published=None)
+    assert [r["country"] for r in recs] == ["Iran", "Turkey", "Russia"]
+    moscow = recs[2]
+    assert moscow["killed"]["value"] == 137
+    assert moscow["admin1"] == "Moscow Oblast"  # the concert hall is outside the city

@@ -75,6 +75,7 @@ SAME_INCIDENT_MAX_DAYS = 1
 RELATIVE_MAX_DAYS = 3
 # Two places this close (km) can be one scene: "Crocus City Hall" and "the outskirts of Moscow".
 NEAR_KM = 60.0
+METRO_KM = 40.0
 SPECIFIC_KINDS = ("admin2", "city", "neighbourhood", "site")
 # A sentence naming no date or place continues the incident of a sentence at most this many
 # sentences before it; further away it belongs to the document's main incident.
@@ -112,9 +113,9 @@ _REFERS_BACK = re.compile(
 )
 
 
-# a listed item with an article names one incident ("a strike on a church"); a bare plural
-# ("cross-border attacks into Pakistan") names a kind of activity
-_ONE_ITEM = re.compile(r"\b(?:a|an|the)\s+(?:[\w-]+\s+){0,3}\S?$", re.I)
+# a listed item with an article (or "twin") names one incident ("a strike on a church"); a
+# bare plural ("cross-border attacks into Pakistan") names a kind of activity
+_ONE_ITEM = re.compile(r"\b(?:a|an|the|twin|double)\s+(?:[\w-]+\s+){0,3}\S?$", re.I)
 _BARE_PLURAL = re.compile(
     r"(?<!\bthe )(?<!\btwo )(?<!\btwin )(?<!\bthree )(?<!\bdouble )(?<!\bof )"
     r"\b(?:attacks|strikes|bombings|raids|assaults|operations|blasts|explosions|shootings)$",
@@ -484,14 +485,21 @@ def _group(feats: list[SentenceFeatures], published: str | None = None) -> list[
         if not f.is_incident_sentence:
             continue
         date, place = _sentence_date(f), _sentence_place(f)
-        refers_back = date is None and not any(k != GENERIC for k, _, _ in f.triggers)
+        refers_back = (
+            date is None and not f.listed and not any(k != GENERIC for k, _, _ in f.triggers)
+        )
         if date is None and (place is None or (refers_back and not f.figures and groups)):
             # a sentence that names neither continues the incident just discussed, or, after a
             # gap, the document's main incident; so does "the attack" with no date of its own
             near = last is not None and f.index - last_index <= CONTINUATION_MAX_GAP
-            if near:
+            placed = [g for g in groups if _place_agrees(g.place, place)] if place else []
+            if placed:
+                target = placed[-1]  # "After the Moscow attack, ...": the incident in Moscow
+            elif near and _places_compatible(last.place if last else None, place):
                 target = last
             elif groups and (f.figures or _REFERS_BACK.search(f.text)):
+                if not _places_compatible(groups[0].place, place):
+                    continue  # "the attack" somewhere the main incident was not
                 target = groups[0]  # "the attack", "Friday's bombing": the main incident again
             elif groups:
                 continue
@@ -587,7 +595,15 @@ def _compatible_group(
 def _place_agrees(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     if a is None or b is None:
         return False
-    return a.name == b.name or (a.admin1 is not None and a.admin1 == b.admin1)
+    if a.name == b.name or (a.admin1 is not None and a.admin1 == b.admin1):
+        return True
+    # "a concert hall in the outskirts of Moscow" and "the Crocus City Hall": one scene
+    return (
+        a.kind in SPECIFIC_KINDS
+        and b.kind in SPECIFIC_KINDS
+        and None not in (a.lat, a.lon, b.lat, b.lon)
+        and _km(a, b) <= METRO_KM
+    )
 
 
 def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
@@ -613,8 +629,11 @@ def _places_compatible(a: PlaceMention | None, b: PlaceMention | None) -> bool:
             return True
         if a.kind == b.kind and a.kind in ("admin2", "city"):
             return False  # two districts or two towns by name: two scenes
-        if None not in (a.lat, a.lon, b.lat, b.lon) and "admin1" not in (a.precision, b.precision):
-            return _km(a, b) <= NEAR_KM
+        if None not in (a.lat, a.lon, b.lat, b.lon):
+            # a city that is its own province (Moscow, Islamabad) sits by places of the next
+            # province (Crocus City Hall, Moscow Oblast): closer than a metropolitan area
+            near = NEAR_KM if "admin1" not in (a.precision, b.precision) else METRO_KM
+            return _km(a, b) <= near
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return False
     return True
