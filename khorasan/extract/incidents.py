@@ -193,9 +193,13 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         if record is None:
             continue
         if g_index == 0 and record["date"] is None and ann.doc.published:
-            # a news report is about something recent: its month is the honest precision
-            record["date"] = ann.doc.published[:7]
-            record["date_precision"] = "month"
+            # a news report is about something recent: its month is the honest precision;
+            # "At least 33 people have been killed": breaking news tells of its own day
+            breaking = len(ann.doc.published) == 10 and any(
+                cue("breaking_news", f.text) for f in group.sentences if not f.headline
+            )
+            record["date"] = ann.doc.published if breaking else ann.doc.published[:7]
+            record["date_precision"] = "day" if breaking else "month"
         elif record["date"] is None and ann.doc.published and _called_recent(group):
             # "the recent suicide bombing at Kabul airport": this year, at the honest precision
             # (a report in January may mean December: then no year is given)
