@@ -159,3 +159,13 @@ def test_breaking_news_in_the_present_perfect_is_dated_to_its_publication_day() 
     assert incidents(breaking, published="2015-04-18")[0]["date"] == "2015-04-18"
     undated = "A suicide bomb attack in Jalalabad killed 33 people, officials said."
     assert incidents(undated, published="2015-04-18")[0]["date"] == "2015-04"
+
+
+def test_years_after_a_strike_date_the_strike_back_from_the_report() -> None:
+    text = (
+        "Twin blasts in Kerman killed 84 people on Wednesday. The blasts hit crowds who had "
+        "come to honour the general, four years after a US drone strike in Baghdad killed him."
+    )
+    recs = incidents(text, published="2024-01-04")
+    strike = next(r for r in recs if r["country"] == "Iraq")
+    assert (strike["date"], strike["date_precision"]) == ("2020", "year")

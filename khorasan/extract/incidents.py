@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
+from khorasan.annotate.numbers import parse_number_words
 from khorasan.extract.cues import cue, cue_pattern
 from khorasan.extract.figures import Figure, find_figures
 from khorasan.extract.lexicons import attack_triggers, suicide_pattern, target_triggers
@@ -222,11 +223,16 @@ def sentence_features(ann: AnnotatedDocument) -> list[SentenceFeatures]:
     The trigger lexicons run once over the whole text; sentences then take their share.
     """
     passes = _DocPasses.of(ann)
-    return [
+    out = [
         clause
         for i, s in enumerate(ann.sentences)
         for clause in _split_clauses(ann, passes, _features(ann, passes, i, s))
     ]
+    for f in out:
+        earlier = _years_earlier(ann, f)
+        if earlier is not None:
+            f.dates = [earlier]
+    return out
 
 
 class _Spans:
@@ -447,6 +453,29 @@ def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:
     floor = max(previous_trigger + 1, trigger - CLAUSE_LEAD_CHARS)
     m = _CLAUSE_LEAD.search(text, floor, trigger)
     return m.start() if m else trigger
+
+
+# "four years after a targeted US drone strike": the years run back from the text's time
+_YEARS_AFTER = re.compile(
+    r"\b([\w-]+)\s+years?\s+after\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}$", re.I
+)
+
+
+def _years_earlier(ann: AnnotatedDocument, f: SentenceFeatures) -> DateMention | None:
+    """"The blasts ..., four years after a US drone strike killed ...": the strike's year is
+    the publication year less four (a report tells of its own time)."""
+    published = ann.doc.published
+    if f.dates or not published or not published[:4].isdigit():
+        return None
+    for _, a, _ in f.triggers:
+        m = _YEARS_AFTER.search(ann.doc.text, max(f.sentence.start, a - 60), a)
+        if m is None:
+            continue
+        word = m.group(1)
+        n = int(word) if word.isdigit() else parse_number_words(word)
+        if n and 0 < n < 100:
+            return DateMention(m.start(), m.end(), str(int(published[:4]) - n), "year", True)
+    return None
 
 
 # ------------------------------------------------------------------------------- grouping
