@@ -11,7 +11,6 @@ The cascade, cheapest first:
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -26,6 +25,7 @@ from khorasan.annotate.numbers import parse_number_words
 from khorasan.extract.cues import cue, cue_pattern
 from khorasan.extract.figures import Figure, find_figures
 from khorasan.extract.lexicons import attack_triggers, suicide_pattern, target_triggers
+from khorasan.kb.geo import distance_km
 from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
 
 __all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
@@ -631,12 +631,7 @@ def _place_agrees(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     if a.name == b.name or (a.admin1 is not None and a.admin1 == b.admin1):
         return True
     # "a concert hall in the outskirts of Moscow" and "the Crocus City Hall": one scene
-    return (
-        a.kind in SPECIFIC_KINDS
-        and b.kind in SPECIFIC_KINDS
-        and None not in (a.lat, a.lon, b.lat, b.lon)
-        and _km(a, b) <= METRO_KM
-    )
+    return a.kind in SPECIFIC_KINDS and b.kind in SPECIFIC_KINDS and _within(a, b, METRO_KM)
 
 
 def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
@@ -665,20 +660,17 @@ def _places_compatible(a: PlaceMention | None, b: PlaceMention | None) -> bool:
         if None not in (a.lat, a.lon, b.lat, b.lon):
             # a city that is its own province (Moscow, Islamabad) sits by places of the next
             # province (Crocus City Hall, Moscow Oblast): closer than a metropolitan area
-            near = NEAR_KM if "admin1" not in (a.precision, b.precision) else METRO_KM
-            return _km(a, b) <= near
+            return _within(a, b, METRO_KM if "admin1" in (a.precision, b.precision) else NEAR_KM)
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return False
     return True
 
 
-def _km(a: PlaceMention, b: PlaceMention) -> float:
-    lat1, lon1, lat2, lon2 = (math.radians(v) for v in (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(math.sqrt(h))
+def _within(a: PlaceMention, b: PlaceMention, km: float) -> bool:
+    """Both places have coordinates and lie within ``km`` of each other."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= km
 
 
 def _finer(a: DateMention, b: DateMention) -> bool:

@@ -14,11 +14,11 @@ compared with its whole block.
 from __future__ import annotations
 
 import bisect
-import math
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 
 from khorasan.fuse.mention import MIN_DAY, Mention
+from khorasan.kb.geo import distance_km
 
 __all__ = [
     "DATE_WINDOW_DAYS",
@@ -49,13 +49,9 @@ NEIGHBOURING_PROVINCE_KM = 40.0
 
 
 def _km(a: Mention, b: Mention) -> float | None:
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def place_compatible(a: Mention, b: Mention) -> bool:

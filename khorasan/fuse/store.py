@@ -54,7 +54,7 @@ def _iso(ordinal: int) -> str:
 
 
 def candidate_mentions(
-    conn: Connection, m: Mention, known: dict[int, Mention] | None = None
+    conn: Connection, m: Mention, known: dict[int, Mention]
 ) -> list[Mention]:
     """Stored mentions that :func:`is_candidate` pairs with ``m`` (a SQL superset, filtered).
 
@@ -85,8 +85,6 @@ def candidate_mentions(
         where.append(sa.or_(c.date.is_(None), in_window))
     else:
         where.append(in_window)  # undated and nowhere: only dated mentions can match
-    if known is None:
-        return [o for o in load_mentions(conn, sa.and_(*where)) if is_candidate(m, o)]
     # ids first: a mention already read this run is not read (and parsed) again
     ids = [row[0] for row in conn.execute(sa.select(c.id).where(sa.and_(*where)))]
     for chunk in _chunks([i for i in ids if i not in known], 500):
