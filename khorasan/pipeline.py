@@ -1,20 +1,48 @@
-"""Glue between stages: ingest documents, extract their records, store both per document."""
+"""The orchestrator: the only place that calls the stages in order.
+
+    sources -> ingest -> extract (annotate inside) -> store (one transaction per document)
+            -> fuse (once per run; completes whatever an earlier run left unfused)
+
+Front doors (re-exported by ``khorasan``): :func:`open_store`, :func:`ingest`,
+:func:`extract_text`, :func:`extract_file`, :func:`reextract`, :func:`fuse`.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from khorasan.errors import KhorasanError
 from khorasan.extract import EXTRACTOR_VERSION, extract_document
-from khorasan.ingest import Failure, IngestOptions, iter_documents
-from khorasan.model import Document
-from khorasan.records_store import store_extracted
+from khorasan.fuse import FuseSummary, update_events
+from khorasan.fuse import fuse as _fuse_all
+from khorasan.ingest import Failure, IngestOptions, document_from_text, iter_documents
+from khorasan.model import RECORD_KINDS, Document
 from khorasan.store import Store
 
-__all__ = ["IngestSummary", "ingest"]
+__all__ = [
+    "IngestSummary",
+    "ReextractSummary",
+    "extract_file",
+    "extract_files",
+    "extract_text",
+    "fuse",
+    "ingest",
+    "open_store",
+    "reextract",
+]
+
+REEXTRACT_BATCH = 50  # documents read from the store at once by reextract
+
+
+def open_store(url: str | Path | None = None, *, create: bool = True) -> Store:
+    """Open (and migrate) a store: a SQLite file path or a SQLAlchemy URL; None reads
+    ``$KHORASAN_DB``, else ``./khorasan.db``. ``create=False`` refuses a missing file."""
+    return Store(str(url) if url is not None else None, create=create)
 
 
 @dataclass(slots=True)
@@ -25,7 +53,9 @@ class IngestSummary:
     wire_copies: int = 0
     duplicates: int = 0
     already: int = 0
+    completed: int = 0  # stored earlier without records, extracted now
     incidents: int = 0
+    events: int = 0  # events written by this run's fusion
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -39,7 +69,9 @@ class IngestSummary:
             "wire_copies": self.wire_copies,
             "duplicates": self.duplicates,
             "already_stored": self.already,
+            "completed": self.completed,
             "incident_mentions": self.incidents,
+            "events_written": self.events,
             "failed": len(self.failures),
             "skipped_by_reason": self.skipped_by_reason,
             "seconds": round(self.seconds, 3),
@@ -47,50 +79,141 @@ class IngestSummary:
 
 
 def ingest(
-    inputs: Sequence[str],
+    inputs: str | Path | Sequence[str | Path],
     store: Store,
-    options: IngestOptions,
+    options: IngestOptions | None = None,
     *,
     extract: bool = True,
     on_item: Callable[[Document | Failure], None] | None = None,
 ) -> IngestSummary:
-    """Read every input, extract its records and store each document in one transaction."""
+    """Read every input (files, folders, JSONL, URLs, feeds), extract its records and store
+    each document with them in one transaction; then fuse what the run stored (and anything
+    an earlier run stored but could not fuse). A bad input is a :class:`Failure` in the
+    summary and the batch goes on."""
+    if isinstance(inputs, str | Path):
+        inputs = [inputs]
     summary = IngestSummary()
     started = time.perf_counter()
     stored: list[str] = []  # documents with new mentions: fused once at the end of the run
-    for item in iter_documents(inputs, options):
+    for item in iter_documents([str(i) for i in inputs], options or IngestOptions()):
         if isinstance(item, Failure):
             summary.failures.append(item)
-        elif _store_one(item, store, extract, summary) and extract:
+        elif _store_one(item, store, extract, summary):
             stored.append(item.id)
         if on_item is not None:
             on_item(item)
-    if stored:
-        from khorasan.fuse import update_events
-
-        update_events(store, stored)
+    if extract:
+        _fuse_pending(store, stored, summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
-    """Store one document; True when it was stored as a new document."""
+    """Store one document with its records; True when it has new mentions to fuse."""
     extracted = extract_document(doc) if extract else None
-    incidents = extracted["incidents"] if extracted is not None else None
     try:
-        result = store.add_document(doc, incidents, EXTRACTOR_VERSION)
-        if extracted is not None and result.status in ("new", "wire_copy"):
-            store_extracted(store, result.document_id, extracted, EXTRACTOR_VERSION)
+        result = store.add_document(doc, extracted, EXTRACTOR_VERSION)
     except KhorasanError as exc:
         summary.failures.append(Failure(exc.subject, exc.reason, "store_error"))
         return False
+    n_incidents = len(extracted["incidents"]) if extracted is not None else 0
     if result.status == "already":
         summary.already += 1
     elif result.status == "duplicate":
         summary.duplicates += 1
+    elif result.status == "completed":
+        summary.completed += 1
+        summary.incidents += n_incidents
+        return extract
     else:
         summary.ingested += 1
         summary.wire_copies += result.status == "wire_copy"
-        summary.incidents += len(incidents or [])
-        return True
+        summary.incidents += n_incidents
+        return extract
     return False
+
+
+def _fuse_pending(store: Store, stored: Sequence[str], summary: IngestSummary) -> None:
+    try:
+        if stored or store.needs_fusion():
+            summary.events = update_events(store, stored).events
+    except KhorasanError as exc:
+        # the documents stay stored; their mentions are in no event, so the next run fuses them
+        summary.failures.append(Failure(exc.subject, exc.reason, "fuse_error"))
+
+
+def fuse(store: Store) -> FuseSummary:
+    """Re-fuse every stored incident mention into events from scratch."""
+    return _fuse_all(store)
+
+
+def extract_text(
+    text: str,
+    *,
+    published: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    outlet: str | None = None,
+    name: str = "text",
+    html: bool = False,
+) -> dict[str, Any]:
+    """Every record kind extracted from one text, nothing stored: ``{"doc", "published",
+    "incidents", "statistics", "strength", "plots", "leaders", "relations"}`` as
+    ``khorasan extract --json`` prints it (each record with evidence, span, confidence)."""
+    meta = {"published": published, "url": url, "title": title, "outlet": outlet}
+    doc = document_from_text(text, name=name, source=url or name, is_html=html,
+                             meta={k: v for k, v in meta.items() if v is not None})  # fmt: skip
+    return extract_document(doc)
+
+
+def extract_file(path: str | Path) -> dict[str, Any]:
+    """One document file (with its ``.meta.json`` sidecar) extracted, nothing stored; an
+    unreadable file gives the same shape with ``error`` set."""
+    path = Path(path)
+    for item in iter_documents([str(path)], IngestOptions()):
+        if isinstance(item, Failure):
+            return {"doc": path.name, "published": None, "error": item.reason,
+                    "incidents": [], **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
+        return extract_document(item)
+    return {"doc": path.name, "published": None, "incidents": [],
+            **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
+
+
+def extract_files(paths: Iterable[str | Path]) -> Iterable[dict[str, Any] | Failure]:
+    """Each document the paths name, extracted (or its :class:`Failure`), in order."""
+    for item in iter_documents([str(p) for p in paths], IngestOptions()):
+        yield item if isinstance(item, Failure) else extract_document(item)
+
+
+@dataclass(frozen=True, slots=True)
+class ReextractSummary:
+    """What one re-extraction did."""
+
+    documents: int
+    counts: Mapping[str, int]  # mentions written, by record kind
+    events: int
+    extractor_version: str
+    seconds: float
+
+
+def reextract(
+    store: Store,
+    *,
+    batch_size: int = REEXTRACT_BATCH,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ReextractSummary:
+    """Re-run every extractor on every stored document, replace each document's mentions in
+    one transaction (the same mention, same span, keeps its id), then re-fuse every event.
+    The documents themselves are untouched. ``on_progress(done, total)`` after each batch."""
+    started = time.perf_counter()
+    ids = store.document_ids()
+    counts: Counter[str] = Counter()
+    for i in range(0, len(ids), batch_size):
+        for doc in store.load_documents(ids[i : i + batch_size]):
+            counts.update(store.replace_extracted(doc.id, extract_document(doc),
+                                                  EXTRACTOR_VERSION))  # fmt: skip
+        if on_progress is not None:
+            on_progress(min(i + batch_size, len(ids)), len(ids))
+    fused = _fuse_all(store)
+    return ReextractSummary(len(ids), dict(counts), fused.events, EXTRACTOR_VERSION,
+                            time.perf_counter() - started)  # fmt: skip

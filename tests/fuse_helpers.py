@@ -6,6 +6,7 @@ from typing import Any
 
 from khorasan.ingest.fingerprint import content_hash, simhash
 from khorasan.model import Document
+from khorasan.store import Store
 
 
 def make_doc(name: str, text: str, published: str | None = None, outlet: str | None = None
@@ -27,3 +28,13 @@ def record(evidence: str, **fields: Any) -> dict[str, Any]:
 
 KABUL = {"country": "Afghanistan", "admin1": "Kabul", "place": "Kabul"}
 JALALABAD = {"country": "Afghanistan", "admin1": "Nangarhar", "place": "Jalalabad"}
+
+
+def query_events(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    """The stored events as ``events --json`` shows them (plain dicts)."""
+    return [e.as_dict() for e in store.events(**filters)]
+
+
+def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
+    found = store.event(event_id)
+    return found.as_dict() if found is not None else None

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from khorasan.evaluate import check_gate, report_to_json, run_eval
-from khorasan.extract import extract_path
-from khorasan.fuse.evaluate import merge_score
+from khorasan.evaluate.fusion import merge_score
+from khorasan.pipeline import extract_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -30,7 +30,7 @@ def test_eval_gate_scores_hold_their_floors(name: str) -> None:
     gold_dir, docs_dir = SETS[name]
     if not gold_dir.is_dir() or not docs_dir.is_dir():
         pytest.skip(f"../shared is absent: no gold at {gold_dir}")
-    report = run_eval(gold_dir, docs_dir, extract_path)
+    report = run_eval(gold_dir, docs_dir, extract_file)
     report.merge = merge_score(docs_dir, report)  # as `khorasan eval` does
     report = report_to_json(report)
     assert not report["docs"]["extract_errors"], report["docs"]["extract_errors"]

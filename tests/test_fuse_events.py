@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuse_helpers import JALALABAD, KABUL, make_doc, record
+from fuse_helpers import JALALABAD, KABUL, get_event, make_doc, query_events, record
 
-from khorasan.fuse import fuse, get_event, query_events, update_events
+from khorasan.fuse import fuse, update_events
 from khorasan.store import Store
 
 # Five reports of one Kabul bombing (one undated, one a day late), one of a Jalalabad attack the
@@ -51,7 +51,7 @@ def _ingest(store: Store, order: list[int], batch: int = 1) -> None:
             name, text, published, outlet, recs = DOCS[k]
             doc = make_doc(name, text + "\n" + " ".join(r["evidence"] for r in recs), published,
                            outlet)  # fmt: skip
-            store.add_document(doc, recs, "test")
+            store.add_document(doc, {"incidents": recs}, "test")
             ids.append(doc.id)
         update_events(store, ids)
 
@@ -144,7 +144,7 @@ def test_fuse_counts_wire_copies_as_one_source(tmp_path: Path) -> None:
         rec = record("A suicide bomber struck a Shia mosque in Kabul on Friday.",
                      date="2022-05-12", date_precision="day", **KABUL,
                      attack_type="bombing", killed=killed)  # fmt: skip
-        assert store.add_document(doc, [rec], "test").status in ("new", "wire_copy")
+        assert store.add_document(doc, {"incidents": [rec]}, "test").status in ("new", "wire_copy")
         ids.append(doc.id)
     update_events(store, ids)
     (event,) = query_events(store)
@@ -158,7 +158,7 @@ def test_fuse_never_merges_two_incidents_of_one_document(tmp_path: Path) -> None
                    date_precision="day", **KABUL, attack_type="bombing", killed=13)
             for _ in range(2)]  # fmt: skip
     doc = make_doc("two.txt", "Two blasts in Kabul on one day.", "2022-05-12")
-    store.add_document(doc, recs, "test")
+    store.add_document(doc, {"incidents": recs}, "test")
     update_events(store, [doc.id])
     assert len(query_events(store)) == 2
 
@@ -166,7 +166,7 @@ def test_fuse_never_merges_two_incidents_of_one_document(tmp_path: Path) -> None
 def test_fuse_reextraction_updates_the_touched_events(fused: Store) -> None:
     mosque = _kabul_mosque(fused)
     b_id = next(m["document_id"] for m in mosque["mentions"] if m["doc"] == "b.txt")
-    fused.replace_incidents(b_id, [], "test")  # b.txt now reports nothing
+    fused.replace_extracted(b_id, {"incidents": []}, "test")  # b.txt now reports nothing
     update_events(fused, [b_id])
     e = _kabul_mosque_after(fused)
     assert e["killed_high"] == 13 and e["n_mentions"] == 3

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuse_helpers import JALALABAD, KABUL, make_doc, record
+from fuse_helpers import JALALABAD, KABUL, make_doc, query_events, record
 
 from khorasan.bench import synthetic_mentions
 from khorasan.fuse import (
@@ -20,7 +20,6 @@ from khorasan.fuse import (
     fuse,
     is_candidate,
     pair_score,
-    query_events,
     update_events,
 )
 from khorasan.store import Store
@@ -72,7 +71,8 @@ def _ingest(path: Path, template: Path, order: tuple[int, ...], batch: int = 1) 
         for k in order[i : i + batch]:
             name, text, published, outlet, recs = DOCS[k]
             doc = make_doc(name, text, published, outlet)
-            assert store.add_document(doc, recs, "test").status in ("new", "wire_copy")
+            result = store.add_document(doc, {"incidents": recs}, "test")
+            assert result.status in ("new", "wire_copy")
             ids.append(doc.id)
         update_events(store, ids)
     return store

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from khorasan.evaluate import evaluate_merge, run_eval
-from khorasan.extract import extract_path
-from khorasan.fuse.evaluate import predicted_events
+from khorasan.evaluate.fusion import predicted_events
+from khorasan.pipeline import extract_file
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = [(SHARED / "eval" / "seeds", SHARED / "seeds"), (SHARED / "eval" / "dev",
@@ -33,7 +33,7 @@ def merge_result(tmp_path_factory: pytest.TempPathFactory) -> MergeResult:
     predicted = predicted_events([d for _, d in SETS], tmp_path / "merge.db")
     gold, pred = [], []
     for gold_dir, docs_dir in SETS:
-        for pair in run_eval(gold_dir, docs_dir, extract_path).pairs:
+        for pair in run_eval(gold_dir, docs_dir, extract_file).pairs:
             mention = (pair["doc"], pair["pred_index"])
             if pair["event_key"] and mention in predicted:
                 gold.append((mention, pair["event_key"]))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from khorasan.evaluate.kinds import KINDS, match_kind
-from khorasan.extract import extract_path
+from khorasan.pipeline import extract_file
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GOLD = SHARED / "eval" / "seeds"
@@ -36,7 +36,7 @@ def scores() -> dict[str, tuple[float, float, float]]:
     totals = {kind: [0, 0, 0, 0, 0] for kind in KINDS}
     for gold_file in sorted(GOLD.glob("*.gold.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        result = extract_path(DOCS / gold["doc"])
+        result = extract_file(DOCS / gold["doc"])
         for kind in KINDS:
             m = match_kind(kind, gold.get(kind, []), result[kind])
             t = totals[kind]

@@ -68,7 +68,7 @@ def test_store_failed_write_leaves_no_half_document(store: Store) -> None:
     doc = make_doc("Text.", "/a/x.txt")
     bad = [{"evidence": "x", "span": [0, 1], "confidence": 0.5, "killed": {"value": "many"}}]
     with pytest.raises((StoreError, ValueError)):
-        store.add_document(doc, bad, "test")
+        store.add_document(doc, {"incidents": bad}, "test")
     assert store.count("documents") == 0 and store.count("appearances") == 0
     assert store.add_document(doc).status == "new"
 
@@ -77,8 +77,8 @@ def test_store_replace_incidents_keeps_the_document(store: Store) -> None:
     doc = make_doc("Thirteen were killed.", "/a/x.txt")
     rec = {"date": "2021-08-26", "evidence": "Thirteen were killed.", "span": [0, 21],
            "confidence": 0.8, "killed": {"value": 13, "qualifier": "exact"}}  # fmt: skip
-    store.add_document(doc, [rec, rec], "v1")
-    store.replace_incidents(doc.id, [rec], "v2")
+    store.add_document(doc, {"incidents": [rec, rec]}, "v1")
+    store.replace_extracted(doc.id, {"incidents": [rec]}, "v2")
     rows = store.incidents()
     assert [(r["extractor_version"], r["killed"]) for r in rows] == [("v2", 13)]
     assert store.count("documents") == 1
@@ -92,7 +92,7 @@ def test_store_incident_filters(store: Store) -> None:
         {"date": "2021-08-26", "country": "Afghanistan", "perpetrator": "IS-K", "evidence": "b",
          "span": [0, 1], "confidence": 0.5},
     ]  # fmt: skip
-    store.add_document(doc, recs, "v1")
+    store.add_document(doc, {"incidents": recs}, "v1")
     assert [r["country"] for r in store.incidents(country="russia")] == ["Russia"]
     assert [r["date"] for r in store.incidents(date_from="2022", date_to="2024-03")] == [
         "2024-03-22"

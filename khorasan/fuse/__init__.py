@@ -14,40 +14,35 @@ linked to its mentions, disagreements flagged), ``store`` (event SQL).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
-
-import sqlalchemy as sa
+from datetime import UTC, datetime
 
 from khorasan.fuse.blocking import BlockIndex, is_candidate
 from khorasan.fuse.cluster import Cluster, agglomerate, components
-from khorasan.fuse.mention import Mention
+from khorasan.fuse.incremental import candidate_mentions
+from khorasan.fuse.mention import Mention, mention_from_row
+from khorasan.fuse.reconcile import reconcile
 from khorasan.fuse.score import LINK_THRESHOLD, pair_score
-from khorasan.fuse.store import (
-    candidate_mentions,
-    damaged_members,
-    event_ids,
-    get_event,
-    load_mentions,
-    query_events,
-    write_clusters,
-)
+from khorasan.model import Event
 from khorasan.store import Store
-from khorasan.store.schema import event_mentions, events, incident_mentions
 
 __all__ = [
     "LINK_THRESHOLD",
     "FuseSummary",
     "cluster_mentions",
-    "event_ids",
+    "event_id",
+    "events_of",
     "fuse",
-    "get_event",
     "is_candidate",
     "pair_score",
-    "query_events",
     "update_events",
 ]
+
+
+Link = tuple[int, str, float | None]  # mention id, event id, mean link score
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,44 +61,59 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
     return [cl for comp in comps for cl in agglomerate(comp, edges)]
 
 
+def event_id(cluster: Sequence[Mention]) -> str:
+    """Stable id: a hash of the smallest member key (document content id and position)."""
+    first = min(m.key for m in cluster)
+    return hashlib.sha1(first.encode()).hexdigest()[:16]
+
+
+def events_of(clusters: Iterable[Cluster]) -> tuple[list[Event], list[Link]]:
+    """One reconciled :class:`Event` per cluster, and the (mention, event, score) links."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    out: list[Event] = []
+    links: list[Link] = []
+    for cl in clusters:
+        eid = event_id(cl)
+        out.append(Event(id=eid, fused_at=now, **reconcile(cl)))
+        links += [(m.id, eid, cl.scores.get(m.id)) for m in cl]
+    return out, links
+
+
 def fuse(store: Store) -> FuseSummary:
     """Re-fuse every stored incident mention into events (replaces all events)."""
     started = time.perf_counter()
-    with store.engine.begin() as conn:
-        mentions = load_mentions(conn)
-        clusters = cluster_mentions(mentions)
-        conn.execute(event_mentions.delete())
-        conn.execute(events.delete())
-        n = write_clusters(conn, clusters)
+    with store.fusion() as tx:
+        mentions = [mention_from_row(r) for r in tx.mention_rows()]
+        new_events, links = events_of(cluster_mentions(mentions))
+        tx.clear_events()
+        n = tx.replace_events(new_events, links)
     return FuseSummary(len(mentions), n, time.perf_counter() - started)
 
 
-def update_events(store: Store, document_ids: Iterable[str]) -> FuseSummary:
+def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary:
     """Fuse the mentions of ``document_ids`` into the stored events, touching only the events
-    connected to them (plus events a re-extraction left short of members).
+    connected to them, plus every mention in no event and every event a re-extraction left
+    short of members (so a fusion that failed is completed by the next one).
 
     The result equals :func:`fuse` on the same store: the components reached from the new
     mentions are re-clustered from scratch, and nothing else changes.
     """
     started = time.perf_counter()
-    ids = sorted(set(document_ids))
-    with store.engine.begin() as conn:
+    with store.fusion() as tx:
         seeds: dict[int, Mention] = {}
-        for i in range(0, len(ids), 500):
-            where = incident_mentions.c.document_id.in_(ids[i : i + 500])
-            seeds.update((m.id, m) for m in load_mentions(conn, where))
-        seeds.update((m.id, m) for m in damaged_members(conn))
+        for row in tx.mentions_of_documents(list(document_ids)):
+            m = mention_from_row(row)
+            seeds[m.id] = m
+        for row in tx.unsettled():
+            m = mention_from_row(row)
+            seeds[m.id] = m
         known: dict[int, Mention] = dict(seeds)
 
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
-            return candidate_mentions(conn, m, known)
+            return candidate_mentions(tx, m, known)
 
         comps, edges = components(seeds.values(), candidates, pair_score)
         clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]
-        n = write_clusters(conn, clusters)
+        new_events, links = events_of(clusters)
+        n = tx.replace_events(new_events, links)
     return FuseSummary(sum(len(c) for c in comps), n, time.perf_counter() - started)
-
-
-def event_count(store: Store) -> int:
-    with store.engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar())

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from khorasan.model import IncidentMention
+
 __all__ = ["Mention", "date_interval", "mention_from_row"]
 
 # Ordinal day bounds used for "no date": any day from year 1 to year 9999.
@@ -74,44 +76,19 @@ def _precision(value: str | None, stated: str | None) -> str | None:
     return {3: "day", 2: "month", 1: "year"}.get(len(value.split("-")))
 
 
-@dataclass(slots=True, eq=False)
-class Mention:
-    """One incident mention with what fusion needs. ``key`` is stable across databases."""
+@dataclass(slots=True, kw_only=True, eq=False)
+class Mention(IncidentMention):
+    """A stored incident mention with what fusion adds: its document's publication date, wire
+    story and outlet, the days it may have happened on, and the words it is told in."""
 
-    id: int
-    document_id: str
-    seq: int
-    wire_story_id: str
-    published: str | None
-    doc: str
-    outlet: str | None
-    date: str | None
-    date_precision: str | None
-    lo: int  # first possible day (ordinal)
-    hi: int  # last possible day (ordinal)
-    dated: bool
-    country: str | None
-    admin1: str | None
-    admin2: str | None
-    place: str | None
-    latitude: float | None
-    longitude: float | None
-    geo_precision: str | None
-    perpetrator: str | None
-    attribution: str | None
-    attack_type: str | None
-    suicide: bool | None
-    target_type: str | None
-    target: str | None
-    killed: int | None
-    killed_qualifier: str | None
-    wounded: int | None
-    wounded_qualifier: str | None
-    claimed_killed: int | None
-    claimed_wounded: int | None
-    evidence: str
-    span: tuple[int, int]
-    record: dict[str, Any] = field(repr=False)
+    id: int = 0
+    wire_story_id: str = ""
+    published: str | None = None
+    doc: str = ""
+    outlet: str | None = None
+    lo: int = MIN_DAY  # first possible day (ordinal)
+    hi: int = MAX_DAY  # last possible day (ordinal)
+    dated: bool = False
     words: frozenset[str] = field(repr=False, default=frozenset())
 
     @property
@@ -123,45 +100,19 @@ class Mention:
 def mention_from_row(row: Mapping[str, Any]) -> Mention:
     """A :class:`Mention` from an ``incident_mentions`` row plus ``published``,
     ``wire_story_id``, ``doc`` and ``outlet`` of its document."""
-    lo, hi, dated = date_interval(row.get("date"), row.get("published"))
-    evidence = row.get("evidence") or ""
-    record = row.get("record") or {}
-    text = " ".join(str(x) for x in (evidence, row.get("place"), row.get("target")) if x)
+    base = IncidentMention.row_fields(row)
+    lo, hi, dated = date_interval(base["date"], row.get("published"))
+    text = " ".join(str(x) for x in (base["evidence"], base["place"], base["target"]) if x)
     words = frozenset(w for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOP)
+    base.update(id=int(row["id"]), date_precision=_precision(base["date"], base["date_precision"]))
     return Mention(
-        id=int(row["id"]),
-        document_id=row["document_id"],
-        seq=int(row["seq"]),
+        **base,
         wire_story_id=row.get("wire_story_id") or row["document_id"],
         published=row.get("published"),
         doc=row.get("doc") or row["document_id"],
         outlet=row.get("outlet"),
-        date=row.get("date"),
-        date_precision=_precision(row.get("date"), row.get("date_precision")),
         lo=lo,
         hi=hi,
         dated=dated,
-        country=row.get("country"),
-        admin1=row.get("admin1"),
-        admin2=row.get("admin2"),
-        place=row.get("place"),
-        latitude=row.get("latitude"),
-        longitude=row.get("longitude"),
-        geo_precision=row.get("geo_precision"),
-        perpetrator=row.get("perpetrator"),
-        attribution=row.get("attribution"),
-        attack_type=row.get("attack_type"),
-        suicide=row.get("suicide"),
-        target_type=row.get("target_type"),
-        target=row.get("target"),
-        killed=row.get("killed"),
-        killed_qualifier=row.get("killed_qualifier"),
-        wounded=row.get("wounded"),
-        wounded_qualifier=row.get("wounded_qualifier"),
-        claimed_killed=row.get("claimed_killed"),
-        claimed_wounded=row.get("claimed_wounded"),
-        evidence=evidence,
-        span=(int(row.get("span_start") or 0), int(row.get("span_end") or 0)),
-        record=dict(record) if isinstance(record, Mapping) else {},
         words=words,
     )

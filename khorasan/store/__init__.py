@@ -1,5 +1,10 @@
-"""Store: SQLAlchemy Core tables, Alembic migrations, SQLite by default, PostgreSQL by URL."""
+"""Store: SQLAlchemy Core tables, Alembic migrations, SQLite by default, PostgreSQL by URL.
+
+The only package that speaks SQL: documents and their mentions (``records``), events
+(``events``), all through :class:`Store`.
+"""
 
 from khorasan.store.db import DEFAULT_DB, AddResult, Store, resolve_db_url
+from khorasan.store.events import FusionTransaction
 
-__all__ = ["DEFAULT_DB", "AddResult", "Store", "resolve_db_url"]
+__all__ = ["DEFAULT_DB", "AddResult", "FusionTransaction", "Store", "resolve_db_url"]

@@ -1,13 +1,17 @@
 """The store: one database (SQLite file by default, PostgreSQL by URL), migrated on open.
 
-Writes are transactional per document: a document, its appearance and its extracted records
-go in together or not at all, so an interrupted run leaves no half-written document.
+The store is the only place that speaks SQL. Writes are transactional per document: a document,
+its appearance and every record extracted from it go in together or not at all, so an
+interrupted run leaves no half-written document. Events are written by one fusion transaction
+(:meth:`Store.fusion`); mentions that no event holds yet are fused by the next run.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,22 +22,27 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
-from khorasan.errors import StoreError
-from khorasan.model import Document
-from khorasan.store.schema import appearances, documents, incident_mentions
+from khorasan.errors import FilterError, StoreError
+from khorasan.model import RECORD_KINDS, Document, Event
+from khorasan.store import events as event_sql
+from khorasan.store import records as record_sql
+from khorasan.store.events import EVENT_FILTERS, FusionTransaction
+from khorasan.store.schema import (
+    appearances,
+    documents,
+    event_mentions,
+    events,
+    incident_mentions,
+    record_mentions,
+)
 
-__all__ = ["AddResult", "Store", "resolve_db_url", "DEFAULT_DB", "INCIDENT_COLUMNS"]
+__all__ = ["AddResult", "DEFAULT_DB", "Store", "resolve_db_url"]
 
 DEFAULT_DB = "khorasan.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-# Incident fields copied into their own columns (for filtering); the full record stays in JSON.
-INCIDENT_COLUMNS = (
-    "date", "date_precision", "country", "admin1", "admin2", "place", "latitude", "longitude",
-    "geo_precision", "perpetrator", "attribution", "attack_type", "suicide", "target_type",
-    "target", "killed", "killed_qualifier", "wounded", "wounded_qualifier", "claimed_killed",
-    "claimed_wounded",
-)  # fmt: skip
+_ISO_PREFIX = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+# Friendlier names an analyst may use for the date window
+_FILTER_ALIASES = {"since": "date_from", "until": "date_to"}
 
 
 def resolve_db_url(value: str | None = None) -> str:
@@ -68,12 +77,19 @@ def _hamming(a: int, b: int) -> int:
 
 
 class Store:
-    """Documents and extracted records in one database."""
+    """Documents, their extracted records and the events fused from them, in one database.
+
+    ``create=False`` refuses to create a new SQLite file (a mistyped path is an error, not an
+    empty database).
+    """
 
     def __init__(
-        self, url: str | None = None, *, wire_copy_max_distance: int | None = None
-    ) -> None:
+        self, url: str | None = None, *, wire_copy_max_distance: int | None = None,
+        create: bool = True,
+    ) -> None:  # fmt: skip
         self.url = resolve_db_url(url)
+        if not create:
+            _must_exist(self.url)
         if wire_copy_max_distance is None:
             from khorasan.ingest.fingerprint import WIRE_COPY_MAX_DISTANCE
 
@@ -84,7 +100,7 @@ class Store:
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self._migrate()
-        except sa.exc.SQLAlchemyError as exc:
+        except (sa.exc.SQLAlchemyError, ImportError, ValueError) as exc:
             raise StoreError(
                 self.url,
                 f"cannot open database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}",
@@ -97,7 +113,7 @@ class Store:
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "heads")  # independent branches (events, records) off 0002
+            command.upgrade(config, "heads")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -107,6 +123,17 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.engine.url.render_as_string(hide_password=True)}>"
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot read: {exc.__class__.__name__}") from exc
 
     # -- documents ------------------------------------------------------------------------
     def _wire_index(self, conn: Connection) -> list[tuple[int, str]]:
@@ -118,18 +145,24 @@ class Store:
     def add_document(
         self,
         doc: Document,
-        incidents: Sequence[Mapping[str, Any]] | None = None,
+        extracted: Mapping[str, Any] | None = None,
         extractor_version: str = "",
     ) -> AddResult:
-        """Store ``doc`` (and its incident mentions) in one transaction.
+        """Store ``doc`` and every record ``extracted`` from it in one transaction.
 
-        An exact duplicate (same normalised text) becomes another appearance of the stored
-        document; a near duplicate is stored with the wire story id of the copy it matches.
-        Re-adding the same document from the same source changes nothing.
+        ``extracted`` is an ``extract_document`` result (``{"incidents": [...],
+        "statistics": [...], ...}``); None stores the document alone. An exact duplicate (same
+        normalised text) becomes another appearance of the stored document; a near duplicate
+        is stored with the wire story id of the copy it matches. Re-adding the same document
+        changes nothing, except that a stored document that was never extracted gets its
+        records (status ``completed``).
         """
         try:
             with self.engine.begin() as conn:
-                return self._add_document(conn, doc, incidents, extractor_version)
+                return self._add_document(conn, doc, extracted, extractor_version)
+        except (ValueError, TypeError) as exc:  # a malformed record: nothing of it is stored
+            self._simhashes = None
+            raise StoreError(doc.source, f"cannot store document: bad record: {exc}") from exc
         except sa.exc.SQLAlchemyError as exc:
             self._simhashes = None  # the transaction rolled back: rebuild the index lazily
             raise StoreError(
@@ -140,25 +173,27 @@ class Store:
         self,
         conn: Connection,
         doc: Document,
-        incidents: Sequence[Mapping[str, Any]] | None,
+        extracted: Mapping[str, Any] | None,
         extractor_version: str,
     ) -> AddResult:
         existing = conn.execute(
-            sa.select(documents.c.id, documents.c.wire_story_id).where(
-                documents.c.content_hash == doc.content_hash
-            )
-        ).first()
+            sa.select(documents.c.id, documents.c.wire_story_id, documents.c.extracted_with)
+            .where(documents.c.content_hash == doc.content_hash)
+        ).first()  # fmt: skip
         if existing is not None:
-            doc_id, wire_id = existing
+            doc_id, wire_id, extracted_with = existing
             seen = conn.execute(
                 sa.select(appearances.c.id).where(
                     appearances.c.document_id == doc_id, appearances.c.source == doc.source
                 )
             ).first()
-            if seen is not None:
-                return AddResult("already", doc_id, wire_id)
-            conn.execute(appearances.insert().values(**_appearance(doc, doc_id, "duplicate")))
-            return AddResult("duplicate", doc_id, wire_id)
+            status = "already" if seen is not None else "duplicate"
+            if seen is None:
+                conn.execute(appearances.insert().values(**_appearance(doc, doc_id, "duplicate")))
+            if extracted is not None and extracted_with is None:
+                record_sql.replace_mentions(conn, doc_id, extracted, extractor_version)
+                status = "completed"
+            return AddResult(status, doc_id, wire_id)
 
         index = self._wire_index(conn)
         wire_id = doc.id
@@ -184,10 +219,22 @@ class Store:
             )
         )
         conn.execute(appearances.insert().values(**_appearance(doc, doc.id, "original")))
-        if incidents is not None:
-            self._write_incidents(conn, doc.id, incidents, extractor_version)
+        if extracted is not None:
+            record_sql.replace_mentions(conn, doc.id, extracted, extractor_version)
         index.append((doc.simhash, wire_id))
         return AddResult("new" if wire_id == doc.id else "wire_copy", doc.id, wire_id)
+
+    def replace_extracted(
+        self, doc_id: str, extracted: Mapping[str, Any], extractor_version: str
+    ) -> dict[str, int]:
+        """Replace every machine-extracted record of one stored document in one transaction
+        (mentions that are the same keep their ids); returns counts by kind. Events are
+        mended by the next fusion."""
+        try:
+            with self.engine.begin() as conn:
+                return record_sql.replace_mentions(conn, doc_id, extracted, extractor_version)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(doc_id, f"cannot store records: {exc.__class__.__name__}") from exc
 
     def documents(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Stored documents with their number of appearances and wire story size."""
@@ -211,14 +258,14 @@ class Store:
             .order_by(documents.c.published.desc(), documents.c.id)
             .limit(limit)
         )  # fmt: skip
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """One document by id or unambiguous id prefix, with its appearances."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(
-                sa.select(documents).where(documents.c.id.like(doc_id.replace("%", "") + "%"))
+                sa.select(documents).where(documents.c.id.startswith(doc_id, autoescape=True))
             ).fetchmany(2)
             if len(rows) != 1:
                 return None
@@ -233,63 +280,159 @@ class Store:
             ]
             return row
 
-    def iter_documents(self) -> Iterable[dict[str, Any]]:
-        with self.engine.connect() as conn:
+    def document_ids(self) -> list[str]:
+        with self._reading() as conn:
+            return [r[0] for r in conn.execute(sa.select(documents.c.id).order_by(documents.c.id))]
+
+    def load_documents(self, ids: list[str]) -> list[Document]:
+        """Stored documents as :class:`Document` (the text exactly as stored), in id order."""
+        with self._reading() as conn:
+            rows = conn.execute(sa.select(documents).where(documents.c.id.in_(ids))
+                                .order_by(documents.c.id)).fetchall()  # fmt: skip
+        return [Document(text=r.text, name=r.name, source=r.source, title=r.title,
+                         published=r.published, outlet=r.outlet, url=r.url, id=r.id,
+                         content_hash=r.content_hash, simhash=int(r.simhash, 16))
+                for r in rows]  # fmt: skip
+
+    def iter_documents(self) -> Iterator[dict[str, Any]]:
+        with self._reading() as conn:
             for r in conn.execute(sa.select(documents).order_by(documents.c.id)):
                 yield dict(r._mapping)
 
     def count(self, table: str) -> int:
-        tables = {"documents": documents, "appearances": appearances,
-                  "incident_mentions": incident_mentions}  # fmt: skip
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(tables[table])).scalar())
+        """Rows in one of the store's tables (documents, appearances, incident_mentions,
+        record_mentions, events, event_mentions)."""
+        tables = {t.name: t for t in (documents, appearances, incident_mentions,
+                                      record_mentions, events, event_mentions)}  # fmt: skip
+        if table not in tables:
+            raise FilterError("table", f"unknown table {table!r}; known: {', '.join(tables)}")
+        with self._reading() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(tables[table]))
+                       .scalar_one())  # fmt: skip
 
-    # -- incident mentions ----------------------------------------------------------------
-    def _write_incidents(
-        self,
-        conn: Connection,
-        doc_id: str,
-        incidents: Sequence[Mapping[str, Any]],
-        extractor_version: str,
-    ) -> None:
-        conn.execute(incident_mentions.delete().where(incident_mentions.c.document_id == doc_id))
-        rows = [
-            _incident_row(doc_id, seq, rec, extractor_version) for seq, rec in enumerate(incidents)
-        ]
-        if rows:
-            conn.execute(incident_mentions.insert(), rows)
-
-    def replace_incidents(
-        self, doc_id: str, incidents: Sequence[Mapping[str, Any]], extractor_version: str
-    ) -> None:
-        """Replace the machine-extracted incident mentions of one document."""
-        with self.engine.begin() as conn:
-            self._write_incidents(conn, doc_id, incidents, extractor_version)
-
+    # -- mentions -------------------------------------------------------------------------
     def incidents(self, **filters: Any) -> list[dict[str, Any]]:
-        """Incident mentions joined with their document, filtered by the given columns.
+        """Incident mentions joined with their document (filters: ``since``/``date_from``,
+        ``until``/``date_to``, ``country``, ``admin1``, ``perpetrator``, ``attack_type``,
+        ``document_id``)."""
+        filters = _check_filters(filters, ("document_id", *EVENT_FILTERS))
+        with self._reading() as conn:
+            return record_sql.list_incidents(conn, **filters)
 
-        Filters: ``date_from``, ``date_to`` (ISO prefixes), ``country``, ``admin1``,
-        ``perpetrator``, ``attack_type`` (case-insensitive equality), ``document_id``.
-        """
+    def records(self, kind: str, **filters: Any) -> list[dict[str, Any]]:
+        """Stored mentions of one record kind (statistics, strength, plots, leaders,
+        relations) with their document, oldest first (filters: ``group``, ``person``,
+        ``country``, ``relation``, ``since``/``until``, ``document_id``)."""
+        if kind not in RECORD_KINDS:
+            raise FilterError("kind", f"unknown record kind {kind!r}; known: "
+                              f"{', '.join(RECORD_KINDS)}")  # fmt: skip
+        filters = _check_filters(filters, ("group", "person", "country", "relation",
+                                           "document_id", "date_from", "date_to"))  # fmt: skip
+        with self._reading() as conn:
+            return record_sql.list_records(conn, kind, **filters)
+
+    def incident_date_range(self) -> tuple[str | None, str | None]:
+        """The first and last date of any stored incident mention."""
         c = incident_mentions.c
-        query = sa.select(incident_mentions, documents.c.name.label("doc"),
-                          documents.c.outlet, documents.c.published).join(
-            documents, documents.c.id == c.document_id
-        )  # fmt: skip
-        if filters.get("date_from"):
-            query = query.where(c.date >= filters["date_from"])
-        if filters.get("date_to"):
-            # a date_to of 2024-03 includes 2024-03-31: compare against the prefix's end
-            query = query.where(c.date <= filters["date_to"] + "\uffff")
-        for name in ("country", "admin1", "perpetrator", "attack_type"):
-            if filters.get(name):
-                query = query.where(sa.func.lower(c[name]) == str(filters[name]).lower())
-        if filters.get("document_id"):
-            query = query.where(c.document_id == filters["document_id"])
-        query = query.order_by(c.date.desc(), c.document_id, c.seq)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+        with self._reading() as conn:
+            row = conn.execute(sa.select(sa.func.min(c.date), sa.func.max(c.date))).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    # -- events ---------------------------------------------------------------------------
+    @contextmanager
+    def fusion(self) -> Iterator[FusionTransaction]:
+        """One fusion run's reads and writes, committed together or not at all."""
+        try:
+            with self.engine.begin() as conn:
+                yield FusionTransaction(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot write events: {exc.__class__.__name__}") from exc
+
+    def needs_fusion(self) -> bool:
+        """Whether some mention is in no event, or some event lost a member (a run that
+        stored mentions and then failed to fuse them, or a re-extraction)."""
+        linked = sa.select(event_mentions.c.mention_id)
+        counts = (sa.select(event_mentions.c.event_id, sa.func.count().label("n"))
+                  .group_by(event_mentions.c.event_id).subquery())  # fmt: skip
+        damaged = (sa.select(events.c.id).outerjoin(counts, counts.c.event_id == events.c.id)
+                   .where(sa.func.coalesce(counts.c.n, 0) != events.c.n_mentions))  # fmt: skip
+        with self._reading() as conn:
+            unlinked = conn.execute(
+                sa.select(incident_mentions.c.id).where(incident_mentions.c.id.not_in(linked))
+                .limit(1)
+            ).first()  # fmt: skip
+            return unlinked is not None or conn.execute(damaged.limit(1)).first() is not None
+
+    def events(
+        self, *, mentions: bool = True, limit: int | None = None, **filters: Any
+    ) -> list[Event]:
+        """Fused events, newest first, each with its mentions unless ``mentions=False``.
+
+        Filters: ``since`` / ``until`` (or ``date_from`` / ``date_to``: ``YYYY``, ``YYYY-MM``
+        or ``YYYY-MM-DD``; a month or year ``until`` includes all of it), ``country``,
+        ``admin1``, ``perpetrator``, ``attack_type``, ``target_type``, ``attribution``
+        (the reconciled value, ignoring case). A bad filter raises :class:`FilterError`.
+        """
+        filters = _check_filters(filters, EVENT_FILTERS)
+        with self._reading() as conn:
+            return event_sql.query_events(conn, mentions=mentions, limit=limit, **filters)
+
+    def events_frame(self, **filters: Any) -> Any:
+        """The events :meth:`events` selects as a pandas DataFrame, one row per event (the
+        ``detail`` JSON as a column of dicts). Needs pandas (``pip install
+        'khorasan-monitor[pandas]'``)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise StoreError("pandas", "events_frame needs pandas: pip install "
+                             "'khorasan-monitor[pandas]'") from exc  # fmt: skip
+        from khorasan.model import EVENT_COLUMNS
+
+        rows = [e.row() for e in self.events(mentions=False, **filters)]
+        return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+    def event_ids(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of events starting with ``prefix`` (at most ``limit``)."""
+        with self._reading() as conn:
+            return event_sql.event_ids(conn, prefix, limit)
+
+    def event(self, event_id: str) -> Event | None:
+        """One event by id or unambiguous id prefix, with its mentions (None: no such event
+        or an ambiguous prefix; :meth:`event_ids` tells which)."""
+        ids = self.event_ids(event_id)
+        if len(ids) != 1:
+            return None
+        with self._reading() as conn:
+            return event_sql.get_event(conn, ids[0])
+
+
+def _check_filters(filters: Mapping[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
+    """Filters with aliases resolved and empty values dropped; a bad date or an unknown name
+    raises :class:`FilterError` naming it."""
+    out: dict[str, Any] = {}
+    for name, value in filters.items():
+        key = _FILTER_ALIASES.get(name, name)
+        if key not in known:
+            raise FilterError(name, f"unknown filter; known: {', '.join(known)}")
+        if value in (None, ""):
+            continue
+        if key in ("date_from", "date_to"):
+            value = str(value)
+            if not _ISO_PREFIX.match(value):
+                raise FilterError(name, f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        out[key] = value
+    start, end = out.get("date_from"), out.get("date_to")
+    if start and end and start[: len(end)] > end:
+        raise FilterError("date_from", f"{start} is after {end}")
+    return out
+
+
+def _must_exist(url: str) -> None:
+    """Refuse a SQLite path that does not exist (say so instead of creating an empty one)."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url[len("sqlite:///") :])
+        if not path.exists():
+            raise StoreError(str(path), "no such database (ingest creates one)")
 
 
 def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:
@@ -303,50 +446,6 @@ def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:
         "title": doc.title,
         "relation": relation,
         "ingested_at": _now(),
-    }
-
-
-def _figure(value: Any) -> tuple[int | None, str | None]:
-    if isinstance(value, Mapping) and value.get("value") is not None:
-        return int(value["value"]), value.get("qualifier")
-    return None, None
-
-
-def _incident_row(doc_id: str, seq: int, rec: Mapping[str, Any], version: str) -> dict[str, Any]:
-    killed, killed_q = _figure(rec.get("killed"))
-    wounded, wounded_q = _figure(rec.get("wounded"))
-    span = rec.get("span") or [0, 0]
-    coords = rec.get("coordinates") or {}
-    return {
-        "document_id": doc_id,
-        "seq": seq,
-        "extractor_version": version,
-        "date": rec.get("date"),
-        "date_precision": rec.get("date_precision"),
-        "country": rec.get("country"),
-        "admin1": rec.get("admin1"),
-        "admin2": rec.get("admin2"),
-        "place": rec.get("place"),
-        "latitude": coords.get("lat"),
-        "longitude": coords.get("lon"),
-        "geo_precision": rec.get("place_precision"),
-        "perpetrator": rec.get("perpetrator"),
-        "attribution": rec.get("attribution"),
-        "attack_type": rec.get("attack_type"),
-        "suicide": rec.get("suicide"),
-        "target_type": rec.get("target_type"),
-        "target": rec.get("target"),
-        "killed": killed,
-        "killed_qualifier": killed_q,
-        "wounded": wounded,
-        "wounded_qualifier": wounded_q,
-        "claimed_killed": _figure(rec.get("claimed_killed"))[0],
-        "claimed_wounded": _figure(rec.get("claimed_wounded"))[0],
-        "evidence": rec.get("evidence") or "",
-        "span_start": int(span[0]),
-        "span_end": int(span[1]),
-        "confidence": float(rec.get("confidence") or 0.0),
-        "record": dict(rec),
     }
 
 

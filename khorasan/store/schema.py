@@ -14,6 +14,7 @@ __all__ = [
     "events",
     "incident_mentions",
     "metadata",
+    "record_mentions",
 ]
 
 metadata = sa.MetaData()
@@ -34,6 +35,8 @@ documents = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("n_chars", sa.Integer, nullable=False),
     sa.Column("ingested_at", sa.String(32), nullable=False),
+    # the extractor version whose records this document holds; NULL: not extracted (0005)
+    sa.Column("extracted_with", sa.String(32)),
 )
 
 appearances = sa.Table(

@@ -12,33 +12,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from khorasan.evaluate.merge import evaluate_merge
 from khorasan.evaluate.score import EvalReport
-from khorasan.store import Store
-from khorasan.store.schema import documents, event_mentions, incident_mentions
+from khorasan.pipeline import ingest, open_store
 
 __all__ = ["merge_score", "predicted_events"]
 
 
 def predicted_events(docs_dirs: list[Path], db_path: Path) -> dict[tuple[str, int], str]:
     """Ingest and fuse ``docs_dirs`` into ``db_path``: (document name, seq) -> event id."""
-    from khorasan.ingest import IngestOptions
-    from khorasan.pipeline import ingest
-
-    store = Store(str(db_path))
-    try:
-        ingest([str(d) for d in docs_dirs], store, IngestOptions())
-        query = (
-            sa.select(documents.c.name, incident_mentions.c.seq, event_mentions.c.event_id)
-            .join(incident_mentions, incident_mentions.c.document_id == documents.c.id)
-            .join(event_mentions, event_mentions.c.mention_id == incident_mentions.c.id)
-        )
-        with store.engine.connect() as conn:
-            return {(name, seq): eid for name, seq, eid in conn.execute(query)}
-    finally:
-        store.close()
+    with open_store(db_path) as store:
+        ingest(docs_dirs, store)
+        return {(m["doc"], m["seq"]): e.id for e in store.events() for m in e.mentions or ()}
 
 
 def merge_score(

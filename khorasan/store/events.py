@@ -1,0 +1,198 @@
+"""SQL for events: the mentions fusion reads, the events it writes, and queries back.
+
+Fusion (``khorasan.fuse``) decides which mentions form an event; this module only reads and
+writes rows, inside the transaction of a :class:`FusionTransaction`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from khorasan.model import Event
+from khorasan.store.schema import documents, event_mentions, events, incident_mentions
+
+__all__ = ["EVENT_FILTERS", "FusionTransaction", "event_ids", "mentions_of", "query_events"]
+
+EVENT_FILTERS = ("date_from", "date_to", "country", "admin1", "perpetrator", "attack_type",
+                 "target_type", "attribution")  # fmt: skip
+CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+
+_MENTION_SELECT = sa.select(
+    incident_mentions,
+    documents.c.published,
+    documents.c.wire_story_id,
+    documents.c.name.label("doc"),
+    documents.c.outlet,
+).join(documents, documents.c.id == incident_mentions.c.document_id)
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class FusionTransaction:
+    """The reads and writes of one fusion run, in one transaction (see ``Store.fusion``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- reading mentions ----------------------------------------------------------------
+    def mention_rows(self, where: Any = None) -> list[RowMapping]:
+        """Incident mention rows joined with their document's publication date, wire story,
+        name and outlet (every row, or those ``where`` selects)."""
+        query = _MENTION_SELECT if where is None else _MENTION_SELECT.where(where)
+        return [r._mapping for r in self.conn.execute(query)]
+
+    def mentions_of_documents(self, document_ids: Sequence[str]) -> list[RowMapping]:
+        out: list[RowMapping] = []
+        for chunk in _chunks(sorted(set(document_ids))):
+            out += self.mention_rows(incident_mentions.c.document_id.in_(chunk))
+        return out
+
+    def mentions_by_id(self, ids: Sequence[int]) -> list[RowMapping]:
+        out: list[RowMapping] = []
+        for chunk in _chunks(list(ids)):
+            out += self.mention_rows(incident_mentions.c.id.in_(chunk))
+        return out
+
+    def candidate_ids(
+        self, *, document_id: str, country: str | None, admin1: str | None,
+        near: tuple[float, float, float, float] | None, date_low: str, date_high: str,
+        undated_too: bool,
+    ) -> list[int]:  # fmt: skip
+        """Ids of mentions of other documents that may be the same incident: same country and
+        province where known (or inside the ``near`` box: lat_lo, lat_hi, lon_lo, lon_hi),
+        dated between the ISO bounds (or undated, when ``undated_too``). A superset: fusion
+        filters it with its own blocking rule."""
+        c = incident_mentions.c
+        where = [c.document_id != document_id]
+        if country:
+            where.append(sa.or_(c.country == country, c.country.is_(None)))
+        if admin1:
+            same_admin1 = sa.or_(c.admin1 == admin1, c.admin1.is_(None))
+            if near is not None:
+                box = sa.and_(c.latitude.between(near[0], near[1]),
+                              c.longitude.between(near[2], near[3]))  # fmt: skip
+                same_admin1 = sa.or_(same_admin1, box)
+            where.append(same_admin1)
+        in_window = sa.and_(c.date >= date_low, c.date <= date_high)
+        where.append(sa.or_(c.date.is_(None), in_window) if undated_too else in_window)
+        return [row[0] for row in self.conn.execute(sa.select(c.id).where(sa.and_(*where)))]
+
+    def unsettled(self) -> list[RowMapping]:
+        """Mentions fusion must look at again: the remaining members of events that lost
+        mentions (re-extraction deleted them), and mentions in no event (new, or left by a
+        fusion that failed). Deletes the damaged events."""
+        counts = (
+            sa.select(event_mentions.c.event_id, sa.func.count().label("n"))
+            .group_by(event_mentions.c.event_id)
+            .subquery()
+        )
+        damaged = sa.select(events.c.id).outerjoin(counts, counts.c.event_id == events.c.id)
+        damaged = damaged.where(sa.func.coalesce(counts.c.n, 0) != events.c.n_mentions)
+        damaged_ids = [r[0] for r in self.conn.execute(damaged)]
+        members = sa.select(event_mentions.c.mention_id).where(
+            event_mentions.c.event_id.in_(damaged_ids)
+        )
+        linked = sa.select(event_mentions.c.mention_id)
+        out = self.mention_rows(sa.or_(incident_mentions.c.id.in_(members),
+                                       incident_mentions.c.id.not_in(linked)))  # fmt: skip
+        if damaged_ids:
+            self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
+        return out
+
+    # -- writing events --------------------------------------------------------------------
+    def clear_events(self) -> None:
+        self.conn.execute(event_mentions.delete())
+        self.conn.execute(events.delete())
+
+    def replace_events(
+        self, new_events: Sequence[Event], links: Sequence[tuple[int, str, float | None]]
+    ) -> int:
+        """Replace the events of every linked mention by ``new_events``; ``links`` are
+        (mention id, event id, score)."""
+        ids = [mention_id for mention_id, _, _ in links]
+        for chunk in _chunks(ids):
+            old = sa.select(event_mentions.c.event_id).where(
+                event_mentions.c.mention_id.in_(chunk)
+            )
+            self.conn.execute(events.delete().where(events.c.id.in_(old)))
+            self.conn.execute(event_mentions.delete().where(event_mentions.c.mention_id.in_(chunk)))
+        if new_events:
+            self.conn.execute(events.insert(), [e.row() for e in new_events])
+            self.conn.execute(event_mentions.insert(), [
+                {"mention_id": m, "event_id": e, "score": s} for m, e, s in links
+            ])  # fmt: skip
+        return len(new_events)
+
+
+# ------------------------------------------------------------------------------------ queries
+def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
+    c = events.c
+    if filters.get("date_from"):
+        query = query.where(c.date >= filters["date_from"])
+    if filters.get("date_to"):
+        query = query.where(c.date <= filters["date_to"] + "\uffff")
+    for name in EVENT_FILTERS[2:]:
+        if filters.get(name):
+            query = query.where(sa.func.lower(c[name]) == str(filters[name]).lower())
+    return query
+
+
+def query_events(
+    conn: Connection, *, mentions: bool = True, limit: int | None = None, **filters: Any
+) -> list[Event]:
+    """Events matching ``filters`` (see :data:`EVENT_FILTERS`), newest first, each with its
+    mentions (document, evidence, span and the values its document gave) unless told not to."""
+    query = _filtered(sa.select(events), filters)
+    query = query.order_by(events.c.date.desc().nulls_last(), events.c.id).limit(limit)
+    out = [Event.from_row(r._mapping) for r in conn.execute(query)]
+    if mentions and out:
+        by_event = mentions_of(conn, [e.id for e in out])
+        for e in out:
+            e.mentions = by_event.get(e.id, [])
+    return out
+
+
+def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each event's mentions as ``events --json`` shows them, oldest document first."""
+    from khorasan.model import IncidentMention
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for chunk in _chunks(list(event_ids)):
+        query = (
+            _MENTION_SELECT.add_columns(event_mentions.c.event_id, event_mentions.c.score)
+            .join(event_mentions, event_mentions.c.mention_id == incident_mentions.c.id)
+            .where(event_mentions.c.event_id.in_(chunk))
+            .order_by(documents.c.published, incident_mentions.c.document_id,
+                      incident_mentions.c.seq)
+        )  # fmt: skip
+        for r in conn.execute(query):
+            row = r._mapping
+            item = IncidentMention.from_row(row).as_json()
+            item.update(doc=row["doc"], outlet=row["outlet"], published=row["published"],
+                        wire_story_id=row["wire_story_id"], score=row["score"])  # fmt: skip
+            out.setdefault(row["event_id"], []).append(item)
+    return out
+
+
+def event_ids(conn: Connection, prefix: str, limit: int = 2) -> list[str]:
+    """Ids of events starting with ``prefix`` (at most ``limit``; ``%`` and ``_`` are literal)."""
+    if not prefix:
+        return []
+    query = sa.select(events.c.id).where(events.c.id.startswith(prefix, autoescape=True))
+    return [r[0] for r in conn.execute(query.order_by(events.c.id).limit(limit))]
+
+
+def get_event(conn: Connection, event_id: str) -> Event | None:
+    row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
+    if row is None:
+        return None
+    event = Event.from_row(row._mapping)
+    event.mentions = mentions_of(conn, [event.id]).get(event.id, [])
+    return event
