@@ -20,6 +20,7 @@ __all__ = [
     "BadMetadata",
     "ConfigError",
     "FetchError",
+    "FilterError",
     "InputError",
     "KhorasanError",
     "KnowledgeBaseError",
@@ -64,3 +65,17 @@ class StoreError(KhorasanError):
 
 class ConfigError(KhorasanError):
     """Raised for an invalid setting or option value."""
+
+
+class FilterError(KhorasanError):
+    """Raised for a bad query filter (an unknown name or a malformed date); ``subject`` is
+    the filter's name, kept as ``field``."""
+
+    @property
+    def field(self) -> str:
+        return self.subject
+
+
+class DataFileError(KhorasanError):
+    """Raised when an extractor's data file (cue patterns, word lists) is malformed;
+    ``subject`` is the file name, ``reason`` names the key and what is wrong with it."""
