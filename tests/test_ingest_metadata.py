@@ -121,22 +121,3 @@ def test_metadata_dev_date_from_text_alone(name: str) -> None:
     text, meta = _dev(name)
     doc = document_from_text(text, name=name, source=name)
     assert doc.published == meta["published"]
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://news.example/2024/04/gunmen-attack-mosque/", "2024-04"),
-        ("https://news.example/world/2021/08/27/kabul-blast.html", "2021-08-27"),
-        ("https://news.example/story/2023-06-08-faizabad-funeral", "2023-06-08"),
-        ("https://news.example/2021/02/30/not-a-day/", "2021-02"),  # no such day: month only
-        ("https://news.example/1234/5678/", None),  # ids, not dates
-        ("https://news.example/search?from=2020/01", None),  # the query is no filing date
-        (None, None),
-    ],
-)
-def test_date_from_url_reads_the_filing_date_in_the_path(url: str | None, expected: str | None
-                                                          ) -> None:  # fmt: skip
-    from khorasan.ingest.metadata import date_from_url
-
-    assert date_from_url(url) == expected

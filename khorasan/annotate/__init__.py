@@ -13,7 +13,7 @@ from khorasan.annotate.dates import find_dates
 from khorasan.annotate.numbers import find_numbers
 from khorasan.annotate.places import find_places
 from khorasan.annotate.sentences import split_sentences
-from khorasan.ingest.metadata import date_from_url
+from khorasan.kb.dates import date_from_url
 from khorasan.model import (
     ActorMention,
     DateMention,

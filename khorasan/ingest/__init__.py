@@ -3,8 +3,9 @@
 The front door is :func:`iter_documents`; :func:`document_from_text` turns one text into a
 :class:`~khorasan.model.Document`. Each step is its own module: ``sources`` (walk inputs),
 ``decode`` (bytes to text), ``html`` (main text), ``clean`` (noise removal, rules in
-``noise_patterns.txt``), ``metadata`` and ``dates`` (title, date, outlet), ``fingerprint``
-(content hash, SimHash) and ``fetch`` (safe HTTP).
+``noise_patterns.txt``), ``metadata`` and ``dates`` (title, date, outlet; the date a URL
+files a page under is :mod:`khorasan.kb.dates`, shared with annotate), ``fingerprint`` (content
+hash, SimHash) and ``fetch`` (safe HTTP).
 """
 
 from __future__ import annotations

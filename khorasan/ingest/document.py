@@ -17,6 +17,7 @@ from khorasan.ingest.metadata import (
     title_from_text,
     validate_meta,
 )
+from khorasan.kb.dates import date_from_url
 from khorasan.model import Document
 
 __all__ = ["build_document", "document_from_text"]
@@ -53,12 +54,17 @@ def build_document(
     if not cleaned.strip():
         raise UnreadableInput(source, "no text left after removing page furniture", kind="empty")
     url = given["url"] or spare["url"]
+    # The date a URL files the page under is the last resort, and not where the metadata says
+    # "published": null: that is the curator's word that the date is unknown (the dev gold
+    # leaves such pages undated), while the text, being the document, may still tell.
+    url_date = None if meta is not None and "published" in meta else date_from_url(url)
     published, published_from = _first(
         ("metadata", given["published"]),
         ("marker", marker_date),
         ("html", page_date),
         ("text", text_date),
         ("feed", spare["published"]),
+        ("url", url_date),
     )
     # A feed's entry title beats a guess from the text's first line.
     title, _ = _first(

@@ -16,7 +16,6 @@ __all__ = [
     "HEAD_LINES",
     "META_FIELDS",
     "find_sidecar",
-    "date_from_url",
     "outlet_from_url",
     "publication_date",
     "read_sidecar",
@@ -54,29 +53,6 @@ def publication_date(text: str) -> str | None:
         if kind and kind not in found and (iso := find_date(line)):
             found[kind] = iso
     return next((found[k] for k in _DATE_PRIORITY if k in found), None)
-
-
-# "/2024/04/slug", "/2024/04/29/slug", "/news/2024-04-29-slug": news sites file articles under
-# their date; a year from 1990 up to the current era keeps ids ("/1234/5678/") out
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?=[/_.-]|$)"
-)
-
-
-def date_from_url(url: str | None) -> str | None:
-    """The date a URL's path files the article under, at the precision it gives (day or month).
-
-    >>> date_from_url("https://example.org/2024/04/some-story/")
-    '2024-04'
-    """
-    if not url:
-        return None
-    m = _URL_DATE.search(urlsplit(url).path)
-    if m is None:
-        return None
-    year, month, day = m.groups()
-    iso = f"{year}-{month}-{day}" if day else f"{year}-{month}"
-    return iso if day is None or iso_or_none(iso) == iso else f"{year}-{month}"
 
 
 def title_from_text(text: str) -> str | None:
