@@ -175,3 +175,34 @@ def test_fetch_binary_url_unsupported(http_server: LocalServer) -> None:
     (http_server.root / "blob.bin").write_bytes(bytes(range(256)))
     [failure] = run(http_server.url("blob.bin"))
     assert isinstance(failure, Failure) and failure.kind == "unsupported"
+
+
+RUSSIAN = (
+    "Смертник взорвал себя у входа в министерство иностранных дел в Кабуле. Погибли не менее "
+    "шести человек, ответственность взяло на себя «Исламское государство»."
+)
+
+
+def test_fetch_legacy_charsets(http_server: LocalServer) -> None:
+    # The test server labels .txt as UTF-8: a wrong header must not win over the bytes.
+    (http_server.root / "ru.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    [doc] = run(http_server.url("ru.txt"))
+    assert isinstance(doc, Document) and doc.text == RUSSIAN
+    # .htm comes with no charset in the header: the page's <meta charset> names it.
+    html = page_html("Kabul").replace("<head>", '<head><meta charset="koi8-r">')
+    html = html.replace(PARAGRAPH, RUSSIAN.replace("«", "").replace("»", ""))
+    (http_server.root / "ru.htm").write_bytes(html.encode("koi8_r"))
+    [doc] = run(http_server.url("ru.htm"))
+    assert isinstance(doc, Document) and "министерство иностранных дел" in doc.text
+
+
+def test_fetch_date_from_the_url_when_the_page_shows_none(http_server: LocalServer) -> None:
+    folder = http_server.root / "world" / "2024" / "mar" / "29"
+    folder.mkdir(parents=True)
+    (folder / "blast.txt").write_text(PARAGRAPH)
+    [doc] = run(http_server.url("world/2024/mar/29/blast.txt"))
+    assert isinstance(doc, Document) and doc.published == "2024-03-29"
+    assert doc.extra["published_from"] == "url"
+    (folder / "dated.txt").write_text("June 6, 2023\n\n" + PARAGRAPH)
+    [doc] = run(http_server.url("world/2024/mar/29/dated.txt"))  # the page's own date wins
+    assert isinstance(doc, Document) and doc.published == "2023-06-06"

@@ -135,12 +135,8 @@ def _walk(root: Path, options: IngestOptions) -> Iterator[Item]:
 
 
 def _page_text(page: FetchedPage) -> str:
-    if page.charset:
-        try:
-            return page.body.decode(page.charset)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong charset header: sniff instead
-    return decode_bytes(page.body, page.url)
+    # The header's charset is used when it decodes cleanly; else the page's own, else detection.
+    return decode_bytes(page.body, page.url, declared=page.charset)
 
 
 def _kind_of(page: FetchedPage) -> str:
