@@ -1,24 +1,33 @@
-"""Every error Khorasan Monitor raises on purpose.
+"""Every error Khorasan Monitor raises on purpose, each with a stable code.
 
-Hierarchy::
+Hierarchy and codes (the table the README's "Errors" section repeats; a test pins it)::
 
-    KhorasanError                 base; carries the input it concerns
-    ├── InputError                a document or source cannot be taken in
-    │   ├── UnreadableInput       binary, undecodable, empty, too large, not found
-    │   ├── BadMetadata           a sidecar or JSONL record is malformed
-    │   └── FetchError            a URL or feed could not be fetched (or was refused)
-    ├── KnowledgeBaseError        a knowledge-base data file has a bad row (file, line, field)
-    ├── StoreError                the database cannot be opened or written
-    └── ConfigError               a setting or option has an invalid value
+    K000 KhorasanError            base; carries the input it concerns (``subject``)
+    K100 ├── InputError           a document or source cannot be taken in
+    K101 │   ├── UnreadableInput  binary, undecodable, empty, too large, not found
+    K102 │   ├── BadMetadata      a sidecar or JSONL record is malformed
+    K103 │   └── FetchError       a URL or feed could not be fetched (or was refused)
+    K200 ├── KnowledgeBaseError   a knowledge-base data file has a bad row (file, line, field)
+    K201 │   └── DataFileError    an extractor data file (cues, word lists) is malformed
+    K300 ├── StoreError           the database cannot be opened, read or written
+    K400 ├── ConfigError          a setting or option has an invalid value
+    K401 │   ├── FilterError      a query filter is unknown or malformed (``field`` names it)
+    K402 │   └── ExportError      an export cannot be written as asked
+    K500 └── EvalError            gold files or an evaluation baseline cannot be used
 
-The CLI turns any of them into one line, ``Error: <input>: <reason>``.
+The CLI turns any of them into one line, ``Error: <input>: <reason>``; the REST API into
+``{"error": {"code", "message", "field"}}``. Codes never change meaning; new errors get new codes.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ERROR_CODES",
     "BadMetadata",
     "ConfigError",
+    "DataFileError",
+    "EvalError",
+    "ExportError",
     "FetchError",
     "FilterError",
     "InputError",
@@ -30,7 +39,10 @@ __all__ = [
 
 
 class KhorasanError(Exception):
-    """Base class. ``subject`` names the input (path, URL, file:line) the error concerns."""
+    """Base class. ``subject`` names the input (path, URL, file:line, option) the error
+    concerns; ``reason`` says what is wrong, in one line; ``code`` is stable (see above)."""
+
+    code = "K000"
 
     def __init__(self, subject: str, reason: str, *, kind: str = "error") -> None:
         self.subject = subject
@@ -38,44 +50,94 @@ class KhorasanError(Exception):
         self.kind = kind
         super().__init__(f"{subject}: {reason}")
 
+    def as_dict(self) -> dict[str, str | None]:
+        """The REST API's error body: ``{"code", "message", "field"}``."""
+        return {"code": self.code, "message": f"{self.subject}: {self.reason}",
+                "field": getattr(self, "field", None)}  # fmt: skip
+
 
 class InputError(KhorasanError):
     """A document or source cannot be ingested; the batch goes on without it."""
+
+    code = "K100"
 
 
 class UnreadableInput(InputError):
     """Raised for binary, undecodable, empty, missing or oversized inputs."""
 
+    code = "K101"
+
 
 class BadMetadata(InputError):
     """Raised for a malformed sidecar ``.meta.json`` or an invalid JSONL line."""
+
+    code = "K102"
 
 
 class FetchError(InputError):
     """Raised when a URL or feed cannot be fetched, is refused, or is not what it claims."""
 
+    code = "K103"
+
 
 class KnowledgeBaseError(KhorasanError):
     """Raised when a knowledge-base file has a bad row; ``subject`` is ``file:line``."""
 
+    code = "K200"
+
+
+class DataFileError(KnowledgeBaseError):
+    """Raised when an extractor's data file (cue patterns, word lists) is malformed;
+    ``subject`` is the file name, ``reason`` names the key and what is wrong with it."""
+
+    code = "K201"
+
 
 class StoreError(KhorasanError):
-    """Raised when the database cannot be opened, migrated or written."""
+    """Raised when the database cannot be opened, migrated, read or written."""
+
+    code = "K300"
 
 
-class ConfigError(KhorasanError):
-    """Raised for an invalid setting or option value."""
+class ConfigError(KhorasanError, ValueError):
+    """Raised for an invalid setting or option value (a ValueError too, for callers that
+    catch the builtin)."""
+
+    code = "K400"
 
 
-class FilterError(KhorasanError):
+class FilterError(ConfigError):
     """Raised for a bad query filter (an unknown name or a malformed date); ``subject`` is
     the filter's name, kept as ``field``."""
+
+    code = "K401"
 
     @property
     def field(self) -> str:
         return self.subject
 
 
-class DataFileError(KhorasanError):
-    """Raised when an extractor's data file (cue patterns, word lists) is malformed;
-    ``subject`` is the file name, ``reason`` names the key and what is wrong with it."""
+class ExportError(ConfigError):
+    """Raised when an export cannot be made as asked (format, missing output, library)."""
+
+    code = "K402"
+
+
+class EvalError(KhorasanError, ValueError):
+    """Raised when gold files or an evaluation baseline cannot be read or used."""
+
+    code = "K500"
+
+
+def _codes() -> dict[str, type[KhorasanError]]:
+    out: dict[str, type[KhorasanError]] = {}
+    todo: list[type[KhorasanError]] = [KhorasanError]
+    while todo:
+        cls = todo.pop()
+        out[cls.code] = cls
+        todo += cls.__subclasses__()
+    return dict(sorted(out.items()))
+
+
+ERROR_CODES = _codes()
+"""Every code and the class that carries it."""

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from khorasan.errors import ExportError
+
 __all__ = ["CSV_COLUMNS", "FORMATS", "export_events", "geojson", "to_rows"]
 
 FORMATS = ("csv", "geojson", "json", "parquet")
@@ -95,15 +97,15 @@ def export_events(events: Sequence[Mapping[str, Any]], fmt: str, out: Path | Non
     """Write ``events`` as ``fmt`` to ``out`` (text formats may go to the returned string when
     ``out`` is None; Parquet needs a file)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ExportError(fmt, f"unknown format; choose one of {', '.join(FORMATS)}")
     if fmt == "parquet":
         if out is None:
-            raise ValueError("parquet needs --output FILE")
+            raise ExportError("parquet", "needs --output FILE")
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError as exc:  # a dependency; only a broken install lacks it
-            raise ValueError("parquet needs pyarrow: pip install pyarrow") from exc
+            raise ExportError("parquet", "needs pyarrow: pip install pyarrow") from exc
 
         table = pa.Table.from_pylist(to_rows(events), schema=_arrow_schema(pa))
         pq.write_table(table, out)

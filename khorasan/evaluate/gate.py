@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from khorasan.errors import EvalError
+
 __all__ = ["BASELINE_VERSION", "DEFAULT_EPSILON", "check_gate", "load_baseline", "update_baseline"]
 
 BASELINE_VERSION = 1
@@ -27,11 +29,14 @@ def load_baseline(baseline_path: Path) -> dict[str, Any]:
     path = Path(baseline_path)
     if not path.exists():
         return {"version": BASELINE_VERSION, "sets": {}}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise EvalError(str(path), f"cannot read baseline: {exc}") from exc
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
-        raise ValueError(f"{path}: unsupported baseline (expected version {BASELINE_VERSION})")
+        raise EvalError(str(path), f"unsupported baseline (expected version {BASELINE_VERSION})")
     if not isinstance(data.get("sets"), dict):
-        raise ValueError(f"{path}: baseline has no 'sets' object")
+        raise EvalError(str(path), "baseline has no 'sets' object")
     return data
 
 
@@ -118,9 +123,10 @@ def update_baseline(
         if metrics.get(m) is None or metrics[m] < floor - DEFAULT_EPSILON
     )
     if lowered and not allow_regression:
-        raise ValueError(
+        raise EvalError(
+            str(path),
             f"refusing to lower floors for set {name!r}: {'; '.join(lowered)} "
-            "(pass allow_regression to accept)"
+            "(pass allow_regression to accept)",
         )
     if allow_regression:
         new_floors = dict(metrics)  # re-pin exactly to what was measured

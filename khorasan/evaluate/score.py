@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from khorasan.errors import EvalError
 from khorasan.evaluate.fields import REPORTED_FIELDS, field_correct, figure_value
 from khorasan.evaluate.kinds import KINDS, match_kind
 from khorasan.evaluate.match import match_incidents
@@ -197,9 +198,9 @@ def _load_gold(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot read gold file {path}: {exc}") from exc
+        raise EvalError(str(path), f"cannot read gold file: {exc}") from exc
     if not isinstance(data, dict):
-        raise ValueError(f"gold file {path} is not a JSON object")
+        raise EvalError(str(path), "gold file is not a JSON object")
     return data
 
 
@@ -215,7 +216,10 @@ def run_eval(gold_dir: Path, docs_dir: Path, extract: ExtractFn) -> EvalReport:
     missing: list[str] = []
     errors: dict[str, str] = {}
     hashes: dict[str, str] = {}
-    for gold_file in sorted(Path(gold_dir).glob(f"*{_GOLD_SUFFIX}")):
+    gold_files = sorted(Path(gold_dir).glob(f"*{_GOLD_SUFFIX}"))
+    if not gold_files:
+        raise EvalError(str(gold_dir), f"no gold files (*{_GOLD_SUFFIX}) in this folder")
+    for gold_file in gold_files:
         hashes[gold_file.name] = hashlib.sha256(gold_file.read_bytes()).hexdigest()
         gold = _load_gold(gold_file)
         doc_path = _doc_path(gold_file, gold, Path(docs_dir))
