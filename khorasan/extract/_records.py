@@ -1,27 +1,26 @@
 """Shared plumbing of the record extractors (statistics, strength, plots, leaders, relations).
 
 Cue phrases live in ``data/records_cues.json`` (regex fragments, case-insensitive, matched on
-word boundaries); :class:`View` gives one sentence with the annotations inside it.
+word boundaries, read and checked by :mod:`khorasan.extract.cues`); :class:`View` gives one
+sentence with the annotations inside it.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.persons import PersonMention, find_persons
+from khorasan.extract.cues import RECORD_CUES
 from khorasan.model import ActorMention, DateMention, NumberMention, PlaceMention
 
 __all__ = [
-    "CUES_FILE",
     "View",
     "cue",
     "cue_pattern",
@@ -30,7 +29,6 @@ __all__ = [
     "sentence_views",
 ]
 
-CUES_FILE = Path(__file__).parent / "data" / "records_cues.json"
 # The group a document is about when a sentence says only "the group" or "it".
 DEFAULT_GROUP = "IS-K"
 JIHADIST = "jihadist_group"
@@ -38,21 +36,15 @@ JIHADIST = "jihadist_group"
 T = TypeVar("T")
 
 
-@cache
-def _cues() -> dict[str, Any]:
-    data = json.loads(CUES_FILE.read_text(encoding="utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
 def cue_table(name: str) -> Any:
     """A raw entry of the cue file (a list of phrases or a mapping of lists)."""
-    return _cues()[name]
+    return RECORD_CUES[name]
 
 
 @cache
 def cue_pattern(name: str, sub: str | None = None) -> re.Pattern[str]:
     """One case-insensitive alternation over cue list ``name`` (or ``name[sub]``)."""
-    phrases = _cues()[name] if sub is None else _cues()[name][sub]
+    phrases = cue_table(name) if sub is None else cue_table(name)[sub]
     body = "|".join(f"(?:{p})" for p in phrases)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
@@ -95,7 +87,7 @@ def sentence_views(ann: AnnotatedDocument, persons: bool = False) -> list[View]:
     """A :class:`View` per sentence; ``persons`` also runs the person matcher."""
     text = ann.doc.text
     found = find_persons(text) if persons else []
-    lists = (ann.numbers, ann.dates, ann.actors, ann.places, found)
+    lists: tuple[Sequence[Any], ...] = (ann.numbers, ann.dates, ann.actors, ann.places, found)
     starts = [[x.start for x in items] for items in lists]
     views = []
     for i, s in enumerate(ann.sentences):

@@ -1,4 +1,11 @@
-"""Cue lexicons for the extractors, compiled once from ``data/incident_cues.json``."""
+"""The extractors' data files, each read once: cue patterns and word lists in ``data/``.
+
+A cue file (``*_cues.json``) maps a key to a list of regex fragments, or to a mapping of such
+lists (``"leader_roles": {"emir": [...], ...}``); keys starting with ``_`` are comments. Every
+fragment is compiled when the file is read, at import, so a bad one stops a run before its first
+document with a :class:`~khorasan.errors.DataFileError` naming the file and the key. A lexicon
+file (``*_lexicon.json``) holds plain words and tables: nothing in it is a pattern.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +13,94 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-__all__ = ["cue", "cue_pattern"]
+from khorasan.errors import DataFileError
 
-CUES_FILE = Path(__file__).parent / "data" / "incident_cues.json"
+__all__ = [
+    "DATA_DIR",
+    "INCIDENT_CUES",
+    "INCIDENT_LEXICON",
+    "RECORD_CUES",
+    "RECORD_LEXICON",
+    "Cues",
+    "cue",
+    "cue_alternation",
+    "cue_pattern",
+    "load_cues",
+    "load_lexicon_file",
+]
+
+DATA_DIR = Path(__file__).parent / "data"
+
+Cues = dict[str, list[str] | dict[str, list[str]]]
 
 
-@cache
-def _cues() -> dict[str, list[str]]:
-    data = json.loads(CUES_FILE.read_text(encoding="utf-8"))
+def load_cues(path: Path) -> Cues:
+    """The cue file at ``path``, every pattern in it compiled once to prove it valid."""
+    cues: Cues = {}
+    for key, value in _read_object(path).items():
+        if isinstance(value, dict):
+            for sub, phrases in value.items():
+                _check_patterns(path, f"{key}.{sub}", phrases)
+        else:
+            _check_patterns(path, key, value)
+        cues[key] = value
+    return cues
+
+
+def _check_patterns(path: Path, key: str, phrases: Any) -> None:
+    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        raise DataFileError(path.name, f"key {key!r}: expected a list of patterns")
+    for phrase in phrases:
+        # alone, for the position in the message; inside a group, as the extractors join them
+        for source in (phrase, f"(?:{phrase})"):
+            try:
+                re.compile(source, re.IGNORECASE)
+            except re.error as exc:
+                raise DataFileError(path.name, f"key {key!r}: bad pattern: {exc}") from None
+
+
+def load_lexicon_file(path: Path) -> dict[str, Any]:
+    """The word lists and tables of the lexicon file at ``path``."""
+    return _read_object(path)
+
+
+def _read_object(path: Path) -> dict[str, Any]:
+    """A JSON object without its comment keys (``_...``); a broken file is a DataFileError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise DataFileError(path.name, f"not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise DataFileError(path.name, "expected a JSON object of keys")
     return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+# Read at import: a bad pattern or a broken file fails before any document is read.
+INCIDENT_CUES = load_cues(DATA_DIR / "incident_cues.json")
+RECORD_CUES = load_cues(DATA_DIR / "records_cues.json")
+INCIDENT_LEXICON = load_lexicon_file(DATA_DIR / "incident_lexicon.json")
+RECORD_LEXICON = load_lexicon_file(DATA_DIR / "records_lexicon.json")
+
+
+def cue_alternation(name: str, sub: str | None = None) -> str:
+    """The phrases of incident cue list ``name`` (or ``name[sub]``) as one regex alternation,
+    for the patterns that place them in a context of their own."""
+    entry: Any = INCIDENT_CUES[name]
+    phrases = entry if sub is None else entry[sub]
+    return "|".join(f"(?:{p})" for p in phrases)
 
 
 @cache
 def cue_pattern(name: str) -> re.Pattern[str]:
-    """One case-insensitive alternation over the cue list ``name``, on word boundaries."""
-    phrases = _cues()[name]
+    """One case-insensitive alternation over the incident cue list ``name``, on word boundaries."""
+    phrases = INCIDENT_CUES[name]
     return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in phrases) + r")", re.IGNORECASE)
 
 
 def cue(name: str, text: str) -> bool:
-    """True if any phrase of cue list ``name`` occurs in ``text``."""
+    """True if any phrase of incident cue list ``name`` occurs in ``text``."""
     return cue_pattern(name).search(text) is not None

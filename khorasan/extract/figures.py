@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from khorasan.extract.cues import cue_pattern
+from khorasan.extract.cues import INCIDENT_LEXICON, cue_pattern
 from khorasan.model import NumberMention
 
 __all__ = ["Figure", "find_figures"]
@@ -22,10 +22,9 @@ _GAP_WORD = r"[\w.'’-]+"
 _CLAUSE_BREAK = re.compile(
     r"[;:!?()\[\]]|,\s|\b(?:and|or|while|but|when|who|which|after|before|said|says)\b", re.I
 )
+# the victims' noun phrase after a figure ends at the first of these words
 _WHO_STOP = re.compile(
-    r"\b(?:were|was|have|has|had|are|is|being|also|reportedly|died|killed|dead|wounded|injured|"
-    r"lost|in|on|at|and|during|as|from|when|while|after|including)\b",
-    re.I,
+    r"\b(?:" + "|".join(map(re.escape, INCIDENT_LEXICON["figure_who_stop_words"])) + r")\b", re.I
 )
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
@@ -155,9 +154,9 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
         return "killed"
     after = after_to_next.lstrip(" ,")
     hits = [
-        (m.start(), kind)
+        (found.start(), kind)
         for kind in ("killed", "wounded")
-        if (m := cue_pattern(f"{kind}_verbs").search(after)) is not None
+        if (found := cue_pattern(f"{kind}_verbs").search(after)) is not None
     ]
     if (
         len(hits) == 2

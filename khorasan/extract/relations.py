@@ -30,6 +30,7 @@ from khorasan.extract._records import (
     make_record,
     sentence_views,
 )
+from khorasan.extract.cues import RECORD_LEXICON
 from khorasan.kb.actors import load_actors
 
 __all__ = ["extract_relations"]
@@ -201,7 +202,7 @@ def _parties(view: View) -> list[_Party]:
 
 def _named(view: View) -> list[_Party]:
     """Every party a sentence names, one per mention ("Islamic State (IS)" is one)."""
-    names = cue_table("record_names")
+    names = RECORD_LEXICON["record_names"]
     found = [
         _Party(names.get(a.canonical, a.canonical), a.start, a.end, a.type) for a in view.actors
     ]
@@ -306,7 +307,7 @@ def _regional(name: str) -> bool:
 @cache
 def _regional_names() -> frozenset[str]:
     """Actors of the Afghanistan-Pakistan theatre: their war with "IS" is with IS-K."""
-    names = cue_table("record_names")
+    names = RECORD_LEXICON["record_names"]
     return frozenset(
         names.get(a.canonical, a.canonical)
         for a in load_actors()
@@ -320,7 +321,7 @@ def _kinds_pattern() -> re.Pattern[str]:
     """Every kind's cues in one alternation, one named group per kind (one pass a sentence)."""
     groups = [
         f"(?P<{kind}>{'|'.join(f'(?:{p})' for p in cue_table('relation_kinds')[kind])})"
-        for kind in cue_table("relation_kind_order")
+        for kind in RECORD_LEXICON["relation_kind_order"]
     ]
     # one word-boundary test in front of the alternation, not one per cue: a third faster
     return re.compile(rf"\b(?<![\w-])(?:{'|'.join(groups)})(?![\w])", _I)
@@ -373,7 +374,7 @@ def _sentence_relations(
     if not enough and not backed and not (len(named) == 1 and named[0].name != ctx.focal):
         return out  # one party and no second in sight
     best: dict[frozenset[str], tuple[tuple[int, int], _Party, _Party, str, int, int]] = {}
-    order = {k: i for i, k in enumerate(cue_table("relation_kind_order"))}
+    order = {k: i for i, k in enumerate(RECORD_LEXICON["relation_kind_order"])}
 
     def offer(a: _Party, b: _Party, kind: str, start: int, end: int, rank: int) -> None:
         a, b = _theatre(a, b, kind, ctx.focal)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 
 from khorasan.fuse.mention import MIN_DAY, Mention
-from khorasan.kb.geo import distance_km
+from khorasan.kb.scene import NEIGHBOURING_PROVINCE_KM, region_compatible, within_km
 
 __all__ = [
     "DATE_WINDOW_DAYS",
@@ -41,33 +41,19 @@ DATE_WINDOW_DAYS = 3
 UNDATED_LOOKBACK_DAYS = 365
 
 
-# A capital is often its own province inside another (Moscow in Moscow Oblast, Islamabad in
-# Punjab, Kabul city beside its districts): two reports may file one attack on its outskirts
-# under either. Places this close are one scene whatever province each report names; 40 km
-# spans a metropolitan area and stays well under the distance between provincial capitals.
-NEIGHBOURING_PROVINCE_KM = 40.0
-
-
-def _km(a: Mention, b: Mention) -> float | None:
-    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
-        return None
-    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
-
-
 def place_compatible(a: Mention, b: Mention) -> bool:
     """Same country and province where both are known (a missing one is compatible), or two
-    places within :data:`NEIGHBOURING_PROVINCE_KM` of each other across a provincial line."""
-    if a.country and b.country and a.country != b.country:
-        return False
-    if a.admin1 and b.admin1 and a.admin1 != b.admin1:
-        return near_across_provinces(a, b)
-    return True
+    places within :data:`NEIGHBOURING_PROVINCE_KM` of each other across a provincial line
+    (:func:`khorasan.kb.scene.region_compatible`, beside extraction's place rules)."""
+    return region_compatible(
+        a.country, a.admin1, (a.latitude, a.longitude),
+        b.country, b.admin1, (b.latitude, b.longitude),
+    )  # fmt: skip
 
 
 def near_across_provinces(a: Mention, b: Mention) -> bool:
-    """Both located, in different provinces, within :data:`NEIGHBOURING_PROVINCE_KM`."""
-    km = _km(a, b)
-    return km is not None and km <= NEIGHBOURING_PROVINCE_KM
+    """Both located within :data:`NEIGHBOURING_PROVINCE_KM` of each other."""
+    return within_km((a.latitude, a.longitude), (b.latitude, b.longitude), NEIGHBOURING_PROVINCE_KM)
 
 
 def time_compatible(a: Mention, b: Mention) -> bool:

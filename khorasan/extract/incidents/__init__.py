@@ -1,0 +1,73 @@
+"""Incident extraction: from an annotated document to SCHEMA.md incident records.
+
+The cascade, cheapest first, one module a step:
+1. :mod:`.features`, :mod:`.clauses`: each sentence gets features: attack triggers, casualty
+   figures, dates, places, actors, claim / suspicion / aggregate / plot cues; a sentence that
+   lists several incidents is cut into clauses;
+2. :mod:`.grouping`: sentences that carry a trigger or a casualty figure are grouped into
+   incidents: a sentence joins the incident whose date and place it agrees with, and starts a
+   new one when it names a date or place no open incident is compatible with (background
+   incidents);
+3. :mod:`.record`: each group becomes one record, its fields read by :mod:`.perpetrator`,
+   :mod:`.attack` and :mod:`.casualties`; every field keeps the span of the words it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khorasan.annotate import AnnotatedDocument
+from khorasan.extract.cues import cue
+from khorasan.extract.incidents.clauses import sentence_features
+from khorasan.extract.incidents.features import SentenceFeatures
+from khorasan.extract.incidents.grouping import Group, group_sentences
+from khorasan.extract.incidents.perpetrator import antecedent_perpetrator
+from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
+
+__all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
+
+ISK = "IS-K"
+CORE_IS = "Islamic State"
+
+
+def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
+    """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
+    text = ann.doc.text
+    groups = group_sentences(sentence_features(ann), ann.doc.published)
+    records = []
+    doc_country = dominant_country(ann.places)
+    names_branch = any(a.canonical == ISK for a in ann.actors)
+    for g_index, group in enumerate(groups):
+        record = build_record(text, group, doc_country if g_index == 0 else None)
+        if record is None:
+            continue
+        _date_from_publication(record, group, ann.doc.published, main=g_index == 0)
+        if record["perpetrator"] == "unknown":
+            record.update(antecedent_perpetrator(ann, group, record["spans"]))
+        if names_branch and record["perpetrator"] == CORE_IS:
+            # a report that names the Khorasan branch identifies who "the Islamic State" is
+            record["perpetrator"] = ISK
+        records.append(record)
+    return records
+
+
+def _date_from_publication(
+    record: dict[str, Any], group: Group, published: str | None, *, main: bool
+) -> None:
+    """Date an undated incident by the report's publication date, at the honest precision."""
+    if record["date"] is not None or not published:
+        return
+    if main:
+        # a news report is about something recent: its month is the honest precision;
+        # "At least 33 people have been killed": breaking news tells of its own day
+        breaking = len(published) == 10 and any(
+            cue("breaking_news", f.text) for f in group.sentences if not f.headline
+        )
+        record["date"] = published if breaking else published[:7]
+        record["date_precision"] = "day" if breaking else "month"
+    elif called_recent(group):
+        # "the recent suicide bombing at Kabul airport": this year, at the honest precision
+        # (a report in January may mean December: then no year is given)
+        if published[5:7] not in ("", "01", "02"):
+            record["date"] = published[:4]
+            record["date_precision"] = "year"

@@ -1,0 +1,143 @@
+"""What kind of attack on what kind of target: the typing of an incident.
+
+Attack words and target words come from the knowledge base's taxonomies
+(:mod:`khorasan.extract.lexicons`); when a report names several, the order in
+``incident_lexicon.json`` says which wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern
+from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
+from khorasan.extract.lexicons import suicide_pattern, target_triggers
+
+__all__ = ["attack_fields"]
+
+# Attack types in the order one wins over another when a report names several.
+ATTACK_TYPE_PRIORITY = tuple(INCIDENT_LEXICON["attack_type_priority"])
+# Target types in the order a more specific one wins ("a Shia mosque in a market").
+TARGET_TYPE_PRIORITY = tuple(INCIDENT_LEXICON["target_type_priority"])
+# the noun a casualty figure counts follows it within a few words ("13 US service members")
+FIGURE_NOUN_CHARS = 25
+# How many sentences of an incident are read for an official killed.
+OFFICIAL_KILLED_SENTENCES = 3
+
+# "the governor ... was killed", "shot dead the police chief"
+_OFFICIAL_KILLED = re.compile(
+    rf"\b(?:{cue_alternation('official_killed', 'titles')})\b[^.]{{0,120}}?"
+    rf"\b(?:{cue_alternation('official_killed', 'verbs')})\b"
+    rf"|\b(?:{cue_alternation('official_killed', 'verbs_before')})\b[^.]{{0,60}}?"
+    rf"\b(?:{cue_alternation('official_killed', 'titles_after')})\b",
+    re.I,
+)
+
+
+def attack_fields(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """attack_type, suicide, target_type and target of an incident's sentences."""
+    attack_type, suicide = _attack_type(text, sentences, spans)
+    target_type, target = _target(text, sentences, spans)
+    if (
+        attack_type in ("bombing", "armed_assault")
+        and target_type == "government"
+        and _kills_official(text, sentences)
+    ):
+        # a governor shot dead or killed by a bomb under his car: the killing of an official
+        # is an assassination; "shot dead a civilian" stays an armed assault
+        attack_type = "assassination"
+    return {
+        "attack_type": attack_type,
+        "suicide": suicide,
+        "target_type": target_type,
+        "target": target,
+    }
+
+
+def _attack_type(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> tuple[str | None, bool | None]:
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, int]] = {}
+    for f in sentences:
+        for kind, a, b in f.triggers:
+            if kind == GENERIC:
+                continue
+            counts[kind] += 1
+            first.setdefault(kind, (a, b))
+    suicide_hit = None
+    for f in sentences:
+        m = suicide_pattern().search(text, f.sentence.start, f.sentence.end)
+        if m:
+            suicide_hit = (m.start(), m.end())
+            break
+    if suicide_hit:
+        spans["suicide"] = list(suicide_hit)
+    if not counts:
+        return None, (True if suicide_hit else None)
+    kind = min(
+        counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99
+    )
+    if kind == "armed_assault" and counts.get("bombing", 0) > 2 * counts[kind]:
+        kind = "bombing"  # one "gunfire" line in a bombing report does not make it an assault
+    spans["attack_type"] = list(first[kind])
+    return kind, bool(suicide_hit)
+
+
+def _target(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> tuple[str | None, str | None]:
+    """The target type: the most specific category among the words in the role of victim.
+
+    A word that names the source ("police said", "state media reported", "according to
+    officials") or the attacker ("Taliban fighters killed", "carried out by security forces")
+    is no target; a word after "on", "targeting", "killing" or before "were killed" is one
+    for certain, and beats words whose role the sentence leaves open.
+    """
+    victims: list[tuple[str, int, int]] = []
+    others: list[tuple[str, int, int]] = []
+    for f in sentences:
+        s = f.sentence
+        for k, a, b in target_triggers(text[s.start : s.end]):
+            a, b = s.start + a, s.start + b
+            before = text[max(s.start, a - 40) : a]
+            after = text[b : min(s.end, b + 40)]
+            if cue_pattern("source_after").match(after) or cue_pattern("source_before").search(
+                before
+            ):
+                continue
+            counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
+            if (
+                counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
+                or cue_pattern("victim_before").search(before)
+                or cue_pattern("target_place_before").search(before)  # "blew himself up near"
+                or cue_pattern("victim_after").match(after)
+            ):
+                victims.append((k, a, b))
+            elif cue_pattern("attributed_by").search(before) or cue_pattern(
+                "attacker_after"
+            ).match(after):
+                continue
+            else:
+                others.append((k, a, b))
+    hits = victims or others
+    if not hits:
+        return None, None
+    kind = min(
+        (h[0] for h in hits),
+        key=lambda k: TARGET_TYPE_PRIORITY.index(k) if k in TARGET_TYPE_PRIORITY else 99,
+    )
+    a, b = next((a, b) for k, a, b in hits if k == kind)
+    spans["target"] = [a, b]
+    return kind, text[a:b]
+
+
+def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:
+    return any(
+        _OFFICIAL_KILLED.search(text, f.sentence.start, f.sentence.end)
+        for f in sentences[:OFFICIAL_KILLED_SENTENCES]
+    )

@@ -1,0 +1,189 @@
+"""How many were killed and wounded: the figure a careful coder would keep for an incident.
+
+The text's own figures are kept apart from the perpetrator's claims (``claimed_killed``); a
+stated total beats the largest figure, parts joined in one sentence or counted by nationality
+in several add up, and one named victim is at least one dead.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
+from khorasan.extract.figures import Figure
+from khorasan.extract.incidents.features import SentenceFeatures
+
+__all__ = ["casualty_fields"]
+
+# A total cue ("death toll", "in all") counts for a figure at most this many characters after it.
+TOTAL_WINDOW_CHARS = 60
+# Spellings of one nationality ("American" and "U.S." victims are counted together).
+NATIONALITY_ALIASES: dict[str, str] = INCIDENT_LEXICON["nationality_aliases"]
+
+_Candidate = tuple[int, int, dict[str, Any], tuple[int, int]]  # priority, value, record, span
+
+
+def casualty_fields(
+    sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """killed, wounded, claimed_killed and claimed_wounded of an incident's sentences."""
+    out: dict[str, Any] = {}
+    for kind in ("killed", "wounded"):
+        reported = [
+            (f, fig)
+            for f in sentences
+            for fig in f.figures
+            if fig.kind == kind and not f.perpetrator_figures
+        ]
+        claimed = [
+            (f, fig)
+            for f in sentences
+            for fig in f.figures
+            if fig.kind == kind and f.perpetrator_figures
+        ]
+        out[kind] = _best_figure(reported, spans, kind)
+        if kind == "killed" and out[kind] is None:
+            out[kind] = _single_victim(sentences, spans)
+        out[f"claimed_{kind}"] = _best_figure(claimed, spans, f"claimed_{kind}")
+    return out
+
+
+def _best_figure(
+    figs: list[tuple[SentenceFeatures, Figure]], spans: dict[str, list[int]], field_name: str
+) -> dict[str, Any] | None:
+    """The figure a careful coder would keep: a stated total (the earliest), else the largest.
+
+    Parts joined in one sentence ("13 soldiers and 60 Afghans were killed") are summed.
+    Vague amounts ("dozens") count only when nothing precise is given.
+    """
+    if not figs:
+        return None
+    candidates: list[_Candidate] = []
+    for f, fig in figs:
+        if fig.coordinated_with is None:
+            continue
+        partner = next(
+            (
+                (j, g)
+                for j, (f2, g) in enumerate(figs)
+                if f2 is f and g.number.start > fig.number.start
+            ),
+            None,
+        )
+        if partner is None:
+            continue
+        j, other = partner
+        parts = [fig, other]
+        if any(p.number.vague for p in parts):
+            continue
+        value = sum(p.number.value for p in parts)
+        quals = {p.number.qualifier for p in parts}
+        qualifier = (
+            "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
+        )
+        rec = {
+            "value": value,
+            "qualifier": qualifier,
+            "parts": [{"value": p.number.value, "who": p.who} for p in parts],
+        }
+        total = _near_total(f, fig)
+        candidates.append((2 if total else 1, value, rec, (fig.number.start, other.number.end)))
+    candidates.extend(_nationality_sum(figs))
+    for f, fig in figs:
+        n = fig.number
+        rec = {"value": fig.value, "qualifier": n.qualifier}
+        if n.vague:
+            continue  # "dozens were injured" gives no figure a coder would record
+        candidates.append((2 if _near_total(f, fig) else 1, fig.value, rec, (n.start, n.end)))
+    if not candidates:
+        return None
+    # among stated totals the earliest wins: a report's lead carries its latest toll, later
+    # paragraphs the superseded ones ("had earlier put the death toll at 103")
+    priority, _value, rec, span = max(
+        candidates, key=lambda c: (c[0], -c[3][0] if c[0] == 2 else c[1])
+    )
+    spans[field_name] = list(span)
+    return rec
+
+
+@cache
+def _single_victim_pattern() -> re.Pattern[str]:
+    person = cue_pattern("person_victim").pattern.removeprefix(r"(?<!\w)")
+    verb = f"(?:{cue_alternation('single_victim_verbs')})"
+    return re.compile(
+        rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
+        rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s+{verb}\s+(?:in|by)\b"
+        rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s*,?\s+"
+        rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
+        rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
+        rf"(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
+        rf"|\bwho\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
+        # "Soleimani, the former head of the Quds Force, was killed"
+        rf"|\b(?-i:[A-Z])[\w'’-]+,\s+(?:the|a|an)\s+[^,]{{3,80}},\s+(?:was|had been)\s+"
+        rf"(?:\w+\s+)?{verb}\b"
+        rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+"
+        rf"|\b(?:his|her)\s+(?:death|killing|assassination)\s+(?:in|by)\s+(?:a|an)\b",
+        re.IGNORECASE,
+    )
+
+
+def _single_victim(
+    sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> dict[str, Any] | None:
+    """One named or described victim ("the governor was killed", "shot dead a civilian") is at
+    least 1: the text names one death and says nothing of others."""
+    for f in sentences:
+        if f.perpetrator_figures:
+            continue
+        m = _single_victim_pattern().search(f.text)
+        if m:
+            spans["killed"] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
+            return {"value": 1, "qualifier": "at_least"}
+    return None
+
+
+def _nationality_sum(
+    figs: list[tuple[SentenceFeatures, Figure]],
+) -> list[_Candidate]:
+    """Victims counted by nationality in separate sentences add up.
+
+    "13 U.S. service members were killed" ... "at least 90 Afghan civilians also died": 103,
+    with both parts kept. Only when every figure names a different nationality.
+    """
+    by_nation: dict[str, tuple[SentenceFeatures, Figure]] = {}
+    for f, fig in figs:
+        if fig.number.vague or fig.coordinated_with is not None:
+            continue
+        m = cue_pattern("victim_nationality").search(fig.who)
+        if m is None:
+            continue
+        nation = m.group(0).replace(".", "").lower()
+        nation = NATIONALITY_ALIASES.get(nation, nation)
+        if nation not in by_nation or fig.number.value > by_nation[nation][1].number.value:
+            by_nation[nation] = (f, fig)
+    parts = list(by_nation.values())
+    if len(parts) < 2 or len({f.index for f, _ in parts}) < 2:
+        return []
+    value = sum(fig.number.value for _, fig in parts)
+    quals = {fig.number.qualifier for _, fig in parts}
+    qualifier = "at_least" if "at_least" in quals else (quals.pop() if len(quals) == 1 else "about")
+    rec = {
+        "value": value,
+        "qualifier": qualifier,
+        "parts": [{"value": fig.number.value, "who": fig.who} for _, fig in parts],
+    }
+    first = parts[0][1].number
+    return [(1, value, rec, (first.start, first.end))]
+
+
+def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
+    """A figure stated as a total ("bringing the death toll to 91"), the cue just before it."""
+    if fig.toll:
+        return True
+    window = f.text[
+        max(0, fig.number.start - f.sentence.start - TOTAL_WINDOW_CHARS) : fig.number.start
+        - f.sentence.start
+    ]
+    return cue("total", window)

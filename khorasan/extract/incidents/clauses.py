@@ -1,0 +1,139 @@
+"""The features of every sentence, a sentence that lists several incidents cut into clauses.
+
+"The 2020 attack on a gurdwara in Kabul and the jailbreak in Nangarhar the same year" is two
+incidents in one sentence: each trigger opens a clause of its own when the clauses name places
+in different provinces or countries, or different years.
+"""
+
+from __future__ import annotations
+
+import re
+
+from khorasan.annotate import AnnotatedDocument
+from khorasan.annotate.numbers import parse_number_words
+from khorasan.extract.cues import cue_alternation
+from khorasan.extract.incidents.features import DocPasses, SentenceFeatures, features_of
+from khorasan.kb.scene import places_compatible
+from khorasan.model import DateMention, Sentence
+
+__all__ = ["sentence_features", "split_clauses"]
+
+# How far before its attack word a clause may begin ("a top general killed in a US strike").
+CLAUSE_LEAD_CHARS = 80
+
+# a listed item with an article (or "twin") names one incident ("a strike on a church")
+_ONE_ITEM = re.compile(r"\b(?:a|an|the|twin|double)\s+(?:[\w-]+\s+){0,3}\S?$", re.I)
+_LISTING = re.compile(rf"\b(?:{cue_alternation('listing')})\b", re.I)
+# a clause opens with the noun phrase of its attack word, and with a victim "killed in" it:
+# "..., a top general killed in | a US drone strike in Iraq" splits before "a top general"
+_CLAUSE_LEAD = re.compile(
+    r"(?:\b(?:[\w'’-]+\s+){0,5}?"
+    rf"(?:{cue_alternation('clause_victim_verbs')})\s+(?:in|by|during)\s+)?"
+    r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.I,
+)
+# "four years after a targeted US drone strike": the years run back from the text's time
+_YEARS_AFTER = re.compile(
+    r"\b([\w-]+)\s+years?\s+after\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}$", re.I
+)
+
+
+def sentence_features(ann: AnnotatedDocument) -> list[SentenceFeatures]:
+    """Features of every sentence, sentences listing several incidents split into clauses."""
+    passes = DocPasses.of(ann)
+    out = [
+        clause
+        for i, s in enumerate(ann.sentences)
+        for clause in split_clauses(ann, passes, features_of(ann, passes, i, s))
+    ]
+    for f in out:
+        earlier = _years_earlier(ann, f)
+        if earlier is not None:
+            f.dates = [earlier]
+    return out
+
+
+def split_clauses(
+    ann: AnnotatedDocument, passes: DocPasses, f: SentenceFeatures
+) -> list[SentenceFeatures]:
+    """Split a sentence that lists several incidents in different places into clauses.
+
+    "The 2020 attack on a gurdwara in Kabul and the jailbreak in Nangarhar the same year":
+    each trigger opens a clause that runs to the next trigger; the split is kept only when the
+    clauses name places in different provinces or countries.
+    """
+    starts = sorted({a for _, a, _ in f.triggers})
+    if len(starts) == 1 and f.aggregate:
+        # "a string of attacks this year, including a bombing in Kandahar on March 3 that
+        # killed 12": the one listed item is an incident of its own, dated and placed by its
+        # own words, not by the aggregate's
+        listing = _LISTING.search(f.text)
+        item_start = f.sentence.start + listing.end() if listing else None
+        if (
+            item_start is not None
+            and starts[0] >= item_start
+            and _ONE_ITEM.search(ann.doc.text[max(0, starts[0] - 40) : starts[0] + 1])
+        ):
+            item = features_of(ann, passes, f.index, Sentence(item_start, f.sentence.end))
+            item.listed, item.aggregate, item.headline = True, False, f.headline
+            return [item]
+    if len(starts) < 2:
+        return [f]
+    text = ann.doc.text
+    inner = [_clause_start(text, a, floor) for a, floor in zip(starts[1:], starts, strict=False)]
+    bounds = [f.sentence.start] + inner + [f.sentence.end]
+    clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    places = [
+        next((p for p in f.places if c.start <= p.start < c.end and p.kind != "demonym"), None)
+        for c in clauses
+    ]
+    years = {
+        next((d.value[:4] for d in f.dates if c.start <= d.start < c.end), "") for c in clauses
+    } - {""}
+    known = [p for p in places if p is not None]
+    apart = any(not places_compatible(a, b) for a in known for b in known)
+    if not apart and len(years) < 2:
+        return [f]
+    # each clause is its own evidence: one sentence, several incidents, several records
+    out = [features_of(ann, passes, f.index, c) for c in clauses]
+    listing = _LISTING.search(f.text)
+    for i, clause in enumerate(out):
+        clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
+        first_trigger = min((a for _, a, _ in clause.triggers), default=clause.sentence.end)
+        if (
+            listing
+            and first_trigger >= f.sentence.start + listing.end()
+            and _ONE_ITEM.search(ann.doc.text[max(0, first_trigger - 40) : first_trigger + 1])
+        ):
+            # "a number of attacks, including the twin bombings in Kerman, a strike on a church
+            # in Istanbul ...": each listed item is one incident, not the aggregate
+            clause.listed = True
+            clause.aggregate = False
+        if not clause.dates and i > 0 and out[i - 1].dates:
+            # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
+            clause.dates = [out[i - 1].dates[-1]]
+    return out
+
+
+def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:
+    """Where the clause of the attack word at ``trigger`` begins (after ``previous_trigger``)."""
+    floor = max(previous_trigger + 1, trigger - CLAUSE_LEAD_CHARS)
+    m = _CLAUSE_LEAD.search(text, floor, trigger)
+    return m.start() if m else trigger
+
+
+def _years_earlier(ann: AnnotatedDocument, f: SentenceFeatures) -> DateMention | None:
+    """"The blasts ..., four years after a US drone strike killed ...": the strike's year is
+    the publication year less four (a report tells of its own time)."""
+    published = ann.doc.published
+    if f.dates or not published or not published[:4].isdigit():
+        return None
+    for _, a, _ in f.triggers:
+        m = _YEARS_AFTER.search(ann.doc.text, max(f.sentence.start, a - 60), a)
+        if m is None:
+            continue
+        word = m.group(1)
+        n = int(word) if word.isdigit() else parse_number_words(word)
+        if n and 0 < n < 100:
+            return DateMention(m.start(), m.end(), str(int(published[:4]) - n), "year", True)
+    return None

@@ -1,0 +1,237 @@
+"""Grouping sentences into incidents.
+
+A sentence that carries a trigger or a casualty figure joins the open incident whose date and
+place it agrees with, and starts a new one when it names a date or place no open incident is
+compatible with (background incidents). A sentence naming neither continues the incident just
+discussed, or after a gap the document's main incident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation
+from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
+from khorasan.kb.scene import place_agrees, places_compatible
+from khorasan.model import DateMention, PlaceMention
+
+__all__ = ["Group", "group_sentences"]
+
+# How specific each place kind is: an incident keeps the most specific place it is told at.
+PLACE_SPECIFICITY: dict[str, int] = INCIDENT_LEXICON["place_specificity"]
+# Within one report, a figure dated a day apart is the same incident (date of the attack vs
+# the date of the statement or of the report).
+SAME_INCIDENT_MAX_DAYS = 1
+# "today", "on Wednesday": resolved against a publication date that may trail the event
+RELATIVE_MAX_DAYS = 3
+# A sentence naming no date or place continues the incident of a sentence at most this many
+# sentences before it; further away it belongs to the document's main incident.
+CONTINUATION_MAX_GAP = 2
+
+# "the attack", "Friday's bombing": a sentence that points back at an incident already named
+_REFERS_BACK = re.compile(
+    r"\b(?:the|this|that|\w+day[’']s)\s+(?:[\w-]+\s+){0,2}?"
+    rf"(?:{cue_alternation('refers_back_nouns')})\b",
+    re.I,
+)
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+@dataclass(slots=True)
+class Group:
+    """The sentences of one incident, with the finest date and most specific place they name."""
+
+    sentences: list[SentenceFeatures] = field(default_factory=list)
+    date: DateMention | None = None
+    place: PlaceMention | None = None
+    implicit_date: DateMention | None = None  # used for compatibility only, never reported
+
+    def add(
+        self, feats: SentenceFeatures, date: DateMention | None, place: PlaceMention | None
+    ) -> None:
+        self.sentences.append(feats)
+        if self.date is None or (date is not None and _finer(date, self.date)):
+            self.date = date or self.date
+        if place is not None and (self.place is None or _more_specific(place, self.place)):
+            self.place = place
+
+
+def group_sentences(feats: list[SentenceFeatures], published: str | None = None) -> list[Group]:
+    """The incidents the sentences tell of, the document's main incident first."""
+    groups: list[Group] = []
+    waiting: list[SentenceFeatures] = []
+    last: Group | None = None
+    last_index = -1
+    for f in feats:
+        if not f.is_incident_sentence:
+            continue
+        date, place = _sentence_date(f), _sentence_place(f)
+        refers_back = (
+            date is None and not f.listed and not any(k != GENERIC for k, _, _ in f.triggers)
+        )
+        target: Group | None
+        if date is None and (place is None or (refers_back and not f.figures and groups)):
+            # a sentence that names neither continues the incident just discussed, or, after a
+            # gap, the document's main incident; so does "the attack" with no date of its own
+            near = last is not None and f.index - last_index <= CONTINUATION_MAX_GAP
+            placed = [g for g in groups if place_agrees(g.place, place)] if place else []
+            if placed:
+                target = placed[-1]  # "After the Moscow attack, ...": the incident in Moscow
+            elif near and places_compatible(last.place if last else None, place):
+                target = last
+            elif groups and (f.figures or _REFERS_BACK.search(f.text)):
+                if not places_compatible(groups[0].place, place):
+                    continue  # "the attack" somewhere the main incident was not
+                target = groups[0]  # "the attack", "Friday's bombing": the main incident again
+            elif groups:
+                continue
+            else:
+                target = None  # the report's first incident sentence names no date or place
+        else:
+            target, agreement = _compatible_group(groups, last, date, place)
+            far = target is not last or f.index - last_index > CONTINUATION_MAX_GAP
+            if target is not None and agreement == 0 and far and _starts_incident(f, date, place):
+                target = None  # nothing ties it to that incident: a new one begins
+        if target is None:
+            if not _starts_incident(f, date, place):
+                if f.headline and not groups:
+                    waiting.append(f)  # a headline before any report: placed once one exists
+                continue
+            target = Group()
+            if not groups and published and date is None:
+                # the first incident of a news report is a recent one: until the text dates it,
+                # it is dated to the publication month, so "In October 2002, ..." stays apart
+                target.implicit_date = DateMention(0, 0, published[:7], "month", relative=True)
+            groups.append(target)
+        target.add(f, date, place)
+        if f.index != last_index and not (f.headline and groups[0] is not target):
+            # later clauses of a split sentence are asides: the text goes on with the first;
+            # a caption between paragraphs is one too, unless it shows the main incident
+            last, last_index = target, f.index
+    if groups:
+        # headlines name the report's main incident ("ISIS claims credit for bombing ...")
+        main = groups[0]
+        for f in waiting:
+            date, place = _sentence_date(f), _sentence_place(f)
+            if _dates_compatible(main.date or main.implicit_date, date) and places_compatible(
+                main.place, place
+            ):
+                main.sentences.insert(0, f)
+    return groups
+
+
+def _anchor(feats: SentenceFeatures) -> int:
+    if feats.triggers:
+        return feats.triggers[0][1]
+    if feats.figures:
+        return feats.figures[0].number.start
+    return feats.sentence.start
+
+
+def _sentence_date(feats: SentenceFeatures) -> DateMention | None:
+    if not feats.dates:
+        return None
+    anchor = _anchor(feats)
+    # the date nearest the attack word: "its March 25 statement following its March 22 attack"
+    return min(feats.dates, key=lambda d: (abs(d.start - anchor), d.relative))
+
+
+def _sentence_place(feats: SentenceFeatures) -> PlaceMention | None:
+    places = [p for p in feats.places if p.kind != "demonym"]
+    if not places:
+        return None
+    anchor = _anchor(feats)
+    # places in several countries: the country nearest the attack word is the scene ("Sri
+    # Lanka's Easter attack ... had travelled to Karnataka"); within it, the most specific place
+    nearest = min(places, key=lambda p: abs(p.start - anchor))
+    same_country = [p for p in places if p.country == nearest.country]
+    return max(
+        same_country, key=lambda p: (PLACE_SPECIFICITY.get(p.kind, 1), -abs(p.start - anchor))
+    )
+
+
+def _starts_incident(
+    f: SentenceFeatures, date: DateMention | None, place: PlaceMention | None
+) -> bool:
+    """Enough to open an incident: a casualty figure, a claim, an event verb, or an attack word
+    placed in time and space ("the 2020 attack on a gurdwara in Kabul")."""
+    if f.figures or (f.claimed and f.actors):
+        return not f.headline or date is not None
+    if not f.triggers:
+        return False
+    if f.headline:
+        # a caption or list item stands alone only when it dates what it shows
+        return date is not None and (
+            place is not None or any(k != GENERIC for k, _, _ in f.triggers)
+        )
+    definite = all(
+        _DEFINITE_BEFORE.search(f.text[: a - f.sentence.start]) for _, a, _ in f.triggers
+    )
+    vaguely_placed = (date is None and place is None) or (date is not None and date.relative)
+    if definite and vaguely_placed:
+        # "the shooting", "the bombings" with nothing that dates or places them anew: the
+        # incident already named ("The 2020 attack on a gurdwara in Kabul" still opens one)
+        return False
+    if cue("strong_incident", f.text):
+        return True
+    specific = any(k != GENERIC for k, _, _ in f.triggers)
+    if f.listed and place is not None:
+        return True
+    if specific and date is not None and not date.relative and date.precision != "year":
+        return True  # "assassinated in a US drone attack on January 3, 2020"
+    # an attack word alone ("the MOAB is a weapon ...") needs both a date and a place
+    return date is not None and place is not None
+
+
+def _compatible_group(
+    groups: list[Group], last: Group | None, date: DateMention | None, place: PlaceMention | None
+) -> tuple[Group | None, int]:
+    """The open incident this sentence agrees with, and how much it positively agrees (0-4).
+
+    Positive agreement (same place, a date on both sides) beats mere absence of conflict.
+    """
+    best: tuple[int, int, Group] | None = None
+    for g in groups:
+        g_date = g.date or g.implicit_date
+        if not (_dates_compatible(g_date, date) and places_compatible(g.place, place)):
+            continue
+        agreement = 2 * place_agrees(g.place, place) + 2 * (
+            g_date is not None and date is not None
+        )
+        key = (agreement, int(g is last))
+        if best is None or key > best[:2]:
+            best = (agreement, int(g is last), g)
+    return (best[2], best[0]) if best else (None, 0)
+
+
+def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
+    """Whether two dates can be one incident's: one within the other, or days close enough."""
+    if a is None or b is None:
+        return True
+    x, y = a.value, b.value
+    if x.startswith(y) or y.startswith(x):
+        return True
+    if len(x) == len(y) == 10:
+        days = abs((date.fromisoformat(x) - date.fromisoformat(y)).days)
+        limit = RELATIVE_MAX_DAYS if (a.relative or b.relative) else SAME_INCIDENT_MAX_DAYS
+        return days <= limit
+    return False
+
+
+def _finer(a: DateMention, b: DateMention) -> bool:
+    """Whether date ``a`` should replace ``b`` as an incident's date.
+
+    Finer precision wins; then a written date beats a resolved relative one; then the earlier
+    date wins, since reports come after the event ("reported on Saturday" vs "on Wednesday").
+    """
+    if len(a.value) != len(b.value):
+        return len(a.value) > len(b.value)
+    if a.relative != b.relative:
+        return b.relative
+    return a.value < b.value
+
+
+def _more_specific(a: PlaceMention, b: PlaceMention) -> bool:
+    return PLACE_SPECIFICITY.get(a.kind, 1) > PLACE_SPECIFICITY.get(b.kind, 1)

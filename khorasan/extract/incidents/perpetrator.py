@@ -1,0 +1,149 @@
+"""Who did it: the perpetrator and the strongest attribution the text supports.
+
+An actor counts only in the role of attacker; when none is named in that role, a pronoun
+("It has carried out ...", "its March 22 attack") stands for the armed group just discussed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from khorasan.annotate import AnnotatedDocument
+from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_pattern
+from khorasan.extract.incidents.features import SentenceFeatures
+from khorasan.extract.incidents.grouping import Group
+from khorasan.model import ActorMention
+
+__all__ = ["antecedent_perpetrator", "perpetrator_fields"]
+
+# "It has carried out ...", "the group's attack", "its March 22 attack": the pronoun stands for
+# the group the text was just discussing, written within this many characters before it
+ANTECEDENT_LOOKBACK_CHARS = 600
+# Actor types (actors.csv) that attack in their own name, and those that only strike from the air.
+ATTACKER_TYPES = tuple(INCIDENT_LEXICON["attacker_actor_types"])
+STATE_TYPES = tuple(INCIDENT_LEXICON["state_actor_types"])
+STRENGTH = {"claimed": 3, "attributed": 2, "suspected": 1}
+
+_SUBJECT_LEAD = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*)(?:(?:And|But|Yet|Today|Now)\s*,?\s+)?(?:the\s+)?$", re.I
+)
+# a state's "strike" is a strike from the air or by missile ("an American strike in 2019")
+_STRIKE = re.compile(r"\bstrikes?\b", re.I)
+_PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
+
+
+def perpetrator_fields(
+    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """Perpetrator and the strongest attribution the text supports (claimed > attributed >
+    suspected).
+
+    An actor counts only in the role of attacker: the subject of a claim ("IS-K claimed"),
+    "claimed by X", "an X attack", "X fighters stormed", "carried out by X". An actor in the
+    role of victim ("an attack on Taliban officials") never does.
+    """
+    best: tuple[int, int, ActorMention] | None = None
+    for f in sentences:
+        for actor in f.actors:
+            role = _actor_role(text, f, actor)
+            if role is None:
+                continue
+            # a claim in the body beats one in a headline; then the earliest sentence wins
+            key = (STRENGTH[role], -2 * f.index - int(f.headline))
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], actor)
+    if best is None:
+        return {"perpetrator": "unknown", "attribution": "none"}
+    score, _, actor = best
+    spans["perpetrator"] = [actor.start, actor.end]
+    attribution = {v: k for k, v in STRENGTH.items()}[score]
+    return {"perpetrator": actor.canonical, "attribution": attribution}
+
+
+def antecedent_perpetrator(
+    ann: AnnotatedDocument, group: Group, spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """The group a pronoun subject or possessive stands for, when no actor is named in role.
+
+    "The IS-Khorasan has emerged ... It has carried out a number of attacks, including ...";
+    "IS-KP's statement following its March 22 attack": the last armed group named before the
+    pronoun is the attacker (attributed; claimed when the verb is a claim).
+    """
+    text = ann.doc.text
+    for f in group.sentences:
+        if f.headline:
+            continue
+        sentence = ann.sentences[f.index] if f.index < len(ann.sentences) else f.sentence
+        subject = cue_pattern("group_pronoun_subject").match(text, sentence.start, sentence.end)
+        pronoun = subject.start() if subject else None
+        if pronoun is None:
+            for _, a, _ in f.triggers:
+                lead = max(sentence.start, a - 40)
+                m = cue_pattern("group_possessive_before").search(text, lead, a)
+                if m:
+                    pronoun = m.start()
+                    break
+        if pronoun is None:
+            continue
+        before = [
+            a
+            for a in ann.actors
+            if pronoun - ANTECEDENT_LOOKBACK_CHARS <= a.start and a.end <= pronoun
+            and a.type in ATTACKER_TYPES
+        ]
+        # the antecedent is named earlier in the same sentence ("IS-KP's statement following
+        # its attack"), or is the subject a sentence opens with ("And the IS-Khorasan has ...")
+        same = [a for a in before if a.start >= sentence.start]
+        subjects = [a for a in before if _opens_sentence(text, a)]
+        actor = same[-1] if same else subjects[-1] if subjects else None
+        if actor is None:
+            continue
+        spans["perpetrator"] = [actor.start, actor.end]
+        claimed = subject is not None and cue("claim", subject.group())
+        attribution = "claimed" if claimed else "attributed"
+        return {"perpetrator": actor.canonical, "attribution": attribution}
+    return {}
+
+
+def _opens_sentence(text: str, actor: ActorMention) -> bool:
+    """Whether ``actor`` is the first words of its sentence ("And the IS-Khorasan has ...")."""
+    return _SUBJECT_LEAD.search(text, max(0, actor.start - 20), actor.start) is not None
+
+
+def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | None:
+    s = f.sentence
+    before = text[max(s.start, actor.start - 40) : actor.start]
+    after = text[actor.end : min(s.end, actor.end + 60)]
+    # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
+    after = _PAREN_ALIAS.sub("", after, count=1)
+    if cue_pattern("victim_before").search(before) and not cue_pattern("attributed_by").search(
+        before
+    ):
+        return None
+    if cue_pattern("victim_after").match(after):
+        return None  # "94 ISIS fighters killed by ...": the actor is the victim here
+    is_group = actor.type in ATTACKER_TYPES
+    is_state = actor.type in STATE_TYPES
+    if not (is_group or is_state):
+        return None
+    by = cue_pattern("attributed_by").search(before) is not None
+    subject = cue_pattern("attacker_after").match(after) is not None
+    # the alias holds the attack word itself ("a US airstrike", "US drone strike")
+    subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
+    if is_state:
+        kinds = {k for k, _, _ in f.triggers}
+        aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
+        if (by or subject) and aerial:
+            return "attributed"
+        return None
+    if f.claimed and not f.claim_negated:
+        # any claim word after the actor: "In a statement on Amaq, ISKP claimed the attack"
+        claims = cue_pattern("claim").finditer(text, s.start, s.end)
+        if any(actor.end <= c.start() for c in claims) or (by and f.claimed):
+            return "claimed"
+    if f.suspected and (by or subject or f.triggers):
+        return "suspected"
+    if by or subject:
+        return "attributed"
+    return None
