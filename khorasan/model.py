@@ -272,8 +272,10 @@ class RecordMention:
 
             raise ConfigError(kind, f"unknown record kind; known: {', '.join(RECORD_KINDS)}")
         span = rec.get("span") or [0, 0]
-        keys = {k: (str(v)[:10] if k in ("date", "date_to") and v is not None else v)
-                for k, v in _record_keys(kind, rec).items()}  # fmt: skip
+        keys: dict[str, Any] = {
+            k: (str(v)[:10] if k in ("date", "date_to") and v is not None else v)
+            for k, v in _record_keys(kind, rec).items()
+        }
         return cls(kind=kind, document_id=document_id, seq=seq, extractor_version=version,
                    evidence=rec.get("evidence") or "", span_start=int(span[0]),
                    span_end=int(span[1]), confidence=float(rec.get("confidence") or 0.0),

@@ -84,7 +84,7 @@ def _own_tally(store: Store, use_events: bool, date_from: str | None, date_to: s
                group: str | None) -> dict[str, Any]:  # fmt: skip
     """Our count of incidents and killed for a window and perpetrator: fused events when the
     event store has any, else the stored incident mentions."""
-    filters = {"date_from": date_from, "date_to": date_to, "perpetrator": group}
+    filters: dict[str, Any] = {"date_from": date_from, "date_to": date_to, "perpetrator": group}
     if use_events:
         events = [e.row() for e in store.events(mentions=False, **filters)]
         t = tally(events, date_from, date_to)

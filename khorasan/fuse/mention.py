@@ -97,7 +97,7 @@ class Mention(IncidentMention):
         return f"{self.document_id}:{self.seq:05d}"
 
 
-def mention_from_row(row: Mapping[str, Any]) -> Mention:
+def mention_from_row(row: Mapping[Any, Any]) -> Mention:
     """A :class:`Mention` from an ``incident_mentions`` row plus ``published``,
     ``wire_story_id``, ``doc`` and ``outlet`` of its document."""
     base = IncidentMention.row_fields(row)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from khorasan.fuse.mention import Mention
@@ -57,6 +59,10 @@ def _published_rank(m: Mention) -> str:
 
 def _known(value: Any) -> bool:
     return value not in (None, "", "unknown")
+
+
+def _has_known(name: str, m: Mention) -> bool:
+    return _known(getattr(m, name))
 
 
 def _voices(mentions: Sequence[Mention], has: Callable[[Mention], bool]) -> list[Mention]:
@@ -242,8 +248,7 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     )
 
     for name in ("attack_type", "suicide", "target_type", "target"):
-        value = _vote(_voices(ordered, lambda m, n=name: _known(getattr(m, n))),
-                      lambda m, n=name: getattr(m, n))  # fmt: skip
+        value = _vote(_voices(ordered, partial(_has_known, name)), attrgetter(name))
         fields[name] = value
         provenance[name] = sorted(m.id for m in ordered if getattr(m, name) == value
                                   and value is not None)  # fmt: skip
@@ -262,7 +267,7 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
                                   if claim is not None and getattr(m, name) == claim)  # fmt: skip
 
     for name in FLAGGED_FIELDS:
-        flag = _flag(name, lambda m, n=name: getattr(m, n), ordered)
+        flag = _flag(name, attrgetter(name), ordered)
         if flag is None:
             continue
         if name == "date" and _dates_agree(ordered):

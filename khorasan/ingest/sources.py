@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 
 from khorasan.errors import BadMetadata, InputError, UnreadableInput
 from khorasan.ingest.decode import decode_bytes, read_text_file
