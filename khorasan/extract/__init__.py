@@ -16,12 +16,14 @@ from khorasan.extract.plots import extract_plots
 from khorasan.extract.relations import extract_relations
 from khorasan.extract.statistics import extract_statistics
 from khorasan.extract.strength import extract_strength
+from khorasan.extract.version import data_files, extractor_version
 from khorasan.model import Document
 
 __all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_path"]
 
-# Bump when extraction output changes: stored mentions record the version that made them.
-EXTRACTOR_VERSION = "incidents-0.1"
+# Stored mentions record the version that made them: the package version and a hash of every
+# data file extraction reads ("0.1.0+3f2a9c1d"), so it changes whenever the output may.
+EXTRACTOR_VERSION = extractor_version(data_files())
 
 RECORD_KINDS = ("incidents", "statistics", "strength", "plots", "leaders", "relations")
 # The other record kinds, each one function of the annotated document.

@@ -60,7 +60,7 @@ def _passages(ann: AnnotatedDocument, published_year: str | None) -> list[_Passa
     passages: list[_Passage] = []
     current: list[View] = []
     views = sentence_views(ann)
-    for view in views + [None]:  # type: ignore[list-item]
+    for view in views + [None]:
         if view is not None and cue("plot_context", view.text) and _counts(view):
             current.append(view)
             continue
