@@ -6,7 +6,7 @@ from typing import Any
 
 from khorasan.evaluate.fields import REPORTED_FIELDS
 from khorasan.evaluate.kinds import KINDS
-from khorasan.evaluate.score import EvalReport
+from khorasan.evaluate.score import FULLY_RIGHT_FIELDS, EvalReport
 
 __all__ = ["REPORT_VERSION", "flat_metrics", "format_report", "report_to_json"]
 
@@ -37,6 +37,16 @@ def flat_metrics(report: EvalReport) -> dict[str, float]:
         for key in ("precision", "recall", "f1"):
             if report.merge.get(key) is not None:
                 metrics[f"merge.{key}"] = _r(report.merge[key])
+    if report.fully_right.get("share") is not None:
+        metrics["incidents.fully_right"] = _r(report.fully_right["share"])
+    if report.calibration.get("ece") is not None:
+        # the gate's metrics are higher-is-better: 1 - ECE
+        metrics["calibration.one_minus_ece"] = _r(1 - report.calibration["ece"])
+    for fold, sub in report.folds.items():
+        if sub.incidents.get("f1") is not None:
+            metrics[f"folds.{fold}.incidents.f1"] = _r(sub.incidents["f1"])
+        if sub.fully_right.get("share") is not None:
+            metrics[f"folds.{fold}.fully_right"] = _r(sub.fully_right["share"])
     return metrics
 
 
@@ -57,6 +67,12 @@ def report_to_json(report: EvalReport) -> dict[str, Any]:
         "fields": {name: dict(stats) for name, stats in report.fields.items()},
         "kinds": {kind: dict(stats) for kind, stats in report.kinds.items()},
         "merge": dict(report.merge) if report.merge else None,
+        "fully_right": dict(report.fully_right),
+        "calibration": dict(report.calibration),
+        "folds": {fold: {"docs": len(sub.docs), "incidents": dict(sub.incidents),
+                         "fully_right": dict(sub.fully_right),
+                         "fields": {n: dict(s) for n, s in sub.fields.items()}}
+                  for fold, sub in report.folds.items()},  # fmt: skip
         "pairs": [dict(p) for p in report.pairs],
         "errors": {
             "misses": [dict(e) for e in report.misses],
@@ -99,6 +115,39 @@ def _section(title: str, items: list[Any], limit: int, line: Any) -> list[str]:
     return [f"{title} ({len(items)}{more}):", *(line(e) for e in shown)]
 
 
+def _fully_right_line(report: EvalReport) -> str:
+    fr = report.fully_right
+    return (f"Fully right {_num(fr.get('share'))} ({fr.get('right', 0)}/{fr.get('gold', 0)} gold "
+            f"incidents right on {', '.join(FULLY_RIGHT_FIELDS)})")  # fmt: skip
+
+
+def _calibration_lines(report: EvalReport) -> list[str]:
+    cal = report.calibration
+    if not cal.get("n"):
+        return []
+    lines = ["", f"Calibration  ECE {_num(cal.get('ece'), 3)} over {cal['n']} predicted incidents",
+             f"{'confidence':<12} {'n':>5} {'mean':>6} {'right':>6}"]  # fmt: skip
+    for b in cal["bins"]:
+        lines.append(f"{b['low']:.1f}-{b['high']:.1f}      {b['n']:>5} {b['confidence']:>6.3f} "
+                     f"{b['right']:>6.3f}")  # fmt: skip
+    return lines
+
+
+def _fold_lines(report: EvalReport) -> list[str]:
+    if not report.folds:
+        return []
+    heads = " ".join(f"{f[:6]:>6}" for f in FULLY_RIGHT_FIELDS)
+    lines = ["", f"{'fold':<6} {'docs':>5} {'P':>5} {'R':>5} {'F1':>5} {'right':>6}  {heads}"]
+    for fold, sub in report.folds.items():
+        inc = sub.incidents
+        accs = " ".join(f"{_num(sub.fields.get(f, {}).get('accuracy')):>6}"
+                        for f in FULLY_RIGHT_FIELDS)  # fmt: skip
+        lines.append(f"Fold {fold:<1} {len(sub.docs):>5} {_num(inc.get('precision'))} "
+                     f"{_num(inc.get('recall'))} {_num(inc.get('f1'))} "
+                     f"{_num(sub.fully_right.get('share')):>6}  {accs}")  # fmt: skip
+    return lines
+
+
 def format_report(report: EvalReport, *, show_errors: int = 20) -> str:
     """Human-readable summary: header, incidents line, field and kind tables, errors."""
     inc = report.incidents
@@ -114,6 +163,7 @@ def format_report(report: EvalReport, *, show_errors: int = 20) -> str:
         f"Incidents  P {_num(inc.get('precision'))} R {_num(inc.get('recall'))} "
         f"F1 {_num(inc.get('f1'))} ({inc.get('tp', 0)}/{inc.get('fp', 0)}/{inc.get('fn', 0)}"
         " tp/fp/fn)",
+        _fully_right_line(report),
         "",
         f"{'field':<18} {'acc':>6} {'n':>5}",
     ]
@@ -137,6 +187,8 @@ def format_report(report: EvalReport, *, show_errors: int = 20) -> str:
             "",
             f"Merge  P {_num(m.get('precision'))} R {_num(m.get('recall'))} F1 {_num(m.get('f1'))}",
         ]
+    lines += _calibration_lines(report)
+    lines += _fold_lines(report)
     errors: list[str] = []
     errors += _section("Missing documents", report.missing_docs, show_errors, lambda d: f"  {d}")
     errors += _section(

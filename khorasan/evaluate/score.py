@@ -10,18 +10,38 @@ from pathlib import Path
 from typing import Any
 
 from khorasan.errors import EvalError
+from khorasan.evaluate.calibration import reliability
 from khorasan.evaluate.fields import REPORTED_FIELDS, field_correct, figure_value
 from khorasan.evaluate.kinds import KINDS, match_kind
 from khorasan.evaluate.match import match_incidents
 from khorasan.evaluate.merge import prf
 
-__all__ = ["EVIDENCE_CHARS", "EvalReport", "ExtractFn", "evaluate_predictions", "run_eval"]
+__all__ = [
+    "EVIDENCE_CHARS",
+    "FULLY_RIGHT_FIELDS",
+    "EvalReport",
+    "ExtractFn",
+    "evaluate_predictions",
+    "fold_of",
+    "run_eval",
+]
 
 ExtractFn = Callable[[Path], dict[str, Any]]
 EVIDENCE_CHARS = 160  # evidence shown per error: enough to recognise the passage
 _GOLD_SUFFIX = ".gold.json"
 _KEY_FIELDS = ("date", "country", "admin1", "perpetrator", "attack_type", "killed")
 _FIGURES = frozenset({"killed", "wounded", "claimed_killed"})
+# A record an analyst need not re-check is right on each of these.
+FULLY_RIGHT_FIELDS = ("date", "country", "admin1", "perpetrator", "attack_type", "killed",
+                      "wounded")  # fmt: skip
+FOLDS = ("A", "B")
+
+
+def fold_of(doc: str) -> str:
+    """The fixed half of the dev pages a document belongs to: by the first hex digit of the
+    SHA-1 of its name without extension (0-7: A, else B), as the before-stop hook splits."""
+    stem = doc.rsplit(".", 1)[0] if "." in doc else doc
+    return "A" if hashlib.sha1(stem.encode()).hexdigest()[0] in "01234567" else "B"
 
 
 @dataclass(slots=True)
@@ -43,6 +63,9 @@ class EvalReport:
     gold_sha256: dict[str, str] = field(default_factory=dict)  # gold file name -> digest
     gold_dir: str | None = None
     merge: dict[str, Any] | None = None  # evaluate_merge output, wired in by the caller
+    fully_right: dict[str, Any] = field(default_factory=dict)  # right / gold / share
+    calibration: dict[str, Any] = field(default_factory=dict)  # reliability table, ece
+    folds: dict[str, EvalReport] = field(default_factory=dict)  # the two fixed halves
 
 
 def _records(obj: Mapping[str, Any] | None, key: str) -> list[Mapping[str, Any]]:
@@ -110,7 +133,8 @@ def evaluate_predictions(
 ) -> EvalReport:
     """Score predictions against gold, per document id; a missing prediction is empty."""
     report = EvalReport()
-    tp = fp = fn = 0
+    tp = fp = fn = right = 0
+    outcomes: list[tuple[float, bool]] = []  # (confidence, right on every key field)
     field_totals = {f: [0, 0] for f in REPORTED_FIELDS}  # correct, n
     kind_totals = {k: {"tp": 0, "fp": 0, "fn": 0, "value_correct": 0, "value_n": 0} for k in KINDS}
     for doc in sorted(golds):
@@ -125,8 +149,13 @@ def evaluate_predictions(
         )
         report.per_doc[doc] = {"tp": d_tp, "fp": d_fp, "fn": d_fn}
         tp, fp, fn = tp + d_tp, fp + d_fp, fn + d_fn
+        for i in result.unmatched_pred:
+            outcomes.append((float(p_incs[i].get("confidence") or 0.0), False))
         for pair in result.pairs:
             g, p = g_incs[pair.gold], p_incs[pair.pred]
+            all_right = all(field_correct(f, g, p) is not False for f in FULLY_RIGHT_FIELDS)
+            right += all_right
+            outcomes.append((float(p.get("confidence") or 0.0), all_right))
             report.pairs.append(
                 {
                     "doc": doc,
@@ -165,6 +194,10 @@ def evaluate_predictions(
         "recall": recall,
         "f1": f1,
     }
+    n_gold = tp + fn
+    report.fully_right = {"right": right, "gold": n_gold,
+                          "share": right / n_gold if n_gold else None}  # fmt: skip
+    report.calibration = reliability(outcomes)
     report.fields = {
         name: {"correct": c, "n": n, "accuracy": (c / n if n else None)}
         for name, (c, n) in field_totals.items()
@@ -234,6 +267,12 @@ def run_eval(gold_dir: Path, docs_dir: Path, extract: ExtractFn) -> EvalReport:
         except Exception as exc:  # one failing document must not hide the others' scores
             errors[doc] = f"{type(exc).__name__}: {exc}"
     report = evaluate_predictions(golds, preds, texts)
+    if len(golds) > 1:
+        for fold in FOLDS:
+            names = [d for d in golds if fold_of(d) == fold]
+            report.folds[fold] = evaluate_predictions(
+                {d: golds[d] for d in names}, preds, {d: texts[d] for d in names}
+            )
     report.missing_docs = missing
     report.extract_errors = errors
     report.gold_sha256 = hashes
