@@ -60,6 +60,7 @@ class _Lexicon:
     anchored: dict[str, tuple[str, int]]
     ago_units: dict[str, str]
     small_numbers: dict[str, int]
+    weekday_modifiers: dict[str, str]  # lower-cased word -> latest, before, next
     patterns: list[tuple[str, re.Pattern[str]]]
 
 
@@ -94,6 +95,7 @@ def _lexicon() -> _Lexicon:
         anchored=anchored,
         ago_units=raw["ago_units"],
         small_numbers=raw["small_numbers"],
+        weekday_modifiers=raw["weekday_modifiers"],
         patterns=_compile(raw, months, relative, anchored),
     )
 
@@ -116,7 +118,7 @@ def _compile(
     digits, wds = "0123456789", raw["weekdays"]
     small, units = _alt(raw["small_numbers"]), _alt(raw["ago_units"])
     joins = "(?i:and|to|until|till|through)"
-    wd_mods = ["last", "this past", "this", "next", "previous", "past"]
+    wd_mods, periods = list(raw["weekday_modifiers"]), raw["month_periods"]
     sources = [
         ("iso", r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         ("dmy", rf"\b{wd}{day}(?:{_S}+(?:of{_S}+)?|-){month}(?:,?{_S}+|-){year}"),
@@ -124,7 +126,7 @@ def _compile(
         ("wd_paren", rf"\b{weekday}{_S}*\({_S}*{month}{_S}+{day}(?:,{_S}*{year})?{_S}*\)"),
         ("dm", rf"\b{wd}{day}{_S}+(?:of{_S}+)?{month}(?!\w)"),
         ("md", rf"\b{wd}{month}{_S}+{day}\b{no_digit_after}"),
-        ("my", rf"\b(?:(?i:early|mid|late)(?:-|{_S}))?{month},?{_S}+(?:of{_S}+)?{year}"),
+        ("my", rf"\b(?:(?i:{_alt(periods)})(?:-|{_S}))?{month},?{_S}+(?:of{_S}+)?{year}"),
         ("between_years", rf"\b(?i:between|from){_S}+{y1}{_S}+{joins}{_S}+{y2}\b"),
         ("year_range", rf"(?<![\d,.$£€/-]){y1}{_S}*[-–—/]{_S}*(?P<y2>(?:19|20)?\d\d)(?![\d%-])"),
         ("year", r"(?<![\w.,$£€#/])(?P<year>(?:19|20)\d\d)(?![\w%]|[.,:]\d)"),
@@ -140,7 +142,7 @@ def _compile(
         "iso": "12", "year_range": "12", "year": "12",
         "dmy": _lead(digits, wds), "dm": _lead(digits, wds),
         "mdy": _lead(wds, months), "md": _lead(wds, months), "wd_paren": _lead(wds),
-        "my": _lead(months, ["early", "mid", "late"], fold=True),
+        "my": _lead(months, periods, fold=True),
         "between_years": _lead(["between", "from"], fold=True),
         "relative": _lead(relative, fold=True), "anchored": _lead(anchored, fold=True),
         "ago": _lead(raw["small_numbers"], digits, fold=True),
@@ -381,11 +383,11 @@ def _month_name(m: re.Match[str], start: int, end: int, ref: _Published) -> Date
 
 
 def _weekday(m: re.Match[str], start: int, end: int, ref: _Published) -> DateMention | None:
-    mod = (m.group("mod") or "").lower()
-    if ref.precision != "day" or mod == "next":
+    sense = _lexicon().weekday_modifiers.get((m.group("mod") or "").lower(), "latest")
+    if ref.precision != "day" or sense == "next":
         return None
     back = (ref.day.weekday() - _lexicon().weekdays[m.group("wd")]) % 7
-    if back == 0 and mod in ("last", "this past", "previous", "past"):
+    if back == 0 and sense == "before":
         back = 7
     return DateMention(start, end, (ref.day - timedelta(days=back)).isoformat(), "day", True)
 

@@ -65,6 +65,7 @@ class _Lexicon:
     qualifiers_after: dict[str, str]
     vague: dict[str, dict[str, Any]]
     one_nouns: frozenset[str]
+    one_pronoun_followers: frozenset[str]
     digits_re: re.Pattern[str]
     words_re: re.Pattern[str]
     vague_re: re.Pattern[str]
@@ -72,6 +73,7 @@ class _Lexicon:
     qualifier_after_re: re.Pattern[str]
     label_before_re: re.Pattern[str]
     not_count_after_re: re.Pattern[str]
+    currency_before_re: re.Pattern[str]
 
 
 def _alt(words: Any) -> str:
@@ -94,7 +96,12 @@ def _lexicon() -> _Lexicon:
         re.escape(k) + (r"(?=\s+of\b)" if v.get("of") else "")
         for k, v in sorted(vague.items(), key=lambda kv: -len(kv[0]))
     )
-    labels = _alt(raw["label_words"] + ["aged", "Aged", "age"])
+    labels = _alt(raw["label_words"])
+    # a word needs a boundary before it ("Rs"), a sign does not ("$")
+    currency = "|".join(
+        (r"\b" if w[0].isalnum() else "") + re.escape(w)
+        for w in sorted(raw["currency_before"], key=len, reverse=True)
+    )
     return _Lexicon(
         words=words,
         scales=raw["scales"],
@@ -103,6 +110,7 @@ def _lexicon() -> _Lexicon:
         qualifiers_after=raw["qualifiers_after"],
         vague=vague,
         one_nouns=frozenset(raw["one_nouns"]),
+        one_pronoun_followers=frozenset(raw["one_pronoun_followers"]),
         digits_re=re.compile(
             r"(?=\d)(?<![\w.,/#@$£€+:])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
             rf"(?:\s*(?P<scale>{_alt(raw['digit_scales'])})\b)?(?![\w%/]|[.,:]\d)"
@@ -120,6 +128,7 @@ def _lexicon() -> _Lexicon:
         qualifier_after_re=re.compile(r"(?:\s+(?:or more|or so)\b|-plus\b|\+)", re.I),
         label_before_re=re.compile(rf"(?<![\w])(?:{labels})\s*$"),
         not_count_after_re=re.compile(rf"\s*(?:{_alt(raw['not_count_after'])})(?![\w])", re.I),
+        currency_before_re=re.compile(rf"(?:{currency})\s*$"),
     )
 
 
@@ -253,7 +262,7 @@ def _is_count(text: str, a: _Atom) -> bool:
         return False
     if after.startswith(")") and "(" not in before[-6:]:
         return False  # a list marker: "3) The Islamic State ..."
-    if a.kind == "digits" and re.search(r"(?:\$|£|€|\bRs\.?|\bUSD|\bAfs)\s*$", before):
+    if a.kind == "digits" and lex.currency_before_re.search(before):
         return False
     if re.search(r"\b[A-Z][\w'’.-]*,\s*$", before) and re.match(r",", after):
         return False  # "Hakim Khan, 50, was ...": an age in apposition
@@ -267,7 +276,7 @@ def _one_is_count(before: str, after: str) -> bool:
     if lex.qualifier_before_re.search(before):
         return True
     words = re.findall(r"[\w.’'-]+", after.lower())[:2]
-    if not words or words[0] in ("of", "another", "or"):
+    if not words or words[0] in lex.one_pronoun_followers:
         return False
     return any(w.rstrip(".") in lex.one_nouns for w in words)
 

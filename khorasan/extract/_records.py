@@ -17,12 +17,13 @@ from typing import Any, TypeVar
 
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.persons import PersonMention, find_persons
-from khorasan.extract.cues import RECORD_CUES
+from khorasan.extract.cues import RECORD_CUES, join_patterns
 from khorasan.model import ActorMention, DateMention, NumberMention, PlaceMention
 
 __all__ = [
     "View",
     "cue",
+    "cue_alternation",
     "cue_pattern",
     "focal_group",
     "make_record",
@@ -41,12 +42,16 @@ def cue_table(name: str) -> Any:
     return RECORD_CUES[name]
 
 
+def cue_alternation(name: str, sub: str | None = None) -> str:
+    """Cue list ``name`` (or ``name[sub]``) as one regex alternation, for the patterns that
+    place it in a context of its own."""
+    return join_patterns(cue_table(name) if sub is None else cue_table(name)[sub])
+
+
 @cache
 def cue_pattern(name: str, sub: str | None = None) -> re.Pattern[str]:
     """One case-insensitive alternation over cue list ``name`` (or ``name[sub]``)."""
-    phrases = cue_table(name) if sub is None else cue_table(name)[sub]
-    body = "|".join(f"(?:{p})" for p in phrases)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{cue_alternation(name, sub)})(?![\w])", re.IGNORECASE)
 
 
 def cue(name: str, text: str, sub: str | None = None) -> re.Match[str] | None:

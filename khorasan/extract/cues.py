@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ __all__ = [
     "cue",
     "cue_alternation",
     "cue_pattern",
+    "join_patterns",
     "load_cues",
     "load_lexicon_file",
+    "word_alternation",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -86,19 +89,29 @@ INCIDENT_LEXICON = load_lexicon_file(DATA_DIR / "incident_lexicon.json")
 RECORD_LEXICON = load_lexicon_file(DATA_DIR / "records_lexicon.json")
 
 
+def join_patterns(phrases: Iterable[str]) -> str:
+    """Regex fragments as one alternation, each in a group of its own."""
+    return "|".join(f"(?:{p})" for p in phrases)
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """Plain words and phrases (not patterns) as one alternation: longest first, so "car bomb"
+    wins over "bomb" and "Dr." over "Dr"; a space matches any run of whitespace."""
+    ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
 def cue_alternation(name: str, sub: str | None = None) -> str:
     """The phrases of incident cue list ``name`` (or ``name[sub]``) as one regex alternation,
     for the patterns that place them in a context of their own."""
     entry: Any = INCIDENT_CUES[name]
-    phrases = entry if sub is None else entry[sub]
-    return "|".join(f"(?:{p})" for p in phrases)
+    return join_patterns(entry if sub is None else entry[sub])
 
 
 @cache
 def cue_pattern(name: str) -> re.Pattern[str]:
     """One case-insensitive alternation over the incident cue list ``name``, on word boundaries."""
-    phrases = INCIDENT_CUES[name]
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in phrases) + r")", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + cue_alternation(name) + r")", re.IGNORECASE)
 
 
 def cue(name: str, text: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from khorasan.extract.cues import INCIDENT_LEXICON, cue_pattern
+from khorasan.extract.cues import INCIDENT_LEXICON, cue_pattern, word_alternation
 from khorasan.model import NumberMention
 
 __all__ = ["Figure", "find_figures"]
@@ -24,7 +24,7 @@ _CLAUSE_BREAK = re.compile(
 )
 # the victims' noun phrase after a figure ends at the first of these words
 _WHO_STOP = re.compile(
-    r"\b(?:" + "|".join(map(re.escape, INCIDENT_LEXICON["figure_who_stop_words"])) + r")\b", re.I
+    rf"\b(?:{word_alternation(INCIDENT_LEXICON['figure_who_stop_words'])})\b", re.I
 )
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"

@@ -15,11 +15,13 @@ from typing import Any
 from khorasan.annotate import AnnotatedDocument
 from khorasan.extract._records import (
     View,
+    cue_alternation,
     cue_pattern,
     cue_table,
     make_record,
     sentence_views,
 )
+from khorasan.extract.cues import RECORD_LEXICON, word_alternation
 
 __all__ = ["extract_leaders"]
 
@@ -27,10 +29,12 @@ __all__ = ["extract_leaders"]
 # Laden", "Qari Hekmat, the commander of IS-K in ...").
 ROLE_WINDOW_CHARS = 60
 # Role words outside the knowledge base that make "<group> <role> <Name>" a leader record.
-GENERIC_ROLES = r"(?:commander|leader|chief|emir|amir|deputy(?:\s+leader)?|founder)"
+GENERIC_ROLES = f"(?:{word_alternation(RECORD_LEXICON['leader_generic_roles'])})"
+# a capitalised name of two to four words, after an honorific ("Mullah", "Dr."), with particles
 _NAME = (
-    r"(?:(?:Mullah|Mawlawi|Maulvi|Mawlavi|Qari|Hafiz|Sheikh|Shaikh|Mufti|Maulana|Dr\.?)\s+)?"
-    r"[A-Z][a-z]+(?:\s+(?:(?:al|Al|ul|bin|ibn)[- ])?[A-Z][a-z]+){1,3}"
+    rf"(?:(?:{word_alternation(RECORD_LEXICON['leader_honorifics'])})\s+)?"
+    rf"[A-Z][a-z]+(?:\s+(?:(?:{word_alternation(RECORD_LEXICON['leader_name_particles'])})"
+    r"[- ])?[A-Z][a-z]+){1,3}"
 )
 _GENERIC = re.compile(
     rf"^(?:['’]s)?\s+(?:\(\w+\)\s+)?(?:former\s+|senior\s+|top\s+|local\s+)?{GENERIC_ROLES}\s+({_NAME})"
@@ -38,7 +42,10 @@ _GENERIC = re.compile(
 _ANAPHORA = re.compile(
     r"^\s*(?:one|another|the\s+first|the\s+last|the\s+most)\s+of\s+(?:these|them)\b", re.I
 )
-_STRIKE_BY = re.compile(r"\b(?:U\.?S\.?|American|US-led|NATO|drone)\b", re.I)
+_STRIKE_BY = re.compile(rf"\b(?:{cue_alternation('leader_killed_by_us')})\b", re.I)
+_FORMER_BEFORE = re.compile(
+    rf"\b(?:{cue_alternation('leader_former')})\s*(?:[\w’'-]+\s+){{0,3}}$", re.I
+)
 
 
 @dataclass(slots=True)
@@ -92,8 +99,7 @@ def _add_mention(
         leader.status_date = view.dates[0].value if view.dates else None
         if status == "killed" and _STRIKE_BY.search(view.text):
             leader.killed_by = "US"
-    if re.search(r"\b(?:former|then|late|ex-)\s*(?:[\w’'-]+\s+){0,3}$", window[: local_start
-                  - max(0, local_start - ROLE_WINDOW_CHARS)], re.I):  # fmt: skip
+    if _FORMER_BEFORE.search(window[: local_start - max(0, local_start - ROLE_WINDOW_CHARS)]):
         leader.former = True
 
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from khorasan.extract.cues import word_alternation
 from khorasan.kb import load_lexicon
 
 __all__ = ["attack_triggers", "suicide_pattern", "target_triggers"]
-
-
-def _alternation(phrases: list[str]) -> str:
-    # longest first so "car bomb" wins over "bomb"; phrases are plain text, not regexes
-    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
 def _key(phrase: str) -> str:
@@ -31,7 +26,7 @@ def _phrase_index(lexicon: str) -> tuple[re.Pattern[str], dict[str, str]]:
             category_of.setdefault(_key(phrase), category)
     phrases = [p for ps in load_lexicon(lexicon).values() for p in ps]
     pattern = re.compile(
-        r"(?<![\w-])(?:" + _alternation(phrases) + r")(?![\w-])", re.IGNORECASE
+        r"(?<![\w-])(?:" + word_alternation(phrases) + r")(?![\w-])", re.IGNORECASE
     )
     return pattern, category_of
 
@@ -59,7 +54,7 @@ def target_triggers(text: str) -> list[tuple[str, int, int]]:
 @cache
 def suicide_pattern() -> re.Pattern[str]:
     phrases = [p for ps in load_lexicon(SUICIDE_LEXICON).values() for p in ps]
-    return re.compile(r"(?<![\w-])(?:" + _alternation(phrases) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?:" + word_alternation(phrases) + r")(?![\w-])", re.IGNORECASE)
 
 
 ATTACK_LEXICON = "attack_types"

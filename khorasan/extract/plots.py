@@ -17,6 +17,7 @@ from khorasan.annotate import AnnotatedDocument
 from khorasan.extract._records import (
     View,
     cue,
+    cue_alternation,
     cue_pattern,
     cue_table,
     focal_group,
@@ -142,7 +143,7 @@ def _is_total(after: str) -> bool:
 
 
 def _plot_nouns() -> str:
-    return "|".join(f"(?:{p})" for p in cue_table("plot_context"))
+    return cue_alternation("plot_context")
 
 
 def _total_period(view: View, n: NumberMention, passage: _Passage) -> str | None:

@@ -24,6 +24,7 @@ from khorasan.annotate import AnnotatedDocument
 from khorasan.extract._records import (
     View,
     cue,
+    cue_alternation,
     cue_pattern,
     cue_table,
     focal_group,
@@ -52,7 +53,7 @@ RESTATED_SENTENCES = 1
 # A founding cue this close to IS-K's name is IS-K's founding.
 FORMATION_MAX_GAP = 80
 # Kinds that read the same both ways: "X and Y split", "X and Y clashed".
-SYMMETRIC = frozenset({"war", "rivalry", "alliance", "split"})
+SYMMETRIC = frozenset(RECORD_LEXICON["relation_symmetric_kinds"])
 # Actor type of a person standing for their group.
 PERSON = "person"
 STATE = "state"
@@ -106,7 +107,7 @@ _APPOSITIVE = re.compile(
     r"^\s*(?:\([^)]*\))?\s*,\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:of|to|for)\s+(?:the\s+)?$", _I
 )
 _POSSESSED_SUBJECT = re.compile(r"^['’]s\s+\S+(?:\s+\S+)+\s*$")
-_RECRUITER = re.compile(r"recruit|attract|poach|dr[ae]w", _I)
+_RECRUITER = re.compile(cue_alternation("relation_recruit_verbs"), _I)
 _HYPHEN_VERB = re.compile(r"\w[-–]\w+ed\b")
 _RELATIVE = re.compile(r",\s*(?:who|which)\b", _I)
 _BETWEEN = re.compile(r"^\s*(?:\w+\s+){0,2}?between\b", _I)
@@ -180,15 +181,14 @@ def _restated(rec: dict[str, Any], at: int, seen: dict[Any, int]) -> bool:
 @cache
 def _gap_pattern(name: str) -> re.Pattern[str]:
     """A cue list as an anchored alternation over the whole gap between two offsets."""
-    body = "|".join(f"(?:{p})" for p in cue_table(name))
+    body = cue_alternation(name)
     return re.compile(rf"^(?:{body})$", _I)
 
 
 @cache
 def _edge_pattern(name: str, where: str) -> re.Pattern[str]:
     """A cue list anchored at the end (text before a party) or the start (``after`` it)."""
-    table = cue_table(name)
-    body = "|".join(f"(?:{p})" for p in (table[where] if where else table))
+    body = cue_alternation(name, where or None)
     if where != "after":
         return re.compile(rf"(?<![\w-])(?:{body})\s*$", _I)
     return re.compile(rf"^\s*(?:{body})(?![\w])", _I)
@@ -320,7 +320,7 @@ def _regional_names() -> frozenset[str]:
 def _kinds_pattern() -> re.Pattern[str]:
     """Every kind's cues in one alternation, one named group per kind (one pass a sentence)."""
     groups = [
-        f"(?P<{kind}>{'|'.join(f'(?:{p})' for p in cue_table('relation_kinds')[kind])})"
+        f"(?P<{kind}>{cue_alternation('relation_kinds', kind)})"
         for kind in RECORD_LEXICON["relation_kind_order"]
     ]
     # one word-boundary test in front of the alternation, not one per cue: a third faster
@@ -330,10 +330,10 @@ def _kinds_pattern() -> re.Pattern[str]:
 @cache
 def _regard_pattern() -> re.Pattern[str]:
     """ "X sees Y and Z as its top enemies", "they saw Mullah Omar as their emir"."""
-    verbs = "|".join(f"(?:{v})" for v in cue_table("relation_regard_verbs"))
+    verbs = cue_alternation("relation_regard_verbs")
     nouns = "|".join(
-        f"(?P<{kind}>{'|'.join(f'(?:{n})' for n in phrases)})"
-        for kind, phrases in cue_table("relation_regard_as").items()
+        f"(?P<{kind}>{cue_alternation('relation_regard_as', kind)})"
+        for kind in cue_table("relation_regard_as")
     )
     return re.compile(
         rf"(?<![\w-])(?P<verb>{verbs})\s+(?P<obj>[^.;]{{1,200}}?)\s+as\s+"

@@ -19,22 +19,23 @@ from khorasan.annotate import AnnotatedDocument
 from khorasan.extract._records import (
     View,
     cue,
+    cue_alternation,
     cue_pattern,
     cue_table,
     focal_group,
     make_record,
     sentence_views,
 )
+from khorasan.extract.cues import RECORD_LEXICON
 from khorasan.model import DateMention, NumberMention
 
 __all__ = ["extract_statistics"]
 
 # Words allowed between a cue verb and its figure ("arrested at least 49", "claimed over 270").
-_QUALIFIER_GAP = re.compile(
-    r"^\s*(?:a\s+total\s+of|at\s+least|about|around|nearly|over|more\s+than|some|up\s+to|"
-    r"an\s+estimated|approximately|almost|roughly|)\s*$",
-    re.I,
-)
+_QUALIFIER_GAP = re.compile(rf"^\s*(?:{cue_alternation('stat_qualifiers')}|)\s*$", re.I)
+# "plots" and "interdictions" are the plots extractor's
+_PLOTS = re.compile(rf"\b(?:{cue_alternation('stat_plot_words')})\b", re.I)
+_PART_STOP_WORDS = frozenset(RECORD_LEXICON["stat_part_stop_words"])
 _CLAUSE_SPLIT = re.compile(r",\s*(?:while|but|whereas)\b|;\s|\.\s", re.I)
 _PERCENT = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(?:per\s?cent|percent|%)"
@@ -80,7 +81,7 @@ def extract_statistics(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     for view in views:
         if not (view.numbers or "%" in view.text or "cent" in view.text):
             continue
-        if re.search(r"\b(?:plots?|interdictions?)\b", view.text, re.I):
+        if _PLOTS.search(view.text):
             continue  # the plots extractor's
         for start, end in _clauses(view):
             figures = _figures(view, start, end)
@@ -149,10 +150,9 @@ def _coordinated(
 def _who(view: View, n: NumberMention) -> str:
     m = _PART.match(view.text[n.end - view.start :])
     words = m.group(1).split() if m else []
-    stop = {"and", "were", "was", "have", "has", "had", "in", "of", "who", "whose", "persons"}
     kept = []
     for w in words:
-        if w.lower() in stop:
+        if w.lower() in _PART_STOP_WORDS:
             break
         kept.append(w)
     return " ".join(kept) or "unspecified"

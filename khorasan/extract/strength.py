@@ -15,11 +15,13 @@ from khorasan.annotate import AnnotatedDocument
 from khorasan.extract._records import (
     View,
     cue,
+    cue_alternation,
     cue_pattern,
     focal_group,
     make_record,
     sentence_views,
 )
+from khorasan.extract.cues import RECORD_LEXICON
 from khorasan.model import DateMention, NumberMention
 
 __all__ = ["extract_strength"]
@@ -36,10 +38,7 @@ _GAP_TO_DATE = re.compile(
 _CLAUSE = re.compile(r"\b(?:when|while|which|who|after|before|because)\b|[;:]", re.I)
 _PARTITIVE = re.compile(r"^\s*(?:of|per\s?cent|percent|%|years?\b|km)", re.I)
 _NEXT_NOUN = re.compile(r"^\s+([A-Za-z][\w’'-]*)")
-_FUNCTION_WORDS = frozenset(
-    "in to from at by a an the and or as of with before after when while during since until "
-    "fighters members militants".split()
-)
+_FUNCTION_WORDS = frozenset(RECORD_LEXICON["strength_function_words"])
 _SOURCE = re.compile(r"according\s+to\s+(?:an?\s+|the\s+)?([\w\s’'-]{3,60}?)(?=,|\.|$)", re.I)
 
 
@@ -128,7 +127,8 @@ def _near_casualty(before: str, after: str) -> bool:
 
 
 _PASSIVE_CASUALTY = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,3}?(?:were|have\s+been|had\s+been)\s+(?:killed|arrested|wounded|detained)",
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:were|have\s+been|had\s+been)\s+"
+    rf"(?:{cue_alternation('strength_casualty_verbs')})",
     re.I,
 )
 
