@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from khorasan.extract.cues import INCIDENT_LEXICON, cue_pattern, word_alternation
+from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern, word_alternation
 from khorasan.model import NumberMention
 
 __all__ = ["Figure", "find_figures"]
@@ -27,13 +27,11 @@ _WHO_STOP = re.compile(
     rf"\b(?:{word_alternation(INCIDENT_LEXICON['figure_who_stop_words'])})\b", re.I
 )
 _NOT_A_COUNT_AFTER = re.compile(
-    r"^\s*(?:%|per\s?cent|percent|years?\b|-year|km|kilomet|miles?\b|"
-    r"(?:days?|weeks?|months?|hours?|minutes?|decades?|times)\b|"
-    r"tons?\b|tonnes?\b|kg|am\b|pm\b|a\.m\.|p\.m\.|:\d|"
+    rf"^\s*(?:{cue_alternation('not_a_count_units')}|"
     # "two of the recent deadly attacks", "five suicide bombings": a count of attacks
     r"(?:of\s+(?:the|these|those|its|their)\s+)?"
     r"(?:(?!(?:in|at|on|by|during|and|were|was|people)\b)[\w-]+\s+){0,3}?"
-    r"(?:attacks|incidents|bombings|blasts|explosions|operations|strikes|raids|plots)\b)",
+    rf"(?:{cue_alternation('counted_attack_nouns')})\b)",
     re.I,
 )
 
@@ -62,11 +60,7 @@ _COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
 _WITH_HIM = re.compile(
     r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I
 )
-_TOLL = re.compile(
-    r"\b(?:death toll|toll|(?:total )?number of "
-    r"(?:dead|deaths|fatalities|people (?:killed|who died)))\b",
-    re.I,
-)
+_TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
 
 
