@@ -101,7 +101,9 @@ def test_cli_usage_error_exits_2(runner: CliRunner) -> None:
 
 
 def test_cli_show_unknown_document(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["show", "ffff", "--db", str(tmp_path / "k.db")])
+    db = str(tmp_path / "k.db")
+    runner.invoke(cli, ["ingest", str(write_report(tmp_path)), "--db", db, "--quiet"])
+    result = runner.invoke(cli, ["show", "ffff", "--db", db])
     assert result.exit_code == 1 and "ffff" in result.output
 
 

@@ -33,7 +33,7 @@ def db(tmp_path: Path) -> str:
         body = {"a.txt": "Kabul police said the attack came during evening prayers on Thursday.",
                 "b.txt": "Hospital staff in the capital counted the dead late into Friday night."}
         doc = make_doc(name, body[name] + " " + rec["evidence"], published, "Outlet " + name)
-        store.add_document(doc, [rec], "test")
+        store.add_document(doc, {"incidents": [rec]}, "test")
         ids.append(doc.id)
     update_events(store, ids)
     store.close()
@@ -121,7 +121,7 @@ def db2(tmp_path: Path) -> str:
     ids = []
     for name, published, recs in docs:
         doc = make_doc(name, f"Report {name}. " + recs[0]["evidence"], published, "Outlet")
-        store.add_document(doc, recs, "test")
+        store.add_document(doc, {"incidents": recs}, "test")
         ids.append(doc.id)
     update_events(store, ids)
     store.close()

@@ -1,0 +1,132 @@
+"""Commands that write the store: ``ingest``, ``reextract``, ``fuse``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from khorasan.cli._common import db_option, echo_json, open_db, safe
+from khorasan.ingest import Failure, IngestOptions
+from khorasan.pipeline import fuse as run_fuse
+from khorasan.pipeline import ingest as run_ingest
+from khorasan.pipeline import reextract as run_reextract
+
+__all__ = ["COMMANDS"]
+
+
+def _progress_wanted(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def _stderr() -> Any:
+    """The progress bar's console: stderr, so that stdout stays the result alone."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH|URL...")
+@db_option
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="File name globs to take from directories."
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="File name globs to skip.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=5_000_000,
+    show_default=True,
+    help="Skip files and pages larger than this.",
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching private/loopback addresses (tests)."
+)
+@click.option(
+    "--timeout", type=float, default=20.0, show_default=True, help="Fetch timeout, seconds."
+)
+@click.option("--no-extract", is_flag=True, help="Store documents without extracting records.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+def ingest(
+    inputs: tuple[str, ...], db: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
+    max_bytes: int, allow_private: bool, timeout: float, no_extract: bool, quiet: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Ingest files, directories, JSONL, URLs and RSS/Atom feeds; extract and store records."""
+    options = IngestOptions(include=include, exclude=exclude, max_bytes=max_bytes,
+                            allow_private=allow_private, timeout=timeout)  # fmt: skip
+    store = open_db(db, create=True)
+
+    def report(item: object) -> None:
+        if isinstance(item, Failure):  # the batch goes on: one line per bad input
+            click.echo(f"Error: {safe(item.subject)}: {safe(item.reason)}", err=True)
+
+    if _progress_wanted(quiet):
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                      TextColumn("{task.completed} documents"), TimeElapsedColumn(),
+                      console=_stderr(), transient=True) as progress:  # fmt: skip
+            task = progress.add_task("ingesting", total=None)
+
+            def on_item(item: object) -> None:
+                report(item)
+                progress.advance(task)
+
+            summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=on_item)
+    else:
+        summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=report)
+    store.close()
+    if as_json:
+        echo_json(summary.as_dict())
+    else:
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(summary.skipped_by_reason.items()))
+        click.echo(
+            f"ingested {summary.ingested} (wire copies {summary.wire_copies}), "
+            f"duplicates {summary.duplicates}, already stored {summary.already}, "
+            f"incident mentions {summary.incidents}, failed {len(summary.failures)}"
+            + (f" ({skipped})" if skipped else "")
+            + f", {summary.seconds:.2f} s"
+        )
+    if summary.failures:
+        sys.exit(1)
+
+
+@click.command()
+@db_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def reextract(db: str | None, quiet: bool) -> None:
+    """Re-run every extractor over every stored document, replacing machine output only, and
+    re-fuse the events."""
+    with open_db(db) as store:
+        if _progress_wanted(quiet):
+            from rich.progress import Progress
+
+            with Progress(console=_stderr(), transient=True) as progress:
+                task = progress.add_task("re-extracting", total=None)
+
+                def on_progress(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                summary = run_reextract(store, on_progress=on_progress)
+        else:
+            summary = run_reextract(store)
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    click.echo(f"re-extracted {summary.documents} documents with {summary.extractor_version} "
+               f"({counts}); {summary.events} events in {summary.seconds:.2f} s")  # fmt: skip
+
+
+@click.command(name="fuse")
+@db_option
+def fuse_cmd(db: str | None) -> None:
+    """Re-fuse every stored incident mention into events (after reextract or a tuning change)."""
+    with open_db(db) as store:
+        summary = run_fuse(store)
+    click.echo(f"fused {summary.mentions} mentions into {summary.events} events "
+               f"in {summary.seconds:.2f} s")  # fmt: skip
+
+
+COMMANDS = [ingest, reextract, fuse_cmd]
