@@ -6,7 +6,6 @@ object per document with every record kind, each record carrying evidence, span 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from khorasan.annotate import annotate
@@ -19,7 +18,7 @@ from khorasan.extract.strength import extract_strength
 from khorasan.extract.version import data_files, extractor_version
 from khorasan.model import Document
 
-__all__ = ["EXTRACTOR_VERSION", "extract_document", "extract_path"]
+__all__ = ["EXTRACTOR_VERSION", "extract_document"]
 
 # Stored mentions record the version that made them: the package version and a hash of every
 # data file extraction reads ("0.1.0+3f2a9c1d"), so it changes whenever the output may.
@@ -46,15 +45,3 @@ def extract_document(doc: Document) -> dict[str, Any]:
     for kind, extractor in RECORD_EXTRACTORS.items():
         result[kind] = extractor(ann)
     return result
-
-
-def extract_path(path: Path) -> dict[str, Any]:
-    """Load one document file (with its sidecar) and extract it; the eval harness calls this."""
-    from khorasan.ingest import Failure, IngestOptions, iter_documents
-
-    for item in iter_documents([str(path)], IngestOptions()):
-        if isinstance(item, Failure):
-            return {"doc": path.name, "published": None, "error": item.reason,
-                    **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
-        return extract_document(item)
-    return {"doc": path.name, "published": None, **{kind: [] for kind in RECORD_KINDS}}

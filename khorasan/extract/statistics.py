@@ -217,7 +217,8 @@ def _percents(view: View, start: int, end: int) -> list[_Figure]:
         a = start + m.start()
         low = float(m.group(1))
         high = float(m.group(2)) if m.group(2) else low
-        number = NumberMention(a, start + m.end(), _int(low))
+        # a percentage may be fractional ("12.5 per cent"): kept as written, not a count
+        number = NumberMention(a, start + m.end(), _int(low))  # type: ignore[arg-type]
         comparative = (m.group(3) or "").lower()
         if comparative or m.group(2):
             key = f"percent_{comparative}" if comparative else "percent"

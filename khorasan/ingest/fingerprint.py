@@ -15,10 +15,7 @@ __all__ = [
     "simhash",
 ]
 
-# Tuned on ../shared/eval/dev: one story under other headline/byline/furniture with its end
-# cut 10% lands at 2-13 bits (median 7; 13 only for a 114-word page); different stories, even
-# of one event, never came closer than 18 (median 31). 13 keeps every copy, 5 bits from a merge.
-WIRE_COPY_MAX_DISTANCE = 13
+from khorasan.model import WIRE_COPY_MAX_DISTANCE  # the store groups wire copies by it too
 
 SHINGLE_WORDS = 3  # word trigrams: robust to a changed word, specific enough to tell stories apart
 

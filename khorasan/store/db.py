@@ -23,7 +23,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
 from khorasan.errors import FilterError, StoreError
-from khorasan.model import RECORD_KINDS, Document, Event
+from khorasan.model import RECORD_KINDS, WIRE_COPY_MAX_DISTANCE, Document, Event
 from khorasan.store import events as event_sql
 from khorasan.store import records as record_sql
 from khorasan.store.events import EVENT_FILTERS, FusionTransaction
@@ -91,8 +91,6 @@ class Store:
         if not create:
             _must_exist(self.url)
         if wire_copy_max_distance is None:
-            from khorasan.ingest.fingerprint import WIRE_COPY_MAX_DISTANCE
-
             wire_copy_max_distance = WIRE_COPY_MAX_DISTANCE
         self.wire_copy_max_distance = wire_copy_max_distance
         try:
