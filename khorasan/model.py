@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "EVENT_COLUMNS",
     "INCIDENT_COLUMNS",
+    "IncidentFields",
     "RECORD_KINDS",
     "WIRE_COPY_MAX_DISTANCE",
     "ActorMention",
@@ -125,19 +126,9 @@ def _figure(value: Any) -> tuple[int | None, str | None]:
 
 
 @dataclass(slots=True, kw_only=True, eq=False)
-class IncidentMention:
-    """One incident as one document reports it, with provenance.
+class IncidentFields:
+    """What a mention and an event both say of one incident: when, where, who, how, whom."""
 
-    ``record`` is the full SCHEMA record the extractor made (figures with their parts and
-    qualifiers, per-field ``spans``); the typed fields are its filterable, comparable core.
-    ``id`` is the store's row id (None until stored); the stable identity of a mention is its
-    document and span (:attr:`uid`), kept across re-extraction when the mention is the same.
-    """
-
-    document_id: str = ""
-    seq: int = 0
-    id: int | None = None
-    extractor_version: str = ""
     date: str | None = None
     date_precision: str | None = None
     country: str | None = None
@@ -153,12 +144,28 @@ class IncidentMention:
     suicide: bool | None = None
     target_type: str | None = None
     target: str | None = None
+    claimed_killed: int | None = None
+    claimed_wounded: int | None = None
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class IncidentMention(IncidentFields):
+    """One incident as one document reports it, with provenance.
+
+    ``record`` is the full SCHEMA record the extractor made (figures with their parts and
+    qualifiers, per-field ``spans``); the typed fields are its filterable, comparable core.
+    ``id`` is the store's row id (None until stored); the stable identity of a mention is its
+    document and span (:attr:`uid`), kept across re-extraction when the mention is the same.
+    """
+
+    document_id: str = ""
+    seq: int = 0
+    id: int | None = None
+    extractor_version: str = ""
     killed: int | None = None
     killed_qualifier: str | None = None
     wounded: int | None = None
     wounded_qualifier: str | None = None
-    claimed_killed: int | None = None
-    claimed_wounded: int | None = None
     evidence: str = ""
     span_start: int = 0
     span_end: int = 0
@@ -235,11 +242,8 @@ class IncidentMention:
 _SCHEMA_PLAIN = ("date", "date_precision", "country", "admin1", "admin2", "place",
                  "perpetrator", "attribution", "attack_type", "suicide", "target_type",
                  "target")  # fmt: skip
-INCIDENT_COLUMNS = tuple(
-    f.name for f in fields(IncidentMention)
-    if f.name not in ("document_id", "seq", "id", "extractor_version", "evidence",
-                      "span_start", "span_end", "confidence", "record")
-)  # fmt: skip
+INCIDENT_COLUMNS = (*(f.name for f in fields(IncidentFields)), "killed", "killed_qualifier",
+                    "wounded", "wounded_qualifier")  # fmt: skip
 """The incident fields copied into their own columns (filtering, fusion); the full record
 stays in the ``record`` JSON."""
 _INCIDENT_ROW = tuple(f.name for f in fields(IncidentMention) if f.name != "id")
@@ -315,7 +319,7 @@ def _record_keys(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(slots=True, kw_only=True)
-class Event:
+class Event(IncidentFields):
     """One real event fused from every mention of it, each value linked to its mentions.
 
     Figures follow UCDP: low / best / high of the independent sources; the perpetrator's own
@@ -324,29 +328,12 @@ class Event:
     """
 
     id: str
-    date: str | None = None
-    date_precision: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    admin2: str | None = None
-    place: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    geo_precision: str | None = None
-    perpetrator: str | None = None
-    attribution: str | None = None
-    attack_type: str | None = None
-    suicide: bool | None = None
-    target_type: str | None = None
-    target: str | None = None
     killed_low: int | None = None
     killed_best: int | None = None
     killed_high: int | None = None
     wounded_low: int | None = None
     wounded_best: int | None = None
     wounded_high: int | None = None
-    claimed_killed: int | None = None
-    claimed_wounded: int | None = None
     n_mentions: int = 0
     n_sources: int = 0
     n_flags: int = 0
@@ -370,4 +357,4 @@ class Event:
         return out
 
 
-EVENT_COLUMNS = tuple(f.name for f in fields(Event) if f.name != "mentions")
+EVENT_COLUMNS = ("id", *(f.name for f in fields(Event) if f.name not in ("id", "mentions")))
