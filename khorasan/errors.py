@@ -10,6 +10,7 @@ Hierarchy and codes (the table the README's "Errors" section repeats; a test pin
     K200 ├── KnowledgeBaseError   a knowledge-base data file has a bad row (file, line, field)
     K201 │   └── DataFileError    an extractor data file (cues, word lists) is malformed
     K300 ├── StoreError           the database cannot be opened, read or written
+    K310 ├── NotFoundError        no stored event, document or page by that id
     K400 ├── ConfigError          a setting or option has an invalid value
     K401 │   ├── FilterError      a query filter is unknown or malformed (``field`` names it)
     K402 │   └── ExportError      an export cannot be written as asked
@@ -33,6 +34,7 @@ __all__ = [
     "InputError",
     "KhorasanError",
     "KnowledgeBaseError",
+    "NotFoundError",
     "StoreError",
     "UnreadableInput",
 ]
@@ -97,6 +99,13 @@ class StoreError(KhorasanError):
     """Raised when the database cannot be opened, migrated, read or written."""
 
     code = "K300"
+
+
+class NotFoundError(KhorasanError, LookupError):
+    """Raised when no stored event, document or page has the id asked for (or a prefix is
+    ambiguous); ``subject`` is the id."""
+
+    code = "K310"
 
 
 class ConfigError(KhorasanError, ValueError):

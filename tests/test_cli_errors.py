@@ -16,7 +16,7 @@ from khorasan.errors import FilterError, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_DIR = ROOT / "khorasan" / "cli"
-GROUPS = ("ingest", "documents", "events", "records", "eval")
+GROUPS = ("ingest", "documents", "events", "records", "eval", "serve")
 # commands that read an existing database (ingest creates one; extract and eval read files)
 READERS = sorted(set(cli.commands) - {"ingest", "extract", "eval"})
 REPORT = ("A suicide bomber blew himself up at a crowded market in Jalalabad, the capital of "

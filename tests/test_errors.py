@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 PINNED = {
     "K000": "KhorasanError", "K100": "InputError", "K101": "UnreadableInput",
     "K102": "BadMetadata", "K103": "FetchError", "K200": "KnowledgeBaseError",
-    "K201": "DataFileError", "K300": "StoreError", "K400": "ConfigError",
+    "K201": "DataFileError", "K300": "StoreError", "K310": "NotFoundError", "K400": "ConfigError",
     "K401": "FilterError", "K402": "ExportError", "K500": "EvalError",
 }  # fmt: skip
 

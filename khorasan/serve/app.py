@@ -1,0 +1,249 @@
+"""The REST API: read endpoints for everything the CLI shows, each a thin skin over the
+library (``Store`` methods and ``khorasan.analyse``); no SQL here. Writes come with access
+control (issue 11)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import Response
+
+from khorasan.analyse import audit_statistics, claims_vs_reported, icm_sentence, merge_records
+from khorasan.analyse import tally as tally_events
+from khorasan.errors import FilterError, NotFoundError
+from khorasan.export import FORMATS, export_events
+from khorasan.model import RECORD_KINDS, Event
+from khorasan.pipeline import open_store
+from khorasan.serve.errors import install_error_handlers
+from khorasan.store import Store
+
+__all__ = ["create_app"]
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+_MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
+          "json": "application/json", "parquet": "application/vnd.apache.parquet"}  # fmt: skip
+
+Text = Annotated[str | None, Query()]
+
+
+def create_app(db: str | None = None) -> FastAPI:
+    """The API over the store at ``db`` (a path or URL; it must exist: serving never
+    creates an empty database)."""
+    store = open_store(db, create=False)
+    app = FastAPI(title="Khorasan Monitor", version=_version(),
+                  description="A sourced record of IS-K violence from open reporting. "
+                              "Read-only.")  # fmt: skip
+    app.state.store = store
+    install_error_handlers(app)
+    _routes(app)
+    return app
+
+
+def _version() -> str:
+    from khorasan import __version__
+
+    return __version__
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(_store)]
+
+
+class EventFilters:
+    """The event filters of ``khorasan events``, as query parameters."""
+
+    def __init__(
+        self,
+        since: Text = None, until: Text = None, country: Text = None, admin1: Text = None,
+        perpetrator: Text = None, attack_type: Text = None, target_type: Text = None,
+        attribution: Text = None,
+        killed_min: Annotated[int | None, Query(ge=0)] = None,
+        killed_max: Annotated[int | None, Query(ge=0)] = None,
+        q: Annotated[str | None, Query(description="words in an event's sources' sentences")]
+        = None,
+    ) -> None:  # fmt: skip
+        self.store_filters: dict[str, Any] = {
+            "since": since, "until": until, "country": country, "admin1": admin1,
+            "perpetrator": perpetrator, "attack_type": attack_type, "target_type": target_type,
+            "attribution": attribution,
+        }  # fmt: skip
+        if killed_min is not None and killed_max is not None and killed_min > killed_max:
+            raise FilterError("killed_min", f"{killed_min} is above killed_max {killed_max}")
+        self.killed = (killed_min, killed_max)
+        self.words = [w.casefold() for w in (q or "").split()]
+
+    def select(self, store: Store, *, mentions: bool = False) -> list[Event]:
+        # the text filter reads the sources' sentences, so it needs the mentions
+        found = store.events(mentions=mentions or bool(self.words), **self.store_filters)
+        return [e for e in found if self._keeps(e)]
+
+    def _keeps(self, e: Event) -> bool:
+        low, high = self.killed
+        if low is not None and (e.killed_best is None or e.killed_best < low):
+            return False
+        if high is not None and (e.killed_best is None or e.killed_best > high):
+            return False
+        if self.words:
+            text = " ".join(
+                [e.place or "", e.target or ""]
+                + [m.get("evidence") or "" for m in e.mentions or ()]
+            ).casefold()
+            return all(w in text for w in self.words)
+        return True
+
+
+Filters = Annotated[EventFilters, Depends()]
+
+
+def _cursor(event: Event) -> str:
+    raw = json.dumps([event.date, event.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _position(cursor: str) -> tuple[str | None, str]:
+    try:
+        date, eid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return (str(date) if date is not None else None), str(eid)
+    except (ValueError, TypeError) as exc:
+        raise FilterError("cursor", "not a cursor this API gave") from exc
+
+
+def _after(events: Sequence[Event], cursor: str | None) -> Iterator[Event]:
+    """The events after ``cursor`` in the store's order (newest date first, undated last,
+    then id): a page stays stable when events are added before or after it."""
+    if cursor is None:
+        yield from events
+        return
+    date, eid = _position(cursor)
+    for e in events:
+        if date is None:
+            later = e.date is None and e.id > eid
+        elif e.date is None:
+            later = True
+        else:
+            later = e.date < date or (e.date == date and e.id > eid)
+        if later:
+            yield e
+
+
+def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
+    @app.get("/api/events", tags=["events"])
+    def list_events(
+        store: StoreDep, filters: Filters, cursor: Text = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Fused events, newest first, one page at a time (follow ``next_cursor``)."""
+        page: list[Event] = []
+        more = False
+        for e in _after(filters.select(store), cursor):
+            if len(page) == limit:
+                more = True
+                break
+            page.append(e)
+        return {"events": [e.as_dict() for e in page],
+                "next_cursor": _cursor(page[-1]) if more and page else None}  # fmt: skip
+
+    @app.get("/api/events/{event_id}", tags=["events"])
+    def one_event(store: StoreDep, event_id: str) -> dict[str, Any]:
+        """One event (id or unambiguous prefix) with every mention and its evidence span."""
+        event = store.event(event_id)
+        if event is None:
+            ids = store.event_ids(event_id, limit=3)
+            reason = "ambiguous event id prefix" if len(ids) > 1 else "no such event"
+            raise NotFoundError(event_id, reason)
+        return event.as_dict()
+
+    @app.get("/api/stats", tags=["analysis"])
+    def stats(store: StoreDep, filters: Filters) -> dict[str, Any]:
+        """Tallies of the selected events (as ``khorasan stats``), with the ICM sentence."""
+        f = filters.store_filters
+        result = tally_events([e.row() for e in filters.select(store)], f["since"], f["until"])
+        result["sentence"] = icm_sentence(result)
+        return result
+
+    @app.get("/api/claims", tags=["analysis"])
+    def claims(
+        store: StoreDep, filters: Filters,
+        by: Annotated[str, Query(pattern="^(year|month)$")] = "year",
+    ) -> dict[str, Any]:  # fmt: skip
+        """Claimed against independently reported killed, per event and in aggregate."""
+        return claims_vs_reported([e.row() for e in filters.select(store)], by=by)
+
+    @app.get("/api/export", tags=["events"])
+    def export(store: StoreDep, filters: Filters,
+               format: Annotated[str, Query(pattern="^(" + "|".join(FORMATS) + ")$")] = "csv",
+               ) -> Response:  # fmt: skip
+        """The selected events as a download: CSV, GeoJSON, JSON or Parquet."""
+        events = [e.as_dict() for e in filters.select(store, mentions=True)]
+        if format == "parquet":
+            import tempfile
+            from pathlib import Path
+
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "events.parquet"
+                export_events(events, "parquet", out)
+                body: bytes | str = out.read_bytes()
+        else:
+            body = export_events(events, format)
+        return Response(
+            body,
+            media_type=_MEDIA[format],
+            headers={"Content-Disposition": f'attachment; filename="khorasan-events.{format}"'},
+        )
+
+    @app.get("/api/documents", tags=["documents"])
+    def documents(store: StoreDep,
+                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                  ) -> dict[str, Any]:  # fmt: skip
+        """Stored documents, newest first: id, date, outlet, title, appearances, copies."""
+        return {"documents": store.documents(limit=limit)}
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"])
+    def document(store: StoreDep, doc_id: str) -> dict[str, Any]:
+        """One document with its clean text, appearances and every mention extracted from it."""
+        row = store.document(doc_id)
+        if row is None:
+            raise NotFoundError(doc_id, "no such document (or an ambiguous prefix)")
+        row["incidents"] = store.incidents(document_id=row["id"])
+        for kind in RECORD_KINDS:
+            row[kind] = store.records(kind, document_id=row["id"])
+        return row
+
+    @app.get("/api/incidents", tags=["documents"])
+    def incidents(store: StoreDep, since: Text = None, until: Text = None, country: Text = None,
+                  admin1: Text = None, perpetrator: Text = None,
+                  attack_type: Text = None) -> dict[str, Any]:  # fmt: skip
+        """Incident mentions, each with its document and sentence."""
+        rows = store.incidents(since=since, until=until, country=country, admin1=admin1,
+                               perpetrator=perpetrator, attack_type=attack_type)  # fmt: skip
+        return {"incidents": rows}
+
+    for kind in RECORD_KINDS:
+        _record_route(app, kind)
+
+    @app.get("/api/audit", tags=["records"])
+    def audit(store: StoreDep, group: Text = None, since: Text = None,
+              until: Text = None) -> dict[str, Any]:  # fmt: skip
+        """Each quoted statistic beside this database's own tally for its window."""
+        return {"audits": audit_statistics(store, group=group, date_from=since, date_to=until)}
+
+
+def _record_route(app: FastAPI, kind: str) -> None:
+    def records(store: StoreDep, group: Text = None, since: Text = None, until: Text = None,
+                country: Text = None, person: Text = None,
+                relation: Text = None) -> dict[str, Any]:  # fmt: skip
+        rows = store.records(kind, group=group, since=since, until=until, country=country,
+                             person=person, relation=relation)  # fmt: skip
+        return {kind: merge_records(kind, rows)}
+
+    records.__doc__ = f"Stored {kind} merged across documents, every source kept."
+    app.get(f"/api/{kind}", tags=["records"], name=kind)(records)
