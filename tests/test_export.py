@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from khorasan.export import CSV_COLUMNS, export_events
+from khorasan.errors import ExportError
+from khorasan.export import ACLED_COLUMNS, CSV_COLUMNS, GTD_COLUMNS, export_events
 
 EVENTS: list[dict[str, Any]] = [
     {"id": "abc123", "date": "2022-05-12", "date_precision": "day", "country": "Afghanistan",
@@ -22,7 +23,10 @@ EVENTS: list[dict[str, Any]] = [
      "killed_high": 18, "wounded_low": 30, "wounded_best": 30, "wounded_high": 35,
      "claimed_killed": 20, "claimed_wounded": None, "n_sources": 3, "n_mentions": 4,
      "detail": {"flags": [{"field": "killed", "values": {"13": [1], "18": [2]}}]},
-     "mentions": [{"outlet": "Wire A", "doc": "a.txt"}, {"outlet": None, "doc": "b.txt"}]},
+     "mentions": [{"outlet": "Wire A", "doc": "a.txt", "url": "https://wire.example/a",
+                   "evidence": "A suicide bomber killed 13 worshippers."},
+                  {"outlet": None, "doc": "b.txt", "url": "https://news.example.org/b"},
+                  {"outlet": None, "doc": "c.txt", "url": None}]},
     {"id": "def456", "date": "2022-06", "date_precision": "month", "country": "Afghanistan",
      "admin1": None, "admin2": None, "place": None, "latitude": None, "longitude": None,
      "geo_precision": None, "perpetrator": "unknown", "attribution": "none",
@@ -38,8 +42,60 @@ def test_export_csv_has_acled_gtd_columns() -> None:
     rows = list(csv.DictReader(io.StringIO(export_events(EVENTS, "csv"))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert rows[0]["event_id"] == "abc123" and rows[0]["killed_high"] == "18"
-    assert rows[0]["sources"] == "Wire A; b.txt"
+    # outlets and URLs, never file names
+    assert rows[0]["sources"] == "Wire A; news.example.org"
+    assert rows[0]["source_urls"] == "https://wire.example/a https://news.example.org/b"
     assert "killed disputed" in rows[0]["notes"]
+
+
+def test_export_dates_parse_as_dates_with_their_precision() -> None:
+    rows = list(csv.DictReader(io.StringIO(export_events(EVENTS, "csv"))))
+    got = [(r["event_date"], r["year"], r["month"], r["day"], r["time_precision"],
+            r["date_precision"]) for r in rows]  # fmt: skip
+    assert got == [("2022-05-12", "2022", "5", "12", "1", "day"),
+                   ("2022-06-01", "2022", "6", "", "3", "month")]  # fmt: skip
+
+
+def test_export_acled_columns_name_and_code_as_acled() -> None:
+    rows = list(csv.DictReader(io.StringIO(export_events(EVENTS, "csv", columns="acled"))))
+    assert tuple(rows[0]) == ACLED_COLUMNS
+    first, second = rows
+    assert (first["event_type"], first["sub_event_type"]) == ("Explosions/Remote violence",
+                                                              "Suicide bomb")
+    assert first["actor1"] == "IS-K" and first["fatalities"] == "13"
+    assert first["geo_precision"] == "1" and first["time_precision"] == "1"
+    assert "20 killed" in first["tags"]
+    assert second["actor1"] == "Unidentified Armed Group" and second["time_precision"] == "3"
+
+
+def test_export_gtd_columns_name_and_code_as_the_gtd() -> None:
+    rows = list(csv.DictReader(io.StringIO(export_events(EVENTS, "csv", columns="gtd"))))
+    assert tuple(rows[0]) == GTD_COLUMNS
+    first, second = rows
+    assert (first["iyear"], first["imonth"], first["iday"]) == ("2022", "5", "12")
+    assert (second["imonth"], second["iday"], second["approxdate"]) == ("6", "0", "2022-06")
+    assert first["attacktype1_txt"] == "Bombing/Explosion" and first["suicide"] == "1"
+    assert first["targtype1_txt"] == "Religious Figures/Institutions"
+    assert (first["gname"], first["claimed"], first["nkill"]) == ("IS-K", "1", "13")
+    assert second["gname"] == "Unknown"
+
+
+def test_export_parquet_with_gtd_columns(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "gtd.parquet"
+    export_events(EVENTS, "parquet", out, columns="gtd")
+    assert tuple(pq.read_table(out).column_names) == GTD_COLUMNS
+
+
+def test_export_unknown_column_set_is_an_export_error() -> None:
+    with pytest.raises(ExportError):
+        export_events(EVENTS, "csv", columns="ucdp")
+
+
+def test_export_codebook_defines_every_column() -> None:
+    codebook = (Path(__file__).resolve().parents[1] / "docs" / "codebook.md").read_text("utf-8")
+    for name in (*CSV_COLUMNS, *ACLED_COLUMNS, *GTD_COLUMNS):
+        assert f"`{name}`" in codebook, name
 
 
 def test_export_geojson_is_a_feature_collection_of_points() -> None:

@@ -132,6 +132,9 @@ def test_serve_exports_are_downloads(client: httpx.Client) -> None:
     assert csv.text.splitlines()[0].startswith("event_id,event_date")
     geo = client.get("/api/export", params={"format": "geojson"}).json()
     assert geo["type"] == "FeatureCollection"
+    gtd = client.get("/api/export", params={"format": "csv", "columns": "gtd"})
+    assert gtd.text.splitlines()[0].startswith("eventid,iyear,imonth,iday")
+    assert "a.txt" not in csv.text and ".txt," not in csv.text  # outlets, never file names
     parquet = client.get("/api/export", params={"format": "parquet"})
     assert parquet.content[:4] == b"PAR1"
     assert _error(client.get("/api/export", params={"format": "xls"}), 422)["field"] == "format"

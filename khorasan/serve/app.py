@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from khorasan.analyse import audit_statistics, claims_vs_reported, icm_sentence, merge_records
 from khorasan.analyse import tally as tally_events
 from khorasan.errors import FilterError, NotFoundError
-from khorasan.export import FORMATS, export_events
+from khorasan.export import COLUMN_SETS, FORMATS, export_events
 from khorasan.model import RECORD_KINDS, Event
 from khorasan.pipeline import open_store
 from khorasan.serve.errors import install_error_handlers
@@ -179,10 +179,13 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         return claims_vs_reported([e.row() for e in filters.select(store)], by=by)
 
     @app.get("/api/export", tags=["events"])
-    def export(store: StoreDep, filters: Filters,
-               format: Annotated[str, Query(pattern="^(" + "|".join(FORMATS) + ")$")] = "csv",
-               ) -> Response:  # fmt: skip
-        """The selected events as a download: CSV, GeoJSON, JSON or Parquet."""
+    def export(
+        store: StoreDep, filters: Filters,
+        format: Annotated[str, Query(pattern="^(" + "|".join(FORMATS) + ")$")] = "csv",
+        columns: Annotated[str, Query(pattern="^(" + "|".join(COLUMN_SETS) + ")$")] = "default",
+    ) -> Response:  # fmt: skip
+        """The selected events as a download: CSV, GeoJSON, JSON or Parquet; CSV and Parquet
+        with our columns or ACLED's or the GTD's (``columns``; see docs/codebook.md)."""
         events = [e.as_dict() for e in filters.select(store, mentions=True)]
         if format == "parquet":
             import tempfile
@@ -190,10 +193,10 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
 
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / "events.parquet"
-                export_events(events, "parquet", out)
+                export_events(events, "parquet", out, columns=columns)
                 body: bytes | str = out.read_bytes()
         else:
-            body = export_events(events, format)
+            body = export_events(events, format, columns=columns)
         return Response(
             body,
             media_type=_MEDIA[format],

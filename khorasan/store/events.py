@@ -27,6 +27,7 @@ _MENTION_SELECT = sa.select(
     documents.c.wire_story_id,
     documents.c.name.label("doc"),
     documents.c.outlet,
+    documents.c.url,
 ).join(documents, documents.c.id == incident_mentions.c.document_id)
 
 
@@ -175,8 +176,9 @@ def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[di
         for r in conn.execute(query):
             row = r._mapping
             item = IncidentMention.from_row(row).as_json()
-            item.update(doc=row["doc"], outlet=row["outlet"], published=row["published"],
-                        wire_story_id=row["wire_story_id"], score=row["score"])  # fmt: skip
+            item.update(doc=row["doc"], outlet=row["outlet"], url=row["url"],
+                        published=row["published"], wire_story_id=row["wire_story_id"],
+                        score=row["score"])  # fmt: skip
             out.setdefault(row["event_id"], []).append(item)
     return out
 
