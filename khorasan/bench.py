@@ -112,6 +112,86 @@ def bench_fusion(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
               f"events/s, {n / seconds:8.0f} mentions/s; peak memory {peak_mb:.0f} MiB")
 
 
+def _synthetic_events(n: int) -> list[Any]:
+    """``n`` events made from as many synthetic mentions, one report each (no links: the
+    event list, stats and one event read only the events table and a few mentions)."""
+    from khorasan.model import Event
+
+    out = []
+    for i, m in enumerate(synthetic_mentions(n, seed=23)):
+        out.append(Event(
+            id=f"{i:016x}", date=m.date, date_precision=m.date_precision, country=m.country,
+            admin1=m.admin1, place=m.place, perpetrator=m.perpetrator, attribution="claimed",
+            attack_type=m.attack_type, target_type="civilians", killed_low=m.killed,
+            killed_best=m.killed, killed_high=m.killed, n_mentions=0, n_sources=1,
+            detail={"provenance": {}, "flags": [], "killed_by_category": {}},
+            fused_at="2026-01-01T00:00:00+00:00",
+        ))  # fmt: skip
+    return out
+
+
+def _percentiles(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p50 = ordered[len(ordered) // 2]
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {p50 * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms"
+
+
+def bench_serve(n: int = 100_000, repeats: int = 30) -> None:
+    """Latency of the REST API over ``n`` events in a real store, served by uvicorn on a
+    loopback port and asked over HTTP: the event list (first page, a filtered page, a deep
+    page by cursor), stats and one event."""
+    import socket
+    import threading
+
+    import httpx
+    import uvicorn
+
+    from khorasan.serve import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "serve.db")
+        store = Store(db)
+        started = time.perf_counter()
+        events = _synthetic_events(n)
+        with store.fusion() as tx:
+            tx.replace_events(events, [])
+        load_s = time.perf_counter() - started
+        store.close()
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
+                                               log_level="warning"))  # fmt: skip
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        print(f"serve: {n} events stored in {load_s:.1f} s")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            deep = client.get("/api/events", params={"limit": 1000}).json()["next_cursor"]
+            some_id = events[n // 2].id
+            cases: dict[str, tuple[str, dict[str, Any]]] = {
+                "event list, first page of 100": ("/api/events", {"limit": 100}),
+                "event list, filtered": ("/api/events", {"admin1": "Province7", "since": "2019",
+                                                         "limit": 100}),
+                "event list, page after 1000": ("/api/events", {"limit": 100, "cursor": deep}),
+                "stats, every event": ("/api/stats", {}),
+                "stats, one province": ("/api/stats", {"admin1": "Province7"}),
+                "one event": (f"/api/events/{some_id}", {}),
+            }  # fmt: skip
+            for label, (path, params) in cases.items():
+                seconds = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    response = client.get(path, params=params)
+                    seconds.append(time.perf_counter() - t0)
+                    response.raise_for_status()
+                print(f"  {label:<32} {_percentiles(seconds)}")
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=1000, help="documents in the corpus")
@@ -119,7 +199,13 @@ def main() -> None:
                         help="synthetic mention counts for the fusion benchmark")  # fmt: skip
     parser.add_argument("--fusion-only", action="store_true",
                         help="skip the ingestion benchmark")  # fmt: skip
+    parser.add_argument("--serve", type=int, default=100_000, metavar="N",
+                        help="events in the store for the API latency benchmark (0: skip)")
+    parser.add_argument("--serve-only", action="store_true", help="only the API benchmark")
     args = parser.parse_args()
+    if args.serve_only:
+        bench_serve(args.serve)
+        return
     if args.fusion_only:
         bench_fusion(tuple(args.fusion))
         return
@@ -157,6 +243,8 @@ def main() -> None:
           f"{len(summary.failures)} failed)")  # fmt: skip
     print(f"peak memory (max RSS): {peak_mb:.0f} MiB")
     bench_fusion(tuple(args.fusion))
+    if args.serve:
+        bench_serve(args.serve)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -76,29 +75,11 @@ class EventFilters:
             "perpetrator": perpetrator, "attack_type": attack_type, "target_type": target_type,
             "attribution": attribution,
         }  # fmt: skip
-        if killed_min is not None and killed_max is not None and killed_min > killed_max:
-            raise FilterError("killed_min", f"{killed_min} is above killed_max {killed_max}")
-        self.killed = (killed_min, killed_max)
-        self.words = [w.casefold() for w in (q or "").split()]
+        self.refinements: dict[str, Any] = {"killed_min": killed_min, "killed_max": killed_max,
+                                            "text": q}  # fmt: skip
 
-    def select(self, store: Store, *, mentions: bool = False) -> list[Event]:
-        # the text filter reads the sources' sentences, so it needs the mentions
-        found = store.events(mentions=mentions or bool(self.words), **self.store_filters)
-        return [e for e in found if self._keeps(e)]
-
-    def _keeps(self, e: Event) -> bool:
-        low, high = self.killed
-        if low is not None and (e.killed_best is None or e.killed_best < low):
-            return False
-        if high is not None and (e.killed_best is None or e.killed_best > high):
-            return False
-        if self.words:
-            text = " ".join(
-                [e.place or "", e.target or ""]
-                + [m.get("evidence") or "" for m in e.mentions or ()]
-            ).casefold()
-            return all(w in text for w in self.words)
-        return True
+    def select(self, store: Store, **options: Any) -> list[Event]:
+        return store.events(**options, **self.refinements, **self.store_filters)
 
 
 Filters = Annotated[EventFilters, Depends()]
@@ -117,40 +98,20 @@ def _position(cursor: str) -> tuple[str | None, str]:
         raise FilterError("cursor", "not a cursor this API gave") from exc
 
 
-def _after(events: Sequence[Event], cursor: str | None) -> Iterator[Event]:
-    """The events after ``cursor`` in the store's order (newest date first, undated last,
-    then id): a page stays stable when events are added before or after it."""
-    if cursor is None:
-        yield from events
-        return
-    date, eid = _position(cursor)
-    for e in events:
-        if date is None:
-            later = e.date is None and e.id > eid
-        elif e.date is None:
-            later = True
-        else:
-            later = e.date < date or (e.date == date and e.id > eid)
-        if later:
-            yield e
-
-
 def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
     @app.get("/api/events", tags=["events"])
     def list_events(
         store: StoreDep, filters: Filters, cursor: Text = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     ) -> dict[str, Any]:  # fmt: skip
-        """Fused events, newest first, one page at a time (follow ``next_cursor``)."""
-        page: list[Event] = []
-        more = False
-        for e in _after(filters.select(store), cursor):
-            if len(page) == limit:
-                more = True
-                break
-            page.append(e)
+        """Fused events, newest first, one page at a time (follow ``next_cursor``: pages stay
+        stable while events are added)."""
+        after = _position(cursor) if cursor else None
+        page = filters.select(store, mentions=False, limit=limit + 1, after=after)
+        more = len(page) > limit
+        page = page[:limit]
         return {"events": [e.as_dict() for e in page],
-                "next_cursor": _cursor(page[-1]) if more and page else None}  # fmt: skip
+                "next_cursor": _cursor(page[-1]) if more else None}  # fmt: skip
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def one_event(store: StoreDep, event_id: str) -> dict[str, Any]:
@@ -166,7 +127,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
     def stats(store: StoreDep, filters: Filters) -> dict[str, Any]:
         """Tallies of the selected events (as ``khorasan stats``), with the ICM sentence."""
         f = filters.store_filters
-        result = tally_events([e.row() for e in filters.select(store)], f["since"], f["until"])
+        events = [e.row() for e in filters.select(store, mentions=False, detail=False)]
+        result = tally_events(events, f["since"], f["until"])
         result["sentence"] = icm_sentence(result)
         return result
 
@@ -176,7 +138,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         by: Annotated[str, Query(pattern="^(year|month)$")] = "year",
     ) -> dict[str, Any]:  # fmt: skip
         """Claimed against independently reported killed, per event and in aggregate."""
-        return claims_vs_reported([e.row() for e in filters.select(store)], by=by)
+        events = filters.select(store, mentions=False, detail=False)
+        return claims_vs_reported([e.row() for e in events], by=by)
 
     @app.get("/api/export", tags=["events"])
     def export(

@@ -362,18 +362,32 @@ class Store:
             return unlinked is not None or conn.execute(damaged.limit(1)).first() is not None
 
     def events(
-        self, *, mentions: bool = True, limit: int | None = None, **filters: Any
-    ) -> list[Event]:
-        """Fused events, newest first, each with its mentions unless ``mentions=False``.
+        self, *, mentions: bool = True, limit: int | None = None,
+        after: tuple[str | None, str] | None = None, killed_min: int | None = None,
+        killed_max: int | None = None, text: str | None = None, detail: bool = True,
+        **filters: Any,
+    ) -> list[Event]:  # fmt: skip
+        """Fused events, newest first (undated last, then by id), each with its mentions
+        unless ``mentions=False``.
 
         Filters: ``since`` / ``until`` (or ``date_from`` / ``date_to``: ``YYYY``, ``YYYY-MM``
         or ``YYYY-MM-DD``; a month or year ``until`` includes all of it), ``country``,
         ``admin1``, ``perpetrator``, ``attack_type``, ``target_type``, ``attribution``
-        (the reconciled value, ignoring case). A bad filter raises :class:`FilterError`.
+        (the reconciled value, ignoring case); ``killed_min`` / ``killed_max`` on the best
+        killed figure; ``text``: words the sources' sentences hold. ``after`` = (date, id) of
+        the last event of a page gives the next page (keyset pagination: stable while events
+        are added). ``detail=False`` keeps of ``detail`` only the killed by category. A bad
+        filter raises :class:`FilterError`.
         """
         filters = _check_filters(filters, EVENT_FILTERS)
+        if killed_min is not None and killed_max is not None and killed_min > killed_max:
+            raise FilterError("killed_min", f"{killed_min} is above killed_max {killed_max}")
+        words = [w for w in (text or "").lower().split() if w]
         with self._reading() as conn:
-            return event_sql.query_events(conn, mentions=mentions, limit=limit, **filters)
+            return event_sql.query_events(
+                conn, mentions=mentions, limit=limit, after=after, killed_min=killed_min,
+                killed_max=killed_max, words=words, detail=detail, **filters,
+            )  # fmt: skip
 
     def events_frame(self, **filters: Any) -> Any:
         """The events :meth:`events` selects as a pandas DataFrame, one row per event (the

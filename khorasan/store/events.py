@@ -126,6 +126,7 @@ class FusionTransaction:
             self.conn.execute(event_mentions.delete().where(event_mentions.c.mention_id.in_(chunk)))
         if new_events:
             self.conn.execute(events.insert(), [e.row() for e in new_events])
+        if links:
             self.conn.execute(event_mentions.insert(), [
                 {"mention_id": m, "event_id": e, "score": s} for m, e, s in links
             ])  # fmt: skip
@@ -145,14 +146,65 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
     return query
 
 
+def _refined(
+    query: sa.Select[Any], after: tuple[str | None, str] | None, killed_min: int | None,
+    killed_max: int | None, words: Sequence[str],
+) -> sa.Select[Any]:  # fmt: skip
+    """Keyset pagination (the events after ``after`` = (date, id) in the list's order: newest
+    first, undated last, then id), the best killed figure's range, and words that every
+    event's sources' sentences (or its place or target) must hold between them."""
+    c = events.c
+    if after is not None:
+        date, eid = after
+        if date is None:
+            query = query.where(c.date.is_(None), c.id > eid)
+        else:
+            query = query.where(sa.or_(c.date < date, sa.and_(c.date == date, c.id > eid),
+                                       c.date.is_(None)))  # fmt: skip
+    if killed_min is not None:
+        query = query.where(c.killed_best >= killed_min)
+    if killed_max is not None:
+        query = query.where(c.killed_best <= killed_max)
+    for word in words:
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"  # fmt: skip
+        told = (
+            sa.select(event_mentions.c.event_id)
+            .join(incident_mentions, incident_mentions.c.id == event_mentions.c.mention_id)
+            .where(sa.func.lower(incident_mentions.c.evidence).like(pattern, escape="\\"))
+        )
+        query = query.where(sa.or_(
+            c.id.in_(told),
+            sa.func.lower(sa.func.coalesce(c.place, "")).like(pattern, escape="\\"),
+            sa.func.lower(sa.func.coalesce(c.target, "")).like(pattern, escape="\\"),
+        ))  # fmt: skip
+    return query
+
+
 def query_events(
-    conn: Connection, *, mentions: bool = True, limit: int | None = None, **filters: Any
-) -> list[Event]:
-    """Events matching ``filters`` (see :data:`EVENT_FILTERS`), newest first, each with its
-    mentions (document, evidence, span and the values its document gave) unless told not to."""
-    query = _filtered(sa.select(events), filters)
+    conn: Connection, *, mentions: bool = True, limit: int | None = None,
+    after: tuple[str | None, str] | None = None, killed_min: int | None = None,
+    killed_max: int | None = None, words: Sequence[str] = (), detail: bool = True,
+    **filters: Any,
+) -> list[Event]:  # fmt: skip
+    """Events matching ``filters`` (see :data:`EVENT_FILTERS`) and the refinements of
+    :func:`_refined`, newest first, each with its mentions (document, evidence, span and the
+    values its document gave) unless told not to. ``detail=False`` reads of each event's
+    detail only its killed by category (tallies need no more; it is much faster)."""
+    columns: list[Any] = [col for col in events.c if col.name != "detail" or detail]
+    if not detail:
+        columns.append(events.c.detail["killed_by_category"].label("killed_by_category"))
+    query = _filtered(sa.select(*columns), filters)
+    query = _refined(query, after, killed_min, killed_max, words)
     query = query.order_by(events.c.date.desc().nulls_last(), events.c.id).limit(limit)
-    out = [Event.from_row(r._mapping) for r in conn.execute(query)]
+    if detail:
+        out = [Event.from_row(r._mapping) for r in conn.execute(query)]
+    else:
+        out = []
+        for r in conn.execute(query):
+            row = dict(r._mapping)
+            row["detail"] = {"killed_by_category": row.pop("killed_by_category") or {}}
+            out.append(Event.from_row(row))
     if mentions and out:
         by_event = mentions_of(conn, [e.id for e in out])
         for e in out:
