@@ -10,10 +10,13 @@ The rule (also in README, "Reconciliation rule"):
   place name and coordinates from the most precise mention inside them.
 - **Perpetrator / attribution**: the strongest supported claim, claimed > attributed >
   suspected > none, then most sources; "unknown" only when nobody names anyone.
-- **Killed / wounded** (UCDP style, perpetrator's claims excluded): low = smallest and high =
-  largest figure of the independent sources; best = the most recent figure among the most
-  specific sources (qualifier exact, then at least / over, then about, then up to; undated
-  documents count as oldest; ties go to the figure more sources give, then the smaller).
+- **Killed / wounded** (UCDP style, perpetrator's claims excluded), over the totals: a figure
+  of one group of victims (its parts name one group, another source lists it as a part of a
+  larger total, or its words name a group: "13 US service members") is a part, not a total,
+  when another source gives a larger figure. Low = smallest and high = largest total; best =
+  the most recent total (undated documents count as oldest) that is no outlier (within 3 times
+  the middle total either way) and no upper bound ("up to") while other figures exist; ties go
+  to the figure more sources give, then the one nearest the middle, then the smaller.
 - **Claimed killed / wounded**: the perpetrator's own figures, kept apart; the largest claim.
 - Attack type, suicide, target type, target: most sources, ties to the earliest key.
 Any field on which sources give different known values is flagged with each value and the
@@ -142,20 +145,71 @@ def _dates_agree(mentions: Sequence[Mention]) -> bool:
     return all(_contains(a, b) for i, a in enumerate(dates) for b in dates[i + 1 :])
 
 
+# -- figures ------------------------------------------------------------------------------
+# A figure told of one group of victims ("13 US service members") is a part of the toll, not
+# the toll: these nouns name such a group.
+_SUBGROUP = re.compile(
+    r"(?:U\.?S\.?|American|Afghan|foreign|Russian|Iranian|Pakistani|Chinese|Spanish|British|"
+    r"Taliban|security|military|police)?\s*(?:service\s?(?:members|men|personnel)|troops|"
+    r"soldiers|marines|sailors|servicemen|policemen|police(?:\s?(?:officers|men))?|officers|"
+    r"guards|Americans|foreigners|tourists|diplomats|children|students|journalists|women|"
+    r"staff|employees|personnel)\b", re.I)  # fmt: skip
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()  # fmt: skip
+# A source's figure more than this many times off the middle figure is an outlier (a misread
+# or a figure of something else), never the best.
+OUTLIER_FACTOR = 3
+
+
+def _parts(m: Mention, value: str) -> list[dict[str, Any]]:
+    return list((m.record.get(value) or {}).get("parts") or [])
+
+
+def _subgroup_noun(m: Mention, figure: int) -> bool:
+    """The evidence tells ``figure`` of a group of victims: "13 US troops", "thirteen Marines"."""
+    words = [str(figure)] + ([_NUMBER_WORDS[figure]] if figure < len(_NUMBER_WORDS) else [])
+    for word in words:
+        for hit in re.finditer(rf"(?<![\w.,]){re.escape(word)}(?![\w.,]\d)", m.evidence or "",
+                               re.I):  # fmt: skip
+            if _SUBGROUP.match(m.evidence[hit.end():].lstrip()):
+                return True
+    return False
+
+
+def _is_part(m: Mention, value: str, given: Sequence[Mention]) -> bool:
+    """Whether ``m``'s figure counts one group of victims while other sources give a larger
+    total: its own parts name one group only, another source lists it as a part of a larger
+    total, or its words name a group ("13 US service members")."""
+    figure = getattr(m, value)
+    if not any(getattr(o, value) > figure for o in given if o is not m):
+        return False
+    own = _parts(m, value)
+    if len(own) == 1:
+        return True
+    if any(int(p.get("value") or -1) == figure and getattr(o, value) > figure
+           for o in given if o is not m for p in _parts(o, value)):  # fmt: skip
+        return True
+    return not own and _subgroup_noun(m, figure)
+
+
 def _figure(voices: Sequence[Mention], value: str, qualifier: str) -> dict[str, Any]:
     given = _voices(voices, lambda m: getattr(m, value) is not None)
     if not given:
         return {"low": None, "best": None, "high": None, "mentions": [], "low_mentions": [],
                 "high_mentions": []}  # fmt: skip
-    figures = [getattr(m, value) for m in given]
+    totals = [m for m in given if not _is_part(m, value, given)] or list(given)
+    # an upper bound ("up to 30") is a total only when nothing else is
+    bounded = [m for m in totals if getattr(m, qualifier) != "up_to"] or totals
+    figures = [getattr(m, value) for m in totals]
     counts: dict[int, int] = defaultdict(int)
-    for f in figures:
+    for f in (getattr(m, value) for m in bounded):
         counts[f] += 1
-    top = max(QUALIFIER_RANK.get(getattr(m, qualifier), 0) for m in given)
-    specific = [m for m in given if QUALIFIER_RANK.get(getattr(m, qualifier), 0) == top]
-    latest = max(_published_rank(m) for m in specific)
-    recent = [getattr(m, value) for m in specific if _published_rank(m) == latest]
-    best = min(recent, key=lambda f: (-counts[f], f))
+    middle = sorted(getattr(m, value) for m in bounded)[(len(bounded) - 1) // 2]  # lower median
+    sound = [m for m in bounded if middle <= OUTLIER_FACTOR * getattr(m, value)
+             and getattr(m, value) <= OUTLIER_FACTOR * middle] or bounded  # fmt: skip
+    latest = max(_published_rank(m) for m in sound)
+    recent = [getattr(m, value) for m in sound if _published_rank(m) == latest]
+    best = min(recent, key=lambda f: (-counts[f], abs(f - middle), f))
     low, high = min(figures), max(figures)
 
     def giving(f: int) -> list[int]:
