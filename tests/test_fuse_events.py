@@ -104,7 +104,8 @@ def test_fuse_reconciles_figures_low_best_high(fused: Store) -> None:
     assert (e["wounded_low"], e["wounded_high"]) == (30, 35)
     flags = {f["field"]: f for f in e["detail"]["flags"]}
     assert set(flags["killed"]["values"]) == {"13", "18"}
-    assert "wounded" in flags and "perpetrator" in flags
+    assert "wounded" in flags
+    assert "perpetrator" not in flags  # IS-K and "Islamic State": the branch and its core
 
 
 def test_fuse_reconciles_date_place_and_attribution(fused: Store) -> None:

@@ -64,8 +64,15 @@ def test_reconcile_attribution_claimed_over_attributed_over_suspected() -> None:
         m("d", perpetrator="Islamic State", attribution="claimed"),
         m("e", perpetrator="unknown"),
     ])  # fmt: skip
-    assert (e["perpetrator"], e["attribution"]) == ("Islamic State", "claimed")
+    # the core claimed it; the branch named for the same event is more specific (issue 9)
+    assert (e["perpetrator"], e["attribution"]) == ("IS-K", "claimed")
+    assert len(e["detail"]["provenance"]["perpetrator"]) == 3  # b, c (IS-K), d (its core)
     assert set(flags(e)["perpetrator"]) == {"TTP", "IS-K", "Islamic State"}
+    # the branch and its core alone are no disagreement
+    e = reconcile([m("a", perpetrator="Islamic State", attribution="claimed"),
+                   m("b", perpetrator="IS-K", attribution="suspected")])  # fmt: skip
+    assert (e["perpetrator"], e["attribution"]) == ("IS-K", "claimed")
+    assert "perpetrator" not in flags(e)
     e = reconcile([m("a", perpetrator="TTP", attribution="suspected"),
                    m("b", perpetrator="IS-K", attribution="attributed")])  # fmt: skip
     assert (e["perpetrator"], e["attribution"]) == ("IS-K", "attributed")

@@ -9,7 +9,9 @@ The rule (also in README, "Reconciliation rule"):
 - **Place**: country, then province, then district by most sources among compatible mentions;
   place name and coordinates from the most precise mention inside them.
 - **Perpetrator / attribution**: the strongest supported claim, claimed > attributed >
-  suspected > none, then most sources; "unknown" only when nobody names anyone.
+  suspected > none, then most sources; then a branch is more specific than its core: where
+  one source says "Islamic State" and another "IS-K" for the event, the event is IS-K's, with
+  the strongest attribution either gave (not flagged). "unknown" only when nobody names anyone.
 - **Killed / wounded** (UCDP style, perpetrator's claims excluded), over the totals: a figure
   of one group of victims (its parts name one group, another source lists it as a part of a
   larger total, or its words name a group: "13 US service members") is a part, not a total,
@@ -33,6 +35,7 @@ from operator import attrgetter
 from typing import Any
 
 from khorasan.fuse.mention import Mention
+from khorasan.kb.actors import actor_lineage
 
 __all__ = ["ATTRIBUTION_RANK", "FLAGGED_FIELDS", "KILLED_CATEGORIES", "reconcile"]
 
@@ -111,6 +114,29 @@ def _flag(
     if len(by_value) < 2:
         return None
     return {"field": field, "values": {k: sorted(v) for k, v in sorted(by_value.items())}}
+
+
+def _perpetrator(mentions: Sequence[Mention]) -> tuple[str, str, set[str]]:
+    """(perpetrator, attribution, the names that back it).
+
+    The strongest supported attribution wins, then most sources; then a branch named for the
+    same event is more specific than the core it belongs to: "Islamic State" becomes "IS-K"
+    when a source names IS-K (``kb/data/actors.csv`` parents), and the attribution is the
+    strongest either name has."""
+    named = _voices(mentions, lambda m: _known(m.perpetrator))
+    if not named:
+        return "unknown", "none", {"unknown"}
+    strongest = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named)
+    top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
+    perpetrator = _vote(top, lambda m: m.perpetrator)
+    branches = [m for m in named if m.perpetrator != perpetrator
+                and perpetrator in actor_lineage(m.perpetrator)]  # fmt: skip
+    if branches:
+        perpetrator = _vote(branches, lambda m: m.perpetrator)
+    backing = set(actor_lineage(perpetrator))
+    rank = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named if m.perpetrator in backing)
+    attribution = next((a for a, r in ATTRIBUTION_RANK.items() if r == rank and a), "none")
+    return perpetrator, attribution, backing
 
 
 def _reconcile_date(mentions: Sequence[Mention]) -> dict[str, Any]:
@@ -285,20 +311,12 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     provenance["place"] = sorted(m.id for m in ordered if m.country in (country, None)
                                  and m.admin1 in (admin1, None) and (m.country or m.admin1))
 
-    named = _voices(ordered, lambda m: _known(m.perpetrator))
-    if named:
-        strongest = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named)
-        top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
-        perpetrator = _vote(top, lambda m: m.perpetrator)
-        attribution = next((a for a, r in ATTRIBUTION_RANK.items() if r == strongest and a),
-                           "none")  # fmt: skip
-    else:
-        perpetrator, attribution = "unknown", "none"
+    perpetrator, attribution, backing = _perpetrator(ordered)
     fields.update(perpetrator=perpetrator, attribution=attribution)
-    provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator == perpetrator)
+    provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator in backing)
     provenance["attribution"] = sorted(
         m.id for m in ordered
-        if m.perpetrator == perpetrator and (m.attribution or "none") == attribution
+        if m.perpetrator in backing and (m.attribution or "none") == attribution
     )
 
     for name in ("attack_type", "suicide", "target_type", "target"):
@@ -324,6 +342,8 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
         flag = _flag(name, attrgetter(name), ordered)
         if flag is None:
             continue
+        if name == "perpetrator" and set(flag["values"]) <= set(actor_lineage(perpetrator)):
+            continue  # the branch and the core it belongs to ("IS-K", "Islamic State") agree
         if name == "date" and _dates_agree(ordered):
             continue  # a coarser date that contains a finer one is no disagreement
         flags.append(flag)
