@@ -130,7 +130,7 @@ def _perpetrator(mentions: Sequence[Mention]) -> tuple[str, str, set[str]]:
     top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
     perpetrator = _vote(top, lambda m: m.perpetrator)
     branches = [m for m in named if m.perpetrator != perpetrator
-                and perpetrator in actor_lineage(m.perpetrator)]  # fmt: skip
+                and perpetrator in actor_lineage(str(m.perpetrator))]  # fmt: skip
     if branches:
         perpetrator = _vote(branches, lambda m: m.perpetrator)
     backing = set(actor_lineage(perpetrator))

@@ -139,15 +139,24 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
     if filters.get("date_to"):
         query = query.where(c.date <= filters["date_to"] + "\uffff")
     for name in EVENT_FILTERS[2:]:
-        if filters.get(name):
-            query = query.where(sa.func.lower(c[name]) == str(filters[name]).lower())
+        value = filters.get(name)
+        if not value:
+            continue
+        if isinstance(value, list | tuple | set | frozenset):
+            # canonical values the caller resolved (an actor and its branches, a province and
+            # its aliases): any of them
+            wanted = sorted({str(v).lower() for v in value})
+            query = query.where(sa.func.lower(c[name]).in_(wanted))
+        else:
+            query = query.where(sa.func.lower(c[name]) == str(value).lower())
     return query
 
 
 def query_events(
     conn: Connection, *, mentions: bool = True, limit: int | None = None, **filters: Any
 ) -> list[Event]:
-    """Events matching ``filters`` (see :data:`EVENT_FILTERS`), newest first, each with its
+    """Events matching ``filters`` (see :data:`EVENT_FILTERS`; a filter's value is one value
+    or a list of values, any of which matches, ignoring case), newest first, each with its
     mentions (document, evidence, span and the values its document gave) unless told not to."""
     query = _filtered(sa.select(events), filters)
     query = query.order_by(events.c.date.desc().nulls_last(), events.c.id).limit(limit)
