@@ -13,6 +13,7 @@ import functools
 from khorasan.fuse.blocking import near_across_provinces
 from khorasan.fuse.mention import Mention
 from khorasan.kb import load_places
+from khorasan.kb.actors import actor_lineage
 
 __all__ = ["LINK_THRESHOLD", "pair_score"]
 
@@ -42,7 +43,7 @@ PLACE_ONE_UNKNOWN = 0.0
 # -- actors and type: extraction of these is noisy (perpetrator accuracy ~0.75 on dev), so a
 # disagreement costs less than an agreement earns.
 SAME_PERPETRATOR = 0.5
-RELATED_PERPETRATOR = 0.3  # IS-K and "Islamic State": the branch and the core name
+RELATED_PERPETRATOR = 0.3  # a branch and its core: IS-K and "Islamic State"
 DIFFERENT_PERPETRATOR = -0.5
 SAME_ATTACK_TYPE = 0.7
 CLOSE_ATTACK_TYPE = 0.0  # a complex attack is reported as bombing by one and assault by another
@@ -91,7 +92,6 @@ _GENERIC = frozenset("""
     according witnesses reported reports week weeks last hours month months earlier later
     """.split())  # fmt: skip
 
-_IS = frozenset({"IS-K", "Islamic State"})
 _UNKNOWN = frozenset({None, "", "unknown"})
 _CLOSE_TYPES = {
     frozenset({"bombing", "armed_assault"}),
@@ -186,13 +186,20 @@ def _place_score(a: Mention, b: Mention) -> float:
     return score
 
 
+@functools.lru_cache(maxsize=4096)
+def _related(a: str, b: str) -> bool:
+    """One actor is a branch of the other (``kb/data/actors.csv`` parents): IS-K and the
+    Islamic State, Jamaat-ul-Ahrar and the TTP."""
+    return a in actor_lineage(b) or b in actor_lineage(a)
+
+
 def _actor_score(a: Mention, b: Mention) -> float:
     pa, pb = a.perpetrator, b.perpetrator
     if pa in _UNKNOWN or pb in _UNKNOWN:
         return 0.0
     if pa == pb:
         return SAME_PERPETRATOR
-    if pa in _IS and pb in _IS:
+    if _related(str(pa), str(pb)):
         return RELATED_PERPETRATOR
     return DIFFERENT_PERPETRATOR
 
