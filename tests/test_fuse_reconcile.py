@@ -92,12 +92,14 @@ def test_reconcile_killed_low_best_high() -> None:
     prov = e["detail"]["provenance"]
     assert (prov["killed"], prov["killed_low"], prov["killed_high"]) == ([c.id], [d.id], [c.id])
     assert flags(e)["killed"] == {"10": [d.id], "13": [a.id], "18": [b.id], "25": [c.id]}
-    # ties (same publication date) go to the figure more sources give, then the smaller
+    # ties (same publication date) go to the figure more sources give
     e = reconcile([m("a", killed=13), m("b", killed=15), m("c", killed=15),
                    m("d", killed=14)])  # fmt: skip
     assert e["killed_best"] == 15
     e = reconcile([m("a", killed=13), m("b", killed=15)])
-    assert e["killed_best"] == 13
+    assert e["killed_best"] == 15  # then the larger: tolls rise
+    e = reconcile([m("a", killed=13), m("b", killed=15, killed_qualifier="about")])
+    assert e["killed_best"] == 13  # but an exact figure before an approximate one
     # an upper bound ("up to 30") is never the best while another figure is given
     e = reconcile([m("a", "2022-05-20", killed=30, killed_qualifier="up_to"),
                    m("b", "2022-05-14", killed=20, killed_qualifier="about")])  # fmt: skip

@@ -16,9 +16,10 @@ The rule (also in README, "Reconciliation rule"):
   of one group of victims (its parts name one group, another source lists it as a part of a
   larger total, or its words name a group: "13 US service members") is a part, not a total,
   when another source gives a larger figure. Low = smallest and high = largest total; best =
-  the most recent total (undated documents count as oldest) that is no outlier (within 3 times
-  the middle total either way) and no upper bound ("up to") while other figures exist; ties go
-  to the figure more sources give, then the one nearest the middle, then the smaller.
+  the most recent total (undated documents count as oldest) that is no outlier (among three or
+  more sources, within 3 times their median either way) and no upper bound ("up to") while
+  other figures exist; ties go to the figure more sources give, then the more specific
+  qualifier (exact, at least / over, about), then the larger (tolls rise).
 - **Claimed killed / wounded**: the perpetrator's own figures, kept apart; the largest claim.
 - Attack type, suicide, target type, target: most sources, ties to the earliest key.
 Any field on which sources give different known values is flagged with each value and the
@@ -28,6 +29,7 @@ mentions that gave it.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
@@ -182,9 +184,12 @@ _SUBGROUP = re.compile(
     r"staff|employees|personnel)\b", re.I)  # fmt: skip
 _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                  "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()  # fmt: skip
-# A source's figure more than this many times off the middle figure is an outlier (a misread
-# or a figure of something else), never the best.
+# Among three or more sources, a figure more than this many times off their median is an
+# outlier (a misread, a figure of something else), never the best. Tolls do rise this much
+# (Crocus: 40 early, 143 a week on), but then later sources carry the higher figure too and
+# lift the median. Two sources have no majority to judge by: the later one speaks.
 OUTLIER_FACTOR = 3
+OUTLIER_SOURCES = 3
 
 
 def _parts(m: Mention, value: str) -> list[dict[str, Any]]:
@@ -230,12 +235,16 @@ def _figure(voices: Sequence[Mention], value: str, qualifier: str) -> dict[str, 
     counts: dict[int, int] = defaultdict(int)
     for f in (getattr(m, value) for m in bounded):
         counts[f] += 1
-    middle = sorted(getattr(m, value) for m in bounded)[(len(bounded) - 1) // 2]  # lower median
-    sound = [m for m in bounded if middle <= OUTLIER_FACTOR * getattr(m, value)
-             and getattr(m, value) <= OUTLIER_FACTOR * middle] or bounded  # fmt: skip
+    sound = list(bounded)
+    if len(bounded) >= OUTLIER_SOURCES:
+        middle = statistics.median(getattr(m, value) for m in bounded)
+        sound = [m for m in bounded if middle <= OUTLIER_FACTOR * getattr(m, value)
+                 and getattr(m, value) <= OUTLIER_FACTOR * middle] or sound  # fmt: skip
     latest = max(_published_rank(m) for m in sound)
-    recent = [getattr(m, value) for m in sound if _published_rank(m) == latest]
-    best = min(recent, key=lambda f: (-counts[f], abs(f - middle), f))
+    recent = [m for m in sound if _published_rank(m) == latest]
+    best = getattr(min(recent, key=lambda m: (
+        -counts[getattr(m, value)], -QUALIFIER_RANK.get(getattr(m, qualifier), 0),
+        -getattr(m, value), m.key)), value)  # fmt: skip
     low, high = min(figures), max(figures)
 
     def giving(f: int) -> list[int]:
