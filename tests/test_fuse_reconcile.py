@@ -108,21 +108,33 @@ def test_reconcile_killed_low_best_high() -> None:
 
 def test_reconcile_best_killed_is_a_total_not_a_part() -> None:
     """Kabul airport, 2021-08-26: 13 US troops of some 170 dead (issue 9)."""
-    total = {"value": 182, "qualifier": "at_least",
-             "parts": [{"value": 169, "who": "Afghans"}, {"value": 13, "who": "US troops"}]}
+    total = {
+        "value": 182,
+        "qualifier": "at_least",
+        "parts": [{"value": 169, "who": "Afghans"}, {"value": 13, "who": "US troops"}],
+    }
     early = m("a", "2021-08-27", killed=103, killed_qualifier="at_least")
     late = m("b", "2021-08-28", killed=182, killed_qualifier="at_least",
              record={"killed": total})  # fmt: skip
     # a later retrospective names the troops alone, as an exact figure
-    troops = m("c", "2021-10-08", killed=13, killed_qualifier="exact",
-               evidence="IS-K claimed the airport bombing, in which 13 US troops were killed.")
+    troops = m(
+        "c",
+        "2021-10-08",
+        killed=13,
+        killed_qualifier="exact",
+        evidence="IS-K claimed the airport bombing, in which 13 US troops were killed.",
+    )
     e = reconcile([early, late, troops])
     assert (e["killed_low"], e["killed_best"], e["killed_high"]) == (103, 182, 182)
     assert e["detail"]["killed_by_category"]["civilians"] == 169
     # the subgroup noun alone marks a part ("thirteen Marines"), as does a one-group breakdown
     marines = m("d", "2021-10-09", killed=13, evidence="Thirteen Marines died in the blast.")
-    one = m("e", "2021-10-10", killed=13,
-            record={"killed": {"value": 13, "parts": [{"value": 13, "who": "soldiers"}]}})
+    one = m(
+        "e",
+        "2021-10-10",
+        killed=13,
+        record={"killed": {"value": 13, "parts": [{"value": 13, "who": "soldiers"}]}},
+    )
     for part in (marines, one):
         assert reconcile([early, part])["killed_best"] == 103
     # with no larger total beside it, a group's figure is the best there is

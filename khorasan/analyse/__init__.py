@@ -10,5 +10,14 @@ from khorasan.analyse.records import audit_statistics, merge_records
 from khorasan.analyse.scope import ISK_FAMILY, describe_scope, resolve_filters, scoped_filters
 from khorasan.analyse.tallies import icm_sentence, tally
 
-__all__ = ["ISK_FAMILY", "audit_statistics", "claims_vs_reported", "describe_scope",
-           "icm_sentence", "merge_records", "resolve_filters", "scoped_filters", "tally"]
+__all__ = [
+    "ISK_FAMILY",
+    "audit_statistics",
+    "claims_vs_reported",
+    "describe_scope",
+    "icm_sentence",
+    "merge_records",
+    "resolve_filters",
+    "scoped_filters",
+    "tally",
+]

@@ -35,9 +35,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _FILTERS = (
     click.option("--country", help="Country, e.g. Afghanistan."),
-    click.option("--admin1", help="Province or an alias, e.g. Nangarhar, \"Kabul Province\"."),
-    click.option("--perpetrator", help="Actor or alias, e.g. IS-K or ISKP; a group includes its "
-                 "branches (\"Islamic State\" includes IS-K)."),
+    click.option("--admin1", help='Province or an alias, e.g. Nangarhar, "Kabul Province".'),
+    click.option(
+        "--perpetrator",
+        help="Actor or alias, e.g. IS-K or ISKP; a group includes its "
+        'branches ("Islamic State" includes IS-K).',
+    ),
     click.option("--attack-type", help="bombing, armed_assault, assassination, ..."),
     click.option("--target-type", help="civilians, religious, security_forces, ..."),
     click.option("--attribution", help="claimed, attributed, suspected, none."),
@@ -187,8 +190,12 @@ def _print_event(row: dict[str, Any]) -> None:
         click.echo(f'    "{safe(m["evidence"])}"')
 
 
-_ALL = click.option("--all", "every_actor", is_flag=True,
-                    help="Every actor (default: the IS-K family, IS-K and the Islamic State).")
+_ALL = click.option(
+    "--all",
+    "every_actor",
+    is_flag=True,
+    help="Every actor (default: the IS-K family, IS-K and the Islamic State).",
+)
 
 
 def _scope(filters: dict[str, Any], every_actor: bool) -> tuple[dict[str, Any], str]:

@@ -168,8 +168,9 @@ def strong_evidence(a: Mention, b: Mention) -> bool:
     figures for the same town, a shared distinctive word, or the same rare attack type."""
     if a.attack_type == b.attack_type and a.attack_type in RARE_ATTACK_TYPES:
         return True
-    return (_shared_site(a, b) or _shared_figure(a, b)
-            or _distinctive_words(a, b) >= DISTINCTIVE_WORDS)
+    return (
+        _shared_site(a, b) or _shared_figure(a, b) or _distinctive_words(a, b) >= DISTINCTIVE_WORDS
+    )
 
 
 def _place_score(a: Mention, b: Mention) -> float:
