@@ -65,9 +65,12 @@ def test_cli_event_shows_sources_and_disagreements(db: str) -> None:
 
 
 def test_cli_stats_and_claims(db: str) -> None:
-    assert run("stats", "--db", db).startswith("18 killed in 1 incident from 2022-05-12 to")
+    assert run("stats", "--db", db).startswith(
+        "IS-K family (IS-K, Islamic State): 18 killed in 1 incident from 2022-05-12 to")
     stats = json.loads(run("stats", "--db", db, "--json", "--from", "2022", "--to", "2022"))
-    assert stats["sentence"] == "18 killed in 1 incident from 2022 to 2022 (range 13-18)"
+    assert stats["sentence"] == ("IS-K family (IS-K, Islamic State): 18 killed in 1 incident "
+                                 "from 2022 to 2022 (range 13-18)")  # fmt: skip
+    assert stats["scope"] == "IS-K family (IS-K, Islamic State)"
     claims = json.loads(run("claims", "--db", db, "--json"))
     assert claims["total"]["claimed_killed"] == 20 and claims["total"]["reported_killed"] == 18
 
@@ -139,7 +142,7 @@ def test_cli_text_from_articles_is_never_markup(db2: str) -> None:
     out = run("event", herat["id"], "--db", db2)
     assert "[red]x[/red]" in out and "[link=http://e.vil]here[/link]" in out
     assert "\x1b" not in out and "\\x1b[31mhit" in out  # the escape is shown, not acted on
-    stats = run("stats", "--db", db2, "--admin1", "Herat")
+    stats = run("stats", "--db", db2, "--admin1", "Herat", "--all")
     assert "Afghanistan / Herat" in stats
     claims = run("claims", "--db", db2)
     assert "Kabul" in claims
@@ -199,27 +202,58 @@ def test_cli_events_json_follows_the_design_contract(db2: str) -> None:
     assert len(_events(db2, "--limit", "2")) == 2
 
 
+_ISK = "IS-K family (IS-K, Islamic State): "
+_ALL = "all actors: "
+
+
 @pytest.mark.parametrize(("args", "expected"), [
-    ([], "25 killed in 3 incidents from 2022-05-12 to 2023-01-09 (range 20-25)"),
-    (["--from", "2022-06", "--to", "2022"], "5 killed in 1 incident from 2022-06 to 2022"),
+    # stats state their scope, and default to the IS-K family (issue 9)
+    ([], _ISK + "18 killed in 1 incident from 2022-05-12 to 2022-05-12 (range 13-18)"),
+    (["--all"], _ALL + "25 killed in 3 incidents from 2022-05-12 to 2023-01-09 (range 20-25)"),
+    (["--from", "2022-06", "--to", "2022", "--all"],
+     _ALL + "5 killed in 1 incident from 2022-06 to 2022"),
+    (["--from", "2022-06", "--to", "2022"], _ISK + "0 killed in 0 incidents from 2022-06 to 2022"),
     (["--country", "Afghanistan", "--admin1", "kabul"],
-     "18 killed in 1 incident from 2022-05-12 to 2022-05-12 (range 13-18)"),
-    (["--perpetrator", "TTP"], "5 killed in 1 incident from 2022-06-02 to 2022-06-02"),
-    (["--attack-type", "bombing"],
-     "20 killed in 2 incidents from 2022-05-12 to 2023-01-09 (range 15-20)"),
-    (["--target-type", "security_forces"], "5 killed in 1 incident from 2022-06-02 to "
-     "2022-06-02"),
-    (["--attribution", "claimed"], "18 killed in 1 incident from 2022-05-12 to 2022-05-12 "
+     _ISK + "18 killed in 1 incident from 2022-05-12 to 2022-05-12 (range 13-18)"),
+    (["--admin1", "Kabul Province"],
+     _ISK + "18 killed in 1 incident from 2022-05-12 to 2022-05-12 (range 13-18)"),
+    (["--perpetrator", "TTP"], "TTP with its branches (Jamaat-ul-Ahrar): 5 killed in 1 "
+     "incident from 2022-06-02 to 2022-06-02"),
+    (["--perpetrator", "ISKP"], "IS-K: 18 killed in 1 incident from 2022-05-12 to 2022-05-12 "
      "(range 13-18)"),
-    (["--admin1", "Kandahar"], "0 killed in 0 incidents"),
+    (["--perpetrator", "Islamic State"], "Islamic State with its branches (IS-K): 18 killed in "
+     "1 incident from 2022-05-12 to 2022-05-12 (range 13-18)"),
+    (["--attack-type", "bombing", "--all"],
+     _ALL + "20 killed in 2 incidents from 2022-05-12 to 2023-01-09 (range 15-20)"),
+    (["--target-type", "security_forces", "--all"], _ALL + "5 killed in 1 incident from "
+     "2022-06-02 to 2022-06-02"),
+    (["--attribution", "claimed"], _ISK + "18 killed in 1 incident from 2022-05-12 to "
+     "2022-05-12 (range 13-18)"),
+    (["--admin1", "Kandahar"], _ISK + "0 killed in 0 incidents"),
 ])  # fmt: skip
 def test_cli_stats_filters_and_icm_sentence(db2: str, args: list[str], expected: str) -> None:
     assert run("stats", "--db", db2, *args).splitlines()[0] == expected
     assert json.loads(run("stats", "--db", db2, "--json", *args))["sentence"] == expected
 
 
+def test_cli_events_filters_understand_aliases_and_the_actor_hierarchy(db2: str) -> None:
+    (mosque,) = _events(db2, "--perpetrator", "ISKP")
+    assert mosque["perpetrator"] == "IS-K"
+    assert [e["id"] for e in _events(db2, "--perpetrator", "Islamic State")] == [mosque["id"]]
+    assert [e["id"] for e in _events(db2, "--admin1", "Kabul Province")] == [mosque["id"]]
+    assert _events(db2, "--perpetrator", "Taliban") == []
+
+
+def test_cli_stats_and_claims_all_is_not_for_one_perpetrator(db2: str) -> None:
+    result = CliRunner().invoke(cli, ["stats", "--db", db2, "--all", "--perpetrator", "TTP"])
+    assert result.exit_code == 2 and "--all" in result.output
+    claims = json.loads(run("claims", "--db", db2, "--json", "--all"))
+    assert claims["scope"] == "all actors"
+    assert run("claims", "--db", db2).startswith("Scope: IS-K family (IS-K, Islamic State)")
+
+
 def test_cli_stats_killed_by_category_month_and_province(db2: str) -> None:
-    t = json.loads(run("stats", "--db", db2, "--json"))
+    t = json.loads(run("stats", "--db", db2, "--json", "--all"))
     # the checkpoint's parts: 3 soldiers, 2 civilians; the mosque by its target type
     assert t["killed_by_category"] == {"civilians": 20, "security_forces": 3, "militants": 0,
                                        "unspecified": 2}  # fmt: skip
@@ -227,7 +261,7 @@ def test_cli_stats_killed_by_category_month_and_province(db2: str) -> None:
     assert t["by_month"]["2022-06"]["killed_by_category"]["security_forces"] == 3
     assert set(t["by_month"]) == {"2022-05", "2022-06", "2023-01"}
     assert t["by_province"]["Afghanistan / Nangarhar"]["killed_best"] == 5
-    text = run("stats", "--db", db2)
+    text = run("stats", "--db", db2, "--all")
     assert "killed by category (best): civilians 20, security_forces 3" in text
     assert "Nangarhar" in text and "2022-06" in text
 

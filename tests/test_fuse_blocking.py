@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from khorasan.fuse import cluster_mentions, is_candidate, pair_score
+from khorasan.fuse import LINK_THRESHOLD, cluster_mentions, is_candidate, pair_score
 from khorasan.fuse.blocking import BlockIndex
 from khorasan.fuse.mention import Mention, date_interval, mention_from_row
 
@@ -94,3 +94,26 @@ def test_fuse_date_window_applies_between_days_not_across_a_year() -> None:
     assert is_candidate(day, near)
     assert not is_candidate(day, year_before)  # 2019 ends three days before 2020-01-03
     assert not is_candidate(day, month_before)
+
+
+def test_fuse_loosely_dated_mention_needs_strong_evidence() -> None:
+    """An undated or year-only mention joins on a shared site or a distinctive figure or word,
+    never on province and type alone (issue 9)."""
+    day = {"date": "2022-05-12", "date_precision": "day", "published": "2022-05-13",
+           "attack_type": "bombing", "target_type": "religious", "place": "Kabul"}  # fmt: skip
+    report = mention(**day, killed=13, evidence="A suicide bomber struck in Kabul, killing 13.")
+    vague = {"published": "2022-06-01", "attack_type": "bombing", "target_type": "religious",
+             "place": "Kabul"}  # fmt: skip
+    weak = mention(**vague, killed=4, evidence="A suicide bomber struck in Kabul, killing 4.")
+    year = mention(**{**vague, "date": "2022", "date_precision": "year"}, killed=4,
+                   evidence="In 2022 a suicide bomber struck in Kabul.")
+    site = mention(**{**vague, "place": "Sakhi Shrine"}, evidence="The Sakhi Shrine bombing.")
+    site_day = mention(**{**day, "place": "Sakhi Shrine"}, killed=30, evidence="A blast.")
+    figure = mention(**vague, killed=13, evidence="A suicide bomber killed 13 in Kabul.")
+    worded = mention(**vague, evidence="The bombing of the Imam Zaman mosque in Kabul.")
+    named = mention(**day, killed=13, evidence="A bomber struck the Imam Zaman mosque in Kabul.")
+    assert pair_score(report, weak) < LINK_THRESHOLD
+    assert pair_score(report, year) < LINK_THRESHOLD
+    assert pair_score(site, site_day) >= LINK_THRESHOLD
+    assert pair_score(figure, report) >= LINK_THRESHOLD
+    assert pair_score(worded, named) >= LINK_THRESHOLD

@@ -104,7 +104,8 @@ def test_fuse_reconciles_figures_low_best_high(fused: Store) -> None:
     assert (e["wounded_low"], e["wounded_high"]) == (30, 35)
     flags = {f["field"]: f for f in e["detail"]["flags"]}
     assert set(flags["killed"]["values"]) == {"13", "18"}
-    assert "wounded" in flags and "perpetrator" in flags
+    assert "wounded" in flags
+    assert "perpetrator" not in flags  # IS-K and "Islamic State": the branch and its core
 
 
 def test_fuse_reconciles_date_place_and_attribution(fused: Store) -> None:
@@ -197,3 +198,20 @@ def test_fuse_query_events_date_window(fused: Store) -> None:
     assert len(query_events(fused, date_to="2022-05")) == 2
 
 
+
+
+def test_fuse_query_events_take_lists_of_canonical_values(fused: Store) -> None:
+    """The store matches any of a list of canonical values; khorasan.analyse resolves aliases
+    and the actor hierarchy into such lists (issue 9)."""
+    from khorasan.analyse import resolve_filters
+
+    e = _kabul_mosque(fused)
+    assert e["perpetrator"] == "IS-K"
+    ids = {h["id"] for h in query_events(fused, perpetrator=["TTP", "is-k"])}
+    assert e["id"] in ids
+    assert query_events(fused, perpetrator=["TTP"]) == []
+    for filters in ({"perpetrator": "ISKP"}, {"perpetrator": "Islamic State"},
+                    {"admin1": "Kabul Province"}, {"country": "afghanistan"}):  # fmt: skip
+        hits = {h["id"] for h in query_events(fused, **resolve_filters(filters))}
+        assert e["id"] in hits, filters
+    assert query_events(fused, **resolve_filters({"perpetrator": "Taliban"})) == []

@@ -64,8 +64,15 @@ def test_reconcile_attribution_claimed_over_attributed_over_suspected() -> None:
         m("d", perpetrator="Islamic State", attribution="claimed"),
         m("e", perpetrator="unknown"),
     ])  # fmt: skip
-    assert (e["perpetrator"], e["attribution"]) == ("Islamic State", "claimed")
+    # the core claimed it; the branch named for the same event is more specific (issue 9)
+    assert (e["perpetrator"], e["attribution"]) == ("IS-K", "claimed")
+    assert len(e["detail"]["provenance"]["perpetrator"]) == 3  # b, c (IS-K), d (its core)
     assert set(flags(e)["perpetrator"]) == {"TTP", "IS-K", "Islamic State"}
+    # the branch and its core alone are no disagreement
+    e = reconcile([m("a", perpetrator="Islamic State", attribution="claimed"),
+                   m("b", perpetrator="IS-K", attribution="suspected")])  # fmt: skip
+    assert (e["perpetrator"], e["attribution"]) == ("IS-K", "claimed")
+    assert "perpetrator" not in flags(e)
     e = reconcile([m("a", perpetrator="TTP", attribution="suspected"),
                    m("b", perpetrator="IS-K", attribution="attributed")])  # fmt: skip
     assert (e["perpetrator"], e["attribution"]) == ("IS-K", "attributed")
@@ -80,21 +87,70 @@ def test_reconcile_killed_low_best_high() -> None:
         m("d", None, killed=10, killed_qualifier="exact"),  # undated document: oldest
     )
     e = reconcile([a, b, c, d])
-    # best: the most recent figure among the most specific (exact) sources
-    assert (e["killed_low"], e["killed_best"], e["killed_high"]) == (10, 18, 25)
+    # best: the most recent figure (tolls rise; the latest reports carry the toll)
+    assert (e["killed_low"], e["killed_best"], e["killed_high"]) == (10, 25, 25)
     prov = e["detail"]["provenance"]
-    assert (prov["killed"], prov["killed_low"], prov["killed_high"]) == ([b.id], [d.id], [c.id])
+    assert (prov["killed"], prov["killed_low"], prov["killed_high"]) == ([c.id], [d.id], [c.id])
     assert flags(e)["killed"] == {"10": [d.id], "13": [a.id], "18": [b.id], "25": [c.id]}
-    # ties (same publication date) go to the figure more sources give, then the smaller
+    # ties (same publication date) go to the figure more sources give
     e = reconcile([m("a", killed=13), m("b", killed=15), m("c", killed=15),
                    m("d", killed=14)])  # fmt: skip
     assert e["killed_best"] == 15
     e = reconcile([m("a", killed=13), m("b", killed=15)])
-    assert e["killed_best"] == 13
-    # "about" beats "up to" when nothing is exact
+    assert e["killed_best"] == 15  # then the larger: tolls rise
+    e = reconcile([m("a", killed=13), m("b", killed=15, killed_qualifier="about")])
+    assert e["killed_best"] == 13  # but an exact figure before an approximate one
+    # an upper bound ("up to 30") is never the best while another figure is given
     e = reconcile([m("a", "2022-05-20", killed=30, killed_qualifier="up_to"),
                    m("b", "2022-05-14", killed=20, killed_qualifier="about")])  # fmt: skip
     assert e["killed_best"] == 20
+
+
+def test_reconcile_best_killed_is_a_total_not_a_part() -> None:
+    """Kabul airport, 2021-08-26: 13 US troops of some 170 dead (issue 9)."""
+    total = {
+        "value": 182,
+        "qualifier": "at_least",
+        "parts": [{"value": 169, "who": "Afghans"}, {"value": 13, "who": "US troops"}],
+    }
+    early = m("a", "2021-08-27", killed=103, killed_qualifier="at_least")
+    late = m("b", "2021-08-28", killed=182, killed_qualifier="at_least",
+             record={"killed": total})  # fmt: skip
+    # a later retrospective names the troops alone, as an exact figure
+    troops = m(
+        "c",
+        "2021-10-08",
+        killed=13,
+        killed_qualifier="exact",
+        evidence="IS-K claimed the airport bombing, in which 13 US troops were killed.",
+    )
+    e = reconcile([early, late, troops])
+    assert (e["killed_low"], e["killed_best"], e["killed_high"]) == (103, 182, 182)
+    assert e["detail"]["killed_by_category"]["civilians"] == 169
+    # the subgroup noun alone marks a part ("thirteen Marines"), as does a one-group breakdown
+    marines = m("d", "2021-10-09", killed=13, evidence="Thirteen Marines died in the blast.")
+    one = m(
+        "e",
+        "2021-10-10",
+        killed=13,
+        record={"killed": {"value": 13, "parts": [{"value": 13, "who": "soldiers"}]}},
+    )
+    for part in (marines, one):
+        assert reconcile([early, part])["killed_best"] == 103
+    # with no larger total beside it, a group's figure is the best there is
+    assert reconcile([troops])["killed_best"] == 13
+
+
+def test_reconcile_best_killed_resists_an_early_or_outlying_figure() -> None:
+    """Crocus City Hall, 2024-03-22: an early exact 40, later 60, then 143; a misread 1,430."""
+    figures = [("a", None, 40, "exact"), ("b", "2024-03-23", 60, "over"),
+               ("c", "2024-03-29", 143, "at_least"), ("d", None, 137, "at_least")]  # fmt: skip
+    ms = [m(doc, pub, killed=k, killed_qualifier=q) for doc, pub, k, q in figures]
+    e = reconcile(ms)
+    assert (e["killed_low"], e["killed_best"], e["killed_high"]) == (40, 143, 143)
+    wrong = m("z", "2024-04-02", killed=1430, killed_qualifier="exact")
+    e = reconcile([*ms, wrong])
+    assert (e["killed_best"], e["killed_high"]) == (143, 1430)
 
 
 def test_reconcile_keeps_claims_apart() -> None:

@@ -84,6 +84,10 @@ def test_serve_events_filters_as_the_cli(client: httpx.Client, db: Path) -> None
     assert all(e["country"] == "Afghanistan" and e["date"] >= "2021" for e in body["events"])
     heavy = client.get("/api/events", params={"killed_min": 50}).json()["events"]
     assert heavy and all(e["killed_best"] >= 50 for e in heavy)
+    branch = client.get("/api/events", params={"perpetrator": "ISKP"}).json()["events"]
+    assert branch and {e["perpetrator"] for e in branch} == {"IS-K"}
+    family = client.get("/api/events", params={"perpetrator": "Islamic State"}).json()["events"]
+    assert {e["id"] for e in family} >= {e["id"] for e in branch}  # the core and its branches
     words = client.get("/api/events", params={"q": "mosque"}).json()["events"]
     assert words and len(words) < len(client.get("/api/events").json()["events"])
 

@@ -7,6 +7,17 @@ Everything reads through :class:`~khorasan.store.Store`, so every filter of
 
 from khorasan.analyse.claims import claims_vs_reported
 from khorasan.analyse.records import audit_statistics, merge_records
+from khorasan.analyse.scope import ISK_FAMILY, describe_scope, resolve_filters, scoped_filters
 from khorasan.analyse.tallies import icm_sentence, tally
 
-__all__ = ["audit_statistics", "claims_vs_reported", "icm_sentence", "merge_records", "tally"]
+__all__ = [
+    "ISK_FAMILY",
+    "audit_statistics",
+    "claims_vs_reported",
+    "describe_scope",
+    "icm_sentence",
+    "merge_records",
+    "resolve_filters",
+    "scoped_filters",
+    "tally",
+]

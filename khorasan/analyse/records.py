@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from khorasan.analyse.scope import resolve_filters
 from khorasan.analyse.tallies import tally
 from khorasan.model import subject_group
 from khorasan.store import Store
@@ -86,7 +87,8 @@ def _own_tally(store: Store, use_events: bool, date_from: str | None, date_to: s
     event store has any, else the stored incident mentions."""
     filters: dict[str, Any] = {"date_from": date_from, "date_to": date_to, "perpetrator": group}
     if use_events:
-        events = [e.row() for e in store.events(mentions=False, **filters)]
+        # the group with its branches and aliases (a statistic on the Islamic State counts IS-K)
+        events = [e.row() for e in store.events(mentions=False, **resolve_filters(filters))]
         t = tally(events, date_from, date_to)
         return {"basis": "fused events", "incidents": t["events"], "killed": t["killed_best"],
                 "without_killed": t["events_without_killed"]}  # fmt: skip

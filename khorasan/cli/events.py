@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 
 import click
 
-from khorasan.analyse import claims_vs_reported, tally
+from khorasan.analyse import (
+    claims_vs_reported,
+    describe_scope,
+    resolve_filters,
+    scoped_filters,
+    tally,
+)
 from khorasan.cli._common import (
     Col,
     OptionError,
@@ -29,8 +35,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _FILTERS = (
     click.option("--country", help="Country, e.g. Afghanistan."),
-    click.option("--admin1", help="Province, e.g. Nangarhar."),
-    click.option("--perpetrator", help="Canonical actor, e.g. IS-K."),
+    click.option("--admin1", help='Province or an alias, e.g. Nangarhar, "Kabul Province".'),
+    click.option(
+        "--perpetrator",
+        help="Actor or alias, e.g. IS-K or ISKP; a group includes its "
+        'branches ("Islamic State" includes IS-K).',
+    ),
     click.option("--attack-type", help="bombing, armed_assault, assassination, ..."),
     click.option("--target-type", help="civilians, religious, security_forces, ..."),
     click.option("--attribution", help="claimed, attributed, suspected, none."),
@@ -52,6 +62,9 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _events(db: str | None, filters: dict[str, Any], mentions: bool = True,
             limit: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Events through the store's filters, with actor and place names resolved (aliases, an
+    actor's branches: ``khorasan.analyse.scope``)."""
+    filters = resolve_filters(filters)
     with open_db(db) as store:
         return [e.as_dict() for e in store.events(mentions=mentions, limit=limit, **filters)]
 
@@ -177,6 +190,22 @@ def _print_event(row: dict[str, Any]) -> None:
         click.echo(f'    "{safe(m["evidence"])}"')
 
 
+_ALL = click.option(
+    "--all",
+    "every_actor",
+    is_flag=True,
+    help="Every actor (default: the IS-K family, IS-K and the Islamic State).",
+)
+
+
+def _scope(filters: dict[str, Any], every_actor: bool) -> tuple[dict[str, Any], str]:
+    """The filters of stats and claims with their default scope, and the scope in words."""
+    if every_actor and filters.get("perpetrator"):
+        raise OptionError("--all: not with --perpetrator (one or the other)")
+    return scoped_filters(filters, every_actor), describe_scope(filters.get("perpetrator"),
+                                                                every_actor)  # fmt: skip
+
+
 # Short headers keep the by-category numbers on an 80-column terminal; the title spells them out
 _SHORT = {"civilians": "civ", "security_forces": "sec", "militants": "mil", "unspecified": "unsp"}
 
@@ -184,12 +213,16 @@ _SHORT = {"civilians": "civ", "security_forces": "sec", "militants": "mil", "uns
 @click.command()
 @db_option
 @filter_options
+@_ALL
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def stats(db: str | None, as_json: bool, **kwargs: Any) -> None:
-    """Tallies: events, killed and wounded (low/best/high), by category, month and province."""
-    filters = _filters(kwargs)
+def stats(db: str | None, as_json: bool, every_actor: bool, **kwargs: Any) -> None:
+    """Tallies: events, killed and wounded (low/best/high), by category, month and province;
+    the IS-K family's events unless --all or --perpetrator says otherwise."""
+    filters, scope = _scope(_filters(kwargs), every_actor)
     result = tally(_events(db, filters, mentions=False), filters.get("date_from"),
                    filters.get("date_to"))  # fmt: skip
+    result["scope"] = scope
+    result["sentence"] = f"{scope}: {result['sentence']}"
     if as_json:
         echo_json(result)
         return
@@ -227,13 +260,18 @@ def stats(db: str | None, as_json: bool, **kwargs: Any) -> None:
 @filter_options
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True,
               help="Period of the aggregate ratio.")  # fmt: skip
+@_ALL
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def claims(db: str | None, by: str, as_json: bool, **kwargs: Any) -> None:
-    """Claims vs reported: the perpetrator's claimed killed against independent figures."""
-    result = claims_vs_reported(_events(db, _filters(kwargs), mentions=False), by=by)
+def claims(db: str | None, by: str, as_json: bool, every_actor: bool, **kwargs: Any) -> None:
+    """Claims vs reported: the perpetrator's claimed killed against independent figures; the
+    IS-K family's events unless --all or --perpetrator says otherwise."""
+    filters, scope = _scope(_filters(kwargs), every_actor)
+    result = claims_vs_reported(_events(db, filters, mentions=False), by=by)
+    result["scope"] = scope
     if as_json:
         echo_json(result)
         return
+    click.echo(safe(f"Scope: {scope}"))
     print_table(
         "Claimed vs reported killed, per event",
         [Col("id", "key"), Col("date", "key"), Col("place", min_width=12),

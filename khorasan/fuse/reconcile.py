@@ -9,11 +9,17 @@ The rule (also in README, "Reconciliation rule"):
 - **Place**: country, then province, then district by most sources among compatible mentions;
   place name and coordinates from the most precise mention inside them.
 - **Perpetrator / attribution**: the strongest supported claim, claimed > attributed >
-  suspected > none, then most sources; "unknown" only when nobody names anyone.
-- **Killed / wounded** (UCDP style, perpetrator's claims excluded): low = smallest and high =
-  largest figure of the independent sources; best = the most recent figure among the most
-  specific sources (qualifier exact, then at least / over, then about, then up to; undated
-  documents count as oldest; ties go to the figure more sources give, then the smaller).
+  suspected > none, then most sources; then a branch is more specific than its core: where
+  one source says "Islamic State" and another "IS-K" for the event, the event is IS-K's, with
+  the strongest attribution either gave (not flagged). "unknown" only when nobody names anyone.
+- **Killed / wounded** (UCDP style, perpetrator's claims excluded), over the totals: a figure
+  of one group of victims (its parts name one group, another source lists it as a part of a
+  larger total, or its words name a group: "13 US service members") is a part, not a total,
+  when another source gives a larger figure. Low = smallest and high = largest total; best =
+  the most recent total (undated documents count as oldest) that is no outlier (among three or
+  more sources, within 3 times their median either way) and no upper bound ("up to") while
+  other figures exist; ties go to the figure more sources give, then the more specific
+  qualifier (exact, at least / over, about), then the larger (tolls rise).
 - **Claimed killed / wounded**: the perpetrator's own figures, kept apart; the largest claim.
 - Attack type, suicide, target type, target: most sources, ties to the earliest key.
 Any field on which sources give different known values is flagged with each value and the
@@ -23,6 +29,7 @@ mentions that gave it.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
@@ -30,6 +37,7 @@ from operator import attrgetter
 from typing import Any
 
 from khorasan.fuse.mention import Mention
+from khorasan.kb.actors import actor_lineage
 
 __all__ = ["ATTRIBUTION_RANK", "FLAGGED_FIELDS", "KILLED_CATEGORIES", "reconcile"]
 
@@ -110,6 +118,29 @@ def _flag(
     return {"field": field, "values": {k: sorted(v) for k, v in sorted(by_value.items())}}
 
 
+def _perpetrator(mentions: Sequence[Mention]) -> tuple[str, str, set[str]]:
+    """(perpetrator, attribution, the names that back it).
+
+    The strongest supported attribution wins, then most sources; then a branch named for the
+    same event is more specific than the core it belongs to: "Islamic State" becomes "IS-K"
+    when a source names IS-K (``kb/data/actors.csv`` parents), and the attribution is the
+    strongest either name has."""
+    named = _voices(mentions, lambda m: _known(m.perpetrator))
+    if not named:
+        return "unknown", "none", {"unknown"}
+    strongest = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named)
+    top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
+    perpetrator = _vote(top, lambda m: m.perpetrator)
+    branches = [m for m in named if m.perpetrator != perpetrator
+                and perpetrator in actor_lineage(str(m.perpetrator))]  # fmt: skip
+    if branches:
+        perpetrator = _vote(branches, lambda m: m.perpetrator)
+    backing = set(actor_lineage(perpetrator))
+    rank = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named if m.perpetrator in backing)
+    attribution = next((a for a, r in ATTRIBUTION_RANK.items() if r == rank and a), "none")
+    return perpetrator, attribution, backing
+
+
 def _reconcile_date(mentions: Sequence[Mention]) -> dict[str, Any]:
     dated = _voices(mentions, lambda m: m.dated and _date_rank(m) > 0)
     out: dict[str, Any] = {"date": None, "date_precision": None, "date_mentions": []}
@@ -142,20 +173,78 @@ def _dates_agree(mentions: Sequence[Mention]) -> bool:
     return all(_contains(a, b) for i, a in enumerate(dates) for b in dates[i + 1 :])
 
 
+# -- figures ------------------------------------------------------------------------------
+# A figure told of one group of victims ("13 US service members") is a part of the toll, not
+# the toll: these nouns name such a group.
+_SUBGROUP = re.compile(
+    r"(?:U\.?S\.?|American|Afghan|foreign|Russian|Iranian|Pakistani|Chinese|Spanish|British|"
+    r"Taliban|security|military|police)?\s*(?:service\s?(?:members|men|personnel)|troops|"
+    r"soldiers|marines|sailors|servicemen|policemen|police(?:\s?(?:officers|men))?|officers|"
+    r"guards|Americans|foreigners|tourists|diplomats|children|students|journalists|women|"
+    r"staff|employees|personnel)\b", re.I)  # fmt: skip
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()  # fmt: skip
+# Among three or more sources, a figure more than this many times off their median is an
+# outlier (a misread, a figure of something else), never the best. Tolls do rise this much
+# (Crocus: 40 early, 143 a week on), but then later sources carry the higher figure too and
+# lift the median. Two sources have no majority to judge by: the later one speaks.
+OUTLIER_FACTOR = 3
+OUTLIER_SOURCES = 3
+
+
+def _parts(m: Mention, value: str) -> list[dict[str, Any]]:
+    return list((m.record.get(value) or {}).get("parts") or [])
+
+
+def _subgroup_noun(m: Mention, figure: int) -> bool:
+    """The evidence tells ``figure`` of a group of victims: "13 US troops", "thirteen Marines"."""
+    words = [str(figure)] + ([_NUMBER_WORDS[figure]] if figure < len(_NUMBER_WORDS) else [])
+    for word in words:
+        for hit in re.finditer(rf"(?<![\w.,]){re.escape(word)}(?![\w.,]\d)", m.evidence or "",
+                               re.I):  # fmt: skip
+            if _SUBGROUP.match(m.evidence[hit.end():].lstrip()):
+                return True
+    return False
+
+
+def _is_part(m: Mention, value: str, given: Sequence[Mention]) -> bool:
+    """Whether ``m``'s figure counts one group of victims while other sources give a larger
+    total: its own parts name one group only, another source lists it as a part of a larger
+    total, or its words name a group ("13 US service members")."""
+    figure = getattr(m, value)
+    if not any(getattr(o, value) > figure for o in given if o is not m):
+        return False
+    own = _parts(m, value)
+    if len(own) == 1:
+        return True
+    if any(int(p.get("value") or -1) == figure and getattr(o, value) > figure
+           for o in given if o is not m for p in _parts(o, value)):  # fmt: skip
+        return True
+    return not own and _subgroup_noun(m, figure)
+
+
 def _figure(voices: Sequence[Mention], value: str, qualifier: str) -> dict[str, Any]:
     given = _voices(voices, lambda m: getattr(m, value) is not None)
     if not given:
         return {"low": None, "best": None, "high": None, "mentions": [], "low_mentions": [],
                 "high_mentions": []}  # fmt: skip
-    figures = [getattr(m, value) for m in given]
+    totals = [m for m in given if not _is_part(m, value, given)] or list(given)
+    # an upper bound ("up to 30") is a total only when nothing else is
+    bounded = [m for m in totals if getattr(m, qualifier) != "up_to"] or totals
+    figures = [getattr(m, value) for m in totals]
     counts: dict[int, int] = defaultdict(int)
-    for f in figures:
+    for f in (getattr(m, value) for m in bounded):
         counts[f] += 1
-    top = max(QUALIFIER_RANK.get(getattr(m, qualifier), 0) for m in given)
-    specific = [m for m in given if QUALIFIER_RANK.get(getattr(m, qualifier), 0) == top]
-    latest = max(_published_rank(m) for m in specific)
-    recent = [getattr(m, value) for m in specific if _published_rank(m) == latest]
-    best = min(recent, key=lambda f: (-counts[f], f))
+    sound = list(bounded)
+    if len(bounded) >= OUTLIER_SOURCES:
+        middle = statistics.median(getattr(m, value) for m in bounded)
+        sound = [m for m in bounded if middle <= OUTLIER_FACTOR * getattr(m, value)
+                 and getattr(m, value) <= OUTLIER_FACTOR * middle] or sound  # fmt: skip
+    latest = max(_published_rank(m) for m in sound)
+    recent = [m for m in sound if _published_rank(m) == latest]
+    best = getattr(min(recent, key=lambda m: (
+        -counts[getattr(m, value)], -QUALIFIER_RANK.get(getattr(m, qualifier), 0),
+        -getattr(m, value), m.key)), value)  # fmt: skip
     low, high = min(figures), max(figures)
 
     def giving(f: int) -> list[int]:
@@ -231,20 +320,12 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     provenance["place"] = sorted(m.id for m in ordered if m.country in (country, None)
                                  and m.admin1 in (admin1, None) and (m.country or m.admin1))
 
-    named = _voices(ordered, lambda m: _known(m.perpetrator))
-    if named:
-        strongest = max(ATTRIBUTION_RANK.get(m.attribution, 0) for m in named)
-        top = [m for m in named if ATTRIBUTION_RANK.get(m.attribution, 0) == strongest]
-        perpetrator = _vote(top, lambda m: m.perpetrator)
-        attribution = next((a for a, r in ATTRIBUTION_RANK.items() if r == strongest and a),
-                           "none")  # fmt: skip
-    else:
-        perpetrator, attribution = "unknown", "none"
+    perpetrator, attribution, backing = _perpetrator(ordered)
     fields.update(perpetrator=perpetrator, attribution=attribution)
-    provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator == perpetrator)
+    provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator in backing)
     provenance["attribution"] = sorted(
         m.id for m in ordered
-        if m.perpetrator == perpetrator and (m.attribution or "none") == attribution
+        if m.perpetrator in backing and (m.attribution or "none") == attribution
     )
 
     for name in ("attack_type", "suicide", "target_type", "target"):
@@ -270,6 +351,8 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
         flag = _flag(name, attrgetter(name), ordered)
         if flag is None:
             continue
+        if name == "perpetrator" and set(flag["values"]) <= set(actor_lineage(perpetrator)):
+            continue  # the branch and the core it belongs to ("IS-K", "Islamic State") agree
         if name == "date" and _dates_agree(ordered):
             continue  # a coarser date that contains a finer one is no disagreement
         flags.append(flag)

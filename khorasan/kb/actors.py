@@ -15,6 +15,9 @@ __all__ = [
     "Actor",
     "ActorAlias",
     "actor_by_id",
+    "actor_family",
+    "actor_lineage",
+    "actors_named",
     "load_actor_aliases",
     "load_actors",
 ]
@@ -99,3 +102,62 @@ def _actor_index() -> dict[str, Actor]:
 def actor_by_id(actor_id: str) -> Actor:
     """The actor with ``actor_id``; KeyError if there is none."""
     return _actor_index()[actor_id]
+
+
+@cache
+def _by_name() -> dict[str, tuple[str, ...]]:
+    """Lower-cased canonical name or alias -> ids of the actors it names (first listed first)."""
+    out: dict[str, list[str]] = {}
+    for a in load_actors():
+        out.setdefault(a.canonical.lower(), []).append(a.id)
+    for al in load_actor_aliases():
+        ids = out.setdefault(al.alias.lower(), [])
+        if al.actor_id not in ids:
+            ids.append(al.actor_id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def actors_named(name: str) -> list[Actor]:
+    """The actors a canonical name or a press alias names, ignoring case ("ISKP" -> IS-K;
+    "Taliban" -> the movement and its forces); [] for a name the tables do not know."""
+    return [actor_by_id(i) for i in _by_name().get(name.strip().lower(), ())]
+
+
+def actor_lineage(name: str) -> list[str]:
+    """Canonical names of the actor ``name`` names and of its parents, most specific first
+    ("IS-K" -> ["IS-K", "Islamic State"]); [name] when the tables do not know it."""
+    found = actors_named(name)
+    if not found:
+        return [name]
+    out: list[str] = []
+    actor: Actor | None = found[0]
+    while actor is not None:
+        if actor.canonical not in out:
+            out.append(actor.canonical)
+        actor = actor_by_id(actor.parent) if actor.parent else None
+    return out
+
+
+def actor_family(name: str) -> list[str]:
+    """Canonical names of the actors ``name`` names (canonical or alias) and of all their
+    branches ("Islamic State" -> ["Islamic State", "IS-K"]; "ISKP" -> ["IS-K"]); [name] when
+    the tables do not know it."""
+    found = actors_named(name)
+    if not found:
+        return [name]
+    children: dict[str, list[Actor]] = {}
+    for a in load_actors():
+        if a.parent:
+            children.setdefault(a.parent, []).append(a)
+    out: list[str] = []
+    todo = list(found)
+    seen: set[str] = set()
+    while todo:
+        actor = todo.pop(0)
+        if actor.id in seen:
+            continue
+        seen.add(actor.id)
+        if actor.canonical not in out:
+            out.append(actor.canonical)
+        todo += children.get(actor.id, [])
+    return out

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from khorasan.analyse import audit_statistics, claims_vs_reported, icm_sentence, merge_records
 from khorasan.analyse import tally as tally_events
+from khorasan.analyse.scope import describe_scope, resolve_filters, scoped_filters
 from khorasan.errors import FilterError, NotFoundError
 from khorasan.export import COLUMN_SETS, FORMATS, export_events
 from khorasan.model import RECORD_KINDS, Event
@@ -78,8 +79,22 @@ class EventFilters:
         self.refinements: dict[str, Any] = {"killed_min": killed_min, "killed_max": killed_max,
                                             "text": q}  # fmt: skip
 
-    def select(self, store: Store, **options: Any) -> list[Event]:
-        return store.events(**options, **self.refinements, **self.store_filters)
+    def select(self, store: Store, *, every_actor: bool | None = None,
+               **options: Any) -> list[Event]:  # fmt: skip
+        """The events these filters select: aliases and the actor hierarchy resolved as the
+        CLI does (``perpetrator=ISKP`` is IS-K; "Islamic State" takes in its branches); with
+        ``every_actor`` given, the default scope of stats and claims (the IS-K family unless
+        ``every_actor`` or a perpetrator filter says otherwise)."""
+        if every_actor is None:
+            filters = resolve_filters(self.store_filters)
+        else:
+            filters = scoped_filters(self.store_filters, every_actor)
+        return store.events(**options, **self.refinements, **filters)
+
+    def scope(self, every_actor: bool) -> str:
+        if every_actor and self.store_filters.get("perpetrator"):
+            raise FilterError("all", "not with perpetrator (one or the other)")
+        return describe_scope(self.store_filters.get("perpetrator"), every_actor)
 
 
 Filters = Annotated[EventFilters, Depends()]
@@ -124,22 +139,29 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         return event.as_dict()
 
     @app.get("/api/stats", tags=["analysis"])
-    def stats(store: StoreDep, filters: Filters) -> dict[str, Any]:
-        """Tallies of the selected events (as ``khorasan stats``), with the ICM sentence."""
+    def stats(store: StoreDep, filters: Filters, all: bool = False) -> dict[str, Any]:
+        """Tallies of the selected events (as ``khorasan stats``: the IS-K family unless
+        ``all`` or a perpetrator says otherwise), with the ICM sentence and its scope."""
+        scope = filters.scope(all)
         f = filters.store_filters
-        events = [e.row() for e in filters.select(store, mentions=False, detail=False)]
-        result = tally_events(events, f["since"], f["until"])
-        result["sentence"] = icm_sentence(result)
+        selected = filters.select(store, every_actor=all, mentions=False, detail=False)
+        result = tally_events([e.row() for e in selected], f["since"], f["until"])
+        result["scope"] = scope
+        result["sentence"] = f"{scope}: {icm_sentence(result)}"
         return result
 
     @app.get("/api/claims", tags=["analysis"])
     def claims(
         store: StoreDep, filters: Filters,
-        by: Annotated[str, Query(pattern="^(year|month)$")] = "year",
+        by: Annotated[str, Query(pattern="^(year|month)$")] = "year", all: bool = False,
     ) -> dict[str, Any]:  # fmt: skip
-        """Claimed against independently reported killed, per event and in aggregate."""
-        events = filters.select(store, mentions=False, detail=False)
-        return claims_vs_reported([e.row() for e in events], by=by)
+        """Claimed against independently reported killed, per event and in aggregate (the
+        IS-K family unless ``all`` or a perpetrator says otherwise)."""
+        scope = filters.scope(all)
+        events = filters.select(store, every_actor=all, mentions=False, detail=False)
+        result = claims_vs_reported([e.row() for e in events], by=by)
+        result["scope"] = scope
+        return result
 
     @app.get("/api/export", tags=["events"])
     def export(

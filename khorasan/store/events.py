@@ -141,8 +141,16 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
     if filters.get("date_to"):
         query = query.where(c.date <= filters["date_to"] + "\uffff")
     for name in EVENT_FILTERS[2:]:
-        if filters.get(name):
-            query = query.where(sa.func.lower(c[name]) == str(filters[name]).lower())
+        value = filters.get(name)
+        if not value:
+            continue
+        if isinstance(value, list | tuple | set | frozenset):
+            # canonical values the caller resolved (an actor and its branches, a province and
+            # its aliases): any of them
+            wanted = sorted({str(v).lower() for v in value})
+            query = query.where(sa.func.lower(c[name]).in_(wanted))
+        else:
+            query = query.where(sa.func.lower(c[name]) == str(value).lower())
     return query
 
 
@@ -187,7 +195,8 @@ def query_events(
     killed_max: int | None = None, words: Sequence[str] = (), detail: bool = True,
     **filters: Any,
 ) -> list[Event]:  # fmt: skip
-    """Events matching ``filters`` (see :data:`EVENT_FILTERS`) and the refinements of
+    """Events matching ``filters`` (see :data:`EVENT_FILTERS`; a filter's value is one value
+    or a list of values, any of which matches, ignoring case) and the refinements of
     :func:`_refined`, newest first, each with its mentions (document, evidence, span and the
     values its document gave) unless told not to. ``detail=False`` reads of each event's
     detail only its killed by category (tallies need no more; it is much faster)."""
