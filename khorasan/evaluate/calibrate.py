@@ -35,7 +35,7 @@ from khorasan.evaluate.score import (
     _records,
     fold_of,
 )
-from khorasan.extract.incidents.confidence import FEATURES, capturing, probability
+from khorasan.extract.incidents.confidence import DIGITS, MODEL_FEATURES, capturing, probability
 
 __all__ = ["Model", "Sample", "collect", "cross_validate", "fit", "main"]
 
@@ -59,7 +59,7 @@ class Model:
     coefficients: dict[str, float]
 
     def predict(self, features: dict[str, float]) -> float:
-        return probability(features, self.intercept, self.coefficients)
+        return round(probability(features, self.intercept, self.coefficients), DIGITS)
 
 
 def collect(
@@ -95,7 +95,7 @@ def collect(
     return samples
 
 
-def fit(samples: Sequence[Sample], l2: float = L2, names: Sequence[str] = FEATURES) -> Model:
+def fit(samples: Sequence[Sample], l2: float = L2, names: Sequence[str] = MODEL_FEATURES) -> Model:
     """Logistic regression by Newton's method, the coefficients penalised by ``l2``."""
     names = [n for n in names if any(s.features.get(n, 0.0) for s in samples)]
     k = len(names) + 1
