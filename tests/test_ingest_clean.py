@@ -112,6 +112,14 @@ def test_clean_drops_an_inset_headline_between_paragraphs(inset: str, dropped: b
     assert clean_text(text) == (f"{PARA}\n\n{PARA2}" if dropped else text)
 
 
+def test_clean_keeps_the_lines_of_a_hard_wrapped_paragraph() -> None:
+    text = (f"{PARA}\n\nA suicide bomber blew himself up near a bank in the city of\n"
+            "Kunduz on Tuesday, killing five people, police said in a statement.\n\n"
+            f"{PARA2}\nGunmen attacked a checkpoint in the east and\n"
+            "Police said on Friday that four officers were killed in the attack.")  # fmt: skip
+    assert clean_text(text) == text
+
+
 def test_clean_keeps_a_headline_that_is_no_inset() -> None:
     # a title before the body, and a last line cut off mid-sentence, are no inset headlines
     text = f"Car bomb kills 30 at a market in the east\n\n{PARA}\n\nThe attack killed many of the"

@@ -39,6 +39,12 @@ BODY_MIN_CHARS = 60
 HEADLINE_MAX_CHARS = 160
 HEADLINE_MAX_WORDS = 20
 _CLOSING = ".!?:;\"”’'"
+# a line that ends like this goes on in the next: a hard-wrapped sentence, no headline
+_WRAPPED = re.compile(
+    r"(?:,|\b(?:a|an|the|of|in|on|at|to|by|for|with|from|into|and|or|but|as|that|which|who|"
+    r"was|were|is|are|has|have|had|its|their))$",
+    re.I,
+)
 _TEASER_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])$")
 
 
@@ -147,11 +153,12 @@ def _kept_lines(lines: list[str | None], labels: list[bool], rules: NoiseRules) 
         if (
             _is_headline(line)
             and (line[0].isupper() or line[0].isdigit())
+            and not _WRAPPED.search(line)
             and _is_paragraph(previous)
             and any(p.search(line) for p in rules.insets)
         ):
             nxt = _after(lines, i)
-            if nxt is not None and _is_paragraph(nxt):
+            if nxt is not None and _is_paragraph(nxt) and not nxt[0].islower():
                 out[i] = None  # another article's headline between two paragraphs
                 continue
         previous = line
