@@ -144,6 +144,41 @@ def test_clean_drops_embedded_posts_not_quotes_of_them() -> None:
     assert clean_text(text) == f"{PARA}\n\n{quote}"
 
 
+@pytest.mark.parametrize(
+    "residue",
+    [
+        '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Blast"}',
+        '[{"id": 1, "title": "Attack kills 5"}]',
+        "var _paq = window._paq = window._paq || [];",
+        "window.dataLayer = window.dataLayer || [];",
+        "googletag.cmd.push(function() { googletag.display('ad-1'); });",
+        "document.addEventListener('DOMContentLoaded', function () { init(); });",
+        "(function(d, s, id) { var js = d.createElement(s); })(document, 'script', 'fb');",
+        '<div class="ad-slot"></div>',
+        ".share-box { display: none; }",
+        "— Jane Roe (@janeroe) March 4, 2022",
+        "View this post on Instagram",
+        "A post shared by Example News (@examplenews)",
+    ],
+)
+def test_clean_drops_script_json_and_embed_residue(residue: str) -> None:
+    assert clean_text(f"{BODY}\n\n{residue}\n\n{BODY} Again.") == f"{BODY}\n\n{BODY} Again."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Let the record show: 12 people died, officials said.",
+        "The function of the checkpoint was to stop car bombs.",
+        "Document shows the group planned the attack (in 2019) for months.",
+        "The ministry said {sic} that 20 were killed.",
+        "Window shutters were blown out by the blast, residents said.",
+    ],
+)
+def test_clean_keeps_prose_that_looks_like_code(body: str) -> None:
+    assert clean_text(body) == body
+
+
 def test_clean_strips_the_markup_of_an_html_fragment() -> None:
     text = ('<p class="x"><a href="/kabul">KABUL</a>: A blast killed 3 people.</p>\n'
             '<script>var x = {"a": 1};</script><p>Police said it was a &#8220;suicide&#8221; '
