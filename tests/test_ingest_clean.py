@@ -186,6 +186,9 @@ def test_clean_strips_the_markup_of_an_html_fragment() -> None:
     assert clean_text(text) == (
         "KABUL: A blast killed 3 people.\n\nPolice said it was a “suicide” attack & more."
     )
+    escaped = "<p>Tags &lt;p&gt; are shown as text.</p><p>Twice &lt;b&gt;.</p><br>"
+    assert clean_text(escaped) == "Tags &lt;p&gt; are shown as text.\n\nTwice &lt;b&gt;."
+    assert clean_text(clean_text(escaped)) == clean_text(escaped)
     one_tag = "The <b> key is pressed by 3 < 4 users & no more."
     assert clean_text(one_tag) == one_tag
 

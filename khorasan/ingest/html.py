@@ -79,4 +79,10 @@ def strip_fragment_markup(text: str) -> str:
 
     text = _BLOCK.sub(block, text)
     text = _TAG.sub("", text)
-    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return _ENTITY.sub(_unescape, text)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    """An entity's character; "&lt;" and "&gt;" stay, so no tag is made of an escaped one."""
+    char = html.unescape(m.group())
+    return m.group() if char in "<>" else char
