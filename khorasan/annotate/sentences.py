@@ -1,10 +1,13 @@
 """Sentence spans over unchanged text, by rule.
 
-A line break always ends a sentence (headlines, captions and paragraphs are lines of their
-own). Inside a line, ``.``, ``!`` or ``?`` (with any closing quotes or brackets) ends a sentence
-when whitespace and a capital, a digit or an opening quote follow, except after abbreviations
-(``Gen.``, ``Jan.``), initials (``Kenneth F. McKenzie``) and, unless a typical sentence opener
-follows, abbreviations that may also close a sentence (``... in the U.S. The group ...``).
+A line break ends a sentence (headlines, captions and paragraphs are lines of their own),
+except in a hard-wrapped paragraph: a line that does not end like a sentence goes on over a
+single line break when the next line begins in lower case, or when it ends with a comma or a
+word that never ends a sentence ("... killed in\\nKabul on Friday"). Inside a line, ``.``,
+``!`` or ``?`` (with any closing quotes or brackets) ends a sentence when whitespace and a
+capital, a digit or an opening quote follow, except after abbreviations (``Gen.``, ``Jan.``),
+initials (``Kenneth F. McKenzie``) and, unless a typical sentence opener follows,
+abbreviations that may also close a sentence (``... in the U.S. The group ...``).
 """
 
 from __future__ import annotations
@@ -30,31 +33,70 @@ _AFTER = re.compile(r"\s+(\S)([\w’'-]*)")  # first character after the gap, re
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.N, a.m (final period removed)
 
 
+_BREAK = re.compile(r"\r\n|[\n\r\u2028]")
+_LINE_END = re.compile(r"[.!?:;\"'”’)\]]$")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     never_final: frozenset[str]
     maybe_final: frozenset[str]
     openers: frozenset[str]
+    wrap_words: frozenset[str] = frozenset()
 
 
 @cache
 def _rules() -> _Rules:
     raw = json.loads(_DATA.read_text(encoding="utf-8"))
     return _Rules(
-        frozenset(raw["never_final"]), frozenset(raw["maybe_final"]), frozenset(raw["openers"])
+        frozenset(raw["never_final"]),
+        frozenset(raw["maybe_final"]),
+        frozenset(raw["openers"]),
+        frozenset(raw.get("wrap_words", ())),
     )
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` as spans trimmed of surrounding whitespace, in order."""
     sentences: list[Sentence] = []
-    for line in _LINE.finditer(text):
-        start = line.start()
-        for cut in _cuts(text, line.start(), line.end()):
+    for line_start, line_end in _logical_lines(text):
+        start = line_start
+        for cut in _cuts(text, line_start, line_end):
             _add(text, start, cut, sentences)
             start = cut
-        _add(text, start, line.end(), sentences)
+        _add(text, start, line_end, sentences)
     return sentences
+
+
+def _logical_lines(text: str) -> list[tuple[int, int]]:
+    """Line spans, the lines of a hard-wrapped sentence joined into one."""
+    out: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        if out and _continues(text, out[-1][1], m.start()):
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _continues(text: str, end: int, start: int) -> bool:
+    """Whether the line ending at ``end`` goes on in the line starting at ``start``."""
+    gap = text[end:start]
+    if len(_BREAK.findall(gap)) > 1 or "\u2029" in gap:
+        return False  # a blank line or a paragraph separator between: a new paragraph
+    previous = text[max(0, end - 200) : end].rstrip()
+    following = text[start : start + 200].lstrip()
+    if not previous or not following or _LINE_END.search(previous):
+        return False
+    if following[0].islower():
+        return not following.startswith(("http:", "https:", "www."))
+    if not following[0].isalnum():
+        return False  # a bullet, a quote opening, a dash: a new item
+    if previous.endswith(","):
+        return True
+    last = _LAST_WORD.search(previous)
+    return last is not None and last.group(1).lower() in _rules().wrap_words
 
 
 def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:

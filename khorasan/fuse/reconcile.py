@@ -24,6 +24,11 @@ The rule (also in README, "Reconciliation rule"):
 - Attack type, suicide, target type, target: most sources, ties to the earliest key.
 Any field on which sources give different known values is flagged with each value and the
 mentions that gave it.
+
+- **Confidence** (``detail["confidence"]``): the largest calibrated confidence of the event's
+  mentions (each the probability that the mention is right on every key field), times
+  ``FLAG_DISCOUNT`` for each key field the sources disagree on. Not ``1 - prod(1 - p)``: more
+  sources of one wrong account do not make it right.
 """
 
 from __future__ import annotations
@@ -39,7 +44,15 @@ from typing import Any
 from khorasan.fuse.mention import Mention
 from khorasan.kb.actors import actor_lineage
 
-__all__ = ["ATTRIBUTION_RANK", "FLAGGED_FIELDS", "KILLED_CATEGORIES", "reconcile"]
+__all__ = [
+    "ATTRIBUTION_RANK",
+    "CONFIDENCE_KEY_FIELDS",
+    "FLAGGED_FIELDS",
+    "FLAG_DISCOUNT",
+    "KILLED_CATEGORIES",
+    "event_confidence",
+    "reconcile",
+]
 
 ATTRIBUTION_RANK = {"claimed": 3, "attributed": 2, "suspected": 1, "none": 0, None: 0}
 QUALIFIER_RANK = {"exact": 4, None: 4, "at_least": 3, "over": 3, "about": 2, "up_to": 1}
@@ -294,6 +307,22 @@ FLAGGED_FIELDS = ("date", "country", "admin1", "admin2", "perpetrator", "attack_
                   "claimed_wounded")  # fmt: skip
 
 
+# The fields a record must get right to count as right (evaluate.score.FULLY_RIGHT_FIELDS):
+# sources that disagree on one of them make the event's value on it less certain.
+CONFIDENCE_KEY_FIELDS = ("date", "country", "admin1", "perpetrator", "attack_type", "killed",
+                         "wounded")  # fmt: skip
+FLAG_DISCOUNT = 0.85
+
+
+def event_confidence(mentions: Sequence[Mention], flags: Sequence[dict[str, Any]]) -> float:
+    """The best mention's calibrated confidence, discounted for each key field in dispute."""
+    if not mentions:
+        return 0.0
+    disputed = sum(1 for f in flags if f.get("field") in CONFIDENCE_KEY_FIELDS)
+    best = max(float(m.confidence or 0.0) for m in mentions)
+    return round(best * FLAG_DISCOUNT**disputed, 3)
+
+
 def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     """Reconciled fields (``events`` columns) plus ``detail``: provenance and flags."""
     ordered = sorted(mentions, key=lambda m: m.key)
@@ -365,6 +394,7 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
                                                   fields["target_type"]),
         "sources": _source_ids(ordered),
         "outlets": sorted({m.outlet for m in ordered if m.outlet}),
+        "confidence": event_confidence(ordered, flags),
     }
     n_sources = len({m.wire_story_id for m in ordered})
     fields.update(n_mentions=len(ordered), n_sources=n_sources, n_flags=len(flags),

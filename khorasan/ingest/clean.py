@@ -1,8 +1,17 @@
-"""Noise removal: page furniture (comment boxes, share widgets, bylines, captions) out of text.
+"""Noise removal: page furniture (comment boxes, share widgets, bylines, captions, related
+article lists, embedded posts, markup residue) out of text.
 
 Rules live in ``noise_patterns.txt`` beside this module. The article body is kept whole: a
 rule only drops a line that is furniture from start to end, or cuts a caption credit off the
-end of a line; a repeated line (a caption printed twice) keeps its first copy.
+end of a line. Beyond single lines:
+
+- a related-articles label ("Related Articles", "Check Also") drops itself and the headlines
+  and teasers listed under it, up to the next body paragraph;
+- inside the body, a lone headline that reports an attack (``inset:`` rules) between two body
+  paragraphs is another article's headline, inset by the page;
+- a repeated line keeps one copy: a headline or caption its first, a paragraph its last (a
+  teaser at the top of a page repeats the body's opening paragraphs, which go on below it);
+- an HTML fragment (a page's paragraphs with their tags) loses its tags and scripts.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from importlib import resources
 
 from khorasan.errors import ConfigError
 from khorasan.ingest.dates import date_line_kind
+from khorasan.ingest.html import strip_fragment_markup
 
 __all__ = ["NoiseRules", "clean_text", "load_rules"]
 
@@ -23,10 +33,27 @@ REPEAT_MIN_CHARS = 40
 _MAX_PASSES = 8  # each pass only deletes, so a handful always reaches the fixed point
 
 
+# A body paragraph: a line this long that ends like a sentence.
+BODY_MIN_CHARS = 60
+# A headline: at most this long and this many words, and not ending like a sentence.
+HEADLINE_MAX_CHARS = 160
+HEADLINE_MAX_WORDS = 20
+_CLOSING = ".!?:;\"”’'"
+# a line that ends like this goes on in the next: a hard-wrapped sentence, no headline
+_WRAPPED = re.compile(
+    r"(?:,|\b(?:a|an|the|of|in|on|at|to|by|for|with|from|into|and|or|but|as|that|which|who|"
+    r"was|were|is|are|has|have|had|its|their))$",
+    re.I,
+)
+_TEASER_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])$")
+
+
 @dataclass(frozen=True)
 class NoiseRules:
     lines: tuple[re.Pattern[str], ...]  # a line matching one of these is furniture
     cuts: tuple[re.Pattern[str], ...]  # fragments cut out of a line (caption credits)
+    labels: tuple[re.Pattern[str], ...] = ()  # related-list labels: they and their list go
+    insets: tuple[re.Pattern[str], ...] = ()  # a lone headline in the body matching is inset
 
 
 @cache
@@ -35,19 +62,24 @@ def load_rules() -> NoiseRules:
     source = resources.files(__package__).joinpath(PATTERNS_FILE)
     lines: list[re.Pattern[str]] = []
     cuts: list[re.Pattern[str]] = []
+    labels: list[re.Pattern[str]] = []
+    insets: list[re.Pattern[str]] = []
+    kinds = {"line": lines, "cut": cuts, "label": labels, "inset": insets}
     for number, raw in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         rule = raw.strip()
         if not rule or rule.startswith("#"):
             continue
         kind, _, regex = rule.partition(":")
-        target = {"line": lines, "cut": cuts}.get(kind.strip())
+        target = kinds.get(kind.strip())
         if target is None or not regex.strip():
-            raise ConfigError(f"{PATTERNS_FILE}:{number}", "expected 'line: REGEX' or 'cut: REGEX'")
+            raise ConfigError(
+                f"{PATTERNS_FILE}:{number}", "expected 'line:', 'cut:', 'label:' or 'inset:' REGEX"
+            )
         try:
             target.append(re.compile(regex.strip(), re.IGNORECASE))
         except re.error as exc:
             raise ConfigError(f"{PATTERNS_FILE}:{number}", f"bad regex: {exc}") from exc
-    return NoiseRules(tuple(lines), tuple(cuts))
+    return NoiseRules(tuple(lines), tuple(cuts), tuple(labels), tuple(insets))
 
 
 def _cut_credits(line: str, rules: NoiseRules) -> tuple[str, bool]:
@@ -84,19 +116,90 @@ def _clean_line(line: str, rules: NoiseRules) -> str | None:
     return line
 
 
+def _is_paragraph(line: str) -> bool:
+    """A body paragraph: long, ending like a sentence, not a teaser cut off with "…"."""
+    return len(line) >= BODY_MIN_CHARS and line[-1] in _CLOSING and not _TEASER_END.search(line)
+
+
+def _is_headline(line: str) -> bool:
+    """A headline or link text: short, and not ending like a sentence."""
+    return (
+        len(line) <= HEADLINE_MAX_CHARS
+        and len(line.split()) <= HEADLINE_MAX_WORDS
+        and line[-1] not in _CLOSING
+    )
+
+
+def _kept_lines(lines: list[str | None], labels: list[bool], rules: NoiseRules) -> list[str | None]:
+    """Drop related lists and inset headlines; None marks a dropped line,
+    "" a blank one. ``labels`` says which lines are related-list labels."""
+    out: list[str | None] = list(lines)
+    listing = False  # under a related-articles label, until the next body paragraph
+    in_body = False  # a body paragraph has been kept
+    previous = ""  # the last non-blank line kept
+    for i, line in enumerate(lines):
+        if labels[i]:
+            out[i] = None
+            # before the body, a label is navigation: the article's own title may follow
+            listing = listing or in_body
+            continue
+        if line is None or not line:
+            continue
+        if listing:
+            if not _is_paragraph(line):
+                out[i] = None
+                continue
+            listing = False
+        if (
+            _is_headline(line)
+            and (line[0].isupper() or line[0].isdigit())
+            and not _WRAPPED.search(line)
+            and _is_paragraph(previous)
+            and any(p.search(line) for p in rules.insets)
+        ):
+            nxt = _after(lines, i)
+            if nxt is not None and _is_paragraph(nxt) and not nxt[0].islower():
+                out[i] = None  # another article's headline between two paragraphs
+                continue
+        previous = line
+        in_body = in_body or _is_paragraph(line)
+    return out
+
+
+def _after(lines: list[str | None], i: int) -> str | None:
+    """The first non-blank line after line ``i``."""
+    return next((x for x in lines[i + 1 :] if x), None)
+
+
+def _copy_kept(lines: list[str | None]) -> set[int]:
+    """Which copy of each repeated line stays: a paragraph its last one, anything else (a
+    caption, a headline) its first; a copy right after another is the same print twice."""
+    positions: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line and len(line) >= REPEAT_MIN_CHARS:
+            positions.setdefault(line, []).append(i)
+    keep: set[int] = set()
+    for line, where in positions.items():
+        keep.add(where[-1] if _is_paragraph(line) else where[0])
+    return keep
+
+
 def _clean_once(text: str, rules: NoiseRules) -> str:
+    raw_lines = text.split("\n")
+    labels = [any(p.fullmatch(raw.strip()) for p in rules.labels) for raw in raw_lines]
+    lines = _kept_lines([_clean_line(raw, rules) for raw in raw_lines], labels, rules)
+    chosen = _copy_kept(lines)
     kept: list[str] = []
-    seen: set[str] = set()
     last = None
-    for raw in text.split("\n"):
-        line = _clean_line(raw, rules)
+    for i, line in enumerate(lines):
         if line is None:
             continue
         if line:
-            if line == last or (len(line) >= REPEAT_MIN_CHARS and line in seen):
-                continue  # a caption or paragraph printed twice
+            if line == last:
+                continue  # a caption or paragraph printed twice in a row
+            if len(line) >= REPEAT_MIN_CHARS and i not in chosen:
+                continue  # another copy of it stays
             last = line
-            seen.add(line)
         elif not kept or not kept[-1]:
             continue  # one blank line between paragraphs is enough
         kept.append(line)
@@ -108,6 +211,7 @@ def _clean_once(text: str, rules: NoiseRules) -> str:
 def clean_text(text: str) -> str:
     """Remove page furniture from plain text; the body is kept whole, nothing is added."""
     rules = load_rules()
+    text = strip_fragment_markup(text)
     for _ in range(_MAX_PASSES):
         cleaned = _clean_once(text, rules)
         if cleaned == text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -9,11 +10,27 @@ import trafilatura
 
 from khorasan.errors import UnreadableInput
 
-__all__ = ["HtmlText", "html_to_text", "looks_like_html"]
+__all__ = ["HtmlText", "html_to_text", "looks_like_html", "strip_fragment_markup"]
 
 _HTML_START = re.compile(
     r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+
+
+# A text with at least this many tags is an HTML fragment (paragraphs of a page with their
+# tags, but no <html> around them): its tags are page residue, not words of the article.
+FRAGMENT_MIN_TAGS = 3
+_BLOCK_TAGS = (
+    "p|div|br|li|ul|ol|h[1-6]|blockquote|figure|figcaption|section|article|header|footer"
+    "|table|tr|td|th"
+)
+_INLINE_TAGS = "a|span|strong|em|b|i|u|img|sup|sub|small|abbr|time|mark|font|label|cite|q"
+_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS}|{_INLINE_TAGS})\b[^<>]{{0,500}}>", re.I)
+_BLOCK = re.compile(rf"\s*</?(?:{_BLOCK_TAGS})\b[^<>]{{0,500}}>\s*", re.I)
+_CODE = re.compile(
+    r"<(script|style|noscript|iframe)\b[^<>]{0,500}>.*?</\1\s*>|<!--.*?-->", re.I | re.S
+)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,3 +65,24 @@ def html_to_text(html: str, subject: str, url: str | None = None) -> HtmlText:
         published=getattr(result, "date", None) or None,
         sitename=getattr(result, "sitename", None) or None,
     )
+
+
+def strip_fragment_markup(text: str) -> str:
+    """An HTML fragment's words without its tags, scripts and comments (a block tag ends a
+    line, an inline tag goes, an entity becomes its character); any other text unchanged."""
+    if len(_TAG.findall(text, 0, 20_000)) < FRAGMENT_MIN_TAGS:
+        return text
+    text = _CODE.sub("", text)
+
+    def block(m: re.Match[str]) -> str:
+        return "\n" if "\n" in m.group() or "<" in m.group() else m.group()
+
+    text = _BLOCK.sub(block, text)
+    text = _TAG.sub("", text)
+    return _ENTITY.sub(_unescape, text)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    """An entity's character; "&lt;" and "&gt;" stay, so no tag is made of an escaped one."""
+    char = html.unescape(m.group())
+    return m.group() if char in "<>" else char

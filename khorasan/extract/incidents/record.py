@@ -10,6 +10,7 @@ from typing import Any
 from khorasan.extract.cues import cue
 from khorasan.extract.incidents.attack import attack_fields
 from khorasan.extract.incidents.casualties import casualty_fields
+from khorasan.extract.incidents.confidence import calibrated_confidence
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
 from khorasan.extract.incidents.perpetrator import perpetrator_fields
@@ -131,9 +132,7 @@ def _place_fields(
 
 
 def _confidence(record: dict[str, Any], sentences: list[SentenceFeatures]) -> float:
-    score = 0.4
-    score += 0.1 * sum(record.get(k) is not None for k in ("date", "admin1", "killed"))
-    score += 0.1 if record.get("perpetrator") != "unknown" else 0.0
-    score += 0.05 if any(f.triggers for f in sentences) else 0.0
-    score -= 0.1 if any(f.aggregate for f in sentences) else 0.0
-    return round(max(0.05, min(score, 0.95)), 2)
+    """The probability that the record is right on every key field (date, place, perpetrator,
+    attack type, killed, wounded): a logistic model over the record's features, fitted on the
+    development set (``python -m khorasan.evaluate.calibrate``; see :mod:`.confidence`)."""
+    return calibrated_confidence(record, sentences)
