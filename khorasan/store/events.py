@@ -206,14 +206,14 @@ def query_events(
     query = _filtered(sa.select(*columns), filters)
     query = _refined(query, after, killed_min, killed_max, words)
     query = query.order_by(events.c.date.desc().nulls_last(), events.c.id).limit(limit)
-    if detail:
-        out = [Event.from_row(r._mapping) for r in conn.execute(query)]
-    else:
-        out = []
-        for r in conn.execute(query):
-            row = dict(r._mapping)
+    result = conn.execute(query)
+    names = list(result.keys())  # once, not per row: a long list reads much faster
+    out = []
+    for values in result:
+        row = dict(zip(names, values, strict=True))
+        if not detail:
             row["detail"] = {"killed_by_category": row.pop("killed_by_category") or {}}
-            out.append(Event.from_row(row))
+        out.append(Event(**row))
     if mentions and out:
         by_event = mentions_of(conn, [e.id for e in out])
         for e in out:
