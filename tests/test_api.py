@@ -54,6 +54,9 @@ def test_api_events_filtered_as_the_cli(store: khorasan.Store) -> None:
     afghan = store.events(country="afghanistan", since="2017")
     assert afghan and all(e.country == "Afghanistan" and e.date >= "2017" for e in afghan)
     assert store.events(since="2017") == store.events(date_from="2017")
+    assert store.events(perpetrator="ISKP") == store.events(perpetrator="IS-K")
+    branch = {e.id for e in store.events(perpetrator="IS-K")}
+    assert branch and branch <= {e.id for e in store.events(perpetrator="Islamic State")}
     assert all(e.mentions for e in afghan)
     first = afghan[0]
     assert store.event(first.id[:8]).id == first.id

@@ -11,52 +11,16 @@ Islamic State and its branches (``kb/data/actors.csv`` parents); ``--admin1 "Kab
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
-from khorasan.kb import load_places
 from khorasan.kb.actors import actor_family, actors_named
+from khorasan.kb.resolve import place_names, resolve_filters
 
 __all__ = ["ISK_FAMILY", "describe_scope", "place_names", "resolve_filters", "scoped_filters"]
 
 # The default scope of stats and claims: the core and every branch of it.
 ISK_FAMILY_ROOT = "Islamic State"
 ISK_FAMILY = tuple(sorted(actor_family(ISK_FAMILY_ROOT), key=lambda n: n != "IS-K"))
-
-
-@cache
-def _place_index(kind: str) -> dict[str, tuple[str, ...]]:
-    """Lower-cased name or alias of a country or province -> its canonical name(s)."""
-    out: dict[str, list[str]] = {}
-    for p in load_places():
-        if p.kind != kind:
-            continue
-        canonical = p.country if kind == "country" else p.admin1 or p.name
-        for name in p.names:
-            names = out.setdefault(name.lower(), [])
-            if canonical not in names:
-                names.append(canonical)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def place_names(kind: str, value: str) -> list[str]:
-    """Canonical names a country or province filter stands for ("Kabul Province" -> Kabul);
-    the value itself as well, so a name the gazetteer lacks still matches itself."""
-    found = _place_index(kind).get(value.strip().lower(), ())
-    return sorted({value, *found})
-
-
-def resolve_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    """Event filters with perpetrator, country and admin1 as lists of canonical values."""
-    out = dict(filters)
-    perpetrator = out.get("perpetrator")
-    if isinstance(perpetrator, str) and perpetrator:
-        out["perpetrator"] = sorted({perpetrator, *actor_family(perpetrator)})
-    for key, kind in (("country", "country"), ("admin1", "admin1")):
-        value = out.get(key)
-        if isinstance(value, str) and value:
-            out[key] = place_names(kind, value)
-    return out
 
 
 def describe_scope(perpetrator: str | None = None, every_actor: bool = False) -> str:

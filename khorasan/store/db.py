@@ -23,6 +23,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
 from khorasan.errors import FilterError, StoreError
+from khorasan.kb.resolve import resolve_filters
 from khorasan.model import RECORD_KINDS, WIRE_COPY_MAX_DISTANCE, Document, Event
 from khorasan.store import events as event_sql
 from khorasan.store import records as record_sql
@@ -373,13 +374,16 @@ class Store:
         Filters: ``since`` / ``until`` (or ``date_from`` / ``date_to``: ``YYYY``, ``YYYY-MM``
         or ``YYYY-MM-DD``; a month or year ``until`` includes all of it), ``country``,
         ``admin1``, ``perpetrator``, ``attack_type``, ``target_type``, ``attribution``
-        (the reconciled value, ignoring case); ``killed_min`` / ``killed_max`` on the best
+        (the reconciled value, ignoring case; an actor or place by any alias, an actor with its
+        branches); ``killed_min`` / ``killed_max`` on the best
         killed figure; ``text``: words the sources' sentences hold. ``after`` = (date, id) of
         the last event of a page gives the next page (keyset pagination: stable while events
         are added). ``detail=False`` keeps of ``detail`` only the killed by category. A bad
         filter raises :class:`FilterError`.
         """
-        filters = _check_filters(filters, EVENT_FILTERS)
+        # aliases and the hierarchy, as every reader means them: ISKP is IS-K, "Islamic
+        # State" takes in its branches, "Kabul Province" is Kabul
+        filters = resolve_filters(_check_filters(filters, EVENT_FILTERS))
         if killed_min is not None and killed_max is not None and killed_min > killed_max:
             raise FilterError("killed_min", f"{killed_min} is above killed_max {killed_max}")
         words = [w for w in (text or "").lower().split() if w]
