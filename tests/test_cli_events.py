@@ -287,3 +287,10 @@ def test_cli_export_csv_columns_geojson_and_parquet(db2: str, tmp_path: Path) ->
     run("export", "--db", db2, "--format", "parquet", "-o", str(out), "--from", "2022-06")
     table = pq.read_table(out)
     assert table.column_names == list(CSV_COLUMNS) and table.num_rows == 2
+
+
+@pytest.mark.parametrize(("columns", "first"), [("acled", "event_id_cnty"), ("gtd", "eventid")])
+def test_cli_export_columns_as_other_datasets(db2: str, columns: str, first: str) -> None:
+    result = CliRunner().invoke(cli, ["export", "--db", db2, "--columns", columns])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split(",")[0] == first

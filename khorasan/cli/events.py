@@ -27,7 +27,7 @@ from khorasan.cli._common import (
     safe,
     where,
 )
-from khorasan.export import export_events
+from khorasan.export import COLUMN_SETS, export_events
 
 __all__ = ["COMMANDS"]
 
@@ -300,13 +300,17 @@ def claims(db: str | None, by: str, as_json: bool, every_actor: bool, **kwargs: 
               default="csv", show_default=True, help="Output format.")  # fmt: skip
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: stdout; required for parquet).")  # fmt: skip
-def export(db: str | None, fmt: str, output: Path | None, **kwargs: Any) -> None:
-    """Export events as CSV (ACLED/GTD-like columns), GeoJSON, JSON or Parquet."""
+@click.option("--columns", type=click.Choice(list(COLUMN_SETS)), default="default",
+              show_default=True,
+              help="CSV/Parquet columns: ours, or named and coded as ACLED or the GTD "
+                   "(docs/codebook.md).")  # fmt: skip
+def export(db: str | None, fmt: str, output: Path | None, columns: str, **kwargs: Any) -> None:
+    """Export events as CSV, GeoJSON, JSON or Parquet (our columns, ACLED's or the GTD's)."""
     if fmt == "parquet" and output is None:
         raise OptionError("--format: parquet needs --output FILE")
     rows = _events(db, _filters(kwargs))
     try:
-        text = export_events(rows, fmt, output)
+        text = export_events(rows, fmt, output, columns=columns)
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise click.ClickException(f"{safe(output or fmt)}: {safe(reason)}") from exc
