@@ -1,8 +1,9 @@
 """Candidate pairs: only mentions close in time and compatible in place are ever compared.
 
 :func:`is_candidate` is the one rule; :class:`BlockIndex` (in memory, for a full fuse) and
-:func:`khorasan.fuse.store.candidate_rows` (SQL, for incremental updates) each return a superset
-of it, which the rule then filters, so both paths compare exactly the same pairs.
+:func:`khorasan.fuse.incremental.candidate_mentions` (the store's SQL, for incremental updates)
+each start from a superset of it, which the rule then filters, so both paths compare exactly
+the same pairs.
 
 Blocks are (country, admin1); inside a block dated mentions are sorted by their first possible
 day, so a dated mention's candidates are found by bisection in the few blocks it is compatible
