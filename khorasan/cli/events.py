@@ -61,12 +61,13 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _events(db: str | None, filters: dict[str, Any], mentions: bool = True,
-            limit: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
+            limit: int | None = None, detail: bool = True) -> list[dict[str, Any]]:  # fmt: skip
     """Events through the store's filters, with actor and place names resolved (aliases, an
-    actor's branches: ``khorasan.analyse.scope``)."""
+    actor's branches: ``khorasan.kb.resolve``); ``detail=False`` for tallies (faster)."""
     filters = resolve_filters(filters)
     with open_db(db) as store:
-        return [e.as_dict() for e in store.events(mentions=mentions, limit=limit, **filters)]
+        found = store.events(mentions=mentions, limit=limit, detail=detail, **filters)
+        return [e.as_dict() for e in found]
 
 
 def _range(low: Any, best: Any, high: Any) -> str:
@@ -219,7 +220,7 @@ def stats(db: str | None, as_json: bool, every_actor: bool, **kwargs: Any) -> No
     """Tallies: events, killed and wounded (low/best/high), by category, month and province;
     the IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
-    result = tally(_events(db, filters, mentions=False), filters.get("date_from"),
+    result = tally(_events(db, filters, mentions=False, detail=False), filters.get("date_from"),
                    filters.get("date_to"))  # fmt: skip
     result["scope"] = scope
     result["sentence"] = f"{scope}: {result['sentence']}"
@@ -266,7 +267,7 @@ def claims(db: str | None, by: str, as_json: bool, every_actor: bool, **kwargs: 
     """Claims vs reported: the perpetrator's claimed killed against independent figures; the
     IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
-    result = claims_vs_reported(_events(db, filters, mentions=False), by=by)
+    result = claims_vs_reported(_events(db, filters, mentions=False, detail=False), by=by)
     result["scope"] = scope
     if as_json:
         echo_json(result)
