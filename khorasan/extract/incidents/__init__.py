@@ -14,6 +14,7 @@ The cascade, cheapest first, one module a step:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -23,6 +24,7 @@ from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
 from khorasan.extract.incidents.perpetrator import antecedent_perpetrator
 from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
+from khorasan.model import PlaceMention
 
 __all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
 
@@ -34,14 +36,20 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
     text = ann.doc.text
     groups = group_sentences(sentence_features(ann), ann.doc.published)
-    records = []
+    records: list[dict[str, Any]] = []
     doc_country = dominant_country(ann.places)
     names_branch = any(a.canonical == ISK for a in ann.actors)
     for g_index, group in enumerate(groups):
-        record = build_record(text, group, doc_country if g_index == 0 else None)
+        # the main incident, and one told as earlier or elsewhere, are in the report's country
+        fallback = doc_country if g_index == 0 else _country_only(doc_country, group)
+        record = build_record(text, group, fallback)
         if record is None:
             continue
         _date_from_publication(record, group, ann.doc.published, main=g_index == 0)
+        if group.shift == "separate" and record["date"] is None and records:
+            # "Elsewhere, a suicide bomber hit a funeral": the time of the incident before
+            record["date"] = records[0]["date"]
+            record["date_precision"] = records[0]["date_precision"]
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
         if names_branch and record["perpetrator"] == CORE_IS:
@@ -49,6 +57,16 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             record["perpetrator"] = ISK
         records.append(record)
     return records
+
+
+def _country_only(place: PlaceMention | None, group: Group) -> PlaceMention | None:
+    """The report's country, no finer, for an incident told as earlier or elsewhere ("A week
+    earlier, a bomber hit a mosque in the northern province"): where the report's first
+    place is a city, the aside was not necessarily there."""
+    if place is None or group.shift is None or place.country is None:
+        return None
+    return replace(place, name=place.country, kind="country", admin1=None, admin2=None,
+                   lat=None, lon=None, precision="country")  # fmt: skip
 
 
 def _date_from_publication(

@@ -11,12 +11,17 @@ import re
 
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.numbers import parse_number_words
-from khorasan.extract.cues import cue_alternation
-from khorasan.extract.incidents.features import DocPasses, SentenceFeatures, features_of
+from khorasan.extract.cues import cue_alternation, cue_pattern
+from khorasan.extract.incidents.features import (
+    DocPasses,
+    SentenceFeatures,
+    features_of,
+    set_offset,
+)
 from khorasan.kb.scene import places_compatible
 from khorasan.model import DateMention, Sentence
 
-__all__ = ["sentence_features", "split_clauses"]
+__all__ = ["sentence_features", "split_clauses", "split_earlier"]
 
 # How far before its attack word a clause may begin ("a top general killed in a US strike").
 CLAUSE_LEAD_CHARS = 80
@@ -32,6 +37,8 @@ _CLAUSE_LEAD = re.compile(
     r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
     re.I,
 )
+# "days after the attack": a pointer back at the incident already told
+_POINTS_BACK = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # "four years after a targeted US drone strike": the years run back from the text's time
 _YEARS_AFTER = re.compile(
     r"\b([\w-]+)\s+years?\s+after\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}$", re.I
@@ -41,11 +48,16 @@ _YEARS_AFTER = re.compile(
 def sentence_features(ann: AnnotatedDocument) -> list[SentenceFeatures]:
     """Features of every sentence, sentences listing several incidents split into clauses."""
     passes = DocPasses.of(ann)
-    out = [
-        clause
-        for i, s in enumerate(ann.sentences)
-        for clause in split_clauses(ann, passes, features_of(ann, passes, i, s))
-    ]
+    out = []
+    for i, s in enumerate(ann.sentences):
+        for part in split_earlier(ann, passes, features_of(ann, passes, i, s)):
+            clauses = split_clauses(ann, passes, part)
+            for clause in clauses:
+                if part.shift and clause is not part:
+                    clause.shift = part.shift
+                    clause.offset_days = part.offset_days
+                    clause.offset_from_published = part.offset_from_published
+            out.extend(clauses)
     for f in out:
         earlier = _years_earlier(ann, f)
         if earlier is not None:
@@ -113,6 +125,41 @@ def split_clauses(
             # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
             clause.dates = [out[i - 1].dates[-1]]
     return out
+
+
+def split_earlier(
+    ann: AnnotatedDocument, passes: DocPasses, f: SentenceFeatures
+) -> list[SentenceFeatures]:
+    """Cut off the earlier incident a sentence tells after its own.
+
+    "The attack comes a week after five militants stormed a hotel in the city, killing 22":
+    the words from "a week after" on tell another, earlier incident, with its own figures
+    (and, a day or a week back, its own date); "... months after a police chief was killed in
+    a similar attack" too. Kept only when both parts tell of an attack or a toll, and the
+    later part is more than a pointer back at the first ("days after the attack").
+    """
+    if not (f.triggers or f.figures):
+        return [f]
+    m = cue_pattern("earlier_clause").search(f.text)
+    if m is None:
+        return [f]
+    cut = f.sentence.start + m.start()
+    if not any(a < cut for _, a, _ in f.triggers) and not any(
+        x.number.start < cut for x in f.figures
+    ):
+        return [f]
+    after = features_of(ann, passes, f.index, Sentence(cut, f.sentence.end), shift="earlier")
+    if not after.is_incident_sentence:
+        return [f]
+    text = ann.doc.text
+    if not after.figures and not after.dates and all(
+        _POINTS_BACK.search(text, max(cut, a - 30), a) for _, a, _ in after.triggers
+    ):
+        return [f]  # "two days after the bombing": the same incident again
+    before = features_of(ann, passes, f.index, Sentence(f.sentence.start, cut))
+    before.headline = after.headline = f.headline
+    set_offset(after, m.group(0))
+    return [before, after]
 
 
 def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:

@@ -49,6 +49,14 @@ _BARE_PLURAL = re.compile(
     re.I,
 )
 _CLOSING = frozenset('.!"”’\'')
+# "a week earlier", "two days after", "the day before": how many days a time shift spans
+_OFFSET = re.compile(
+    r"\b(?:(a|an|one|two|three|four|five|six|seven)\s+|the\s+)(day|week)s?\s+"
+    r"(earlier|ago|before|after|since|previously)\b",
+    re.I,
+)
+_OFFSET_UNITS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -73,6 +81,11 @@ class SentenceFeatures:
     total: bool
     headline: bool  # a line without closing punctuation: headline, caption, label
     listed: bool = False  # one item of a listing clause ("including X in A, Y in B")
+    # "earlier": it tells an earlier incident for context ("Last month, ...", "... a week after
+    # gunmen stormed ..."); "separate": another incident of the same time ("Elsewhere, ...")
+    shift: str | None = None
+    offset_days: int | None = None  # "a week earlier": days before the incident just told
+    offset_from_published: bool = False  # "a week ago": days before the report, not the incident
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -142,11 +155,17 @@ class DocPasses:
 
 
 def features_of(
-    ann: AnnotatedDocument, passes: DocPasses, index: int, s: Sentence
+    ann: AnnotatedDocument,
+    passes: DocPasses,
+    index: int,
+    s: Sentence,
+    shift: str | None = None,
 ) -> SentenceFeatures:
-    """The features of the sentence (or clause) ``s``, the ``index``-th of the document."""
+    """The features of the sentence (or clause) ``s``, the ``index``-th of the document;
+    ``shift`` says the clause tells an earlier incident (see :func:`time_shift`)."""
     text = ann.doc.text
     chunk = text[s.start : s.end]
+    shift = shift or time_shift(chunk)
     # "warned of a possible attack", "threats of further bombings": no attack happened
     triggers = [
         (t.kind, t.start, t.end)
@@ -158,7 +177,7 @@ def features_of(
     numbers = passes.numbers.within(s)
     actors = passes.actors.within(s)
     headline = _is_headline(text, s.end)
-    if not triggers and not numbers and not actors:
+    if not triggers and not numbers and not actors and not (shift and _killing(chunk)):
         # the cheap pass says no incident can rest on this sentence: skip the costly cues
         return SentenceFeatures(index, chunk, s, s, [], [], [], [], [], False, False, False,
                                 False, False, False, False, headline)  # fmt: skip
@@ -182,7 +201,13 @@ def features_of(
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
     claimed = cue("claim", chunk)
-    return SentenceFeatures(
+    if shift and not triggers and len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS:
+        # "Last month, dozens of students were killed at an educational centre": the killing
+        # is the earlier incident, told without an attack word
+        m = cue_pattern("earlier_killing").search(chunk)
+        if m:
+            triggers = [(GENERIC, s.start + m.start(), s.start + m.end())]
+    feats = SentenceFeatures(
         index=index,
         text=chunk,
         evidence=s,
@@ -201,11 +226,41 @@ def features_of(
             cue("perpetrator_own_toll", chunk)
             and any(a.type == "jihadist_group" for a in actors)
         ),
-        aggregate=cue("aggregate", chunk),
+        # "Pakistan's deadliest attack since 2018" measures one incident against a period
+        aggregate=cue("aggregate", cue_pattern("superlative_since").sub(" ", chunk)),
         plot=plot,
         total=cue("total", chunk),
         headline=headline,
+        shift=shift,
     )
+    if shift:
+        set_offset(feats, chunk)
+    return feats
+
+
+def time_shift(chunk: str) -> str | None:
+    """"earlier" for a sentence that opens on an earlier time ("A week earlier, ..."),
+    "separate" for one that opens on another scene ("Elsewhere, ...", "In a separate attack")."""
+    head = chunk.lstrip()
+    if cue_pattern("earlier_opener").match(head):
+        return "earlier"
+    if cue_pattern("separate_opener").match(head):
+        return "separate"
+    return None
+
+
+def _killing(chunk: str) -> bool:
+    return len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS and cue("earlier_killing", chunk)
+
+
+def set_offset(f: SentenceFeatures, words: str) -> None:
+    """The days a time shift spans ("a week earlier": 7), and what it counts from."""
+    m = _OFFSET.search(words)
+    if m is None:
+        return
+    n = _OFFSET_UNITS.get((m.group(1) or "one").lower(), 1)
+    f.offset_days = n * (7 if m.group(2).lower() == "week" else 1)
+    f.offset_from_published = m.group(3).lower() == "ago"
 
 
 def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:

@@ -1,0 +1,128 @@
+"""One record per real incident: earlier incidents told for context are records of their own,
+with their own date and toll; asides do not take the report's later sentences. Reports written
+for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khorasan.extract import extract_document
+from khorasan.model import Document
+
+
+def incidents(text: str, published: str | None = "2024-04-02") -> list[dict[str, Any]]:
+    doc = Document(text=text, name="t.txt", source="t.txt", published=published, url=None)
+    return list(extract_document(doc)["incidents"])
+
+
+def killed(rec: dict[str, Any]) -> Any:
+    return rec["killed"]["value"] if rec["killed"] else None
+
+
+def test_a_sentence_opening_on_an_earlier_time_tells_an_earlier_incident() -> None:
+    text = (
+        "Gunmen stormed a Shia mosque in Herat city on April 12, 2024, killing 12 worshippers. "
+        "Police said the attackers escaped. "
+        "A week earlier, a suicide bomber struck a mosque in the northern province, "
+        "killing 30 people."
+    )
+    main, earlier = incidents(text, published="2024-04-13")
+    assert (main["date"], killed(main)) == ("2024-04-12", 12)
+    assert (earlier["date"], killed(earlier)) == ("2024-04-05", 30)
+    assert earlier["country"] == "Afghanistan"
+    assert earlier["evidence"].startswith("A week earlier")
+
+
+def test_last_month_a_killing_without_an_attack_word_is_an_incident() -> None:
+    text = (
+        "A suicide bomber killed 20 people at a wrestling club in Kabul on Wednesday, "
+        "officials said. "
+        "Last month, dozens of students preparing for an exam were killed at an education "
+        "centre in the area."
+    )
+    main, earlier = incidents(text, published="2018-09-05")
+    assert killed(main) == 20
+    assert earlier["date"] == "2018-08"
+    assert earlier["admin1"] == "Kabul"  # "in the area": where the incident before was
+
+
+def test_an_incident_told_after_comes_a_week_after_is_split_off() -> None:
+    text = (
+        "A car bomb killed at least 40 people in central Kabul on January 27, 2018. "
+        "The attack comes a week after five militants stormed a luxury hotel in the city, "
+        "killing 22 guests."
+    )
+    main, earlier = incidents(text, published=None)
+    assert (main["date"], killed(main)) == ("2018-01-27", 40)
+    assert (earlier["date"], killed(earlier)) == ("2018-01-20", 22)
+    assert earlier["evidence"].startswith("a week after five militants")
+
+
+def test_days_after_the_attack_points_back_and_splits_nothing() -> None:
+    text = (
+        "A bomb tore through a market in Jalalabad on Monday, killing nine people. "
+        "Police arrested two men two days after the bombing, killing nobody."
+    )
+    recs = incidents(text, published="2024-04-02")
+    assert len(recs) == 1
+    assert killed(recs[0]) == 9
+
+
+def test_elsewhere_is_another_incident_at_the_same_time() -> None:
+    text = (
+        "Gunmen attacked a maternity hospital in Kabul on Tuesday, killing 16 people. "
+        "Elsewhere, a suicide bomber hit a police commander's funeral, killing 24 more."
+    )
+    main, other = incidents(text, published="2020-05-13")
+    assert killed(main) == 16
+    assert killed(other) == 24
+    assert other["date"] == main["date"] == "2020-05-12"
+    assert other["admin1"] is None  # elsewhere: not in Kabul
+
+
+def test_a_separate_attack_in_the_same_province_keeps_the_province() -> None:
+    text = (
+        "A roadside bomb killed four soldiers in Nangarhar province on Sunday. "
+        "In a separate attack in the same province, gunmen shot dead two teachers."
+    )
+    main, other = incidents(text, published="2024-03-18")
+    assert other["admin1"] == main["admin1"] == "Nangarhar"
+    assert other["date"] == main["date"]
+
+
+def test_an_aside_takes_that_attack_but_not_the_second_explosion() -> None:
+    text = (
+        "Twin blasts killed 20 people at a wrestling club in Kabul on Wednesday. "
+        "Last April, a suicide bomber targeted journalists in Kabul, killing nine. "
+        "The Islamic State claimed responsibility for that attack. "
+        "Police said the second explosion hit as reporters arrived at the club."
+    )
+    main, aside = incidents(text, published="2018-09-05")
+    assert killed(main) == 20 and killed(aside) == 9
+    club = text.index("Police said")
+    claim = text.index("The Islamic State")
+    assert any(a <= club < b for a, b in main["sentences"])
+    assert any(a <= claim < b for a, b in aside["sentences"])
+
+
+def test_the_deadliest_attack_since_a_year_is_no_aggregate() -> None:
+    text = (
+        "A suicide bomber killed 44 people at a mosque in Peshawar on Monday. "
+        "Last March, a suicide bomber attacked a Shiite mosque in Peshawar, killing 64 in "
+        "the country's deadliest attack since 2018."
+    )
+    recs = incidents(text, published="2023-01-30")
+    assert sorted(killed(r) for r in recs) == [44, 64]
+
+
+def test_a_claim_for_the_bombings_joins_the_bombing_not_the_drone_strike() -> None:
+    text = (
+        "Twin bombings killed 90 people near a cemetery in Kerman on January 3, 2024. "
+        "A drone strike hit a militia headquarters in Baghdad, Iraq on January 4, 2024. "
+        "The Islamic State on Thursday claimed responsibility for the bombings."
+    )
+    recs = incidents(text, published="2024-01-06")
+    bombing = next(r for r in recs if r["country"] == "Iran")
+    strike = next(r for r in recs if r["country"] == "Iraq")
+    assert bombing["perpetrator"] == "Islamic State"
+    assert strike["perpetrator"] != "Islamic State"
