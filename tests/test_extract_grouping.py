@@ -126,3 +126,34 @@ def test_a_claim_for_the_bombings_joins_the_bombing_not_the_drone_strike() -> No
     strike = next(r for r in recs if r["country"] == "Iraq")
     assert bombing["perpetrator"] == "Islamic State"
     assert strike["perpetrator"] != "Islamic State"
+
+
+def test_each_listed_incident_is_a_record_even_in_one_city() -> None:
+    text = (
+        "The group has claimed a number of attacks, including the attack on a maternity "
+        "hospital in Kabul in May 2020, the assault on a prison in Jalalabad in August 2020, "
+        "an attack on Kabul University in November 2020 and the killing of a journalist in "
+        "Nangarhar province in December 2020."
+    )
+    recs = incidents(text, published=None)
+    assert len(recs) == 4
+    assert sorted(r["date"] for r in recs) == ["2020-05", "2020-08", "2020-11", "2020-12"]
+
+
+def test_a_long_dated_last_line_cut_off_mid_phrase_is_no_headline() -> None:
+    text = (
+        "Gunmen stormed Kabul University on Monday, killing 19 people, officials said.\n"
+        "At least 24 students were killed last month when militants carried out a suicide "
+        "bombing at an"
+    )
+    recs = incidents(text, published="2020-11-03")
+    assert sorted(r["date"] for r in recs) == ["2020-10", "2020-11-02"]
+
+
+def test_a_related_story_teaser_cut_off_on_an_ellipsis_stays_furniture() -> None:
+    text = (
+        "Gunmen stormed Kabul University on Monday, killing 19 people, officials said.\n"
+        "Updated on September 21, 2019: at least 18 insurgents were killed in an air strike "
+        "in the north of the country …"
+    )
+    assert len(incidents(text, published="2020-11-03")) == 1

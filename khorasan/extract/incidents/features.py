@@ -26,6 +26,8 @@ GENERIC = "generic"
 # Captions and bylines that survive cleaning are short lines without a verb; shorter than this a
 # line is not read as an incident sentence unless it has a casualty figure.
 MIN_TRIGGER_SENTENCE_CHARS = 25
+# A last line without closing punctuation this long is a sentence the page cut off mid-phrase.
+CUT_OFF_MIN_WORDS = 16
 # "Pakistan's deadliest attack": the attack word follows the possessive within a few words
 POSSESSIVE_TRIGGER_CHARS = 30
 
@@ -176,7 +178,7 @@ def features_of(
         triggers = []
     numbers = passes.numbers.within(s)
     actors = passes.actors.within(s)
-    headline = _is_headline(text, s.end)
+    headline = _is_headline(text, s.end) and not _cut_off(text, chunk, s, passes)
     if not triggers and not numbers and not actors and not (shift and _killing(chunk)):
         # the cheap pass says no incident can rest on this sentence: skip the costly cues
         return SentenceFeatures(index, chunk, s, s, [], [], [], [], [], False, False, False,
@@ -268,6 +270,19 @@ def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]])
     if not text.startswith(("’s", "'s"), end):
         return False
     return any(end < a <= end + POSSESSIVE_TRIGGER_CHARS for _, a, _ in triggers)
+
+
+def _cut_off(text: str, chunk: str, s: Sentence, passes: DocPasses) -> bool:
+    """The page's last line, a long dated sentence stopped mid-phrase ("At least 24 students
+    were killed last month when ISIL fighters carried out a suicide bombing at an"): the page
+    was cut, the line is no headline (headlines run a dozen words or so). A teaser that ends
+    on an ellipsis, or an undated line (a related story's lead), stays furniture."""
+    return (
+        not text[s.end :].strip()
+        and len(chunk.split()) >= CUT_OFF_MIN_WORDS
+        and not chunk.rstrip().endswith(("…", "..."))
+        and bool(passes.dates.within(s))
+    )
 
 
 def _is_headline(text: str, end: int) -> bool:

@@ -117,8 +117,9 @@ def group_sentences(feats: list[SentenceFeatures], published: str | None = None)
             asides = date is not None or _POINTS_AT_ASIDE.search(f.text) is not None
             kinds = frozenset(k for k, _, _ in f.triggers if k != GENERIC)
             target, agreement = _compatible_group(
-                groups, last, date, place, asides=asides, kinds=kinds
-            )
+                [g for g in groups if not (f.listed and _lists(g, f))],
+                last, date, place, asides=asides, kinds=kinds,
+            )  # fmt: skip
             far = target is not last or f.index - last_index > CONTINUATION_MAX_GAP
             if target is not None and agreement == 0 and far and _starts_incident(f, date, place):
                 target = None  # nothing ties it to that incident: a new one begins
@@ -148,6 +149,13 @@ def group_sentences(feats: list[SentenceFeatures], published: str | None = None)
             ):
                 main.sentences.insert(0, f)
     return groups
+
+
+def _lists(g: Group, f: SentenceFeatures) -> bool:
+    """Whether ``g`` holds another item of the list ``f`` is an item of ("including the
+    attack on a hospital in Kabul in May, ..., an attack on Kabul University in November"):
+    each listed item is an incident of its own."""
+    return any(x.listed and x.index == f.index for x in g.sentences)
 
 
 def _aside(
