@@ -157,3 +157,38 @@ def test_a_related_story_teaser_cut_off_on_an_ellipsis_stays_furniture() -> None
         "in the north of the country …"
     )
     assert len(incidents(text, published="2020-11-03")) == 1
+
+
+def test_and_another_in_a_second_place_is_a_second_incident() -> None:
+    text = (
+        "The group has also claimed a suicide bombing at a mosque in Kandahar on October 15 "
+        "and another in a Shia mosque in the northern Kunduz province."
+    )
+    recs = incidents(text, published="2021-11-12")
+    assert sorted(r["admin1"] for r in recs) == ["Kandahar", "Kunduz"]
+    assert all(r["attack_type"] == "bombing" for r in recs)
+
+
+def test_also_on_the_same_day_separates_two_blasts_of_one_province() -> None:
+    text = (
+        "A suicide bomber killed 33 people outside a bank in Jalalabad on April 18, 2015. "
+        "At about the same time in Jalalabad, a shrine was blown up, wounding two civilians "
+        "and, also on the same day, a magnetic bomb exploded in the nearby Behsud district, "
+        "killing one person."
+    )
+    recs = incidents(text, published=None)
+    assert len(recs) == 3
+    assert all(r["date"] == "2015-04-18" for r in recs)
+    assert sorted(killed(r) or 0 for r in recs) == [0, 1, 33]
+
+
+def test_a_separate_blast_in_the_same_province_is_its_own_record() -> None:
+    text = (
+        "A blast at a Shia mosque in Kunduz province on Friday killed at least 100 people. "
+        "Officials said the explosion was followed by a separate blast at another mosque "
+        "during prayers in the same province."
+    )
+    main, other = incidents(text, published="2021-10-09")
+    assert killed(main) == 100 and killed(other) is None
+    assert other["admin1"] == "Kunduz"
+    assert other["date"] == main["date"] == "2021-10-08"

@@ -52,7 +52,7 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             record["date_precision"] = records[0]["date_precision"]
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
-        if names_branch and record["perpetrator"] == CORE_IS:
+        if names_branch and record["perpetrator"] == CORE_IS and not group.shift:
             # a report that names the Khorasan branch identifies who "the Islamic State" is
             record["perpetrator"] = ISK
         records.append(record)

@@ -74,6 +74,18 @@ def split_clauses(
     each trigger opens a clause that runs to the next trigger; the split is kept only when the
     clauses name places in different provinces or countries.
     """
+    text = ann.doc.text
+    # "a suicide bombing in Kandahar and another in a Shia mosque in Kunduz": "another" is a
+    # second attack of the kind before it
+    ellipses = [
+        (kind, f.sentence.start + m.start() + m.group(0).lower().index("another"),
+         f.sentence.start + m.start() + m.group(0).lower().index("another") + len("another"))
+        for m in cue_pattern("another_ellipsis").finditer(f.text)
+        for kind in [_kind_before(f, f.sentence.start + m.start())]
+        if kind is not None
+    ]
+    if ellipses:
+        f.triggers = sorted(f.triggers + ellipses, key=lambda t: t[1])
     starts = sorted({a for _, a, _ in f.triggers})
     if len(starts) == 1 and f.aggregate:
         # "a string of attacks this year, including a bombing in Kandahar on March 3 that
@@ -91,7 +103,6 @@ def split_clauses(
             return [item]
     if len(starts) < 2:
         return [f]
-    text = ann.doc.text
     inner = [_clause_start(text, a, floor) for a, floor in zip(starts[1:], starts, strict=False)]
     bounds = [f.sentence.start] + inner + [f.sentence.end]
     clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
@@ -104,10 +115,27 @@ def split_clauses(
     } - {""}
     known = [p for p in places if p is not None]
     apart = any(not places_compatible(a, b) for a in known for b in known)
+    # "..., and, also on the same day, a magnetic bomb exploded in ...", "followed by a
+    # separate blast": the words before a clause make it another incident
+    separate = [
+        cue_pattern("clause_separate").search(text, max(prev_end, a - CLAUSE_LEAD_CHARS), a)
+        is not None
+        for a, prev_end in zip(
+            starts[1:], [max(b for _, x, b in f.triggers if x < a) for a in starts[1:]],
+            strict=False,
+        )
+    ]
     if not apart and len(years) < 2:
-        return [f]
+        if not any(separate):
+            return [f]
+        # one place, one time: cut only where the words make another incident ("exploded",
+        # "killing one person" go on with the clause they follow)
+        inner = [b for b, cut in zip(inner, separate, strict=True) if cut]
+        separate = [True] * len(inner)
+        bounds = [f.sentence.start] + inner + [f.sentence.end]
+        clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     # each clause is its own evidence: one sentence, several incidents, several records
-    out = [features_of(ann, passes, f.index, c) for c in clauses]
+    out = [features_of(ann, passes, f.index, c, extra=ellipses) for c in clauses]
     listing = _LISTING.search(f.text)
     for i, clause in enumerate(out):
         clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
@@ -121,6 +149,10 @@ def split_clauses(
             # in Istanbul ...": each listed item is one incident, not the aggregate
             clause.listed = True
             clause.aggregate = False
+        if 0 < i <= len(separate) and separate[i - 1]:
+            clause.shift = "separate"
+        if any(t in clause.triggers for t in ellipses):
+            clause.listed = True  # "... and another in Kunduz": the second item of two
         if not clause.dates and i > 0 and out[i - 1].dates:
             # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
             clause.dates = [out[i - 1].dates[-1]]
@@ -160,6 +192,12 @@ def split_earlier(
     before.headline = after.headline = f.headline
     set_offset(after, m.group(0))
     return [before, after]
+
+
+def _kind_before(f: SentenceFeatures, at: int) -> str | None:
+    """The kind of the last attack word before ``at`` (the one "another" stands for)."""
+    before = [(a, k) for k, a, _ in f.triggers if a < at]
+    return max(before)[1] if before else None
 
 
 def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:

@@ -162,9 +162,11 @@ def features_of(
     index: int,
     s: Sentence,
     shift: str | None = None,
+    extra: Sequence[tuple[str, int, int]] = (),
 ) -> SentenceFeatures:
     """The features of the sentence (or clause) ``s``, the ``index``-th of the document;
-    ``shift`` says the clause tells an earlier incident (see :func:`time_shift`)."""
+    ``shift`` says the clause tells an earlier incident (see :func:`time_shift`), ``extra``
+    are attack words the lexicons cannot see ("and another in Kunduz")."""
     text = ann.doc.text
     chunk = text[s.start : s.end]
     shift = shift or time_shift(chunk)
@@ -173,7 +175,7 @@ def features_of(
         (t.kind, t.start, t.end)
         for t in passes.triggers.within(s)
         if not cue_pattern("hypothetical_before").search(text, max(s.start, t.start - 40), t.start)
-    ]
+    ] + [t for t in extra if s.start <= t[1] < s.end]
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
     numbers = passes.numbers.within(s)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
-from khorasan.kb.scene import place_agrees, places_compatible
+from khorasan.kb.scene import SPECIFIC_KINDS, place_agrees, places_compatible
 from khorasan.model import DateMention, PlaceMention
 
 __all__ = ["Group", "group_sentences"]
@@ -179,6 +179,15 @@ def _aside(
     return target
 
 
+def _same_spot(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    """The same named place, or the same province where neither names a spot in it."""
+    if a is None or b is None:
+        return False
+    if a.name == b.name:
+        return True
+    return a.kind not in SPECIFIC_KINDS and b.kind not in SPECIFIC_KINDS and place_agrees(a, b)
+
+
 def _shifted_date(
     f: SentenceFeatures, ref: Group, published: str | None
 ) -> DateMention | None:
@@ -205,8 +214,10 @@ def _told_before(
     for g in groups[1:]:
         if not _dates_compatible(g.date, date) or not places_compatible(g.place, place):
             continue
+        if any(x.index == f.index for x in g.sentences):
+            continue  # "a shrine was blown up and, also on the same day, a bomb exploded"
         dated = date is not None and g.date is not None
-        if (dated or g.shift is not None) and place_agrees(g.place, place):
+        if (dated or g.shift is not None) and _same_spot(g.place, place):
             return g
         if f.offset_days is not None and any(
             x.offset_days == f.offset_days for x in g.sentences
