@@ -192,3 +192,14 @@ def test_a_separate_blast_in_the_same_province_is_its_own_record() -> None:
     assert killed(main) == 100 and killed(other) is None
     assert other["admin1"] == "Kunduz"
     assert other["date"] == main["date"] == "2021-10-08"
+
+
+def test_an_unplaced_incident_of_last_month_is_in_the_reports_country() -> None:
+    text = (
+        "Gunmen stormed Kabul University on Monday, killing 19 people, officials said. "
+        "At least 24 students were killed last month when militants carried out a suicide "
+        "bombing at an education centre."
+    )
+    main, earlier = incidents(text, published="2020-11-03")
+    assert earlier["date"] == "2020-10"
+    assert (earlier["country"], earlier["admin1"]) == ("Afghanistan", None)

@@ -61,9 +61,13 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
 
 def _country_only(place: PlaceMention | None, group: Group) -> PlaceMention | None:
     """The report's country, no finer, for an incident told as earlier or elsewhere ("A week
-    earlier, a bomber hit a mosque in the northern province"): where the report's first
-    place is a city, the aside was not necessarily there."""
-    if place is None or group.shift is None or place.country is None:
+    earlier, a bomber hit a mosque in the northern province") or dated from the report's
+    own time ("24 students were killed last month"): where the report's first place is a
+    city, that incident was not necessarily there. An incident with a date of its own and no
+    place ("in March 2019") may be anywhere."""
+    if place is None or place.country is None:
+        return None
+    if group.shift is None and (group.date is None or group.date.relative is False):
         return None
     return replace(place, name=place.country, kind="country", admin1=None, admin2=None,
                    lat=None, lon=None, precision="country")  # fmt: skip
