@@ -203,3 +203,24 @@ def test_an_unplaced_incident_of_last_month_is_in_the_reports_country() -> None:
     main, earlier = incidents(text, published="2020-11-03")
     assert earlier["date"] == "2020-10"
     assert (earlier["country"], earlier["admin1"]) == ("Afghanistan", None)
+
+
+def test_this_month_another_bomber_is_another_incident() -> None:
+    text = (
+        "A suicide bomber killed 33 people near a shrine in Kabul on Wednesday, officials "
+        "said. "
+        "This month, another suicide bomber targeted a gathering in the city, killing nine "
+        "people."
+    )
+    recs = incidents(text, published="2018-03-21")
+    assert sorted(killed(r) for r in recs) == [9, 33]
+
+
+def test_weeks_after_the_killing_of_civilians_tells_an_earlier_incident() -> None:
+    text = (
+        "Rockets hit a ceremony in Kabul on Friday, killing 32 people. "
+        "No group claimed the strike, which comes weeks after the killing of dozens of "
+        "civilians at a commemoration in the city."
+    )
+    recs = incidents(text, published="2020-03-07")
+    assert len(recs) == 2

@@ -39,6 +39,8 @@ _CLAUSE_LEAD = re.compile(
 )
 # "days after the attack": a pointer back at the incident already told
 _POINTS_BACK = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "weeks after the killing of several dozen civilians": the noun is told anew, not pointed at
+_OF_AFTER = re.compile(r"\s+of\s+(?!the\b|this\b|that\b)", re.I)
 # "four years after a targeted US drone strike": the years run back from the text's time
 _YEARS_AFTER = re.compile(
     r"\b([\w-]+)\s+years?\s+after\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}$", re.I
@@ -185,7 +187,8 @@ def split_earlier(
         return [f]
     text = ann.doc.text
     if not after.figures and not after.dates and all(
-        _POINTS_BACK.search(text, max(cut, a - 30), a) for _, a, _ in after.triggers
+        _POINTS_BACK.search(text, max(cut, a - 30), a) and not _OF_AFTER.match(text, b)
+        for _, a, b in after.triggers
     ):
         return [f]  # "two days after the bombing": the same incident again
     before = features_of(ann, passes, f.index, Sentence(f.sentence.start, cut))
