@@ -224,3 +224,24 @@ def test_weeks_after_the_killing_of_civilians_tells_an_earlier_incident() -> Non
     )
     recs = incidents(text, published="2020-03-07")
     assert len(recs) == 2
+
+
+def test_the_first_attack_at_a_named_club_is_part_of_the_twin_bombing() -> None:
+    text = (
+        "Twin bomb attacks on a wrestling club in Kabul killed 20 people on Wednesday. "
+        "The first attack took place when a suicide bomber detonated his vest in the "
+        "Maiwand Wrestling Club, a spokesman said."
+    )
+    [rec] = incidents(text, published="2018-09-05")
+    assert rec["admin1"] == "Kabul"
+    assert len(rec["sentences"]) == 2
+
+
+def test_reports_reaching_a_capital_do_not_place_the_attack_there() -> None:
+    text = (
+        "Gunmen attacked a Sikh temple in Kabul on Saturday morning, killing a guard. "
+        "Reports reaching New Delhi suggest three Taliban soldiers have been wounded in the "
+        "fight."
+    )
+    [rec] = incidents(text, published="2022-06-18")
+    assert rec["country"] == "Afghanistan"

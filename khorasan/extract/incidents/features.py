@@ -196,6 +196,8 @@ def features_of(
         p
         for p in passes.places.within(s)
         if not _MODIFIER_AFTER.match(text, p.end)  # "an Iran-backed militia" is in Iraq
+        # "Reports reaching New Delhi": where the news was heard, not where it happened
+        and not _reported_from(text, p, s)
         and (
             p.kind != "country"
             or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
@@ -265,6 +267,13 @@ def set_offset(f: SentenceFeatures, words: str) -> None:
     n = _OFFSET_UNITS.get((m.group(1) or "one").lower(), 1)
     f.offset_days = n * (7 if m.group(2).lower() == "week" else 1)
     f.offset_from_published = m.group(3).lower() == "ago"
+
+
+def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
+    """"Reports reaching New Delhi", "told reporters in Islamabad": where the news was heard
+    or told, not where the incident happened."""
+    before = cue_pattern("reporting_place_before")
+    return before.search(text, max(s.start, p.start - 50), p.start) is not None
 
 
 def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:

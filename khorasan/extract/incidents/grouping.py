@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation
+from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
 from khorasan.kb.scene import SPECIFIC_KINDS, place_agrees, places_compatible
 from khorasan.model import DateMention, PlaceMention
@@ -86,6 +86,18 @@ def group_sentences(feats: list[SentenceFeatures], published: str | None = None)
             if f.index != last_index:
                 last, last_index = aside, f.index
             continue
+        if (
+            date is None
+            and last is not None
+            and not last.shift
+            and f.index - last_index <= CONTINUATION_MAX_GAP
+            and _part_of_incident(f)
+        ):
+            # "The first attack took place at the Maiwand Wrestling Club": a part of the
+            # incident just told; the club's name is no new scene
+            last.add(f, None, None)
+            last_index = f.index
+            continue
         refers_back = (
             date is None and not f.listed and not any(k != GENERIC for k, _, _ in f.triggers)
         )
@@ -149,6 +161,16 @@ def group_sentences(feats: list[SentenceFeatures], published: str | None = None)
             ):
                 main.sentences.insert(0, f)
     return groups
+
+
+def _part_of_incident(f: SentenceFeatures) -> bool:
+    """Whether the sentence's first attack word is an ordinal part ("the first attack", "a
+    second blast") of an incident with several blasts or assaults."""
+    if not f.triggers or f.listed or f.shift:
+        return False
+    a = min(t[1] for t in f.triggers)
+    start = f.sentence.start
+    return cue_pattern("part_of_incident").search(f.text, 0, a - start) is not None
 
 
 def _lists(g: Group, f: SentenceFeatures) -> bool:
