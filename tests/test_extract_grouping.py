@@ -245,3 +245,23 @@ def test_reports_reaching_a_capital_do_not_place_the_attack_there() -> None:
     )
     [rec] = incidents(text, published="2022-06-18")
     assert rec["country"] == "Afghanistan"
+
+
+def test_on_tuesday_and_on_thursday_in_one_city_are_two_incidents() -> None:
+    text = (
+        "A blast at a mosque in Faizabad on Thursday killed 15 people attending the funeral "
+        "of the provincial governor. "
+        "The governor was killed in a car bomb blast in Faizabad on Tuesday, police said."
+    )
+    recs = incidents(text, published="2023-06-08")
+    assert sorted(r["date"] for r in recs) == ["2023-06-06", "2023-06-08"]
+
+
+def test_a_claim_on_a_later_weekday_stays_with_the_attack() -> None:
+    text = (
+        "Twin bombings killed 91 people near a cemetery in Kerman on Wednesday. "
+        "Islamic State jihadists on Saturday claimed responsibility for the bombings in Kerman."
+    )
+    [rec] = incidents(text, published="2024-01-06")
+    assert rec["date"] == "2024-01-03"
+    assert rec["perpetrator"] == "Islamic State"

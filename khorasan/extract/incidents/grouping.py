@@ -26,6 +26,8 @@ PLACE_SPECIFICITY: dict[str, int] = INCIDENT_LEXICON["place_specificity"]
 SAME_INCIDENT_MAX_DAYS = 1
 # "today", "on Wednesday": resolved against a publication date that may trail the event
 RELATIVE_MAX_DAYS = 3
+# Two relative dates this many days apart ("on Tuesday", "on Thursday") are two days.
+DISTINCT_WEEKDAYS_MIN_DAYS = 2
 # A sentence naming no date or place continues the incident of a sentence at most this many
 # sentences before it; further away it belongs to the document's main incident.
 CONTINUATION_MAX_GAP = 2
@@ -36,6 +38,9 @@ _REFERS_BACK = re.compile(
     rf"(?:{cue_alternation('refers_back_nouns')})\b",
     re.I,
 )
+_SAID_VERBS = r"(?:said|says|told|reported|announced|claimed|confirmed|quoted)"
+_SAID_BEFORE = re.compile(rf"\b{_SAID_VERBS}\s+(?:on\s+)?$", re.I)
+_SAID_AFTER = re.compile(rf"\s+{_SAID_VERBS}\b", re.I)
 # "killed in that attack", "the earlier bombing": words that point at an incident told as an aside
 _POINTS_AT_ASIDE = re.compile(
     r"\b(?:that|those|the (?:earlier|previous|same|former))\s+(?:[\w-]+\s+){0,2}?"
@@ -54,6 +59,7 @@ class Group:
     place: PlaceMention | None = None
     implicit_date: DateMention | None = None  # used for compatibility only, never reported
     shift: str | None = None  # opened by an earlier or separate incident (see features.shift)
+    said: set[int] = field(default_factory=set)  # starts of dates that are a statement's day
 
     def kinds(self) -> set[str]:
         """The kinds of attack its sentences name (bombing, airstrike ...)."""
@@ -63,6 +69,8 @@ class Group:
         self, feats: SentenceFeatures, date: DateMention | None, place: PlaceMention | None
     ) -> None:
         self.sentences.append(feats)
+        if date is not None and _said_date(feats, date):
+            self.said.add(date.start)
         if self.date is None or (date is not None and _finer(date, self.date)):
             self.date = date or self.date
         if place is not None and (self.place is None or _more_specific(place, self.place)):
@@ -131,6 +139,7 @@ def group_sentences(feats: list[SentenceFeatures], published: str | None = None)
             target, agreement = _compatible_group(
                 [g for g in groups if not (f.listed and _lists(g, f))],
                 last, date, place, asides=asides, kinds=kinds,
+                event_date=date is not None and not _said_date(f, date),
             )  # fmt: skip
             far = target is not last or f.index - last_index > CONTINUATION_MAX_GAP
             if target is not None and agreement == 0 and far and _starts_incident(f, date, place):
@@ -171,6 +180,15 @@ def _part_of_incident(f: SentenceFeatures) -> bool:
     a = min(t[1] for t in f.triggers)
     start = f.sentence.start
     return cue_pattern("part_of_incident").search(f.text, 0, a - start) is not None
+
+
+def _said_date(f: SentenceFeatures, d: DateMention) -> bool:
+    """A date that is the day something was said or claimed ("state media said Saturday",
+    "on Thursday claimed responsibility"), not the day of the attack."""
+    start = f.sentence.start
+    before = f.text[max(0, d.start - start - 14) : d.start - start]
+    after = f.text[d.end - start : d.end - start + 14]
+    return _SAID_BEFORE.search(before) is not None or _SAID_AFTER.match(after) is not None
 
 
 def _lists(g: Group, f: SentenceFeatures) -> bool:
@@ -319,6 +337,7 @@ def _compatible_group(
     *,
     asides: bool = True,
     kinds: frozenset[str] = frozenset(),
+    event_date: bool = False,
 ) -> tuple[Group | None, int]:
     """The open incident this sentence agrees with, and how much it positively agrees (0-4).
 
@@ -329,7 +348,12 @@ def _compatible_group(
         if g.shift and not asides:
             continue
         g_date = g.date or g.implicit_date
-        if not (_dates_compatible(g_date, date) and places_compatible(g.place, place)):
+        # two weekdays of the events themselves are two days; not the day a statement came
+        distinct = event_date and g_date is not None and g_date.start not in g.said
+        if not (
+            _dates_compatible(g_date, date, distinct_days=distinct)
+            and places_compatible(g.place, place)
+        ):
             continue
         agreement = 2 * place_agrees(g.place, place) + 2 * (
             g_date is not None and date is not None
@@ -346,7 +370,9 @@ def _compatible_group(
     return (best[2], best[1]) if best else (None, 0)
 
 
-def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
+def _dates_compatible(
+    a: DateMention | None, b: DateMention | None, *, distinct_days: bool = False
+) -> bool:
     """Whether two dates can be one incident's: one within the other, or days close enough."""
     if a is None or b is None:
         return True
@@ -355,6 +381,10 @@ def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
         return True
     if len(x) == len(y) == 10:
         days = abs((date.fromisoformat(x) - date.fromisoformat(y)).days)
+        if distinct_days and a.relative and b.relative and days >= DISTINCT_WEEKDAYS_MIN_DAYS:
+            # "on Thursday" and "on Tuesday", both counted from the report's day: two days
+            # ("this morning" in a quote and "yesterday" may be one)
+            return False
         limit = RELATIVE_MAX_DAYS if (a.relative or b.relative) else SAME_INCIDENT_MAX_DAYS
         return days <= limit
     return False
