@@ -14,6 +14,7 @@ The cascade, cheapest first, one module a step:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -23,6 +24,7 @@ from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
 from khorasan.extract.incidents.perpetrator import antecedent_perpetrator
 from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
+from khorasan.model import PlaceMention
 
 __all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
 
@@ -34,21 +36,41 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
     text = ann.doc.text
     groups = group_sentences(sentence_features(ann), ann.doc.published)
-    records = []
+    records: list[dict[str, Any]] = []
     doc_country = dominant_country(ann.places)
     names_branch = any(a.canonical == ISK for a in ann.actors)
     for g_index, group in enumerate(groups):
-        record = build_record(text, group, doc_country if g_index == 0 else None)
+        # the main incident, and one told as earlier or elsewhere, are in the report's country
+        fallback = doc_country if g_index == 0 else _country_only(doc_country, group)
+        record = build_record(text, group, fallback)
         if record is None:
             continue
         _date_from_publication(record, group, ann.doc.published, main=g_index == 0)
+        if group.shift == "separate" and record["date"] is None and records:
+            # "Elsewhere, a suicide bomber hit a funeral": the time of the incident before
+            record["date"] = records[0]["date"]
+            record["date_precision"] = records[0]["date_precision"]
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
-        if names_branch and record["perpetrator"] == CORE_IS:
+        if names_branch and record["perpetrator"] == CORE_IS and not group.shift:
             # a report that names the Khorasan branch identifies who "the Islamic State" is
             record["perpetrator"] = ISK
         records.append(record)
     return records
+
+
+def _country_only(place: PlaceMention | None, group: Group) -> PlaceMention | None:
+    """The report's country, no finer, for an incident told as earlier or elsewhere ("A week
+    earlier, a bomber hit a mosque in the northern province") or dated from the report's
+    own time ("24 students were killed last month"): where the report's first place is a
+    city, that incident was not necessarily there. An incident with a date of its own and no
+    place ("in March 2019") may be anywhere."""
+    if place is None or place.country is None:
+        return None
+    if group.shift is None and (group.date is None or group.date.relative is False):
+        return None
+    return replace(place, name=place.country, kind="country", admin1=None, admin2=None,
+                   lat=None, lon=None, precision="country")  # fmt: skip
 
 
 def _date_from_publication(

@@ -11,12 +11,17 @@ import re
 
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.numbers import parse_number_words
-from khorasan.extract.cues import cue_alternation
-from khorasan.extract.incidents.features import DocPasses, SentenceFeatures, features_of
+from khorasan.extract.cues import cue_alternation, cue_pattern
+from khorasan.extract.incidents.features import (
+    DocPasses,
+    SentenceFeatures,
+    features_of,
+    set_offset,
+)
 from khorasan.kb.scene import places_compatible
 from khorasan.model import DateMention, Sentence
 
-__all__ = ["sentence_features", "split_clauses"]
+__all__ = ["sentence_features", "split_clauses", "split_earlier"]
 
 # How far before its attack word a clause may begin ("a top general killed in a US strike").
 CLAUSE_LEAD_CHARS = 80
@@ -32,6 +37,10 @@ _CLAUSE_LEAD = re.compile(
     r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
     re.I,
 )
+# "days after the attack": a pointer back at the incident already told
+_POINTS_BACK = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "weeks after the killing of several dozen civilians": the noun is told anew, not pointed at
+_OF_AFTER = re.compile(r"\s+of\s+(?!the\b|this\b|that\b)", re.I)
 # "four years after a targeted US drone strike": the years run back from the text's time
 _YEARS_AFTER = re.compile(
     r"\b([\w-]+)\s+years?\s+after\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){0,3}$", re.I
@@ -41,11 +50,16 @@ _YEARS_AFTER = re.compile(
 def sentence_features(ann: AnnotatedDocument) -> list[SentenceFeatures]:
     """Features of every sentence, sentences listing several incidents split into clauses."""
     passes = DocPasses.of(ann)
-    out = [
-        clause
-        for i, s in enumerate(ann.sentences)
-        for clause in split_clauses(ann, passes, features_of(ann, passes, i, s))
-    ]
+    out = []
+    for i, s in enumerate(ann.sentences):
+        for part in split_earlier(ann, passes, features_of(ann, passes, i, s)):
+            clauses = split_clauses(ann, passes, part)
+            for clause in clauses:
+                if part.shift and clause is not part:
+                    clause.shift = part.shift
+                    clause.offset_days = part.offset_days
+                    clause.offset_from_published = part.offset_from_published
+            out.extend(clauses)
     for f in out:
         earlier = _years_earlier(ann, f)
         if earlier is not None:
@@ -62,6 +76,18 @@ def split_clauses(
     each trigger opens a clause that runs to the next trigger; the split is kept only when the
     clauses name places in different provinces or countries.
     """
+    text = ann.doc.text
+    # "a suicide bombing in Kandahar and another in a Shia mosque in Kunduz": "another" is a
+    # second attack of the kind before it
+    ellipses = [
+        (kind, f.sentence.start + m.start() + m.group(0).lower().index("another"),
+         f.sentence.start + m.start() + m.group(0).lower().index("another") + len("another"))
+        for m in cue_pattern("another_ellipsis").finditer(f.text)
+        for kind in [_kind_before(f, f.sentence.start + m.start())]
+        if kind is not None
+    ]
+    if ellipses:
+        f.triggers = sorted(f.triggers + ellipses, key=lambda t: t[1])
     starts = sorted({a for _, a, _ in f.triggers})
     if len(starts) == 1 and f.aggregate:
         # "a string of attacks this year, including a bombing in Kandahar on March 3 that
@@ -79,7 +105,6 @@ def split_clauses(
             return [item]
     if len(starts) < 2:
         return [f]
-    text = ann.doc.text
     inner = [_clause_start(text, a, floor) for a, floor in zip(starts[1:], starts, strict=False)]
     bounds = [f.sentence.start] + inner + [f.sentence.end]
     clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
@@ -92,10 +117,27 @@ def split_clauses(
     } - {""}
     known = [p for p in places if p is not None]
     apart = any(not places_compatible(a, b) for a in known for b in known)
+    # "..., and, also on the same day, a magnetic bomb exploded in ...", "followed by a
+    # separate blast": the words before a clause make it another incident
+    separate = [
+        cue_pattern("clause_separate").search(text, max(prev_end, a - CLAUSE_LEAD_CHARS), a)
+        is not None
+        for a, prev_end in zip(
+            starts[1:], [max(b for _, x, b in f.triggers if x < a) for a in starts[1:]],
+            strict=False,
+        )
+    ]
     if not apart and len(years) < 2:
-        return [f]
+        if not any(separate):
+            return [f]
+        # one place, one time: cut only where the words make another incident ("exploded",
+        # "killing one person" go on with the clause they follow)
+        inner = [b for b, cut in zip(inner, separate, strict=True) if cut]
+        separate = [True] * len(inner)
+        bounds = [f.sentence.start] + inner + [f.sentence.end]
+        clauses = [Sentence(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     # each clause is its own evidence: one sentence, several incidents, several records
-    out = [features_of(ann, passes, f.index, c) for c in clauses]
+    out = [features_of(ann, passes, f.index, c, extra=ellipses) for c in clauses]
     listing = _LISTING.search(f.text)
     for i, clause in enumerate(out):
         clause.headline = f.headline  # a clause ends mid-sentence; the sentence decides
@@ -109,10 +151,56 @@ def split_clauses(
             # in Istanbul ...": each listed item is one incident, not the aggregate
             clause.listed = True
             clause.aggregate = False
+        if 0 < i <= len(separate) and separate[i - 1]:
+            clause.shift = "separate"
+        if any(t in clause.triggers for t in ellipses):
+            clause.listed = True  # "... and another in Kunduz": the second item of two
         if not clause.dates and i > 0 and out[i - 1].dates:
             # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
             clause.dates = [out[i - 1].dates[-1]]
     return out
+
+
+def split_earlier(
+    ann: AnnotatedDocument, passes: DocPasses, f: SentenceFeatures
+) -> list[SentenceFeatures]:
+    """Cut off the earlier incident a sentence tells after its own.
+
+    "The attack comes a week after five militants stormed a hotel in the city, killing 22":
+    the words from "a week after" on tell another, earlier incident, with its own figures
+    (and, a day or a week back, its own date); "... months after a police chief was killed in
+    a similar attack" too. Kept only when both parts tell of an attack or a toll, and the
+    later part is more than a pointer back at the first ("days after the attack").
+    """
+    if not (f.triggers or f.figures):
+        return [f]
+    m = cue_pattern("earlier_clause").search(f.text)
+    if m is None:
+        return [f]
+    cut = f.sentence.start + m.start()
+    if not any(a < cut for _, a, _ in f.triggers) and not any(
+        x.number.start < cut for x in f.figures
+    ):
+        return [f]
+    after = features_of(ann, passes, f.index, Sentence(cut, f.sentence.end), shift="earlier")
+    if not after.is_incident_sentence:
+        return [f]
+    text = ann.doc.text
+    if not after.figures and not after.dates and all(
+        _POINTS_BACK.search(text, max(cut, a - 30), a) and not _OF_AFTER.match(text, b)
+        for _, a, b in after.triggers
+    ):
+        return [f]  # "two days after the bombing": the same incident again
+    before = features_of(ann, passes, f.index, Sentence(f.sentence.start, cut))
+    before.headline = after.headline = f.headline
+    set_offset(after, m.group(0))
+    return [before, after]
+
+
+def _kind_before(f: SentenceFeatures, at: int) -> str | None:
+    """The kind of the last attack word before ``at`` (the one "another" stands for)."""
+    before = [(a, k) for k, a, _ in f.triggers if a < at]
+    return max(before)[1] if before else None
 
 
 def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:

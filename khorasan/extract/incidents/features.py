@@ -26,6 +26,8 @@ GENERIC = "generic"
 # Captions and bylines that survive cleaning are short lines without a verb; shorter than this a
 # line is not read as an incident sentence unless it has a casualty figure.
 MIN_TRIGGER_SENTENCE_CHARS = 25
+# A last line without closing punctuation this long is a sentence the page cut off mid-phrase.
+CUT_OFF_MIN_WORDS = 16
 # "Pakistan's deadliest attack": the attack word follows the possessive within a few words
 POSSESSIVE_TRIGGER_CHARS = 30
 
@@ -49,6 +51,14 @@ _BARE_PLURAL = re.compile(
     re.I,
 )
 _CLOSING = frozenset('.!"”’\'')
+# "a week earlier", "two days after", "the day before": how many days a time shift spans
+_OFFSET = re.compile(
+    r"\b(?:(a|an|one|two|three|four|five|six|seven)\s+|the\s+)(day|week)s?\s+"
+    r"(earlier|ago|before|after|since|previously)\b",
+    re.I,
+)
+_OFFSET_UNITS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -73,6 +83,11 @@ class SentenceFeatures:
     total: bool
     headline: bool  # a line without closing punctuation: headline, caption, label
     listed: bool = False  # one item of a listing clause ("including X in A, Y in B")
+    # "earlier": it tells an earlier incident for context ("Last month, ...", "... a week after
+    # gunmen stormed ..."); "separate": another incident of the same time ("Elsewhere, ...")
+    shift: str | None = None
+    offset_days: int | None = None  # "a week earlier": days before the incident just told
+    offset_from_published: bool = False  # "a week ago": days before the report, not the incident
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -142,23 +157,31 @@ class DocPasses:
 
 
 def features_of(
-    ann: AnnotatedDocument, passes: DocPasses, index: int, s: Sentence
+    ann: AnnotatedDocument,
+    passes: DocPasses,
+    index: int,
+    s: Sentence,
+    shift: str | None = None,
+    extra: Sequence[tuple[str, int, int]] = (),
 ) -> SentenceFeatures:
-    """The features of the sentence (or clause) ``s``, the ``index``-th of the document."""
+    """The features of the sentence (or clause) ``s``, the ``index``-th of the document;
+    ``shift`` says the clause tells an earlier incident (see :func:`time_shift`), ``extra``
+    are attack words the lexicons cannot see ("and another in Kunduz")."""
     text = ann.doc.text
     chunk = text[s.start : s.end]
+    shift = shift or time_shift(chunk)
     # "warned of a possible attack", "threats of further bombings": no attack happened
     triggers = [
         (t.kind, t.start, t.end)
         for t in passes.triggers.within(s)
         if not cue_pattern("hypothetical_before").search(text, max(s.start, t.start - 40), t.start)
-    ]
+    ] + [t for t in extra if s.start <= t[1] < s.end]
     if len(chunk) < MIN_TRIGGER_SENTENCE_CHARS:
         triggers = []
     numbers = passes.numbers.within(s)
     actors = passes.actors.within(s)
-    headline = _is_headline(text, s.end)
-    if not triggers and not numbers and not actors:
+    headline = _is_headline(text, s.end) and not _cut_off(text, chunk, s, passes)
+    if not triggers and not numbers and not actors and not (shift and _killing(chunk)):
         # the cheap pass says no incident can rest on this sentence: skip the costly cues
         return SentenceFeatures(index, chunk, s, s, [], [], [], [], [], False, False, False,
                                 False, False, False, False, headline)  # fmt: skip
@@ -173,6 +196,8 @@ def features_of(
         p
         for p in passes.places.within(s)
         if not _MODIFIER_AFTER.match(text, p.end)  # "an Iran-backed militia" is in Iraq
+        # "Reports reaching New Delhi": where the news was heard, not where it happened
+        and not _reported_from(text, p, s)
         and (
             p.kind != "country"
             or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
@@ -182,7 +207,13 @@ def features_of(
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
     claimed = cue("claim", chunk)
-    return SentenceFeatures(
+    if shift and not triggers and len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS:
+        # "Last month, dozens of students were killed at an educational centre": the killing
+        # is the earlier incident, told without an attack word
+        m = cue_pattern("earlier_killing").search(chunk)
+        if m:
+            triggers = [(GENERIC, s.start + m.start(), s.start + m.end())]
+    feats = SentenceFeatures(
         index=index,
         text=chunk,
         evidence=s,
@@ -201,11 +232,48 @@ def features_of(
             cue("perpetrator_own_toll", chunk)
             and any(a.type == "jihadist_group" for a in actors)
         ),
-        aggregate=cue("aggregate", chunk),
+        # "Pakistan's deadliest attack since 2018" measures one incident against a period
+        aggregate=cue("aggregate", cue_pattern("superlative_since").sub(" ", chunk)),
         plot=plot,
         total=cue("total", chunk),
         headline=headline,
+        shift=shift,
     )
+    if shift:
+        set_offset(feats, chunk)
+    return feats
+
+
+def time_shift(chunk: str) -> str | None:
+    """"earlier" for a sentence that opens on an earlier time ("A week earlier, ..."),
+    "separate" for one that opens on another scene ("Elsewhere, ...", "In a separate attack")."""
+    head = chunk.lstrip()
+    if cue_pattern("earlier_opener").match(head):
+        return "earlier"
+    if cue_pattern("separate_opener").match(head):
+        return "separate"
+    return None
+
+
+def _killing(chunk: str) -> bool:
+    return len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS and cue("earlier_killing", chunk)
+
+
+def set_offset(f: SentenceFeatures, words: str) -> None:
+    """The days a time shift spans ("a week earlier": 7), and what it counts from."""
+    m = _OFFSET.search(words)
+    if m is None:
+        return
+    n = _OFFSET_UNITS.get((m.group(1) or "one").lower(), 1)
+    f.offset_days = n * (7 if m.group(2).lower() == "week" else 1)
+    f.offset_from_published = m.group(3).lower() == "ago"
+
+
+def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
+    """"Reports reaching New Delhi", "told reporters in Islamabad": where the news was heard
+    or told, not where the incident happened."""
+    before = cue_pattern("reporting_place_before")
+    return before.search(text, max(s.start, p.start - 50), p.start) is not None
 
 
 def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:
@@ -213,6 +281,19 @@ def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]])
     if not text.startswith(("’s", "'s"), end):
         return False
     return any(end < a <= end + POSSESSIVE_TRIGGER_CHARS for _, a, _ in triggers)
+
+
+def _cut_off(text: str, chunk: str, s: Sentence, passes: DocPasses) -> bool:
+    """The page's last line, a long dated sentence stopped mid-phrase ("At least 24 students
+    were killed last month when ISIL fighters carried out a suicide bombing at an"): the page
+    was cut, the line is no headline (headlines run a dozen words or so). A teaser that ends
+    on an ellipsis, or an undated line (a related story's lead), stays furniture."""
+    return (
+        not text[s.end :].strip()
+        and len(chunk.split()) >= CUT_OFF_MIN_WORDS
+        and not chunk.rstrip().endswith(("…", "..."))
+        and bool(passes.dates.within(s))
+    )
 
 
 def _is_headline(text: str, end: int) -> bool:
