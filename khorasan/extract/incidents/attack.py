@@ -25,6 +25,9 @@ TARGET_TYPE_PRIORITY = tuple(INCIDENT_LEXICON["target_type_priority"])
 FIGURE_NOUN_CHARS = 25
 # How many sentences of an incident are read for an official killed.
 OFFICIAL_KILLED_SENTENCES = 3
+# Means that are no suicide attack (SCHEMA: gunfire, an air strike, a raid, shelling, a siege):
+# an incident of these types is ``suicide: false`` unless the text says an attacker meant to die.
+NOT_SUICIDE_TYPES = frozenset(INCIDENT_LEXICON["not_suicide_attack_types"])
 
 # "the governor ... was killed", "shot dead the police chief"
 _OFFICIAL_KILLED = re.compile(
@@ -40,7 +43,8 @@ def attack_fields(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
 ) -> dict[str, Any]:
     """attack_type, suicide, target_type and target of an incident's sentences."""
-    attack_type, suicide = _attack_type(text, sentences, spans)
+    attack_type, suicide_hit = _attack_type(text, sentences, spans)
+    suicide = _suicide(attack_type, suicide_hit, text, sentences)
     target_type, target = _target(text, sentences, spans)
     if (
         attack_type in ("bombing", "armed_assault")
@@ -60,7 +64,8 @@ def attack_fields(
 
 def _attack_type(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
-) -> tuple[str | None, bool | None]:
+) -> tuple[str | None, bool]:
+    """The attack type by the SCHEMA's order, and whether a suicide word was found."""
     counts: Counter[str] = Counter()
     first: dict[str, tuple[int, int]] = {}
     for f in sentences:
@@ -78,14 +83,40 @@ def _attack_type(
     if suicide_hit:
         spans["suicide"] = list(suicide_hit)
     if not counts:
-        return None, (True if suicide_hit else None)
+        return None, suicide_hit is not None
     kind = min(
         counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99
     )
     if kind == "armed_assault" and counts.get("bombing", 0) > 2 * counts[kind]:
         kind = "bombing"  # one "gunfire" line in a bombing report does not make it an assault
     spans["attack_type"] = list(first[kind])
-    return kind, bool(suicide_hit)
+    return kind, suicide_hit is not None
+
+
+def _suicide(
+    attack_type: str | None, suicide_hit: bool, text: str, sentences: list[SentenceFeatures]
+) -> bool | None:
+    """SCHEMA: true where the attacker meant to die; false where the text names a means that is
+    no suicide attack (gunfire, a planted, magnetic or remote-controlled bomb, an air strike, a
+    raid); null where it does not say ("a blast" with no word on how it was set off)."""
+    if suicide_hit:
+        return True
+    if attack_type in NOT_SUICIDE_TYPES:
+        return False
+    if any(cue_pattern("planted_bomb").search(text, f.sentence.start, f.sentence.end)
+           for f in sentences):
+        return False  # "a magnetic bomb attached to his car", "a roadside bomb"
+    means = _means(sentences)
+    if means and "bombing" not in means:
+        return False  # "the judge was shot dead", "gunmen stormed the prison": no bomb at all
+    return None
+
+
+def _means(sentences: list[SentenceFeatures]) -> set[str]:
+    """The kinds of means an incident's sentences name: gunfire, bombs, blades or fire (no
+    generic "attack", nor a type that names no means, like an assassination)."""
+    kinds = {k for f in sentences for k, _a, _b in f.triggers}
+    return kinds & {"armed_assault", "bombing", "other"}
 
 
 def _target(
