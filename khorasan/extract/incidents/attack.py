@@ -8,7 +8,6 @@ Attack words and target words come from the knowledge base's taxonomies
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern
@@ -28,6 +27,12 @@ OFFICIAL_KILLED_SENTENCES = 3
 # Means that are no suicide attack (SCHEMA: gunfire, an air strike, a raid, shelling, a siege):
 # an incident of these types is ``suicide: false`` unless the text says an attacker meant to die.
 NOT_SUICIDE_TYPES = frozenset(INCIDENT_LEXICON["not_suicide_attack_types"])
+# The attack type of an incident whose means the text does not state.
+OTHER = "other"
+# The two means of a complex attack: which one is the main means (:func:`_complex`).
+COMPLEX_MEANS = ("bombing", "armed_assault")
+_GRENADE = re.compile(r"grenades?\b", re.I)
+_ARTICLE_END = re.compile(r"\b(?:an?|the|recently)\s+$", re.I)
 
 # "the governor ... was killed", "shot dead the police chief"
 _OFFICIAL_KILLED = re.compile(
@@ -65,15 +70,13 @@ def attack_fields(
 def _attack_type(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
 ) -> tuple[str | None, bool]:
-    """The attack type by the SCHEMA's order, and whether a suicide word was found."""
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[int, int]] = {}
-    for f in sentences:
-        for kind, a, b in f.triggers:
-            if kind == GENERIC:
-                continue
-            counts[kind] += 1
-            first.setdefault(kind, (a, b))
+    """The attack type by the SCHEMA's order, and whether a suicide word was found.
+
+    The report's lead names the means ("a US drone strike killed ..."): the first sentence of
+    the incident with a typed trigger decides, the SCHEMA's order settling a tie within it;
+    later sentences tell of reprisals and background ("the Taliban raided a hideout") as
+    often as of the attack. Bombs and guns together are a complex attack (:func:`_complex`).
+    """
     suicide_hit = None
     for f in sentences:
         m = suicide_pattern().search(text, f.sentence.start, f.sentence.end)
@@ -82,15 +85,52 @@ def _attack_type(
             break
     if suicide_hit:
         spans["suicide"] = list(suicide_hit)
-    if not counts:
-        return None, suicide_hit is not None
-    kind = min(
-        counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99
-    )
-    if kind == "armed_assault" and counts.get("bombing", 0) > 2 * counts[kind]:
-        kind = "bombing"  # one "gunfire" line in a bombing report does not make it an assault
-    spans["attack_type"] = list(first[kind])
+    typed = [
+        (f, k, a, b)
+        for f in sentences
+        for k, a, b in f.triggers
+        if k != GENERIC and not _of_an_earlier_death(text, f, k, a)
+    ]
+    if not typed:
+        # SCHEMA: "other" where the text does not say how ("an attack on a shrine killed 50")
+        return OTHER, suicide_hit is not None
+    body = [t for t in typed if not t[0].headline] or typed
+    lead = min(t[0].index for t in body)
+    kind = min((k for f, k, _a, _b in body if f.index == lead), key=_priority)
+    if kind in COMPLEX_MEANS:
+        kind = _complex(text, body) or kind
+    spans["attack_type"] = next([a, b] for _f, k, a, b in body if k == kind)
     return kind, suicide_hit is not None
+
+
+def _of_an_earlier_death(text: str, f: SentenceFeatures, kind: str, start: int) -> bool:
+    """"the funeral of an assassinated governor", "Ahmadi, who was assassinated earlier in the
+    week": a killing named to say whose funeral or whose successor, not this incident's means."""
+    if kind != "assassination":
+        return False
+    before = text[max(f.sentence.start, start - 40) : start]
+    if _ARTICLE_END.search(before) and text.startswith("assassinated", start):
+        return True  # "an assassinated governor": a participle naming a person
+    return cue_pattern("earlier_death_before").search(before) is not None
+
+
+def _priority(kind: str) -> int:
+    return ATTACK_TYPE_PRIORITY.index(kind) if kind in ATTACK_TYPE_PRIORITY else 99
+
+
+def _complex(text: str, triggers: list[tuple[SentenceFeatures, str, int, int]]) -> str | None:
+    """Bombs and guns in one incident: SCHEMA's bombing when a bomb is the main means (a blast
+    that opens the attack before the gunmen go in), an armed assault when the shooting comes
+    first, or gunmen also throw grenades."""
+    means = [
+        (k, a)
+        for _f, k, a, b in triggers
+        if k in COMPLEX_MEANS and not (k == "bombing" and _GRENADE.match(text, a, b))
+    ]
+    kinds = {k for k, _a in means}
+    if len(kinds) < 2:
+        return kinds.pop() if kinds else None
+    return min(means, key=lambda m: m[1])[0]
 
 
 def _suicide(
