@@ -81,3 +81,28 @@ def test_attack_type_follows_the_schema_order(text: str, expected: str) -> None:
 def test_gunmen_with_a_suicide_bomber_make_a_bombing() -> None:
     text = "Gunmen and a suicide bomber stormed a hospital in Kabul on Friday, killing 19 people."
     assert first(text)["attack_type"] == "bombing"
+
+
+# ------------------------------------------------------------------------ target type
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A suicide bomber struck a Shia mosque in Kunduz on Friday, killing 46 worshippers, "
+         "police said.", "religious"),
+        ("A bomb exploded at a madrasa in Khost on Friday, killing seven students.", "religious"),
+        ("A suicide bomber attacked a political rally in Bajaur on Friday, killing 54 people.",
+         "government"),
+        ("A suicide bomber hit a military hospital in Kabul on Friday, killing 19 people.",
+         "security_forces"),
+        ("A bomb went off near the Russian embassy in Kabul on Friday, killing two diplomats.",
+         "foreign"),
+        # the one mourned is not the target: the mosque of the funeral is
+        ("A blast tore through a mosque in Faizabad on Friday during the funeral of the deputy "
+         "governor, killing 11 mourners.", "religious"),
+        # officials who speak are no target; the lead's shrine is
+        ("A blast hit a Sufi shrine in Jhal Magsi on Friday, killing 18 people. Officials said "
+         "the toll could rise.", "religious"),
+    ],
+)  # fmt: skip
+def test_target_type_from_the_lead(text: str, expected: str) -> None:
+    assert first(text)["target_type"] == expected

@@ -29,6 +29,9 @@ OFFICIAL_KILLED_SENTENCES = 3
 NOT_SUICIDE_TYPES = frozenset(INCIDENT_LEXICON["not_suicide_attack_types"])
 # The attack type of an incident whose means the text does not state.
 OTHER = "other"
+# Officials, police and the press speak and respond in reports more often than they are hit:
+# in a role the sentence leaves open, their words yield to any other target word.
+SPEAKER_TARGET_TYPES = frozenset({"government", "security_forces", "media"})
 # The two means of a complex attack: which one is the main means (:func:`_complex`).
 COMPLEX_MEANS = ("bombing", "armed_assault")
 _GRENADE = re.compile(r"grenades?\b", re.I)
@@ -169,18 +172,20 @@ def _target(
     is no target; a word after "on", "targeting", "killing" or before "were killed" is one
     for certain, and beats words whose role the sentence leaves open.
     """
-    victims: list[tuple[str, int, int]] = []
-    others: list[tuple[str, int, int]] = []
+    victims: list[tuple[str, int, int, SentenceFeatures]] = []
+    others: list[tuple[str, int, int, SentenceFeatures]] = []
     for f in sentences:
         s = f.sentence
         for k, a, b in target_triggers(text[s.start : s.end]):
             a, b = s.start + a, s.start + b
             before = text[max(s.start, a - 40) : a]
             after = text[b : min(s.end, b + 40)]
-            if cue_pattern("source_after").match(after) or cue_pattern("source_before").search(
-                before
+            if (
+                cue_pattern("source_after").match(after)
+                or cue_pattern("source_before").search(before)
+                or cue_pattern("mourned_before").search(before)
             ):
-                continue
+                continue  # a source, or the one mourned at the funeral that was attacked
             counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
             if (
                 counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
@@ -188,23 +193,38 @@ def _target(
                 or cue_pattern("target_place_before").search(before)  # "blew himself up near"
                 or cue_pattern("victim_after").match(after)
             ):
-                victims.append((k, a, b))
+                victims.append((k, a, b, f))
             elif cue_pattern("attributed_by").search(before) or cue_pattern(
                 "attacker_after"
             ).match(after):
                 continue
             else:
-                others.append((k, a, b))
-    hits = victims or others
-    if not hits:
+                others.append((k, a, b, f))
+    if not victims and not others:
         return None, None
-    kind = min(
-        (h[0] for h in hits),
-        key=lambda k: TARGET_TYPE_PRIORITY.index(k) if k in TARGET_TYPE_PRIORITY else 99,
-    )
-    a, b = next((a, b) for k, a, b in hits if k == kind)
+    # the lead names the target ("a blast at a Shia mosque"); later sentences name those who
+    # responded, condemned or were hit in other attacks the report recalls. A word in the role
+    # of victim beats one whose role the sentence leaves open; officials, police and the press
+    # in an open role are more often the report's sources than its victims.
+    strong = victims + [h for h in others if h[0] not in SPEAKER_TARGET_TYPES]
+    for pool in (
+        [h for h in strong if not h[3].headline],
+        [h for h in strong if h[3].headline],
+        others,
+    ):
+        if pool:
+            break
+    lead = min(h[3].index for h in pool)
+    in_lead = [h for h in pool if h[3].index == lead]
+    in_lead = [h for h in in_lead if any(h is v for v in victims)] or in_lead
+    kind = min((h[0] for h in in_lead), key=_target_priority)
+    a, b = next((a, b) for k, a, b, _f in in_lead if k == kind)
     spans["target"] = [a, b]
     return kind, text[a:b]
+
+
+def _target_priority(kind: str) -> int:
+    return TARGET_TYPE_PRIORITY.index(kind) if kind in TARGET_TYPE_PRIORITY else 99
 
 
 def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:
