@@ -164,3 +164,25 @@ def test_a_count_beside_a_named_victim_of_the_verb() -> None:
     rec = first("A bomb blast in Kabul on Friday killed the refugee minister, Khalil Haqqani, "
                 "and at least four associates.")  # fmt: skip
     assert (value(rec, "killed"), rec["killed"]["qualifier"]) == (5, "at_least")
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        # the second count has a verb of its own further on
+        ("At least 27 people were killed and over 30 others, including a senator, were injured "
+         "in a suicide blast in Mastung on Friday.", 27, 30),
+        # "were among the victims": a part of the first count, not beside it
+        ("A bomb hit a school in Peshawar on Friday, in which 141 people were killed and 132 "
+         "children were among the victims.", 141, None),
+    ],
+)  # fmt: skip
+def test_a_second_count_is_not_always_a_part(text: str, killed: int, wounded: int | None) -> None:
+    rec = first(text)
+    assert (value(rec, "killed"), value(rec, "wounded")) == (killed, wounded)
+
+
+def test_the_body_figure_beats_the_headline() -> None:
+    rec = first("27 killed in Mastung blast\n\nAt least 25 people were killed in a suicide blast "
+                "in Mastung on Friday, officials said.")  # fmt: skip
+    assert (value(rec, "killed"), rec["killed"]["qualifier"]) == (25, "at_least")

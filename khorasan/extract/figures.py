@@ -79,6 +79,14 @@ _AND_ONE_MORE = re.compile(
 )
 
 
+# after the second of "N killed and M ...": its own verb further on, or "were among the
+# victims" (a part of the first count, not beside it)
+_OTHER_KIND_LATER = re.compile(
+    r"[^.;]*?\b(?:wounded|injured|hurt|hospitali[sz]ed)\b|\s+(?:[\w'’]+\s+)?(?:were|was)\s+among\b",
+    re.I,
+)
+
+
 def _named_beside(text: str, start: int, n: NumberMention, prev_end: int) -> bool:
     """Whether a count follows one named or described victim: "killed the minister and at
     least four associates", "the governor and two others were killed" (SCHEMA: 3)."""
@@ -132,6 +140,8 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     # "killing at least 60 Afghans and 13 US military personnel": the second shares the first's
     for i in range(len(inside) - 1):
         if kinds[i] is not None and kinds[i + 1] is None and i not in coordinated:
+            if _OTHER_KIND_LATER.match(text, inside[i + 1].end, end):
+                continue  # "27 were killed and over 30 others, including X, were injured"
             gap = text[inside[i].end : inside[i + 1].start]
             if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,4}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
                 kinds[i + 1] = kinds[i]

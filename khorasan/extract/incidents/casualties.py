@@ -37,8 +37,10 @@ def casualty_fields(
             for fig in f.figures
             if fig.kind == kind and not f.perpetrator_figures
         ]
-        # "84 killed in mosque attacks this year": an aggregate belongs to no incident
+        # "84 killed in mosque attacks this year": an aggregate belongs to no incident; and
+        # the body's figure beats the headline's, the standfirst's or a caption's (SCHEMA)
         reported = [(f, fig) for f, fig in reported if not f.aggregate] or reported
+        reported = [(f, fig) for f, fig in reported if not f.headline] or reported
         claimed = [
             (f, fig)
             for f in sentences
