@@ -64,6 +64,44 @@ _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
 
 
+# "... and two others", "along with at least four associates": the words just before a count
+_BESIDE = re.compile(r"\s(?:and|along\s+with|as\s+well\s+as|together\s+with)\s+$", re.I)
+_OTHERS_AFTER = re.compile(r"\s*others?\b", re.I)
+_KILLED_BEFORE = re.compile(r"\b(?:killed|killing|kills|killed\s+by\s+\w+)\s+(?=\S)", re.I)
+# a person named or described before "and N ...": not a number, not a place or date clause
+_PERSON_WINDOW_CHARS = 120
+
+
+_AND_ONE_MORE = re.compile(
+    r"\s*(?:[\w.'’-]+\s+){0,3}?and\s+(?:their|his|her|its|a|an|the)\s+(?:[\w'’-]+\s+)?"
+    rf"{cue_alternation('person_victim')}\s+(?:(?:were|was)\s+)?(?P<verb>dead|killed|wounded|injured)\b",
+    re.I,
+)
+
+
+# after the second of "N killed and M ...": its own verb further on, or "were among the
+# victims" (a part of the first count, not beside it)
+_OTHER_KIND_LATER = re.compile(
+    r"[^.;]*?\b(?:wounded|injured|hurt|hospitali[sz]ed)\b|\s+(?:[\w'’]+\s+)?(?:were|was)\s+among\b",
+    re.I,
+)
+
+
+def _named_beside(text: str, start: int, n: NumberMention, prev_end: int) -> bool:
+    """Whether a count follows one named or described victim: "killed the minister and at
+    least four associates", "the governor and two others were killed" (SCHEMA: 3)."""
+    window_start = max(start, prev_end, n.start - _PERSON_WINDOW_CHARS)
+    before = text[window_start : n.start]
+    if not _BESIDE.search(before):
+        return False
+    if _OTHERS_AFTER.match(text, n.end):
+        # "the minister and two others": the one named is a victim beside the others
+        head = before[: _BESIDE.search(before).start()]  # type: ignore[union-attr]
+        return bool(re.search(r"[A-Za-z]{3,}", head)) and prev_end <= window_start
+    verbs = list(_KILLED_BEFORE.finditer(before))
+    return bool(verbs) and prev_end <= window_start + verbs[-1].start()
+
+
 def _gap_ok(gap: str) -> bool:
     # "89 people, including 77 Iranians and 12 Afghans, were killed": the parenthesis is no break
     gap = _INCLUDING.sub(" ", gap)
@@ -102,16 +140,31 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     # "killing at least 60 Afghans and 13 US military personnel": the second shares the first's
     for i in range(len(inside) - 1):
         if kinds[i] is not None and kinds[i + 1] is None and i not in coordinated:
+            if _OTHER_KIND_LATER.match(text, inside[i + 1].end, end):
+                continue  # "27 were killed and over 30 others, including X, were injured"
             gap = text[inside[i].end : inside[i + 1].start]
             if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,4}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
                 kinds[i + 1] = kinds[i]
                 coordinated[i] = i + 1
-    # "killing him along with two civilians": the named victim counts too
+    # "leaving three tourists and their guide dead": one more victim joined to the count
+    one_more = {}
+    for i, n in enumerate(inside):
+        m = _AND_ONE_MORE.match(text, n.end, inside[i + 1].start if i + 1 < len(inside) else end)
+        if kinds[i] is None and m:
+            kinds[i] = "wounded" if m.group("verb").lower() in ("wounded", "injured") else "killed"
+            one_more[i] = 1
+    # "killing him along with two civilians", "killed the minister and at least four
+    # associates", "the governor and two others were killed": the named victim counts too
     extra = {
         i: 1
         for i, n in enumerate(inside)
-        if kinds[i] == "killed" and _WITH_HIM.search(text[max(start, n.start - 40) : n.start])
-    }
+        if kinds[i] == "killed"
+        and (
+            _WITH_HIM.search(text[max(start, n.start - 40) : n.start])
+            or _named_beside(text, start, n, inside[i - 1].end if i else start)
+        )
+        and not (i and coordinated.get(i - 1) == i)
+    } | one_more
     figures = []
     for i, n in enumerate(inside):
         kind = kinds[i]
@@ -142,7 +195,7 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
             ):
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
-    if (cue_pattern("toll_rise").search(tail) or _TO_END.search(tail)) and _TOLL.search(
+    if (cue_pattern("toll_rise").search(tail + " ") or _TO_END.search(tail)) and _TOLL.search(
         sentence_before
     ):
         return "killed"

@@ -208,7 +208,7 @@ def _actor_score(a: Mention, b: Mention) -> float:
 def _type_score(a: Mention, b: Mention) -> float:
     score = 0.0
     ta, tb = a.attack_type, b.attack_type
-    if ta and tb:
+    if ta and tb and "other" not in (ta, tb):  # "other": the report does not say how
         if ta == tb:
             score += SAME_ATTACK_TYPE
         elif frozenset({ta, tb}) in _CLOSE_TYPES:

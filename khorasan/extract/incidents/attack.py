@@ -8,7 +8,6 @@ Attack words and target words come from the knowledge base's taxonomies
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern
@@ -25,6 +24,18 @@ TARGET_TYPE_PRIORITY = tuple(INCIDENT_LEXICON["target_type_priority"])
 FIGURE_NOUN_CHARS = 25
 # How many sentences of an incident are read for an official killed.
 OFFICIAL_KILLED_SENTENCES = 3
+# Means that are no suicide attack (SCHEMA: gunfire, an air strike, a raid, shelling, a siege):
+# an incident of these types is ``suicide: false`` unless the text says an attacker meant to die.
+NOT_SUICIDE_TYPES = frozenset(INCIDENT_LEXICON["not_suicide_attack_types"])
+# The attack type of an incident whose means the text does not state.
+OTHER = "other"
+# Officials, police and the press speak and respond in reports more often than they are hit:
+# in a role the sentence leaves open, their words yield to any other target word.
+SPEAKER_TARGET_TYPES = frozenset({"government", "security_forces", "media"})
+# The two means of a complex attack: which one is the main means (:func:`_complex`).
+COMPLEX_MEANS = ("bombing", "armed_assault")
+_GRENADE = re.compile(r"grenades?\b", re.I)
+_ARTICLE_END = re.compile(r"\b(?:an?|the|recently)\s+$", re.I)
 
 # "the governor ... was killed", "shot dead the police chief"
 _OFFICIAL_KILLED = re.compile(
@@ -40,7 +51,8 @@ def attack_fields(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
 ) -> dict[str, Any]:
     """attack_type, suicide, target_type and target of an incident's sentences."""
-    attack_type, suicide = _attack_type(text, sentences, spans)
+    attack_type, suicide_hit = _attack_type(text, sentences, spans)
+    suicide = _suicide(attack_type, suicide_hit, text, sentences)
     target_type, target = _target(text, sentences, spans)
     if (
         attack_type in ("bombing", "armed_assault")
@@ -60,15 +72,14 @@ def attack_fields(
 
 def _attack_type(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
-) -> tuple[str | None, bool | None]:
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[int, int]] = {}
-    for f in sentences:
-        for kind, a, b in f.triggers:
-            if kind == GENERIC:
-                continue
-            counts[kind] += 1
-            first.setdefault(kind, (a, b))
+) -> tuple[str | None, bool]:
+    """The attack type by the SCHEMA's order, and whether a suicide word was found.
+
+    The report's lead names the means ("a US drone strike killed ..."): the first sentence of
+    the incident with a typed trigger decides, the SCHEMA's order settling a tie within it;
+    later sentences tell of reprisals and background ("the Taliban raided a hideout") as
+    often as of the attack. Bombs and guns together are a complex attack (:func:`_complex`).
+    """
     suicide_hit = None
     for f in sentences:
         m = suicide_pattern().search(text, f.sentence.start, f.sentence.end)
@@ -77,15 +88,78 @@ def _attack_type(
             break
     if suicide_hit:
         spans["suicide"] = list(suicide_hit)
-    if not counts:
-        return None, (True if suicide_hit else None)
-    kind = min(
-        counts, key=lambda k: ATTACK_TYPE_PRIORITY.index(k) if k in ATTACK_TYPE_PRIORITY else 99
-    )
-    if kind == "armed_assault" and counts.get("bombing", 0) > 2 * counts[kind]:
-        kind = "bombing"  # one "gunfire" line in a bombing report does not make it an assault
-    spans["attack_type"] = list(first[kind])
-    return kind, bool(suicide_hit)
+    typed = [
+        (f, k, a, b)
+        for f in sentences
+        for k, a, b in f.triggers
+        if k != GENERIC and not _of_an_earlier_death(text, f, k, a)
+    ]
+    if not typed:
+        # SCHEMA: "other" where the text does not say how ("an attack on a shrine killed 50")
+        return OTHER, suicide_hit is not None
+    body = [t for t in typed if not t[0].headline] or typed
+    lead = min(t[0].index for t in body)
+    kind = min((k for f, k, _a, _b in body if f.index == lead), key=_priority)
+    if kind in COMPLEX_MEANS:
+        kind = _complex(text, body) or kind
+    spans["attack_type"] = next([a, b] for _f, k, a, b in body if k == kind)
+    return kind, suicide_hit is not None
+
+
+def _of_an_earlier_death(text: str, f: SentenceFeatures, kind: str, start: int) -> bool:
+    """"the funeral of an assassinated governor", "Ahmadi, who was assassinated earlier in the
+    week": a killing named to say whose funeral or whose successor, not this incident's means."""
+    if kind != "assassination":
+        return False
+    before = text[max(f.sentence.start, start - 40) : start]
+    if _ARTICLE_END.search(before) and text.startswith("assassinated", start):
+        return True  # "an assassinated governor": a participle naming a person
+    return cue_pattern("earlier_death_before").search(before) is not None
+
+
+def _priority(kind: str) -> int:
+    return ATTACK_TYPE_PRIORITY.index(kind) if kind in ATTACK_TYPE_PRIORITY else 99
+
+
+def _complex(text: str, triggers: list[tuple[SentenceFeatures, str, int, int]]) -> str | None:
+    """Bombs and guns in one incident: SCHEMA's bombing when a bomb is the main means (a blast
+    that opens the attack before the gunmen go in), an armed assault when the shooting comes
+    first, or gunmen also throw grenades."""
+    means = [
+        (k, a)
+        for _f, k, a, b in triggers
+        if k in COMPLEX_MEANS and not (k == "bombing" and _GRENADE.match(text, a, b))
+    ]
+    kinds = {k for k, _a in means}
+    if len(kinds) < 2:
+        return kinds.pop() if kinds else None
+    return min(means, key=lambda m: m[1])[0]
+
+
+def _suicide(
+    attack_type: str | None, suicide_hit: bool, text: str, sentences: list[SentenceFeatures]
+) -> bool | None:
+    """SCHEMA: true where the attacker meant to die; false where the text names a means that is
+    no suicide attack (gunfire, a planted, magnetic or remote-controlled bomb, an air strike, a
+    raid); null where it does not say ("a blast" with no word on how it was set off)."""
+    if suicide_hit:
+        return True
+    if attack_type in NOT_SUICIDE_TYPES:
+        return False
+    if any(cue_pattern("planted_bomb").search(text, f.sentence.start, f.sentence.end)
+           for f in sentences):
+        return False  # "a magnetic bomb attached to his car", "a roadside bomb"
+    means = _means(sentences)
+    if means and "bombing" not in means:
+        return False  # "the judge was shot dead", "gunmen stormed the prison": no bomb at all
+    return None
+
+
+def _means(sentences: list[SentenceFeatures]) -> set[str]:
+    """The kinds of means an incident's sentences name: gunfire, bombs, blades or fire (no
+    generic "attack", nor a type that names no means, like an assassination)."""
+    kinds = {k for f in sentences for k, _a, _b in f.triggers}
+    return kinds & {"armed_assault", "bombing", "other"}
 
 
 def _target(
@@ -98,18 +172,20 @@ def _target(
     is no target; a word after "on", "targeting", "killing" or before "were killed" is one
     for certain, and beats words whose role the sentence leaves open.
     """
-    victims: list[tuple[str, int, int]] = []
-    others: list[tuple[str, int, int]] = []
+    victims: list[tuple[str, int, int, SentenceFeatures]] = []
+    others: list[tuple[str, int, int, SentenceFeatures]] = []
     for f in sentences:
         s = f.sentence
         for k, a, b in target_triggers(text[s.start : s.end]):
             a, b = s.start + a, s.start + b
             before = text[max(s.start, a - 40) : a]
             after = text[b : min(s.end, b + 40)]
-            if cue_pattern("source_after").match(after) or cue_pattern("source_before").search(
-                before
+            if (
+                cue_pattern("source_after").match(after)
+                or cue_pattern("source_before").search(before)
+                or cue_pattern("mourned_before").search(before)
             ):
-                continue
+                continue  # a source, or the one mourned at the funeral that was attacked
             counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
             if (
                 counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
@@ -117,23 +193,38 @@ def _target(
                 or cue_pattern("target_place_before").search(before)  # "blew himself up near"
                 or cue_pattern("victim_after").match(after)
             ):
-                victims.append((k, a, b))
+                victims.append((k, a, b, f))
             elif cue_pattern("attributed_by").search(before) or cue_pattern(
                 "attacker_after"
             ).match(after):
                 continue
             else:
-                others.append((k, a, b))
-    hits = victims or others
-    if not hits:
+                others.append((k, a, b, f))
+    if not victims and not others:
         return None, None
-    kind = min(
-        (h[0] for h in hits),
-        key=lambda k: TARGET_TYPE_PRIORITY.index(k) if k in TARGET_TYPE_PRIORITY else 99,
-    )
-    a, b = next((a, b) for k, a, b in hits if k == kind)
+    # the lead names the target ("a blast at a Shia mosque"); later sentences name those who
+    # responded, condemned or were hit in other attacks the report recalls. A word in the role
+    # of victim beats one whose role the sentence leaves open; officials, police and the press
+    # in an open role are more often the report's sources than its victims.
+    strong = victims + [h for h in others if h[0] not in SPEAKER_TARGET_TYPES]
+    for pool in (
+        [h for h in strong if not h[3].headline],
+        [h for h in strong if h[3].headline],
+        others,
+    ):
+        if pool:
+            break
+    lead = min(h[3].index for h in pool)
+    in_lead = [h for h in pool if h[3].index == lead]
+    in_lead = [h for h in in_lead if any(h is v for v in victims)] or in_lead
+    kind = min((h[0] for h in in_lead), key=_target_priority)
+    a, b = next((a, b) for k, a, b, _f in in_lead if k == kind)
     spans["target"] = [a, b]
     return kind, text[a:b]
+
+
+def _target_priority(kind: str) -> int:
+    return TARGET_TYPE_PRIORITY.index(kind) if kind in TARGET_TYPE_PRIORITY else 99
 
 
 def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:

@@ -37,17 +37,49 @@ def casualty_fields(
             for fig in f.figures
             if fig.kind == kind and not f.perpetrator_figures
         ]
+        # "84 killed in mosque attacks this year": an aggregate belongs to no incident; and
+        # the body's figure beats the headline's, the standfirst's or a caption's (SCHEMA)
+        reported = [(f, fig) for f, fig in reported if not f.aggregate] or reported
+        reported = [(f, fig) for f, fig in reported if not f.headline] or reported
         claimed = [
             (f, fig)
             for f in sentences
             for fig in f.figures
             if fig.kind == kind and f.perpetrator_figures
         ]
-        out[kind] = _best_figure(reported, spans, kind)
-        if kind == "killed" and out[kind] is None:
-            out[kind] = _single_victim(sentences, spans)
+        attackers = [(f, fig) for f, fig in reported if _ATTACKERS.search(fig.who)]
+        victims = [(f, fig) for f, fig in reported if not _ATTACKERS.search(fig.who)]
+        out[kind] = _best_figure(victims or reported, spans, kind)
+        if kind == "killed" and victims and attackers and out[kind] is not None:
+            out[kind] = _with_attackers(out[kind], attackers)
+        if out[kind] is None:
+            out[kind] = _single_victim(sentences, spans, kind)
         out[f"claimed_{kind}"] = _best_figure(claimed, spans, f"claimed_{kind}")
     return out
+
+
+# The attackers as a figure counts them ("the three attackers were killed", "killed all four
+# gunmen"): SCHEMA counts them among the dead, apart from the victims.
+_ATTACKERS = re.compile(
+    rf"^(?:\w+\s+)?(?:{cue_alternation('attacker_nouns')})\b", re.IGNORECASE
+)
+
+
+def _with_attackers(
+    victims: dict[str, Any], attackers: list[tuple[SentenceFeatures, Figure]]
+) -> dict[str, Any]:
+    """The victims' toll plus the attackers killed, both kept as parts."""
+    count = max(fig.value for _f, fig in attackers if not fig.number.vague) if any(
+        not fig.number.vague for _f, fig in attackers
+    ) else 0
+    if not count:
+        return victims
+    parts = victims.get("parts") or [{"value": victims["value"], "who": "victims"}]
+    return {
+        "value": victims["value"] + count,
+        "qualifier": victims["qualifier"],
+        "parts": [*parts, {"value": count, "who": "attackers"}],
+    }
 
 
 def _best_figure(
@@ -93,7 +125,7 @@ def _best_figure(
     candidates.extend(_nationality_sum(figs))
     for f, fig in figs:
         n = fig.number
-        rec = {"value": fig.value, "qualifier": n.qualifier}
+        rec = {"value": fig.value, "qualifier": _qualifier(f, fig)}
         if n.vague:
             continue  # "dozens were injured" gives no figure a coder would record
         candidates.append((2 if _near_total(f, fig) else 1, fig.value, rec, (n.start, n.end)))
@@ -109,14 +141,22 @@ def _best_figure(
 
 
 @cache
-def _single_victim_pattern() -> re.Pattern[str]:
+def _single_victim_pattern(kind: str = "killed") -> re.Pattern[str]:
     person = cue_pattern("person_victim").pattern.removeprefix(r"(?<!\w)")
-    verb = f"(?:{cue_alternation('single_victim_verbs')})"
-    return re.compile(
-        rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
-        rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s+{verb}\s+(?:in|by)\b"
+    verbs = "single_victim_verbs" if kind == "killed" else "single_wounded_verbs"
+    verb = f"(?:{cue_alternation(verbs)})"
+    # "a guard was wounded", "one policeman wounded in the blast": the forms one wounded person
+    # takes; a killing has more ("shot dead the governor", "the killing of Baghdadi")
+    described = (
+        rf"\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s+{verb}\s+(?:in|by)\b"
         rf"|\b(?:a|an|the|one)\s+(?:[\w'’.-]+\s+){{0,4}}?{person}\s*,?\s+"
         rf"(?:[\w'’.-]+\s+){{0,4}}?(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
+    )
+    if kind != "killed":
+        return re.compile(described, re.IGNORECASE)
+    return re.compile(
+        rf"\b{verb}\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){{0,4}}?{person}\b"
+        rf"|{described}"
         rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
         rf"(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
         rf"|\bwho\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
@@ -130,16 +170,18 @@ def _single_victim_pattern() -> re.Pattern[str]:
 
 
 def _single_victim(
-    sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+    sentences: list[SentenceFeatures], spans: dict[str, list[int]], kind: str = "killed"
 ) -> dict[str, Any] | None:
-    """One named or described victim ("the governor was killed", "shot dead a civilian") is at
-    least 1: the text names one death and says nothing of others."""
+    """One named or described victim ("the governor was killed", "shot dead a civilian", "a
+    guard was wounded") is at least 1: the text names one and says nothing of others."""
     for f in sentences:
-        if f.perpetrator_figures:
+        if f.perpetrator_figures or f.aggregate:
             continue
-        m = _single_victim_pattern().search(f.text)
+        m = _single_victim_pattern(kind).search(f.text)
+        if m and kind == "wounded" and re.search(r"[^,\s]\s+and\s+$", f.text[: m.start()]):
+            continue  # "a diplomat and a guard were wounded": not one, and no count given
         if m:
-            spans["killed"] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
+            spans[kind] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
             return {"value": 1, "qualifier": "at_least"}
     return None
 
@@ -176,6 +218,17 @@ def _nationality_sum(
     }
     first = parts[0][1].number
     return [(1, value, rec, (first.start, first.end))]
+
+
+_TOPPED = re.compile(r"\b(?:topped|topping|tops|passed|exceeded|surpassed|crossed)\s+$", re.I)
+
+
+def _qualifier(f: SentenceFeatures, fig: Figure) -> str:
+    """The figure's qualifier; "the toll topped 50" is over 50."""
+    n = fig.number
+    if n.qualifier == "exact" and _TOPPED.search(f.text[: n.start - f.sentence.start]):
+        return "over"
+    return n.qualifier
 
 
 def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
