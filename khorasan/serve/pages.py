@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from khorasan.errors import FilterError, KhorasanError
 from khorasan.model import RECORD_KINDS, Event
 from khorasan.serve.app import EventFilters
+from khorasan.serve.claimschart import claims_chart
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
 from khorasan.serve.timeline import TARGET_TYPES, timeline
 from khorasan.store import Store
@@ -186,6 +187,8 @@ def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLRes
         unplaced=sum(1 for e in selected if e.latitude is None or e.longitude is None),
         page=page, pages=pages, sort=sort, order=order, href=href, sort_href=sort_href,
         timeline=timeline(selected, month_href),
+        claims=claims_chart(selected),
+        claims_api="/api/claims" + ("?" + api_query if api_query else ""),
         events_api="/api/events?" + urlencode([*values.items(), ("limit", "1000")]),
         export_csv="/api/export?" + urlencode([*values.items(), ("format", "csv")]),
         export_geojson="/api/export?" + urlencode([*values.items(), ("format", "geojson")]),

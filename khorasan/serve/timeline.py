@@ -22,6 +22,7 @@ RIGHT = 8
 PANEL_HEIGHT = 150
 TOP = 18  # room for the panel title
 BOTTOM = 22  # room for the year labels
+MIN_MONTHS = 12
 
 
 @dataclass
@@ -72,6 +73,11 @@ def _month_range(first: str, last: str) -> list[str]:
     return out
 
 
+def _shift(month: str, by: int) -> str:
+    n = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
 def _ticks(top: float) -> list[float]:
     """Round values for a y axis up to ``top`` (at most about four)."""
     if top <= 0:
@@ -106,6 +112,10 @@ def timeline(events: Sequence[Event], month_href: Callable[[str], str]) -> Timel
     if not counts:
         return Timeline(WIDTH, 0, [], [], [], [], undated=undated, year_only=year_only)
     months = _month_range(min(counts), max(counts))
+    if len(months) < MIN_MONTHS:  # a short record in a year's frame, not in bars a page wide
+        before = (MIN_MONTHS - len(months)) // 2
+        months = _month_range(_shift(months[0], -before),
+                              _shift(months[-1], MIN_MONTHS - len(months) - before))  # fmt: skip
     slot = (WIDTH - LEFT - RIGHT) / len(months)
     gap = min(2.0, slot * 0.2)
     panels = []
@@ -142,4 +152,3 @@ def timeline(events: Sequence[Event], month_href: Callable[[str], str]) -> Timel
     height = len(panels) * (PANEL_HEIGHT + TOP + BOTTOM)
     return Timeline(WIDTH, height, months, panels, years, kinds, undated=undated,
                     year_only=year_only)  # fmt: skip
-
