@@ -288,3 +288,17 @@ def test_browser_hostile_text_never_runs(tab: Watched, db: Path) -> None:
     tab.shot("hostile-dashboard")
     # a script that did get in would also have to get past the CSP: nothing was refused
     # either (the fixture checks no dialog opened and no console error, CSP reports included)
+
+
+def test_browser_record_source_leads_to_its_span(tab: Watched) -> None:
+    page = tab.page
+    page.goto("/records")
+    link = page.locator("#statistics a.doc-link, #relations a.doc-link").first
+    href = link.get_attribute("href") or ""
+    with page.expect_navigation():
+        link.click()
+    assert urlsplit(page.url).fragment == href.split("#", 1)[1]
+    page.wait_for_selector("body[data-current-span]", state="attached")
+    key = page.get_attribute("body", "data-current-span") or ""
+    assert key.startswith("r-") and page.locator("mark.current").count() >= 1
+    tab.shot("record-span")

@@ -257,7 +257,8 @@ def test_pages_document_page_highlights_every_extracted_span(
     text = body.split('id="doctext">', 1)[1].split("</div>", 1)[0]
     for row, key in [*((i, f"m-{i['id']}") for i in incidents),
                      *((r, f"r-{r['id']}") for r in records)]:  # fmt: skip
-        assert f'<span class="anchor" id="{key}"></span>' in text
+        at = f"{row['span_start']}-{row['span_end']}"
+        assert f'<span class="anchor" id="{key}" data-at="{at}"></span>' in text
         covered = re.findall(rf'<mark [^>]*data-spans="[^"]*\b{key}\b[^"]*"[^>]*>([^<]*)</mark>',
                              text)  # fmt: skip
         assert html.unescape("".join(covered)) == row["evidence"]
@@ -284,7 +285,7 @@ def test_pages_unknown_ids_are_404_pages(client: httpx.Client) -> None:
 # ------------------------------------------------------------------- untrusted text is text
 def pages_showing_hostile_text(event_id: str, doc_id: str) -> list[str]:
     return [f"/events/{event_id}", f"/documents/{doc_id}", "/documents",
-            "/?country=Afghanistan&since=2024-06"]  # fmt: skip
+            "/?country=Afghanistan&since=2024-06", "/records"]  # fmt: skip
 
 
 def assert_inert(body: str) -> None:
@@ -301,12 +302,14 @@ def escaped(text: str) -> str:
     return str(markupsafe.escape(text))
 
 
-@pytest.mark.parametrize("which", range(4))
+@pytest.mark.parametrize("which", range(5))
 def test_pages_render_untrusted_text_as_text(client: httpx.Client, hostile_event: str,
                                              hostile_doc: str, which: int) -> None:  # fmt: skip
     url = pages_showing_hostile_text(hostile_event, hostile_doc)[which]
     body = page(client, url)
     assert_inert(body)
+    if which == 4:  # the records page: whatever the hostile reports yielded, inert
+        return
     assert escaped(IMG) in body
     if which != 3:  # the dashboard's table shows the outlet only
         assert escaped(SCRIPT) in body
@@ -428,3 +431,15 @@ def test_pages_claims_chart_sets_the_claim_beside_the_reported_toll(
     assert f">{event.killed_best} reported</text>" in row[0]
     assert re.search(rf"({event.claimed_killed / event.killed_best:.2f}×)", body)
     assert 'id="claims-empty"' in page(client, "/?country=Iran")
+
+
+def test_pages_records_page_links_each_source_to_its_span(client: httpx.Client) -> None:
+    body = page(client, "/records")
+    for kind in ("audit", "statistics", "strength", "plots", "leaders", "relations"):
+        assert f'<section class="panel" id="{kind}"' in body
+    links = set(re.findall(r'href="/documents/([0-9a-f]+)#at-(\d+)-(\d+)"', body))
+    assert links, "the examples have records with sources"
+    for doc_id, start, end in links:
+        doc = page(client, f"/documents/{doc_id}")
+        assert f'data-at="{start}-{end}"' in doc
+    assert "this database:" in body  # the audit's own tally

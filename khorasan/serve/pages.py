@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from khorasan.analyse import audit_statistics, merge_records
 from khorasan.errors import FilterError, KhorasanError
 from khorasan.model import RECORD_KINDS, Event
 from khorasan.serve.app import EventFilters
@@ -107,6 +108,11 @@ def install_pages(app: FastAPI) -> None:
     def documents_page(request: Request) -> Response:
         store: Store = request.app.state.store
         return render(request, "documents.html", documents=store.documents())
+
+    @app.get("/records", response_class=HTMLResponse, include_in_schema=False)
+    def records_page(request: Request) -> Response:
+        store: Store = request.app.state.store
+        return render(request, "records.html", **_records_context(store))
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> Response:
@@ -330,6 +336,35 @@ def _document_context(store: Store, row: dict[str, Any]) -> dict[str, Any]:
                               "event_id": None, "row": rec})  # fmt: skip
     return {"doc": row, "pieces": pieces(row["text"], spans), "extracted": extracted,
             "url": _safe_url(row.get("url"))}  # fmt: skip
+
+
+# -------------------------------------------------------------------------- the records page
+def _fields(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """A merged record's own values as (name, text) pairs: lists joined, nested values as
+    ``key value`` pairs, its sources and confidence left to the page."""
+    out = []
+    for name, value in record.items():
+        if name in ("sources", "confidence") or value in (None, "", [], {}):
+            continue
+        if isinstance(value, dict):
+            text = ", ".join(f"{_label(k)} {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        else:
+            text = str(value)
+        out.append((_label(name), text))
+    return out
+
+
+def _records_context(store: Store) -> dict[str, Any]:
+    kinds = []
+    for kind in RECORD_KINDS:
+        merged = merge_records(kind, store.records(kind))
+        kinds.append((kind, [{"fields": _fields(r), "confidence": r.get("confidence"),
+                              "sources": r.get("sources") or []} for r in merged]))  # fmt: skip
+    return {"kinds": kinds, "audits": audit_statistics(store)}
 
 
 # -------------------------------------------------------------------------------- filters

@@ -4,6 +4,11 @@
   "use strict";
   function mark() {
     var key = decodeURIComponent(window.location.hash.slice(1));
+    if (/^at-[0-9]+-[0-9]+$/.test(key)) {
+      // a link by character span (from the records page): the span's own key
+      var anchor = document.querySelector('.anchor[data-at="' + key.slice(3) + '"]');
+      key = anchor ? anchor.id : "";
+    }
     document.querySelectorAll("mark.current").forEach(function (el) {
       el.classList.remove("current");
     });
