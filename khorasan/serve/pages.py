@@ -44,6 +44,7 @@ FILTER_FIELDS = ("since", "until", "country", "admin1", "perpetrator", "attack_t
                  "target_type", "attribution", "killed_min", "killed_max", "q")  # fmt: skip
 TABLE_PARAMS = ("sort", "order", "page")
 PAGE_SIZE = 100
+DOCUMENTS_SHOWN = 1000  # the newest; the API pages through the rest
 ATTACK_TYPES = ("bombing", "armed_assault", "assassination", "hostage_taking", "airstrike",
                 "rocket", "raid", "jailbreak", "other")  # fmt: skip
 SORT_KEYS: dict[str, Callable[[Event], Any]] = {
@@ -107,7 +108,9 @@ def install_pages(app: FastAPI) -> None:
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_page(request: Request) -> Response:
         store: Store = request.app.state.store
-        return render(request, "documents.html", documents=store.documents())
+        documents = store.documents(limit=DOCUMENTS_SHOWN + 1)
+        return render(request, "documents.html", documents=documents[:DOCUMENTS_SHOWN],
+                      more=len(documents) > DOCUMENTS_SHOWN)  # fmt: skip
 
     @app.get("/records", response_class=HTMLResponse, include_in_schema=False)
     def records_page(request: Request) -> Response:

@@ -80,9 +80,9 @@
         bounds.push([e.latitude, e.longitude]);
       });
       if (bounds.length === 1) {
-        map.setView(bounds[0], 6);
+        map.setView(bounds[0], 5);
       } else if (bounds.length > 1) {
-        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 5 });
       }
       var missing = events.length - placed.length;
       say(placed.length + " event" + (placed.length === 1 ? "" : "s") + " on the map" +
