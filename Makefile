@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB := demo.db
 
-.PHONY: install demo test lint bench clean
+.PHONY: install browser demo test lint bench boundaries clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The dashboard's browser tests drive the system's Chromium with Playwright (never a downloaded
+# browser): Debian's package, installed when missing (CI runs as root).
+browser:
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -27,8 +32,11 @@ demo: install
 	@echo
 	@echo "The khorasan command is installed in $(VENV): run it as $(BIN)/khorasan --db $(DEMO_DB) events,"
 	@echo "or 'source $(BIN)/activate' once and then 'khorasan --help'. In Python: import khorasan."
+	@echo
+	@echo "Open the dashboard on the demo data: run the command below, then http://127.0.0.1:8000/"
+	@echo "    $(BIN)/khorasan serve --db $(DEMO_DB)"
 
-test: install
+test: install browser
 	$(BIN)/ruff check khorasan tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
@@ -42,6 +50,16 @@ lint: install
 
 bench: install
 	$(BIN)/python -m khorasan.bench
+
+# Rebuild the dashboard's base map (country outlines) from the npm package world-atlas
+# (Natural Earth, public domain). The output is committed: serving needs no network.
+boundaries: install
+	rm -rf .boundaries && mkdir .boundaries
+	cd .boundaries && npm pack --silent world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
+	$(BIN)/python -m khorasan.serve.boundaries .boundaries/package/countries-110m.json \
+	  khorasan/serve/static/vendor/world/countries-110m.geojson
+	cp .boundaries/package/LICENSE khorasan/serve/static/vendor/world/LICENSE
+	rm -rf .boundaries
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache

@@ -41,6 +41,9 @@ def create_app(db: str | None = None) -> FastAPI:
     app.state.store = store
     install_error_handlers(app)
     _routes(app)
+    from khorasan.serve.pages import install_pages  # the dashboard (pages import this module)
+
+    install_pages(app)
     return app
 
 

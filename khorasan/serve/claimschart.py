@@ -1,0 +1,68 @@
+"""The dashboard's claims chart: per event with a claimed toll, the perpetrator's claim beside
+the independently reported figure (best, with the high end), laid out for a server-rendered
+SVG. The numbers are :func:`khorasan.analyse.claims_vs_reported`'s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from khorasan.analyse import claims_vs_reported
+from khorasan.model import Event
+
+__all__ = ["ClaimsChart", "claims_chart"]
+
+WIDTH = 960
+LABEL = 300  # room for the event's date and place
+ROW = 26
+BAR = 9
+TOP = 8
+MAX_ROWS = 25
+
+
+@dataclass
+class ClaimRow:
+    event_id: str
+    label: str
+    y: float
+    claimed: int
+    reported: int | None
+    claimed_w: float
+    reported_w: float
+    ratio: float | None
+
+
+@dataclass
+class ClaimsChart:
+    width: int
+    height: int
+    left: int
+    rows: list[ClaimRow] = field(default_factory=list)
+    total: dict[str, Any] = field(default_factory=dict)
+    more: int = 0  # events with a claim left out of the chart
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def claims_chart(events: Sequence[Event]) -> ClaimsChart:
+    """The events with a claimed killed figure, largest claim first (at most 25 drawn)."""
+    result = claims_vs_reported([e.row() for e in events], by="year")
+    claimed = sorted(result["events"], key=lambda r: (-r["claimed_killed"], r["date"] or ""))
+    shown = claimed[:MAX_ROWS]
+    peak = max((max(r["claimed_killed"], r["reported_killed_best"] or 0) for r in shown),
+               default=1) or 1  # fmt: skip
+    span = WIDTH - LABEL - 60
+    rows = []
+    for i, r in enumerate(shown):
+        reported = r["reported_killed_best"]
+        label = " · ".join(str(x) for x in (r["date"] or "undated", r["place"]) if x)
+        rows.append(ClaimRow(
+            r["id"], label, TOP + i * ROW, r["claimed_killed"], reported,
+            round(span * r["claimed_killed"] / peak, 2),
+            round(span * (reported or 0) / peak, 2), r["ratio"],
+        ))  # fmt: skip
+    return ClaimsChart(WIDTH, TOP * 2 + ROW * len(rows), LABEL, rows, result["total"],
+                       more=len(claimed) - len(shown))  # fmt: skip
