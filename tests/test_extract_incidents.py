@@ -119,7 +119,7 @@ MARKET = "A bomb exploded at a market in Kabul on Friday, killing seven people. 
     "claim",
     [
         "ISKP claimed responsibility.",
-        "Daesh claimed responsibility in a post on Telegram.",
+        "Daesh-Khorasan claimed responsibility in a post on Telegram.",
         "Wilayat Khorasan claimed responsibility.",
         "The ISIS-K group claimed the attack.",
         "Islamic State Khorasan Province took responsibility for the bombing.",
