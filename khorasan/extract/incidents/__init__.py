@@ -21,7 +21,10 @@ from khorasan.extract.cues import cue
 from khorasan.extract.incidents.clauses import sentence_features
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
-from khorasan.extract.incidents.perpetrator import antecedent_perpetrator
+from khorasan.extract.incidents.perpetrator import (
+    antecedent_perpetrator,
+    branch_named_as_attacker,
+)
 from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
 
 __all__ = ["SentenceFeatures", "extract_incidents", "sentence_features"]
@@ -33,10 +36,11 @@ CORE_IS = "Islamic State"
 def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
     text = ann.doc.text
-    groups = group_sentences(sentence_features(ann), ann.doc.published)
+    features = sentence_features(ann)
+    groups = group_sentences(features, ann.doc.published)
+    branch_attacks = branch_named_as_attacker(text, features)
     records = []
     doc_country = dominant_country(ann.places)
-    names_branch = any(a.canonical == ISK for a in ann.actors)
     for g_index, group in enumerate(groups):
         record = build_record(text, group, doc_country if g_index == 0 else None)
         if record is None:
@@ -44,8 +48,11 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         _date_from_publication(record, group, ann.doc.published, main=g_index == 0)
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
-        if names_branch and record["perpetrator"] == CORE_IS:
-            # a report that names the Khorasan branch identifies who "the Islamic State" is
+        # IS names IS-K when this incident's sentences name the branch, or the text names the
+        # branch as an attacker (a report that calls it "the local IS affiliate" in passing, or
+        # tells of arrests of IS-K members, does not say whose this attack was)
+        in_group = any(a.canonical == ISK for f in group.sentences for a in f.actors)
+        if (in_group or branch_attacks) and record["perpetrator"] == CORE_IS:
             record["perpetrator"] = ISK
         records.append(record)
     return records

@@ -23,6 +23,7 @@ ANTECEDENT_LOOKBACK_CHARS = 600
 # Actor types (actors.csv) that attack in their own name, and those that only strike from the air.
 ATTACKER_TYPES = tuple(INCIDENT_LEXICON["attacker_actor_types"])
 STATE_TYPES = tuple(INCIDENT_LEXICON["state_actor_types"])
+ISK = "IS-K"
 STRENGTH = {"claimed": 3, "attributed": 2, "suspected": 1}
 
 _SUBJECT_LEAD = re.compile(
@@ -61,6 +62,17 @@ def perpetrator_fields(
     return {"perpetrator": actor.canonical, "attribution": attribution}
 
 
+def branch_named_as_attacker(text: str, sentences: list[SentenceFeatures]) -> bool:
+    """Whether the text names the Khorasan branch in the role of attacker anywhere ("IS-K
+    claimed ...", "carried out by the Islamic State in Khorasan"), not only as a subject of
+    talk ("the local IS affiliate", "14 members of IS-K were arrested")."""
+    return any(
+        actor.canonical == ISK and _actor_role(text, f, actor) is not None
+        for f in sentences
+        for actor in f.actors
+    )
+
+
 def antecedent_perpetrator(
     ann: AnnotatedDocument, group: Group, spans: dict[str, list[int]]
 ) -> dict[str, Any]:
@@ -89,7 +101,8 @@ def antecedent_perpetrator(
         before = [
             a
             for a in ann.actors
-            if pronoun - ANTECEDENT_LOOKBACK_CHARS <= a.start and a.end <= pronoun
+            if pronoun - ANTECEDENT_LOOKBACK_CHARS <= a.start
+            and a.end <= pronoun
             and a.type in ATTACKER_TYPES
         ]
         # the antecedent is named earlier in the same sentence ("IS-KP's statement following
