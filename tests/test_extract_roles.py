@@ -13,6 +13,7 @@ from fuse_helpers import make_doc
 
 from khorasan.annotate.actors import find_actors
 from khorasan.extract import extract_document
+from khorasan.extract.incidents.perpetrator import _claims_this
 
 PUBLISHED = "2022-06-18"
 
@@ -80,3 +81,59 @@ def test_branch_named_in_passing_leaves_islamic_state() -> None:
         + "The US commander in Kabul has vowed to defeat the local IS affiliate this year."
     )
     assert who(text) == ("Islamic State", "claimed")
+
+
+# ------------------------------------------------- an actor named for attacks in general
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "Islamic State has claimed similar attacks in the past.",
+        "The Islamic State group has claimed several previous attacks on Shi'ite targets.",
+        "The Hazaras have borne the brunt of attacks claimed by Islamic State in the city.",
+        "ISIS has often targeted Shi'ite worshippers in the east.",
+        "The Taliban movement's claim to have restored security has been shaken.",
+    ],
+)
+def test_an_actor_named_for_attacks_in_general_is_not_the_perpetrator(aside: str) -> None:
+    text = MARKET + "No group has yet said it carried out the bombing. " + aside
+    assert who(text) == ("unknown", "none")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "this"),
+    [
+        ("ISKP claimed the attack on the university.", True),
+        ("ISKP has claimed several previous attacks on the city.", False),
+        ("ISKP has claimed a number of attacks, including the assault on the university.", True),
+        ("Police claimed four people were killed.", False),
+        ("The group claimed credit for plotting most of the attacks this year.", False),
+    ],
+)
+def test_a_claim_of_this_attack_or_of_others(sentence: str, this: bool) -> None:
+    start = sentence.index("claim")
+    assert _claims_this(sentence, start, len(sentence)) is this
+
+
+def test_a_claim_outside_the_incident_sentences_is_lent_to_the_incident_before() -> None:
+    text = (
+        "A suicide bomber blew himself up at a shrine in Kabul on Friday, killing 30 people. "
+        "ISIS claimed responsibility, saying the attack targeted Shi'ites celebrating the "
+        "new year, which comes after weeks of escalating violence in the capital."
+    )
+    assert who(text) == ("Islamic State", "claimed")
+
+
+def test_a_claim_for_both_goes_to_both_incidents() -> None:
+    text = (
+        "In February, 80 people were killed in a suicide attack on a shrine in Sehwan. "
+        "About 50 people were killed in another attack on a shrine in Hub on November 12, 2016. "
+        "ISIL claimed responsibility for both."
+    )
+    found = records(text)
+    assert len(found) == 2
+    assert {(r["perpetrator"], r["attribution"]) for r in found} == {("Islamic State", "claimed")}
+
+
+def test_seizing_power_is_no_attack() -> None:
+    text = MARKET + "It was the deadliest attack since the Taliban seized power in 2021."
+    assert who(text) == ("unknown", "none")

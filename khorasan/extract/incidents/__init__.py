@@ -23,7 +23,9 @@ from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
 from khorasan.extract.incidents.perpetrator import (
     antecedent_perpetrator,
+    borrowed_sentences,
     branch_named_as_attacker,
+    stronger_perpetrator,
 )
 from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
 
@@ -39,6 +41,7 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     features = sentence_features(ann)
     groups = group_sentences(features, ann.doc.published)
     branch_attacks = branch_named_as_attacker(text, features)
+    borrowed = borrowed_sentences(text, features, groups)
     records = []
     doc_country = dominant_country(ann.places)
     for g_index, group in enumerate(groups):
@@ -46,6 +49,9 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         if record is None:
             continue
         _date_from_publication(record, group, ann.doc.published, main=g_index == 0)
+        if g_index in borrowed:
+            own = group.sentences + borrowed[g_index]
+            record.update(stronger_perpetrator(record, text, own))
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
         # IS names IS-K when this incident's sentences name the branch, or the text names the

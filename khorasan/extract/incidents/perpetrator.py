@@ -15,7 +15,13 @@ from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
 from khorasan.model import ActorMention
 
-__all__ = ["antecedent_perpetrator", "perpetrator_fields"]
+__all__ = [
+    "antecedent_perpetrator",
+    "borrowed_sentences",
+    "branch_named_as_attacker",
+    "perpetrator_fields",
+    "stronger_perpetrator",
+]
 
 # "It has carried out ...", "the group's attack", "its March 22 attack": the pronoun stands for
 # the group the text was just discussing, written within this many characters before it
@@ -31,6 +37,10 @@ _SUBJECT_LEAD = re.compile(
 )
 # a state's "strike" is a strike from the air or by missile ("an American strike in 2019")
 _STRIKE = re.compile(r"\bstrikes?\b", re.I)
+# a sentence no incident took lends its claim to an incident told of this many sentences before
+BORROW_MAX_GAP = 3
+_BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+_LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 
 
@@ -60,6 +70,61 @@ def perpetrator_fields(
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in STRENGTH.items()}[score]
     return {"perpetrator": actor.canonical, "attribution": attribution}
+
+
+def borrowed_sentences(
+    text: str, sentences: list[SentenceFeatures], groups: list[Group]
+) -> dict[int, list[SentenceFeatures]]:
+    """Sentences no incident took that say who did an incident just told of, by group index.
+
+    "Islamic State claimed responsibility for the attack, which comes after weeks of violence"
+    reads as commentary, yet names the attacker of the incident the text was telling of: it
+    lends its claim to the incident of the sentences just before it. "X claimed responsibility
+    for both" lends it to the two incidents told of last.
+    """
+    taken = {id(f) for g in groups for f in g.sentences}
+    out: dict[int, list[SentenceFeatures]] = {}
+    for f in sentences:
+        both = _BOTH.search(f.text) is not None
+        if (id(f) in taken and not both) or f.headline or not f.actors:
+            continue
+        # only a claim or another's accusation: a bare subject outside any incident is too loose
+        if not any(_actor_role(text, f, a) in ("claimed", "suspected") for a in f.actors):
+            continue
+        if not cue_pattern("refers_to_the_attack").search(f.text):
+            continue
+        # each incident by the last of its sentences before this one
+        before = sorted(
+            (i, g)
+            for g, group in enumerate(groups)
+            for i in [max((x.index for x in group.sentences if x.index < f.index), default=-1)]
+            if 0 <= i
+            and f.index - i <= BORROW_MAX_GAP
+            and not group.sentences[0].headline
+            or 0 <= i
+            and f.index - i <= BORROW_MAX_GAP
+        )
+        if not before:
+            continue
+        # "for both": the two incidents told of last, this sentence's own among them
+        own = [g for g, group in enumerate(groups) if any(x is f for x in group.sentences)]
+        others = [g for _, g in before if g not in own]
+        count = 2 - len(own) if both else 1
+        for g in others[-count:] if count > 0 else []:
+            out.setdefault(g, []).append(f)
+    return out
+
+
+def stronger_perpetrator(
+    record: dict[str, Any], text: str, sentences: list[SentenceFeatures]
+) -> dict[str, Any]:
+    """The perpetrator fields of ``sentences`` where they are stronger than ``record``'s."""
+    spans: dict[str, list[int]] = {}
+    found = perpetrator_fields(text, sentences, spans)
+    if STRENGTH.get(found["attribution"], 0) <= STRENGTH.get(record["attribution"], 0):
+        return {}
+    record["spans"].update(spans)
+    return found
 
 
 def branch_named_as_attacker(text: str, sentences: list[SentenceFeatures]) -> bool:
@@ -141,7 +206,13 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     if not (is_group or is_state):
         return None
     by = cue_pattern("attributed_by").search(before) is not None
+    if by and cue_pattern("general_claimed_by").search(before):
+        return None  # "attacks claimed by IS in Kabul": its attacks in general
     subject = cue_pattern("attacker_after").match(after) is not None
+    if subject and cue_pattern("took_power_after").match(after):
+        subject = False  # "since the Taliban seized power": no attack
+    if subject and cue_pattern("general_activity_after").match(after):
+        subject = False  # "the group has often targeted Shias": attacks in general
     # the alias holds the attack word itself ("a US airstrike", "US drone strike")
     subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
     if is_state:
@@ -153,10 +224,21 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     if f.claimed and not f.claim_negated:
         # any claim word after the actor: "In a statement on Amaq, ISKP claimed the attack"
         claims = cue_pattern("claim").finditer(text, s.start, s.end)
-        if any(actor.end <= c.start() for c in claims) or (by and f.claimed):
+        if any(actor.end <= c.start() and _claims_this(text, c.start(), s.end) for c in claims) or (
+            by and f.claimed
+        ):
             return "claimed"
     if f.suspected and (by or subject or f.triggers):
         return "suspected"
     if by or subject:
         return "attributed"
     return None
+
+
+def _claims_this(text: str, start: int, end: int) -> bool:
+    """Whether the claim word at ``start`` claims an attack of its own, not many or other
+    attacks ("has claimed similar attacks in the past") nor something else ("the movement's
+    claim to have restored security")."""
+    other = cue_pattern("claim_of_other_attacks").match(text, start, end)
+    # "claimed a number of attacks, including the assault on the prison": those it lists
+    return other is None or _LISTS_THEM.search(text, other.end(), end) is not None
