@@ -146,13 +146,9 @@ def test_every_alias_of_the_branch_claims_as_isk(claim: str) -> None:
         ),
         pytest.param(
             "The Taliban blamed ISKP for the attack.", "IS-K", "suspected",
-            marks=pytest.mark.xfail(strict=True, reason="the accuser (subject of 'blamed') is "
-                                    "taken as the suspect instead of the accused"),
         ),
         pytest.param(
             "An Afghan official said the attack bore the hallmarks of IS-K.", "IS-K", "suspected",
-            marks=pytest.mark.xfail(strict=True, reason="'hallmarks of IS-K': the 'of' before "
-                                    "the actor reads as a victim, so no suspect is kept"),
         ),
     ],
 )  # fmt: skip

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
-from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_pattern
+from khorasan.extract.cues import INCIDENT_CUES, INCIDENT_LEXICON, cue, cue_pattern
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
 from khorasan.model import ActorMention
@@ -40,6 +40,9 @@ _STRIKE = re.compile(r"\bstrikes?\b", re.I)
 # a sentence no incident took lends its claim to an incident told of this many sentences before
 BORROW_MAX_GAP = 3
 _BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+# an aside between commas, dashes or brackets: "ISIS-K, an offshoot of IS that opposes the
+# Taliban, has claimed"
+_ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
 _LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 
@@ -91,18 +94,16 @@ def borrowed_sentences(
         # only a claim or another's accusation: a bare subject outside any incident is too loose
         if not any(_actor_role(text, f, a) in ("claimed", "suspected") for a in f.actors):
             continue
-        if not cue_pattern("refers_to_the_attack").search(f.text):
-            continue
+        # "the attack", "for both" point back a few sentences; a bare "Officials blamed the
+        # Taliban." speaks of the incident of the sentence just before it
+        refers = cue_pattern("refers_to_the_attack").search(f.text) is not None
+        gap = BORROW_MAX_GAP if refers else 1
         # each incident by the last of its sentences before this one
         before = sorted(
             (i, g)
             for g, group in enumerate(groups)
             for i in [max((x.index for x in group.sentences if x.index < f.index), default=-1)]
-            if 0 <= i
-            and f.index - i <= BORROW_MAX_GAP
-            and not group.sentences[0].headline
-            or 0 <= i
-            and f.index - i <= BORROW_MAX_GAP
+            if 0 <= i and f.index - i <= gap
         )
         if not before:
             continue
@@ -192,47 +193,103 @@ def _opens_sentence(text: str, actor: ActorMention) -> bool:
 def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | None:
     s = f.sentence
     before = text[max(s.start, actor.start - 40) : actor.start]
+    wide_before = text[max(s.start, actor.start - 80) : actor.start]
     after = text[actor.end : min(s.end, actor.end + 60)]
     # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
     after = _PAREN_ALIAS.sub("", after, count=1)
-    if cue_pattern("victim_before").search(before) and not cue_pattern("attributed_by").search(
-        before
-    ):
+    by = cue_pattern("attributed_by").search(before) is not None
+    by = by or cue_pattern("attacker_by_more").search(before) is not None
+    # "blamed the bombing on X", "the hallmarks of X": an accusation, not a victim
+    accused_before = cue_pattern("suspected_before").search(wide_before) is not None
+    if cue_pattern("victim_before").search(before) and not (by or accused_before):
         return None
     if cue_pattern("victim_after").match(after):
         return None  # "94 ISIS fighters killed by ...": the actor is the victim here
+    if cue_pattern("not_attacker_before").search(before):
+        return None  # "condemned by the Taliban and claimed by IS": the Taliban condemned it
+    if cue_pattern("not_attacker_after").match(after):
+        return None  # "the Taliban's rivals, IS-K, claimed": the rival claimed
     is_group = actor.type in ATTACKER_TYPES
     is_state = actor.type in STATE_TYPES
     if not (is_group or is_state):
         return None
-    by = cue_pattern("attributed_by").search(before) is not None
-    if by and cue_pattern("general_claimed_by").search(before):
+    if cue_pattern("general_claimed_by").search(wide_before):
         return None  # "attacks claimed by IS in Kabul": its attacks in general
+    # another's accusation or belief: "blamed on X", "a suspected X attack", "X was likely behind"
+    accused = (
+        accused_before
+        or cue_pattern("suspected_after").match(after) is not None
+        or _before_and_after("held_responsible", before, after)
+        or _before_and_after("accused_of_it", before, after)
+    )
     subject = cue_pattern("attacker_after").match(after) is not None
     if subject and cue_pattern("took_power_after").match(after):
         subject = False  # "since the Taliban seized power": no attack
-    if subject and cue_pattern("general_activity_after").match(after):
-        subject = False  # "the group has often targeted Shias": attacks in general
+    if cue_pattern("general_activity_after").match(after):
+        return None  # "the group has often targeted Shias": attacks in general
     # the alias holds the attack word itself ("a US airstrike", "US drone strike")
     subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
         aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
-        if (by or subject) and aerial:
-            return "attributed"
+        if (by or subject or accused) and aerial:
+            return "suspected" if accused and not (by or subject) else "attributed"
         return None
     if f.claimed and not f.claim_negated:
-        # any claim word after the actor: "In a statement on Amaq, ISKP claimed the attack"
+        # a claim word after the actor with no other group between: "In a statement on Amaq,
+        # ISKP claimed the attack"; "the Taliban's rivals, IS-K, claimed it" is IS-K's claim
         claims = cue_pattern("claim").finditer(text, s.start, s.end)
-        if any(actor.end <= c.start() and _claims_this(text, c.start(), s.end) for c in claims) or (
-            by and f.claimed
-        ):
+        if any(
+            actor.end <= c.start()
+            and _claims_this(text, c.start(), s.end)
+            and not _other_group_between(text, f, actor, c.start())
+            for c in claims
+        ) or (by and f.claimed):
             return "claimed"
-    if f.suspected and (by or subject or f.triggers):
+    if accused:
+        return "suspected"
+    if cue_pattern("accuser_after").match(after):
+        return None  # "the Taliban blamed ISKP": the Taliban speak, ISKP is accused
+    if _suspicion_in(f) and (by or subject or f.triggers):
         return "suspected"
     if by or subject:
         return "attributed"
     return None
+
+
+def _before_and_after(name: str, before: str, after: str) -> bool:
+    """Whether cue list ``name``'s first pattern ends ``before`` and its second opens ``after``."""
+    patterns: Any = INCIDENT_CUES[name]
+    first, second = (re.compile(p, re.I) for p in patterns[:2])
+    return first.search(before) is not None and second.match(after) is not None
+
+
+def _other_group_between(text: str, f: SentenceFeatures, actor: ActorMention, start: int) -> bool:
+    """Whether another group stands between ``actor`` and the claim word at ``start`` as the
+    claim's subject: "the Taliban's rivals, IS-K, claimed"; not one in an aside ("ISIS-K, an
+    offshoot of the Islamic State that opposes the Taliban, has claimed") nor an object ("Daesh
+    has targeted Taliban officials, including claiming ...")."""
+    between = text[actor.end : start]
+    main = _ASIDE.sub(lambda m: " " * len(m.group()), between)
+    for a in f.actors:
+        if not (actor.end <= a.start < start) or a.type not in ATTACKER_TYPES:
+            continue
+        if a.canonical == actor.canonical or main[a.start - actor.end].isspace():
+            continue
+        lead = text[max(f.sentence.start, a.start - 40) : a.start]
+        if cue_pattern("victim_before").search(lead):
+            continue
+        return True
+    return False
+
+
+def _suspicion_in(f: SentenceFeatures) -> bool:
+    """Whether the sentence voices a suspicion of who did it (not "believed to be trapped")."""
+    if not f.suspected:
+        return False
+    found = [m.start() for m in cue_pattern("suspicion").finditer(f.text)]
+    other = [m.start() for m in cue_pattern("not_suspicion").finditer(f.text)]
+    return any(not any(o <= p <= o + 30 for o in other) for p in found) or not found
 
 
 def _claims_this(text: str, start: int, end: int) -> bool:
