@@ -205,3 +205,22 @@ def test_airstrikes_by_a_state() -> None:
         "At least 40 people were killed in two airstrikes by Pakistani forces in Khost on Saturday."
     )
     assert who(text) == ("Pakistan", "attributed")
+
+
+# ------------------------------------------------------------- a state's own strike
+@pytest.mark.parametrize(
+    "source",
+    [
+        "the Pentagon said.",
+        "US forces said in a statement.",
+        "according to the Pentagon.",
+    ],
+)
+def test_a_state_that_announces_its_strike_claims_it(source: str) -> None:
+    text = f"A US drone strike killed two ISKP commanders in Nangarhar on Saturday, {source}"
+    assert who(text) == ("US", "claimed")
+
+
+def test_a_state_strike_told_by_others_is_attributed() -> None:
+    text = "A US drone strike killed two ISKP commanders in Nangarhar on Saturday, villagers said."
+    assert who(text) == ("US", "attributed")

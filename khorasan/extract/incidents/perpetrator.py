@@ -72,7 +72,31 @@ def perpetrator_fields(
     score, _, actor = best
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in STRENGTH.items()}[score]
+    if actor.type in STATE_TYPES and attribution == "attributed":
+        if _state_speaks(text, sentences, actor):
+            attribution = "claimed"
     return {"perpetrator": actor.canonical, "attribution": attribution}
+
+
+def _state_speaks(text: str, sentences: list[SentenceFeatures], actor: ActorMention) -> bool:
+    """Whether the attacking state tells of its strike itself: "U.S. forces said they
+    targeted ...", "according to the Pentagon", "the military said": its claim."""
+    for f in sentences:
+        if f.headline:
+            continue
+        if cue("own_forces_source", f.text):
+            return True
+        for other in f.actors:
+            if other.canonical != actor.canonical:
+                continue
+            s = f.sentence
+            before = text[max(s.start, other.start - 40) : other.start]
+            after = text[other.end : min(s.end, other.end + 60)]
+            if cue_pattern("state_source_after").match(after) or cue_pattern(
+                "source_before"
+            ).search(before):
+                return True
+    return False
 
 
 def borrowed_sentences(
