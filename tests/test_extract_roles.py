@@ -224,3 +224,19 @@ def test_a_state_that_announces_its_strike_claims_it(source: str) -> None:
 def test_a_state_strike_told_by_others_is_attributed() -> None:
     text = "A US drone strike killed two ISKP commanders in Nangarhar on Saturday, villagers said."
     assert who(text) == ("US", "attributed")
+
+
+def test_the_spokesman_who_blames_is_not_the_suspect() -> None:
+    text = (
+        "A bomb blast in Kabul on Wednesday killed the minister of refugees. "
+        "Taliban spokesman Zabiullah Mujahid confirmed his death in the attack he blamed on "
+        "the Khawarij, a term the rulers use for ISKP."
+    )
+    assert who(text) == ("IS-K", "suspected")
+
+
+def test_a_series_of_state_airstrikes() -> None:
+    text = (
+        "A series of Pakistani airstrikes on Paktika province killed at least 15 people on Tuesday."
+    )
+    assert who(text) == ("Pakistan", "attributed")

@@ -225,7 +225,9 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     by = by or cue_pattern("attacker_by_more").search(before) is not None
     # "blamed the bombing on X", "the hallmarks of X": an accusation, not a victim
     accused_before = cue_pattern("suspected_before").search(wide_before) is not None
-    if cue_pattern("victim_before").search(before) and not (by or accused_before):
+    # the alias holds the attack word itself ("a series of Pakistani airstrikes")
+    holds_attack = any(actor.start <= a < actor.end for _, a, _ in f.triggers)
+    if cue_pattern("victim_before").search(before) and not (by or accused_before or holds_attack):
         return None
     if cue_pattern("victim_after").match(after):
         return None  # "94 ISIS fighters killed by ...": the actor is the victim here
@@ -274,8 +276,9 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         return "suspected"
     if cue_pattern("accuser_after").match(after):
         return None  # "the Taliban blamed ISKP": the Taliban speak, ISKP is accused
-    if _suspicion_in(f) and (by or subject or f.triggers):
-        return "suspected"
+    speaks = cue_pattern("source_after").match(text[actor.start : min(s.end, actor.end + 60)])
+    if _suspicion_in(f) and (by or subject or (f.triggers and not speaks)):
+        return "suspected"  # not "Taliban spokesman Mujahid ... blamed it on the Khawarij"
     if by or subject:
         return "attributed"
     return None
