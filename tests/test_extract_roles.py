@@ -153,6 +153,8 @@ def test_seizing_power_is_no_attack() -> None:
         ("Officials blamed the bombing on the Taliban.", ("Taliban", "suspected")),
         ("Police pointed the finger at the Haqqani network.", ("Haqqani network", "suspected")),
         ("The governor accused the TTP of carrying out the attack.", ("TTP", "suspected")),
+        ("Officials suggested it was a Taliban strike.", ("Taliban", "suspected")),
+        ("Police said the blast was the work of the TTP.", ("TTP", "suspected")),
         ("Officials held the Taliban responsible for the bombing.", ("Taliban", "suspected")),
         ("The attack bore the hallmarks of Lashkar-e-Jhangvi.", ("Lashkar-e-Jhangvi", "suspected")),
         ("Police said the blast bore the hallmarks of ISKP.", ("IS-K", "suspected")),
