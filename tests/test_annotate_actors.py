@@ -67,7 +67,13 @@ def test_islamic_state_stays_core_beside_isk() -> None:
     assert _canon(text) == [("IS-K", "IS-K"), ("Islamic State", "Islamic State")]
 
 
-@pytest.mark.parametrize("word", ["Daesh", "Khawarij"])
+def test_daesh_is_the_islamic_state_everywhere() -> None:
+    # SCHEMA: "Islamic State" when the text names only IS, ISIS, ISIL or Daesh
+    assert _canon("Daesh attacked a mosque in Kabul.") == [("Daesh", "Islamic State")]
+    assert _canon("Daesh-Khorasan attacked a mosque in Kabul.") == [("Daesh-Khorasan", "IS-K")]
+
+
+@pytest.mark.parametrize("word", ["Khawarij"])
 def test_context_rule(word: str) -> None:
     assert _canon(f"{word} attacked a mosque in Kabul.") == [(word, "IS-K")]
     assert _canon(f"{word} attacked a checkpoint; the Taliban said.")[0] == (word, "IS-K")

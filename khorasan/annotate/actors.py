@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from khorasan.kb import ActorAlias, actor_by_id, load_actor_aliases, load_contexts
@@ -13,6 +14,26 @@ __all__ = ["actor_matches", "find_actors"]
 # Short all-caps aliases ("IS", "US") are words in an all-caps headline; skip them there.
 _SHORT = 3
 _WINDOW = 40
+
+# SCHEMA: the Islamic State's branch, affiliate or chapter in Afghanistan or the region is IS-K.
+# "the regional affiliate of Islamic State", "the local IS affiliate", "Afghanistan's ISIS
+# affiliate", "the Islamic State (ISIS/ISIL) branch in Afghanistan", "Afghan Islamic State".
+_AFFILIATE = r"(?:affiliate|branch|chapter|franchise|offshoot|wing|province)"
+_REGION = r"(?:regional|local|Afghan|Afghanistan|Afghanistan[\u2019']s|South Asian|Central Asian)"
+_BRANCH_BEFORE = re.compile(
+    rf"(?:\b{_REGION}\s+(?:[\w-]+\s+)?{_AFFILIATE}\s+of\s+(?:the\s+)?"
+    rf"|\b(?:Afghan|Afghanistan[\u2019']s)\s+)$",
+    re.I,
+)
+_BRANCH_AFTER = re.compile(
+    rf"^(?:\s*\([^()]{{1,20}}\))?(?:\s+group)?(?:[\u2019']s)?\s+(?:"
+    rf"{_REGION}\s+{_AFFILIATE}\b"
+    rf"|{_AFFILIATE}\s+(?:in|for)\s+(?:Afghanistan|Pakistan|the\s+region|South\s+Asia|Central\s+Asia)\b"
+    rf"|(?:local|regional)\s+\w+\s+{_AFFILIATE}\b)",
+    re.I,
+)
+_LOCAL_BEFORE = re.compile(r"\b(?:local|regional)\s+$", re.I)
+_LOCAL_AFTER = re.compile(rf"^(?:\s+group)?\s+{_AFFILIATE}\b", re.I)
 
 
 @cache
@@ -62,8 +83,35 @@ def find_actors(text: str) -> list[ActorMention]:
         else:
             chosen = readings[0]
         actor = actor_by_id(chosen.actor_id)
+        if actor.id == _CORE and (
+            _names_the_branch(text, m.start, m.end) or _acronym_of_branch(text, out, m.start)
+        ):
+            actor = actor_by_id(_BRANCH)
         out.append(ActorMention(m.start, m.end, actor.id, actor.canonical, actor.type))
     return out
+
+
+_CORE, _BRANCH = "is", "isk"
+# "the regional chapter of the Islamic State (IS)", "Islamic State (ISIS/ISIL) branch"
+_IN_PARENS = re.compile(r"^\s*\((?:[^()]*[,/;]\s*)?$")
+
+
+def _acronym_of_branch(text: str, found: list[ActorMention], start: int) -> bool:
+    """Whether this name is an acronym in parentheses right after a name of the branch."""
+    if not found or found[-1].actor_id != _BRANCH or start - found[-1].end > 20:
+        return False
+    return _IN_PARENS.match(text[found[-1].end : start]) is not None
+
+
+def _names_the_branch(text: str, start: int, end: int) -> bool:
+    """Whether this name of the Islamic State is part of a description of its branch in
+    Afghanistan or the region ("the regional chapter of the Islamic State", "the local IS
+    affiliate", "the Islamic State branch in Afghanistan"): SCHEMA reads those as IS-K."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 60]
+    if _BRANCH_BEFORE.search(before) or _BRANCH_AFTER.match(after):
+        return True
+    return bool(_LOCAL_BEFORE.search(before) and _LOCAL_AFTER.match(after))
 
 
 def _active_contexts(text: str, matches: list[Match[ActorAlias]]) -> set[str]:

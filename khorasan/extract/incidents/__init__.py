@@ -22,7 +22,12 @@ from khorasan.extract.cues import cue
 from khorasan.extract.incidents.clauses import sentence_features
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
-from khorasan.extract.incidents.perpetrator import antecedent_perpetrator
+from khorasan.extract.incidents.perpetrator import (
+    antecedent_perpetrator,
+    borrowed_sentences,
+    branch_named_as_attacker,
+    stronger_perpetrator,
+)
 from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
 from khorasan.model import PlaceMention
 
@@ -35,10 +40,12 @@ CORE_IS = "Islamic State"
 def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     """Incident records (SCHEMA.md fields plus evidence, span, spans, confidence)."""
     text = ann.doc.text
-    groups = group_sentences(sentence_features(ann), ann.doc.published)
+    features = sentence_features(ann)
+    groups = group_sentences(features, ann.doc.published)
+    branch_attacks = branch_named_as_attacker(text, features)
+    borrowed = borrowed_sentences(text, features, groups)
     records: list[dict[str, Any]] = []
     doc_country = dominant_country(ann.places)
-    names_branch = any(a.canonical == ISK for a in ann.actors)
     for g_index, group in enumerate(groups):
         # the main incident, and one told as earlier or elsewhere, are in the report's country
         fallback = doc_country if g_index == 0 else _country_only(doc_country, group)
@@ -50,10 +57,17 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             # "Elsewhere, a suicide bomber hit a funeral": the time of the incident before
             record["date"] = records[0]["date"]
             record["date_precision"] = records[0]["date_precision"]
+        if g_index in borrowed:
+            own = group.sentences + borrowed[g_index]
+            record.update(stronger_perpetrator(record, text, own))
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
-        if names_branch and record["perpetrator"] == CORE_IS and not group.shift:
-            # a report that names the Khorasan branch identifies who "the Islamic State" is
+        # IS names IS-K when this incident's sentences name the branch, or the text names the
+        # branch as an attacker and this is the report's own incident, not one told as earlier
+        # or elsewhere (a report that calls it "the local IS affiliate" in passing, or tells
+        # of arrests of IS-K members, does not say whose this attack was)
+        in_group = any(a.canonical == ISK for f in group.sentences for a in f.actors)
+        if (in_group or (branch_attacks and not group.shift)) and record["perpetrator"] == CORE_IS:
             record["perpetrator"] = ISK
         records.append(record)
     return records

@@ -10,12 +10,18 @@ import re
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
-from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_pattern
+from khorasan.extract.cues import INCIDENT_CUES, INCIDENT_LEXICON, cue, cue_pattern
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
 from khorasan.model import ActorMention
 
-__all__ = ["antecedent_perpetrator", "perpetrator_fields"]
+__all__ = [
+    "antecedent_perpetrator",
+    "borrowed_sentences",
+    "branch_named_as_attacker",
+    "perpetrator_fields",
+    "stronger_perpetrator",
+]
 
 # "It has carried out ...", "the group's attack", "its March 22 attack": the pronoun stands for
 # the group the text was just discussing, written within this many characters before it
@@ -23,6 +29,7 @@ ANTECEDENT_LOOKBACK_CHARS = 600
 # Actor types (actors.csv) that attack in their own name, and those that only strike from the air.
 ATTACKER_TYPES = tuple(INCIDENT_LEXICON["attacker_actor_types"])
 STATE_TYPES = tuple(INCIDENT_LEXICON["state_actor_types"])
+ISK = "IS-K"
 STRENGTH = {"claimed": 3, "attributed": 2, "suspected": 1}
 
 _SUBJECT_LEAD = re.compile(
@@ -30,6 +37,13 @@ _SUBJECT_LEAD = re.compile(
 )
 # a state's "strike" is a strike from the air or by missile ("an American strike in 2019")
 _STRIKE = re.compile(r"\bstrikes?\b", re.I)
+# a sentence no incident took lends its claim to an incident told of this many sentences before
+BORROW_MAX_GAP = 3
+_BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+# an aside between commas, dashes or brackets: "ISIS-K, an offshoot of IS that opposes the
+# Taliban, has claimed"
+_ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
+_LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 
 
@@ -58,7 +72,95 @@ def perpetrator_fields(
     score, _, actor = best
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in STRENGTH.items()}[score]
+    if actor.type in STATE_TYPES and attribution == "attributed":
+        if _state_speaks(text, sentences, actor):
+            attribution = "claimed"
     return {"perpetrator": actor.canonical, "attribution": attribution}
+
+
+def _state_speaks(text: str, sentences: list[SentenceFeatures], actor: ActorMention) -> bool:
+    """Whether the attacking state tells of its strike itself: "U.S. forces said they
+    targeted ...", "according to the Pentagon", "the military said": its claim."""
+    for f in sentences:
+        if f.headline:
+            continue
+        if cue("own_forces_source", f.text):
+            return True
+        for other in f.actors:
+            if other.canonical != actor.canonical:
+                continue
+            s = f.sentence
+            before = text[max(s.start, other.start - 40) : other.start]
+            after = text[other.end : min(s.end, other.end + 60)]
+            if cue_pattern("state_source_after").match(after) or cue_pattern(
+                "source_before"
+            ).search(before):
+                return True
+    return False
+
+
+def borrowed_sentences(
+    text: str, sentences: list[SentenceFeatures], groups: list[Group]
+) -> dict[int, list[SentenceFeatures]]:
+    """Sentences no incident took that say who did an incident just told of, by group index.
+
+    "Islamic State claimed responsibility for the attack, which comes after weeks of violence"
+    reads as commentary, yet names the attacker of the incident the text was telling of: it
+    lends its claim to the incident of the sentences just before it. "X claimed responsibility
+    for both" lends it to the two incidents told of last.
+    """
+    taken = {id(f) for g in groups for f in g.sentences}
+    out: dict[int, list[SentenceFeatures]] = {}
+    for f in sentences:
+        both = _BOTH.search(f.text) is not None
+        if (id(f) in taken and not both) or f.headline or not f.actors:
+            continue
+        # only a claim or another's accusation: a bare subject outside any incident is too loose
+        if not any(_actor_role(text, f, a) in ("claimed", "suspected") for a in f.actors):
+            continue
+        # "the attack", "for both" point back a few sentences; a bare "Officials blamed the
+        # Taliban." speaks of the incident of the sentence just before it
+        refers = cue_pattern("refers_to_the_attack").search(f.text) is not None
+        gap = BORROW_MAX_GAP if refers else 1
+        # each incident by the last of its sentences before this one
+        before = sorted(
+            (i, g)
+            for g, group in enumerate(groups)
+            for i in [max((x.index for x in group.sentences if x.index < f.index), default=-1)]
+            if 0 <= i and f.index - i <= gap
+        )
+        if not before:
+            continue
+        # "for both": the two incidents told of last, this sentence's own among them
+        own = [g for g, group in enumerate(groups) if any(x is f for x in group.sentences)]
+        others = [g for _, g in before if g not in own]
+        count = 2 - len(own) if both else 1
+        for g in others[-count:] if count > 0 else []:
+            out.setdefault(g, []).append(f)
+    return out
+
+
+def stronger_perpetrator(
+    record: dict[str, Any], text: str, sentences: list[SentenceFeatures]
+) -> dict[str, Any]:
+    """The perpetrator fields of ``sentences`` where they are stronger than ``record``'s."""
+    spans: dict[str, list[int]] = {}
+    found = perpetrator_fields(text, sentences, spans)
+    if STRENGTH.get(found["attribution"], 0) <= STRENGTH.get(record["attribution"], 0):
+        return {}
+    record["spans"].update(spans)
+    return found
+
+
+def branch_named_as_attacker(text: str, sentences: list[SentenceFeatures]) -> bool:
+    """Whether the text names the Khorasan branch in the role of attacker anywhere ("IS-K
+    claimed ...", "carried out by the Islamic State in Khorasan"), not only as a subject of
+    talk ("the local IS affiliate", "14 members of IS-K were arrested")."""
+    return any(
+        actor.canonical == ISK and _actor_role(text, f, actor) is not None
+        for f in sentences
+        for actor in f.actors
+    )
 
 
 def antecedent_perpetrator(
@@ -89,7 +191,8 @@ def antecedent_perpetrator(
         before = [
             a
             for a in ann.actors
-            if pronoun - ANTECEDENT_LOOKBACK_CHARS <= a.start and a.end <= pronoun
+            if pronoun - ANTECEDENT_LOOKBACK_CHARS <= a.start
+            and a.end <= pronoun
             and a.type in ATTACKER_TYPES
         ]
         # the antecedent is named earlier in the same sentence ("IS-KP's statement following
@@ -114,36 +217,112 @@ def _opens_sentence(text: str, actor: ActorMention) -> bool:
 def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | None:
     s = f.sentence
     before = text[max(s.start, actor.start - 40) : actor.start]
+    wide_before = text[max(s.start, actor.start - 80) : actor.start]
     after = text[actor.end : min(s.end, actor.end + 60)]
     # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
     after = _PAREN_ALIAS.sub("", after, count=1)
-    if cue_pattern("victim_before").search(before) and not cue_pattern("attributed_by").search(
-        before
-    ):
+    by = cue_pattern("attributed_by").search(before) is not None
+    by = by or cue_pattern("attacker_by_more").search(before) is not None
+    # "blamed the bombing on X", "the hallmarks of X": an accusation, not a victim
+    accused_before = cue_pattern("suspected_before").search(wide_before) is not None
+    # the alias holds the attack word itself ("a series of Pakistani airstrikes")
+    holds_attack = any(actor.start <= a < actor.end for _, a, _ in f.triggers)
+    if cue_pattern("victim_before").search(before) and not (by or accused_before or holds_attack):
         return None
     if cue_pattern("victim_after").match(after):
         return None  # "94 ISIS fighters killed by ...": the actor is the victim here
+    if cue_pattern("not_attacker_before").search(before):
+        return None  # "condemned by the Taliban and claimed by IS": the Taliban condemned it
+    if cue_pattern("not_attacker_after").match(after):
+        return None  # "the Taliban's rivals, IS-K, claimed": the rival claimed
     is_group = actor.type in ATTACKER_TYPES
     is_state = actor.type in STATE_TYPES
     if not (is_group or is_state):
         return None
-    by = cue_pattern("attributed_by").search(before) is not None
+    if cue_pattern("general_claimed_by").search(wide_before):
+        return None  # "attacks claimed by IS in Kabul": its attacks in general
+    # another's accusation or belief: "blamed on X", "a suspected X attack", "X was likely behind"
+    accused = (
+        accused_before
+        or cue_pattern("suspected_after").match(after) is not None
+        or _before_and_after("held_responsible", before, after)
+        or _before_and_after("accused_of_it", before, after)
+    )
     subject = cue_pattern("attacker_after").match(after) is not None
+    if subject and cue_pattern("took_power_after").match(after):
+        subject = False  # "since the Taliban seized power": no attack
+    if cue_pattern("general_activity_after").match(after):
+        return None  # "the group has often targeted Shias": attacks in general
     # the alias holds the attack word itself ("a US airstrike", "US drone strike")
     subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
         aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
-        if (by or subject) and aerial:
-            return "attributed"
+        if (by or subject or accused) and aerial:
+            return "suspected" if accused and not (by or subject) else "attributed"
         return None
     if f.claimed and not f.claim_negated:
-        # any claim word after the actor: "In a statement on Amaq, ISKP claimed the attack"
+        # a claim word after the actor with no other group between: "In a statement on Amaq,
+        # ISKP claimed the attack"; "the Taliban's rivals, IS-K, claimed it" is IS-K's claim
         claims = cue_pattern("claim").finditer(text, s.start, s.end)
-        if any(actor.end <= c.start() for c in claims) or (by and f.claimed):
+        if any(
+            actor.end <= c.start()
+            and _claims_this(text, c.start(), s.end)
+            and not _other_group_between(text, f, actor, c.start())
+            for c in claims
+        ) or (by and f.claimed):
             return "claimed"
-    if f.suspected and (by or subject or f.triggers):
+    if accused:
         return "suspected"
+    if cue_pattern("accuser_after").match(after):
+        return None  # "the Taliban blamed ISKP": the Taliban speak, ISKP is accused
+    speaks = cue_pattern("source_after").match(text[actor.start : min(s.end, actor.end + 60)])
+    if _suspicion_in(f) and (by or subject or (f.triggers and not speaks)):
+        return "suspected"  # not "Taliban spokesman Mujahid ... blamed it on the Khawarij"
     if by or subject:
         return "attributed"
     return None
+
+
+def _before_and_after(name: str, before: str, after: str) -> bool:
+    """Whether cue list ``name``'s first pattern ends ``before`` and its second opens ``after``."""
+    patterns: Any = INCIDENT_CUES[name]
+    first, second = (re.compile(p, re.I) for p in patterns[:2])
+    return first.search(before) is not None and second.match(after) is not None
+
+
+def _other_group_between(text: str, f: SentenceFeatures, actor: ActorMention, start: int) -> bool:
+    """Whether another group stands between ``actor`` and the claim word at ``start`` as the
+    claim's subject: "the Taliban's rivals, IS-K, claimed"; not one in an aside ("ISIS-K, an
+    offshoot of the Islamic State that opposes the Taliban, has claimed") nor an object ("Daesh
+    has targeted Taliban officials, including claiming ...")."""
+    between = text[actor.end : start]
+    main = _ASIDE.sub(lambda m: " " * len(m.group()), between)
+    for a in f.actors:
+        if not (actor.end <= a.start < start) or a.type not in ATTACKER_TYPES:
+            continue
+        if a.canonical == actor.canonical or main[a.start - actor.end].isspace():
+            continue
+        lead = text[max(f.sentence.start, a.start - 40) : a.start]
+        if cue_pattern("victim_before").search(lead):
+            continue
+        return True
+    return False
+
+
+def _suspicion_in(f: SentenceFeatures) -> bool:
+    """Whether the sentence voices a suspicion of who did it (not "believed to be trapped")."""
+    if not f.suspected:
+        return False
+    found = [m.start() for m in cue_pattern("suspicion").finditer(f.text)]
+    other = [m.start() for m in cue_pattern("not_suspicion").finditer(f.text)]
+    return any(not any(o <= p <= o + 30 for o in other) for p in found) or not found
+
+
+def _claims_this(text: str, start: int, end: int) -> bool:
+    """Whether the claim word at ``start`` claims an attack of its own, not many or other
+    attacks ("has claimed similar attacks in the past") nor something else ("the movement's
+    claim to have restored security")."""
+    other = cue_pattern("claim_of_other_attacks").match(text, start, end)
+    # "claimed a number of attacks, including the assault on the prison": those it lists
+    return other is None or _LISTS_THEM.search(text, other.end(), end) is not None
