@@ -191,6 +191,9 @@ def test_clean_strips_the_markup_of_an_html_fragment() -> None:
     assert clean_text(clean_text(escaped)) == clean_text(escaped)
     one_tag = "The <b> key is pressed by 3 < 4 users & no more."
     assert clean_text(one_tag) == one_tag
+    # inline tags alone in prose (no paragraph markup) may be quoted: kept, pages escape them
+    inline = 'A post read <img src=x onerror=y> and <a href="z">this</a> in <b>bold</b>.'
+    assert clean_text(inline) == inline
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))

@@ -17,8 +17,10 @@ _HTML_START = re.compile(
 )
 
 
-# A text with at least this many tags is an HTML fragment (paragraphs of a page with their
-# tags, but no <html> around them): its tags are page residue, not words of the article.
+# A text with at least this many tags, paragraph tags among them, is an HTML fragment (a page's
+# paragraphs with their tags, but no <html> around them): its tags are page residue, not words
+# of the article. Inline tags alone in running prose may be quoted, and are kept as written
+# (every page escapes them).
 FRAGMENT_MIN_TAGS = 3
 _BLOCK_TAGS = (
     "p|div|br|li|ul|ol|h[1-6]|blockquote|figure|figcaption|section|article|header|footer"
@@ -70,7 +72,7 @@ def html_to_text(html: str, subject: str, url: str | None = None) -> HtmlText:
 def strip_fragment_markup(text: str) -> str:
     """An HTML fragment's words without its tags, scripts and comments (a block tag ends a
     line, an inline tag goes, an entity becomes its character); any other text unchanged."""
-    if len(_TAG.findall(text, 0, 20_000)) < FRAGMENT_MIN_TAGS:
+    if len(_TAG.findall(text, 0, 20_000)) < FRAGMENT_MIN_TAGS or not _BLOCK.search(text, 0, 20_000):
         return text
     text = _CODE.sub("", text)
 
