@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "EVENT_COLUMNS",
     "INCIDENT_COLUMNS",
+    "KILLED_CATEGORIES",
     "IncidentFields",
     "RECORD_KINDS",
     "WIRE_COPY_MAX_DISTANCE",
@@ -115,6 +116,8 @@ class ActorMention:
 # :class:`IncidentMention`) and the JSON output (``as_json``) are all derived from them.
 
 RECORD_KINDS = ("statistics", "strength", "plots", "leaders", "relations")
+KILLED_CATEGORIES = ("civilians", "security_forces", "militants", "unspecified")
+"""Whom an event's dead were (``Event.detail["killed_by_category"]``), summing to its best."""
 """The record kinds besides incidents, in the order ``khorasan extract --json`` prints them."""
 
 

@@ -8,7 +8,7 @@ Everything reads through :class:`~khorasan.store.Store`, so every filter of
 from khorasan.analyse.claims import claims_vs_reported
 from khorasan.analyse.records import audit_statistics, merge_records
 from khorasan.analyse.scope import ISK_FAMILY, describe_scope, resolve_filters, scoped_filters
-from khorasan.analyse.tallies import icm_sentence, tally
+from khorasan.analyse.tallies import icm_sentence, tally, tally_groups
 
 __all__ = [
     "ISK_FAMILY",
@@ -20,4 +20,5 @@ __all__ = [
     "resolve_filters",
     "scoped_filters",
     "tally",
+    "tally_groups",
 ]

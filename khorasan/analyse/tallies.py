@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from khorasan.fuse.reconcile import KILLED_CATEGORIES
+from khorasan.model import KILLED_CATEGORIES
 
-__all__ = ["icm_sentence", "tally"]
+__all__ = ["icm_sentence", "tally", "tally_groups"]
 
 _FIGURES = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
             "wounded_high")  # fmt: skip
@@ -66,6 +66,40 @@ def tally(
                                                                         kv[0]))),  # fmt: skip
         "from": first,
         "to": last,
+    }
+    out["sentence"] = icm_sentence(out)
+    return out
+
+
+def tally_groups(
+    groups: Iterable[Mapping[str, Any]], date_from: str | None = None, date_to: str | None = None
+) -> dict[str, Any]:
+    """The same totals as :func:`tally`, from the store's sums per (month, country, admin1)
+    (``Store.event_tally_groups``): the tally of 100k events without reading each."""
+    total = _empty()
+    by_month: dict[str, dict[str, Any]] = defaultdict(_empty)
+    by_province: dict[str, dict[str, Any]] = defaultdict(_empty)
+    without, firsts, lasts = 0, [], []
+    for g in groups:
+        province = f"{g.get('country') or '?'} / {g.get('admin1') or '?'}"
+        for bucket in (total, by_month[_month(g.get("month"))], by_province[province]):
+            bucket["events"] += g["events"]
+            for name in _FIGURES:
+                bucket[name] += g[name] or 0
+            for name in KILLED_CATEGORIES:
+                bucket["killed_by_category"][name] += g[name] or 0
+        without += g["without_killed"] or 0
+        if g.get("first"):
+            firsts.append(g["first"])
+            lasts.append(g["last"])
+    out = {
+        **total,
+        "events_without_killed": without,
+        "by_month": dict(sorted(by_month.items())),
+        "by_province": dict(sorted(by_province.items(), key=lambda kv: (-kv[1]["events"],
+                                                                        kv[0]))),  # fmt: skip
+        "from": date_from or (min(firsts) if firsts else None),
+        "to": date_to or (max(lasts) if lasts else None),
     }
     out["sentence"] = icm_sentence(out)
     return out

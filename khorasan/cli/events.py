@@ -14,7 +14,7 @@ from khorasan.analyse import (
     describe_scope,
     resolve_filters,
     scoped_filters,
-    tally,
+    tally_groups,
 )
 from khorasan.cli._common import (
     Col,
@@ -220,8 +220,9 @@ def stats(db: str | None, as_json: bool, every_actor: bool, **kwargs: Any) -> No
     """Tallies: events, killed and wounded (low/best/high), by category, month and province;
     the IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
-    result = tally(_events(db, filters, mentions=False, detail=False), filters.get("date_from"),
-                   filters.get("date_to"))  # fmt: skip
+    with open_db(db) as store:  # summed in SQL: fast over any number of events
+        groups = store.event_tally_groups(**filters)
+    result = tally_groups(groups, filters.get("date_from"), filters.get("date_to"))
     result["scope"] = scope
     result["sentence"] = f"{scope}: {result['sentence']}"
     if as_json:

@@ -43,6 +43,7 @@ from typing import Any
 
 from khorasan.fuse.mention import Mention
 from khorasan.kb.actors import actor_lineage
+from khorasan.model import KILLED_CATEGORIES
 
 __all__ = [
     "ATTRIBUTION_RANK",
@@ -56,7 +57,6 @@ __all__ = [
 
 ATTRIBUTION_RANK = {"claimed": 3, "attributed": 2, "suspected": 1, "none": 0, None: 0}
 QUALIFIER_RANK = {"exact": 4, None: 4, "at_least": 3, "over": 3, "about": 2, "up_to": 1}
-KILLED_CATEGORIES = ("civilians", "security_forces", "militants", "unspecified")
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 # Who the victims were, from the words of a figure's part ("13 US soldiers") or the target type.
 _WHO = (

@@ -11,8 +11,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 
-from khorasan.analyse import audit_statistics, claims_vs_reported, icm_sentence, merge_records
-from khorasan.analyse import tally as tally_events
+from khorasan.analyse import (
+    audit_statistics,
+    claims_vs_reported,
+    icm_sentence,
+    merge_records,
+    tally_groups,
+)
 from khorasan.analyse.scope import describe_scope, resolve_filters, scoped_filters
 from khorasan.errors import FilterError, NotFoundError
 from khorasan.export import COLUMN_SETS, FORMATS, export_events
@@ -94,6 +99,11 @@ class EventFilters:
             filters = scoped_filters(self.store_filters, every_actor)
         return store.events(**options, **self.refinements, **filters)
 
+    def tally_groups(self, store: Store, *, every_actor: bool) -> list[dict[str, Any]]:
+        """The store's SQL sums of the selected events (the scope of stats)."""
+        filters = scoped_filters(self.store_filters, every_actor)
+        return store.event_tally_groups(**self.refinements, **filters)
+
     def scope(self, every_actor: bool) -> str:
         if every_actor and self.store_filters.get("perpetrator"):
             raise FilterError("all", "not with perpetrator (one or the other)")
@@ -147,8 +157,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         ``all`` or a perpetrator says otherwise), with the ICM sentence and its scope."""
         scope = filters.scope(all)
         f = filters.store_filters
-        selected = filters.select(store, every_actor=all, mentions=False, detail=False)
-        result = tally_events([e.row() for e in selected], f["since"], f["until"])
+        result = tally_groups(filters.tally_groups(store, every_actor=all), f["since"],
+                              f["until"])  # fmt: skip
         result["scope"] = scope
         result["sentence"] = f"{scope}: {icm_sentence(result)}"
         return result

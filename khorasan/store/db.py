@@ -393,6 +393,19 @@ class Store:
                 killed_max=killed_max, words=words, detail=detail, **filters,
             )  # fmt: skip
 
+    def event_tally_groups(
+        self, *, killed_min: int | None = None, killed_max: int | None = None,
+        text: str | None = None, **filters: Any,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """The events :meth:`events` selects, summed in SQL by (month, country, admin1): what
+        ``khorasan.analyse.tally_groups`` turns into the tallies of ``stats``, fast at any
+        size."""
+        filters = resolve_filters(_check_filters(filters, EVENT_FILTERS))
+        words = [w for w in (text or "").lower().split() if w]
+        with self._reading() as conn:
+            return event_sql.tally_groups(conn, killed_min=killed_min, killed_max=killed_max,
+                                          words=words, **filters)  # fmt: skip
+
     def events_frame(self, **filters: Any) -> Any:
         """The events :meth:`events` selects as a pandas DataFrame, one row per event (the
         ``detail`` JSON as a column of dicts). Needs pandas (``pip install

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from khorasan.model import Event
+from khorasan.model import KILLED_CATEGORIES, Event
 from khorasan.store.schema import documents, event_mentions, events, incident_mentions
 
 __all__ = ["EVENT_FILTERS", "FusionTransaction", "event_ids", "mentions_of", "query_events"]
@@ -219,6 +219,33 @@ def query_events(
         for e in out:
             e.mentions = by_event.get(e.id, [])
     return out
+
+
+TALLY_FIGURES = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
+                 "wounded_high")  # fmt: skip
+
+
+def tally_groups(
+    conn: Connection, *, killed_min: int | None = None, killed_max: int | None = None,
+    words: Sequence[str] = (), **filters: Any,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The selected events summed by (month, country, admin1), in SQL: per group the number of
+    events, the sums of each figure and of each killed category, the events without a killed
+    figure, and the first and last date. A few hundred rows stand for any number of events."""
+    c = events.c
+    month = sa.func.substr(c.date, 1, 7).label("month")  # a year-only date stays its year
+    categories = c.detail["killed_by_category"]
+    columns: list[Any] = [
+        month, c.country, c.admin1, sa.func.count().label("events"),
+        *(sa.func.coalesce(sa.func.sum(c[f]), 0).label(f) for f in TALLY_FIGURES),
+        *(sa.func.coalesce(sa.func.sum(categories[k].as_integer()), 0).label(k)
+          for k in KILLED_CATEGORIES),
+        sa.func.sum(sa.case((c.killed_best.is_(None), 1), else_=0)).label("without_killed"),
+        sa.func.min(c.date).label("first"), sa.func.max(c.date).label("last"),
+    ]  # fmt: skip
+    query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
+                     words).group_by(month, c.country, c.admin1)  # fmt: skip
+    return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
