@@ -310,14 +310,7 @@ def _record_label(kind: str, row: dict[str, Any]) -> str:
 def _document_context(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     doc_id = row["id"]
     incidents = store.incidents(document_id=doc_id)
-    # the events that cite this document (their detail lists their source documents)
-    event_of: dict[int, str] = {}
-    for e in store.events(mentions=False):
-        if doc_id in ((e.detail or {}).get("sources") or []):
-            full = store.event(e.id)
-            for m in (full.mentions or []) if full else []:
-                if m.get("id") is not None:
-                    event_of[int(m["id"])] = e.id
+    event_of = store.events_of_document(doc_id)  # mention id -> the event that holds it
     spans: list[Span] = []
     extracted = []
     for inc in incidents:

@@ -420,6 +420,11 @@ class Store:
         rows = [e.row() for e in self.events(mentions=False, **filters)]
         return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
+    def events_of_document(self, document_id: str) -> dict[int, str]:
+        """Which event holds each of a document's incident mentions (mention id -> event id)."""
+        with self._reading() as conn:
+            return event_sql.links_of_document(conn, document_id)
+
     def event_ids(self, prefix: str, limit: int = 2) -> list[str]:
         """Ids of events starting with ``prefix`` (at most ``limit``)."""
         with self._reading() as conn:

@@ -271,6 +271,16 @@ def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[di
     return out
 
 
+def links_of_document(conn: Connection, document_id: str) -> dict[int, str]:
+    """Mention id -> event id for every mention of one document that an event holds."""
+    query = (
+        sa.select(event_mentions.c.mention_id, event_mentions.c.event_id)
+        .join(incident_mentions, incident_mentions.c.id == event_mentions.c.mention_id)
+        .where(incident_mentions.c.document_id == document_id)
+    )
+    return {int(m): e for m, e in conn.execute(query)}
+
+
 def event_ids(conn: Connection, prefix: str, limit: int = 2) -> list[str]:
     """Ids of events starting with ``prefix`` (at most ``limit``; ``%`` and ``_`` are literal)."""
     if not prefix:
