@@ -3,10 +3,8 @@ error shape, downloads; and the server itself, started as ``khorasan serve`` on 
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,12 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from click.testing import CliRunner
+from serve_helpers import free_port, served
 
 from khorasan.cli import cli
 from khorasan.pipeline import ingest, open_store
-from khorasan.serve import create_app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -34,17 +31,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[httpx.Client]:
-    """The app served by uvicorn on a free loopback port, in a thread of this process."""
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1",
-                                           port=_free_port(), log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{server.config.port}") as c:
+    with served(str(db)) as c:
         yield c
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def _error(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -155,14 +143,8 @@ def test_serve_documents_and_records(client: httpx.Client) -> None:
     assert client.get("/api/incidents", params={"country": "Afghanistan"}).json()["incidents"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_command_runs_a_real_server(db: Path) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "khorasan", "serve", "--db", str(db),
                              "--port", str(port)], stderr=subprocess.DEVNULL)  # fmt: skip
     try:

@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from test_serve_pages import IMG, SCRIPT, TEMPLATE, build_db, free_port
+from serve_helpers import free_port
+from test_serve_pages import IMG, SCRIPT, TEMPLATE, build_db
 
 from khorasan.pipeline import open_store
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,10 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import markupsafe
 import pytest
-import uvicorn
+from serve_helpers import served
 
 from khorasan.pipeline import ingest, open_store
-from khorasan.serve import create_app
 from khorasan.serve.boundaries import topology_to_geojson
 from khorasan.serve.highlight import Span, context_window, pieces
 from khorasan.serve.pages import CSP
@@ -85,12 +81,6 @@ def build_db(path: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_db(tmp_path_factory.mktemp("pages") / "k.db")
@@ -98,18 +88,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[httpx.Client]:
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1",
-                                           port=free_port(), log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{server.config.port}", timeout=60) as c:
+    with served(str(db)) as c:
         yield c
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
