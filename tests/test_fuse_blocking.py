@@ -117,3 +117,42 @@ def test_fuse_loosely_dated_mention_needs_strong_evidence() -> None:
     assert pair_score(site, site_day) >= LINK_THRESHOLD
     assert pair_score(figure, report) >= LINK_THRESHOLD
     assert pair_score(worded, named) >= LINK_THRESHOLD
+
+
+def test_fuse_same_district_and_kind_is_strong_evidence() -> None:
+    """An undated mention joins a dated one of the same district with the same attack and
+    target type; the same province alone, or another target type, is not enough."""
+    where = {"country": "Pakistan", "admin1": "Khyber Pakhtunkhwa"}
+    dated = mention(**where, admin2="Bajaur", place="Khar", date="2023-07-30",
+                    date_precision="day", published="2023-07-31", attack_type="bombing",
+                    target_type="government", killed=35,
+                    evidence="A blast at a rally.")  # fmt: skip
+    undated = {**where, "place": "Bajaur", "published": "2023-08-02", "attack_type": "bombing",
+               "evidence": "A suicide blast at a gathering."}  # fmt: skip
+    same = mention(**undated, admin2="Bajaur", target_type="government", killed=54)
+    other_target = mention(**undated, admin2="Bajaur", target_type="religious", killed=54)
+    no_district = mention(**undated, target_type="government", killed=54)
+    assert pair_score(dated, same) >= LINK_THRESHOLD
+    assert pair_score(dated, other_target) < LINK_THRESHOLD
+    assert pair_score(dated, no_district) < LINK_THRESHOLD
+
+
+def test_fuse_capped_pair_does_not_split_an_event() -> None:
+    """A loosely dated mention's capped pair stays under the threshold (it never links on it),
+    but once it joins an event through a strong partner the capped pair does not pull the
+    event's average link under the threshold."""
+    day = {"date": "2020-05-12", "date_precision": "day", "published": "2020-05-12",
+           "attack_type": "armed_assault", "target_type": "civilians"}  # fmt: skip
+    named = mention(**day, place="Dasht-e-Barchi", killed=16,
+                    evidence="Gunmen stormed the maternity clinic of a hospital in Kabul.")
+    plain = mention(**day, place="Kabul", killed=40, evidence="Gunmen attacked a clinic.")
+    vague = mention(date="2020-05", date_precision="month", country=None, admin1=None,
+                    published="2020-06-01", attack_type="other", target_type="civilians",
+                    evidence="In May assailants shot mothers and newborns in a maternity unit, "
+                    "a massacre condemned worldwide by donors")  # fmt: skip
+    assert pair_score(plain, vague) < LINK_THRESHOLD  # placeless: capped
+    # a strong partner (the shared word "maternity"), but one weaker than the threshold plus
+    # the distance a capped pair of 0.0 would pull the average down by
+    assert LINK_THRESHOLD <= pair_score(named, vague) < 2 * LINK_THRESHOLD
+    clusters = cluster_mentions([named, plain, vague])
+    assert [len(c) for c in clusters] == [3]
