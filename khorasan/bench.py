@@ -107,9 +107,11 @@ def bench_fusion(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
             reconcile(cluster)
         seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"fusion {n:>7} mentions -> {len(clusters):>6} events: {seconds:6.2f} s "
-              f"(clustering {clustered - started:.2f} s), {len(clusters) / seconds:8.0f} "
-              f"events/s, {n / seconds:8.0f} mentions/s; peak memory {peak_mb:.0f} MiB")
+        print(
+            f"fusion {n:>7} mentions -> {len(clusters):>6} events: {seconds:6.2f} s "
+            f"(clustering {clustered - started:.2f} s), {len(clusters) / seconds:8.0f} "
+            f"events/s, {n / seconds:8.0f} mentions/s; peak memory {peak_mb:.0f} MiB"
+        )
 
 
 def _synthetic_events(n: int) -> list[Any]:
@@ -199,8 +201,13 @@ def main() -> None:
                         help="synthetic mention counts for the fusion benchmark")  # fmt: skip
     parser.add_argument("--fusion-only", action="store_true",
                         help="skip the ingestion benchmark")  # fmt: skip
-    parser.add_argument("--serve", type=int, default=100_000, metavar="N",
-                        help="events in the store for the API latency benchmark (0: skip)")
+    parser.add_argument(
+        "--serve",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="events in the store for the API latency benchmark (0: skip)",
+    )
     parser.add_argument("--serve-only", action="store_true", help="only the API benchmark")
     args = parser.parse_args()
     if args.serve_only:

@@ -186,7 +186,10 @@ def _gtd_row(e: Mapping[str, Any]) -> dict[str, Any]:
 
 UNIDENTIFIED = "Unidentified Armed Group"  # ACLED's actor name for an unnamed perpetrator
 _ROW_MAKERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-    "default": _row, "acled": _acled_row, "gtd": _gtd_row}
+    "default": _row,
+    "acled": _acled_row,
+    "gtd": _gtd_row,
+}
 COLUMN_SETS = {"default": CSV_COLUMNS, "acled": ACLED_COLUMNS, "gtd": GTD_COLUMNS}
 
 
@@ -226,8 +229,9 @@ def export_events(
         except ImportError as exc:  # a dependency; only a broken install lacks it
             raise ExportError("parquet", "needs pyarrow: pip install pyarrow") from exc
 
-        table = pa.Table.from_pylist(to_rows(events, columns),
-                                     schema=_arrow_schema(pa, COLUMN_SETS[columns]))
+        table = pa.Table.from_pylist(
+            to_rows(events, columns), schema=_arrow_schema(pa, COLUMN_SETS[columns])
+        )
         pq.write_table(table, out)
         return ""
     if fmt == "csv":

@@ -232,8 +232,12 @@ class IncidentMention(IncidentFields):
 
     def as_json(self) -> dict[str, Any]:
         """The mention as ``events --json`` shows it: SCHEMA figures, per-field spans."""
-        out: dict[str, Any] = {"id": self.id, "uid": self.uid, "document_id": self.document_id,
-                               "seq": self.seq}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "uid": self.uid,
+            "document_id": self.document_id,
+            "seq": self.seq,
+        }
         out.update({name: getattr(self, name) for name in _MENTION_JSON})
         out["span"] = [self.span_start, self.span_end]
         for name in ("killed", "wounded", "claimed_killed", "claimed_wounded"):

@@ -54,8 +54,9 @@ def consistency_problems(store: Store) -> list[str]:
             "documents d WHERE d.id = m.document_id)")).scalar_one()  # fmt: skip
         if orphan_mentions:
             problems.append(f"{orphan_mentions} mentions of no document")
-        unextracted = conn.execute(sa.text(
-            "SELECT COUNT(*) FROM documents WHERE extracted_with IS NULL")).scalar_one()
+        unextracted = conn.execute(
+            sa.text("SELECT COUNT(*) FROM documents WHERE extracted_with IS NULL")
+        ).scalar_one()
         if unextracted:
             problems.append(f"{unextracted} documents stored without their records")
     return problems

@@ -20,8 +20,14 @@ def ev(eid: str, date: str | None, killed: tuple[int, int, int] | None, **extra:
 
 EVENTS = [
     ev("e1", "2022-05-12", (13, 13, 18), claimed_killed=20),
-    ev("e2", "2022-05-30", (4, 6, 6), admin1="Nangarhar",
-       categories={"security_forces": 5, "militants": 1}, target_type="security_forces"),
+    ev(
+        "e2",
+        "2022-05-30",
+        (4, 6, 6),
+        admin1="Nangarhar",
+        categories={"security_forces": 5, "militants": 1},
+        target_type="security_forces",
+    ),
     ev("e3", "2022-07-01", None, claimed_killed=50),
 ]
 

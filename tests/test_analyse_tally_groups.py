@@ -32,4 +32,5 @@ def test_tally_groups_equal_the_tally_of_every_event(store: Store, filters: dict
     since, until = filters.get("since"), filters.get("until")
     events = [e.row() for e in store.events(mentions=False, **filters)]
     assert tally_groups(store.event_tally_groups(**filters), since, until) == tally(
-        events, since, until)
+        events, since, until
+    )

@@ -85,14 +85,22 @@ def _texts(text: str) -> list[str]:
         (  # a hard-wrapped paragraph: one sentence over three lines
             "A bomber struck a bank in the city of\nKunduz on Tuesday, killing five and\n"
             "wounding seven, police said. No group\nclaimed it.",
-            ["A bomber struck a bank in the city of\nKunduz on Tuesday, killing five and\n"
-             "wounding seven, police said.", "No group\nclaimed it."],
+            [
+                "A bomber struck a bank in the city of\nKunduz on Tuesday, killing five and\n"
+                "wounding seven, police said.",
+                "No group\nclaimed it.",
+            ],
         ),  # fmt: skip
         (  # ... but a headline over a paragraph, a blank line, a bullet are no wraps
             "Bomb kills five in Kunduz\nA bomber struck on Tuesday,\n\nthe police said.\n"
             "Seen in the city of\n- Kabul",
-            ["Bomb kills five in Kunduz", "A bomber struck on Tuesday,", "the police said.",
-             "Seen in the city of", "- Kabul"],
+            [
+                "Bomb kills five in Kunduz",
+                "A bomber struck on Tuesday,",
+                "the police said.",
+                "Seen in the city of",
+                "- Kabul",
+            ],
         ),  # fmt: skip
         (
             "Short Url\nhttps://example.org/x",

@@ -84,8 +84,10 @@ def test_api_events_frame(store: khorasan.Store) -> None:
 
 
 def test_api_extract_text_stores_nothing(tmp_path: Path) -> None:
-    text = ("A suicide bomber killed at least 12 people at a mosque in Kunduz, Afghanistan, "
-            "on Friday, officials said. Islamic State Khorasan claimed the attack.")
+    text = (
+        "A suicide bomber killed at least 12 people at a mosque in Kunduz, Afghanistan, "
+        "on Friday, officials said. Islamic State Khorasan claimed the attack."
+    )
     doc = khorasan.extract_text(text, published="2021-10-10", url="https://example.org/a")
     assert doc["published"] == "2021-10-10"
     assert set(doc) >= {"incidents", "statistics", "strength", "plots", "leaders", "relations"}

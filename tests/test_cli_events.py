@@ -30,8 +30,10 @@ def db(tmp_path: Path) -> str:
                      attribution="claimed", attack_type="bombing", target_type="religious",
                      killed=killed, claimed_killed=claimed, latitude=None)  # fmt: skip
         rec["coordinates"] = {"lat": 34.53, "lon": 69.17}
-        body = {"a.txt": "Kabul police said the attack came during evening prayers on Thursday.",
-                "b.txt": "Hospital staff in the capital counted the dead late into Friday night."}
+        body = {
+            "a.txt": "Kabul police said the attack came during evening prayers on Thursday.",
+            "b.txt": "Hospital staff in the capital counted the dead late into Friday night.",
+        }
         doc = make_doc(name, body[name] + " " + rec["evidence"], published, "Outlet " + name)
         store.add_document(doc, {"incidents": [rec]}, "test")
         ids.append(doc.id)
@@ -66,7 +68,8 @@ def test_cli_event_shows_sources_and_disagreements(db: str) -> None:
 
 def test_cli_stats_and_claims(db: str) -> None:
     assert run("stats", "--db", db).startswith(
-        "IS-K family (IS-K, Islamic State): 18 killed in 1 incident from 2022-05-12 to")
+        "IS-K family (IS-K, Islamic State): 18 killed in 1 incident from 2022-05-12 to"
+    )
     stats = json.loads(run("stats", "--db", db, "--json", "--from", "2022", "--to", "2022"))
     assert stats["sentence"] == ("IS-K family (IS-K, Islamic State): 18 killed in 1 incident "
                                  "from 2022 to 2022 (range 13-18)")  # fmt: skip
@@ -104,22 +107,73 @@ def db2(tmp_path: Path) -> str:
     mosque = dict(date="2022-05-12", date_precision="day", **KABUL, perpetrator="IS-K",
                   attack_type="bombing", target_type="religious")  # fmt: skip
     docs = [
-        ("a.txt", "2022-05-13", [record("A bomber struck the Shia mosque in Kabul, killing 13.",
-                                        **mosque, attribution="claimed", killed=13,
-                                        claimed_killed=20)]),
-        ("b.txt", "2022-05-14", [record("The toll at the Shia mosque in Kabul rose to 18.",
-                                        **mosque, attribution="attributed", killed=18)]),
-        ("c.txt", "2022-06-03", [record(
-            "Gunmen killed 3 soldiers and 2 civilians at a checkpoint in Jalalabad.",
-            date="2022-06-02", date_precision="day", country="Afghanistan",
-            admin1="Nangarhar", place="Jalalabad", perpetrator="TTP", attribution="suspected",
-            attack_type="armed_assault", target_type="security_forces",
-            killed={"value": 5, "qualifier": "exact", "parts": [
-                {"value": 3, "who": "soldiers"}, {"value": 2, "who": "civilians"}]})]),
-        ("d.txt", "2023-01-10", [record(
-            "[red]x[/red] a blast \x1b[31mhit\x1b[0m Herat [link=http://e.vil]here[/link].",
-            date="2023-01-09", date_precision="day", country="Afghanistan", admin1="Herat",
-            place="[bold]Herat[/bold]", attack_type="bombing", killed=2)]),
+        (
+            "a.txt",
+            "2022-05-13",
+            [
+                record(
+                    "A bomber struck the Shia mosque in Kabul, killing 13.",
+                    **mosque,
+                    attribution="claimed",
+                    killed=13,
+                    claimed_killed=20,
+                )
+            ],
+        ),
+        (
+            "b.txt",
+            "2022-05-14",
+            [
+                record(
+                    "The toll at the Shia mosque in Kabul rose to 18.",
+                    **mosque,
+                    attribution="attributed",
+                    killed=18,
+                )
+            ],
+        ),
+        (
+            "c.txt",
+            "2022-06-03",
+            [
+                record(
+                    "Gunmen killed 3 soldiers and 2 civilians at a checkpoint in Jalalabad.",
+                    date="2022-06-02",
+                    date_precision="day",
+                    country="Afghanistan",
+                    admin1="Nangarhar",
+                    place="Jalalabad",
+                    perpetrator="TTP",
+                    attribution="suspected",
+                    attack_type="armed_assault",
+                    target_type="security_forces",
+                    killed={
+                        "value": 5,
+                        "qualifier": "exact",
+                        "parts": [
+                            {"value": 3, "who": "soldiers"},
+                            {"value": 2, "who": "civilians"},
+                        ],
+                    },
+                )
+            ],
+        ),
+        (
+            "d.txt",
+            "2023-01-10",
+            [
+                record(
+                    "[red]x[/red] a blast \x1b[31mhit\x1b[0m Herat [link=http://e.vil]here[/link].",
+                    date="2023-01-09",
+                    date_precision="day",
+                    country="Afghanistan",
+                    admin1="Herat",
+                    place="[bold]Herat[/bold]",
+                    attack_type="bombing",
+                    killed=2,
+                )
+            ],
+        ),
     ]
     ids = []
     for name, published, recs in docs:
@@ -153,8 +207,9 @@ def test_cli_text_from_articles_is_never_markup(db2: str) -> None:
     (["--from", "2022-13"], "--from"), (["--to", "yesterday"], "--to"),
     (["--from", "2022-02-30"], "--from"), (["--from", "2023", "--to", "2022-05"], "--from"),
 ])  # fmt: skip
-def test_cli_bad_dates_give_one_line_naming_the_option(db2: str, command: str,
-                                                       args: list[str], option: str) -> None:
+def test_cli_bad_dates_give_one_line_naming_the_option(
+    db2: str, command: str, args: list[str], option: str
+) -> None:
     result = CliRunner().invoke(cli, [command, "--db", db2, *args])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()

@@ -64,7 +64,11 @@ def test_cli_records_plots_leaders_relations(db: str) -> None:
 def test_cli_records_statistics_and_audit(db: str) -> None:
     [stat] = run_json(db, "statistics")["statistics"]
     assert (stat["killed"], stat["incidents"], stat["from"], stat["to"]) == (
-        40, 9, "2022-01-01", "2022-12-31")
+        40,
+        9,
+        "2022-01-01",
+        "2022-12-31",
+    )
     result = CliRunner().invoke(cli, ["audit", "--db", db])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

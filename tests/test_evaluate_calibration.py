@@ -43,8 +43,18 @@ def _inc(**fields: object) -> dict[str, object]:
 
 def test_calibration_fully_right_counts_gold_incidents_right_on_every_key_field() -> None:
     text = "Gunmen killed 145 people. A bomb killed 3 in Kabul."
-    gold = {"incidents": [_inc(), _inc(evidence="A bomb killed 3 in Kabul.", country="Afghanistan",
-                                       admin1="Kabul", killed={"value": 3}, attack_type="bombing")]}
+    gold = {
+        "incidents": [
+            _inc(),
+            _inc(
+                evidence="A bomb killed 3 in Kabul.",
+                country="Afghanistan",
+                admin1="Kabul",
+                killed={"value": 3},
+                attack_type="bombing",
+            ),
+        ]
+    }
     pred = {"incidents": [_inc(), _inc(evidence="A bomb killed 3 in Kabul.", country="Afghanistan",
                                        admin1="Kabul", killed={"value": 4}, attack_type="bombing",
                                        confidence=0.6)]}  # fmt: skip

@@ -60,8 +60,10 @@ def test_export_acled_columns_name_and_code_as_acled() -> None:
     rows = list(csv.DictReader(io.StringIO(export_events(EVENTS, "csv", columns="acled"))))
     assert tuple(rows[0]) == ACLED_COLUMNS
     first, second = rows
-    assert (first["event_type"], first["sub_event_type"]) == ("Explosions/Remote violence",
-                                                              "Suicide bomb")
+    assert (first["event_type"], first["sub_event_type"]) == (
+        "Explosions/Remote violence",
+        "Suicide bomb",
+    )
     assert first["actor1"] == "IS-K" and first["fatalities"] == "13"
     assert first["geo_precision"] == "1" and first["time_precision"] == "1"
     assert "20 killed" in first["tags"]
@@ -129,7 +131,7 @@ def test_export_refuses_parquet_to_stdout_and_unknown_formats() -> None:
 
 def test_export_csv_columns_are_the_readmes() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### `khorasan export"):]
+    section = readme[readme.index("### `khorasan export") :]
     listed = re.search(r"CSV columns follow ACLED and GTD usage: `([^`]+)`", section)
     assert listed is not None
     assert tuple(c.strip() for c in listed.group(1).split(",")) == CSV_COLUMNS
@@ -139,7 +141,7 @@ def test_export_csv_cells_from_articles_are_never_formulas() -> None:
     event = {**EVENTS[0], "place": "=HYPERLINK(\"http://e.vil\")", "target": "+1 mosque",
              "mentions": [{"outlet": "@outlet", "doc": "a.txt"}]}  # fmt: skip
     (row,) = csv.DictReader(io.StringIO(export_events([event], "csv")))
-    assert row["location"] == "'=HYPERLINK(\"http://e.vil\")"
+    assert row["location"] == '\'=HYPERLINK("http://e.vil")'
     assert row["target"] == "'+1 mosque" and row["sources"] == "'@outlet"
     assert row["killed_best"] == "13"
 
@@ -151,6 +153,7 @@ def test_export_geojson_is_valid_for_gis() -> None:
         assert f["type"] == "Feature" and f["geometry"]["type"] == "Point"
         lon, lat = f["geometry"]["coordinates"]
         assert -180 <= lon <= 180 and -90 <= lat <= 90
-        assert all(isinstance(v, str | int | float | bool | type(None))
-                   for v in f["properties"].values())  # flat: QGIS reads them as columns
+        assert all(
+            isinstance(v, str | int | float | bool | type(None)) for v in f["properties"].values()
+        )  # flat: QGIS reads them as columns
     assert data["khorasan"] == {"without_coordinates": 1}

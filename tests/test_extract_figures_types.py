@@ -35,12 +35,17 @@ def value(record: dict[str, Any], field: str) -> int | None:
         # a suicide word: the attacker meant to die
         ("A suicide bomber struck a market in Kabul on Friday, killing nine people.", True),
         ("At least six people were killed in a suicide bomb attack in Kabul on Friday.", True),
-        ("Two attackers detonated their explosive vests at a shrine in Kabul on Friday, "
-         "killing 12 people.", True),
+        (
+            "Two attackers detonated their explosive vests at a shrine in Kabul on Friday, "
+            "killing 12 people.",
+            True,
+        ),
         # a means that is no suicide attack
         ("Gunmen opened fire on worshippers at a mosque in Herat on Friday, killing six.", False),
-        ("A magnetic bomb attached to a car exploded in Kabul on Friday, killing two people.",
-         False),
+        (
+            "A magnetic bomb attached to a car exploded in Kabul on Friday, killing two people.",
+            False,
+        ),
         ("A US drone strike killed four militants in Nangarhar on Friday.", False),
         # a blast with no word on how it was set off
         ("An explosion at a mosque in Kunduz killed seven worshippers on Friday.", None),
@@ -134,9 +139,7 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
          "people have been killed in mosque attacks this year.", "killed", (12, "exact")),
     ],
 )  # fmt: skip
-def test_figures_as_newsrooms_write_them(
-    text: str, field: str, expected: tuple[int, str]
-) -> None:
+def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:
     rec = first(text)
     assert (value(rec, field), rec[field]["qualifier"]) == expected
 
@@ -154,9 +157,11 @@ def test_attackers_are_a_part_of_their_own() -> None:
     assert rec["killed"]["parts"][-1] == {"value": 3, "who": "attackers"}
 
 
-HELD_BACK = ("held back: reading 'killed X and N others' as a count (+2 points killed on "
-             "both folds) matches one more dev incident whose date and province are wrong, "
-             "which takes those fields under the gate's floors")
+HELD_BACK = (
+    "held back: reading 'killed X and N others' as a count (+2 points killed on "
+    "both folds) matches one more dev incident whose date and province are wrong, "
+    "which takes those fields under the gate's floors"
+)
 
 
 @pytest.mark.xfail(strict=True, reason=HELD_BACK)

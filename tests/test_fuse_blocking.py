@@ -45,8 +45,11 @@ def test_fuse_date_interval(value: str | None, published: str | None, first: str
         ({"date": "2022-05-12"}, {"date": "2022-05-20"}, False),
         ({"date": "2022-05-12"}, {"date": "2022-05"}, True),
         ({"date": "2022-05-12"}, {"date": "2022-05-12", "admin1": "Herat"}, False),
-        ({"date": "2022-05-12"}, {"date": "2022-05-12", "country": "Pakistan",
-                                  "admin1": None}, False),  # fmt: skip
+        (
+            {"date": "2022-05-12"},
+            {"date": "2022-05-12", "country": "Pakistan", "admin1": None},
+            False,
+        ),  # fmt: skip
         ({"date": "2022-05-12"}, {"date": "2022-05-12", "admin1": None}, True),
         ({"date": "2022-05-12"}, {"published": "2022-05-14"}, True),
         ({"date": "2022-05-12"}, {"published": "2022-05-01"}, False),  # report before the event
@@ -72,9 +75,18 @@ def test_fuse_pair_score_prefers_agreement() -> None:
             "place": "Shor Bazar", "killed": 13,
             "evidence": "A suicide bomber struck the gurdwara in Shor Bazar"}  # fmt: skip
     same = pair_score(mention(**base), mention(**base))
-    other = pair_score(mention(**base), mention(**{**base, "attack_type": "airstrike",
-                                                   "place": "Darulaman", "killed": 90,
-                                                   "evidence": "An air strike on a camp"}))
+    other = pair_score(
+        mention(**base),
+        mention(
+            **{
+                **base,
+                "attack_type": "airstrike",
+                "place": "Darulaman",
+                "killed": 90,
+                "evidence": "An air strike on a camp",
+            }
+        ),
+    )
     assert same > other
 
 
@@ -105,8 +117,11 @@ def test_fuse_loosely_dated_mention_needs_strong_evidence() -> None:
     vague = {"published": "2022-06-01", "attack_type": "bombing", "target_type": "religious",
              "place": "Kabul"}  # fmt: skip
     weak = mention(**vague, killed=4, evidence="A suicide bomber struck in Kabul, killing 4.")
-    year = mention(**{**vague, "date": "2022", "date_precision": "year"}, killed=4,
-                   evidence="In 2022 a suicide bomber struck in Kabul.")
+    year = mention(
+        **{**vague, "date": "2022", "date_precision": "year"},
+        killed=4,
+        evidence="In 2022 a suicide bomber struck in Kabul.",
+    )
     site = mention(**{**vague, "place": "Sakhi Shrine"}, evidence="The Sakhi Shrine bombing.")
     site_day = mention(**{**day, "place": "Sakhi Shrine"}, killed=30, evidence="A blast.")
     figure = mention(**vague, killed=13, evidence="A suicide bomber killed 13 in Kabul.")
@@ -143,8 +158,12 @@ def test_fuse_capped_pair_does_not_split_an_event() -> None:
     event's average link under the threshold."""
     day = {"date": "2020-05-12", "date_precision": "day", "published": "2020-05-12",
            "attack_type": "armed_assault", "target_type": "civilians"}  # fmt: skip
-    named = mention(**day, place="Dasht-e-Barchi", killed=16,
-                    evidence="Gunmen stormed the maternity clinic of a hospital in Kabul.")
+    named = mention(
+        **day,
+        place="Dasht-e-Barchi",
+        killed=16,
+        evidence="Gunmen stormed the maternity clinic of a hospital in Kabul.",
+    )
     plain = mention(**day, place="Kabul", killed=40, evidence="Gunmen attacked a clinic.")
     vague = mention(date="2020-05", date_precision="month", country=None, admin1=None,
                     published="2020-06-01", attack_type="other", target_type="civilians",

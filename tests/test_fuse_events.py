@@ -15,32 +15,120 @@ from khorasan.store import Store
 # Five reports of one Kabul bombing (one undated, one a day late), one of a Jalalabad attack the
 # same day, one of a different Kabul bombing three weeks later.
 DOCS: list[tuple[str, str, str | None, str, list[dict[str, Any]]]] = [
-    ("a.txt", "Suicide bombing at Kabul mosque kills 13 worshippers.", "2022-05-13", "Wire A",
-     [record("A suicide bomber struck the Shia mosque in Kabul on Friday, killing 13 worshippers.",
-             date="2022-05-12", date_precision="day", **KABUL, perpetrator="IS-K",
-             attribution="claimed", attack_type="bombing", target_type="religious", killed=13,
-             wounded=30, claimed_killed=20)]),
-    ("b.txt", "Death toll at Kabul mosque rises to 18.", "2022-05-14", "Daily B",
-     [record("The toll from Friday's suicide bombing at the Shia mosque in Kabul rose to 18.",
-             date="2022-05-12", date_precision="day", **KABUL, perpetrator="IS-K",
-             attribution="attributed", attack_type="bombing", target_type="religious",
-             killed=18, wounded=35)]),
-    ("c.txt", "Kabul mosque bombing: officials.", "2022-05-13", "Times C",
-     [record("Officials said 13 worshippers died when a bomber hit the Shia mosque in Kabul.",
-             date="2022-05-13", date_precision="day", **KABUL, perpetrator="unknown",
-             attack_type="bombing", target_type="religious", killed=13)]),
-    ("d.txt", "Mosque bombing recalled.", "2022-05-20", "Review D",
-     [record("The suicide bombing of the Shia mosque in Kabul killed 13 worshippers.",
-             **KABUL, perpetrator="Islamic State", attribution="suspected",
-             attack_type="bombing", target_type="religious", killed=13)]),
-    ("e.txt", "Jalalabad checkpoint attack.", "2022-05-12", "Wire A",
-     [record("Gunmen attacked a police checkpoint in Jalalabad, killing four policemen.",
-             date="2022-05-12", date_precision="day", **JALALABAD, perpetrator="unknown",
-             attack_type="armed_assault", target_type="security_forces", killed=4)]),
-    ("f.txt", "Blast at Kabul ministry.", "2022-06-02", "Daily B",
-     [record("A car bomb exploded outside the ministry of interior in Kabul, killing six guards.",
-             date="2022-06-02", date_precision="day", **KABUL, perpetrator="unknown",
-             attack_type="bombing", target_type="government", killed=6)]),
+    (
+        "a.txt",
+        "Suicide bombing at Kabul mosque kills 13 worshippers.",
+        "2022-05-13",
+        "Wire A",
+        [
+            record(
+                "A suicide bomber struck the Shia mosque in Kabul on Friday, "
+                "killing 13 worshippers.",
+                date="2022-05-12",
+                date_precision="day",
+                **KABUL,
+                perpetrator="IS-K",
+                attribution="claimed",
+                attack_type="bombing",
+                target_type="religious",
+                killed=13,
+                wounded=30,
+                claimed_killed=20,
+            )
+        ],
+    ),
+    (
+        "b.txt",
+        "Death toll at Kabul mosque rises to 18.",
+        "2022-05-14",
+        "Daily B",
+        [
+            record(
+                "The toll from Friday's suicide bombing at the Shia mosque in Kabul rose to 18.",
+                date="2022-05-12",
+                date_precision="day",
+                **KABUL,
+                perpetrator="IS-K",
+                attribution="attributed",
+                attack_type="bombing",
+                target_type="religious",
+                killed=18,
+                wounded=35,
+            )
+        ],
+    ),
+    (
+        "c.txt",
+        "Kabul mosque bombing: officials.",
+        "2022-05-13",
+        "Times C",
+        [
+            record(
+                "Officials said 13 worshippers died when a bomber hit the Shia mosque in Kabul.",
+                date="2022-05-13",
+                date_precision="day",
+                **KABUL,
+                perpetrator="unknown",
+                attack_type="bombing",
+                target_type="religious",
+                killed=13,
+            )
+        ],
+    ),
+    (
+        "d.txt",
+        "Mosque bombing recalled.",
+        "2022-05-20",
+        "Review D",
+        [
+            record(
+                "The suicide bombing of the Shia mosque in Kabul killed 13 worshippers.",
+                **KABUL,
+                perpetrator="Islamic State",
+                attribution="suspected",
+                attack_type="bombing",
+                target_type="religious",
+                killed=13,
+            )
+        ],
+    ),
+    (
+        "e.txt",
+        "Jalalabad checkpoint attack.",
+        "2022-05-12",
+        "Wire A",
+        [
+            record(
+                "Gunmen attacked a police checkpoint in Jalalabad, killing four policemen.",
+                date="2022-05-12",
+                date_precision="day",
+                **JALALABAD,
+                perpetrator="unknown",
+                attack_type="armed_assault",
+                target_type="security_forces",
+                killed=4,
+            )
+        ],
+    ),
+    (
+        "f.txt",
+        "Blast at Kabul ministry.",
+        "2022-06-02",
+        "Daily B",
+        [
+            record(
+                "A car bomb exploded outside the ministry of interior in Kabul, "
+                "killing six guards.",
+                date="2022-06-02",
+                date_precision="day",
+                **KABUL,
+                perpetrator="unknown",
+                attack_type="bombing",
+                target_type="government",
+                killed=6,
+            )
+        ],
+    ),
 ]
 
 
@@ -136,9 +224,11 @@ def test_fuse_links_every_value_to_mentions(fused: Store) -> None:
 
 def test_fuse_counts_wire_copies_as_one_source(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "w.db"))
-    body = ("KABUL (Wire) - A suicide bomber struck a Shia mosque in the west of Kabul on "
-            "Friday, killing 13 worshippers and wounding 30 others, officials said. No group "
-            "has claimed the attack, which bore the hallmarks of the Islamic State. ") * 3
+    body = (
+        "KABUL (Wire) - A suicide bomber struck a Shia mosque in the west of Kabul on "
+        "Friday, killing 13 worshippers and wounding 30 others, officials said. No group "
+        "has claimed the attack, which bore the hallmarks of the Islamic State. "
+    ) * 3
     ids = []
     for name, tail, killed in (("w1.txt", "", 13), ("w2.txt", "Reporting by X.", 40)):
         doc = make_doc(name, body + tail, "2022-05-13")
@@ -196,8 +286,6 @@ def test_fuse_query_events_filters(fused: Store, field: str) -> None:
 def test_fuse_query_events_date_window(fused: Store) -> None:
     assert len(query_events(fused, date_from="2022-06")) == 1
     assert len(query_events(fused, date_to="2022-05")) == 2
-
-
 
 
 def test_fuse_query_events_take_lists_of_canonical_values(fused: Store) -> None:

@@ -34,24 +34,82 @@ _MOSQUE = dict(date="2022-05-12", date_precision="day", **KABUL, attack_type="bo
 # carried by two outlets (different figures: the later copy was updated), a local paper a day
 # off, and the group's claim; and an unrelated Jalalabad attack the same day.
 DOCS: list[tuple[str, str, str | None, str, list[dict[str, Any]]]] = [
-    ("w1.txt", _WIRE, "2022-05-13", "Wire A",
-     [record("A suicide bomber struck a Shia mosque in the west of Kabul on Friday.",
-             **_MOSQUE, killed=13, wounded=30)]),
-    ("w2.txt", _WIRE + "Updated: the toll rose to 15.", "2022-05-14", "Daily B",
-     [record("A suicide bomber struck a Shia mosque in the west of Kabul on Friday.",
-             **_MOSQUE, killed=15, wounded=30)]),
-    ("c.txt", "Officials in Kabul counted the dead at the mosque.", "2022-05-14", "Times C",
-     [record("Officials said 18 worshippers died when a bomber hit the Shia mosque in Kabul.",
-             **{**_MOSQUE, "date": "2022-05-13"}, perpetrator="IS-K",
-             attribution="suspected", killed=18, wounded=35)]),
-    ("d.txt", "The group's news agency published a statement.", "2022-05-13", "Monitor D",
-     [record("The Islamic State claimed the bombing of the Shia mosque in Kabul.",
-             **{**_MOSQUE, "date": "2022-05"}, perpetrator="Islamic State",
-             attribution="claimed", claimed_killed=40)]),
-    ("e.txt", "Checkpoint attack in Jalalabad.", "2022-05-12", "Wire A",
-     [record("Gunmen attacked a police checkpoint in Jalalabad, killing four policemen.",
-             date="2022-05-12", date_precision="day", **JALALABAD,
-             attack_type="armed_assault", target_type="security_forces", killed=4)]),
+    (
+        "w1.txt",
+        _WIRE,
+        "2022-05-13",
+        "Wire A",
+        [
+            record(
+                "A suicide bomber struck a Shia mosque in the west of Kabul on Friday.",
+                **_MOSQUE,
+                killed=13,
+                wounded=30,
+            )
+        ],
+    ),
+    (
+        "w2.txt",
+        _WIRE + "Updated: the toll rose to 15.",
+        "2022-05-14",
+        "Daily B",
+        [
+            record(
+                "A suicide bomber struck a Shia mosque in the west of Kabul on Friday.",
+                **_MOSQUE,
+                killed=15,
+                wounded=30,
+            )
+        ],
+    ),
+    (
+        "c.txt",
+        "Officials in Kabul counted the dead at the mosque.",
+        "2022-05-14",
+        "Times C",
+        [
+            record(
+                "Officials said 18 worshippers died when a bomber hit the Shia mosque in Kabul.",
+                **{**_MOSQUE, "date": "2022-05-13"},
+                perpetrator="IS-K",
+                attribution="suspected",
+                killed=18,
+                wounded=35,
+            )
+        ],
+    ),
+    (
+        "d.txt",
+        "The group's news agency published a statement.",
+        "2022-05-13",
+        "Monitor D",
+        [
+            record(
+                "The Islamic State claimed the bombing of the Shia mosque in Kabul.",
+                **{**_MOSQUE, "date": "2022-05"},
+                perpetrator="Islamic State",
+                attribution="claimed",
+                claimed_killed=40,
+            )
+        ],
+    ),
+    (
+        "e.txt",
+        "Checkpoint attack in Jalalabad.",
+        "2022-05-12",
+        "Wire A",
+        [
+            record(
+                "Gunmen attacked a police checkpoint in Jalalabad, killing four policemen.",
+                date="2022-05-12",
+                date_precision="day",
+                **JALALABAD,
+                attack_type="armed_assault",
+                target_type="security_forces",
+                killed=4,
+            )
+        ],
+    ),
 ]
 
 

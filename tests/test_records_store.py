@@ -48,7 +48,8 @@ def test_records_strength_series_keeps_every_source(store: Store) -> None:
     merged = merge_records("strength", store.records("strength", group="is-k"))
     assert [(m["date"], len(m["sources"])) for m in merged] == [("2019", 1), ("2023-08", 2)]
     assert store.records("strength", date_from="2020") == store.records(
-        "strength", date_from="2020", date_to="2024")
+        "strength", date_from="2020", date_to="2024"
+    )
 
 
 def test_records_relations_graph_merges_unordered_pairs(store: Store) -> None:

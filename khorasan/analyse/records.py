@@ -137,7 +137,7 @@ def _window(date_from: str | None, date_to: str | None) -> str:
 
 
 def _quoted_sentence(stat: Mapping[str, Any]) -> str:
-    """"ICM: 429 killed in 73 incidents, 2021-08-15 - 2024-05-03"."""
+    """ "ICM: 429 killed in 73 incidents, 2021-08-15 - 2024-05-03"."""
     source = stat.get("source") or "quoted"
     figures = _figures_dict(stat)
     parts = []

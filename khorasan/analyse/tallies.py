@@ -62,8 +62,9 @@ def tally(
         **total,
         "events_without_killed": sum(1 for e in events if e.get("killed_best") is None),
         "by_month": dict(sorted(by_month.items())),
-        "by_province": dict(sorted(by_province.items(), key=lambda kv: (-kv[1]["events"],
-                                                                        kv[0]))),  # fmt: skip
+        "by_province": dict(
+            sorted(by_province.items(), key=lambda kv: (-kv[1]["events"], kv[0]))
+        ),  # fmt: skip
         "from": first,
         "to": last,
     }
@@ -96,8 +97,9 @@ def tally_groups(
         **total,
         "events_without_killed": without,
         "by_month": dict(sorted(by_month.items())),
-        "by_province": dict(sorted(by_province.items(), key=lambda kv: (-kv[1]["events"],
-                                                                        kv[0]))),  # fmt: skip
+        "by_province": dict(
+            sorted(by_province.items(), key=lambda kv: (-kv[1]["events"], kv[0]))
+        ),  # fmt: skip
         "from": date_from or (min(firsts) if firsts else None),
         "to": date_to or (max(lasts) if lasts else None),
     }
@@ -106,7 +108,7 @@ def tally_groups(
 
 
 def icm_sentence(t: Mapping[str, Any]) -> str:
-    """"429 killed in 73 incidents from 2021-08-15 to 2024-05-03 (range 400-450)"."""
+    """ "429 killed in 73 incidents from 2021-08-15 to 2024-05-03 (range 400-450)"."""
     span = f" from {t['from']} to {t['to']}" if t.get("from") and t.get("to") else ""
     noun = "incident" if t["events"] == 1 else "incidents"
     text = f"{t['killed_best']} killed in {t['events']} {noun}{span}"

@@ -152,9 +152,7 @@ def _compile(
 
 
 # ---------------------------------------------------------------------------------- public
-def find_dates(
-    text: str, published: str | None, year_hint: str | None = None
-) -> list[DateMention]:
+def find_dates(text: str, published: str | None, year_hint: str | None = None) -> list[DateMention]:
     """Date mentions in ``text``; relative ones resolved against ``published`` (ISO date).
 
     ``year_hint`` (an ISO date the document is filed under, e.g. from its URL, when it has no

@@ -69,10 +69,15 @@ def report_to_json(report: EvalReport) -> dict[str, Any]:
         "merge": dict(report.merge) if report.merge else None,
         "fully_right": dict(report.fully_right),
         "calibration": dict(report.calibration),
-        "folds": {fold: {"docs": len(sub.docs), "incidents": dict(sub.incidents),
-                         "fully_right": dict(sub.fully_right),
-                         "fields": {n: dict(s) for n, s in sub.fields.items()}}
-                  for fold, sub in report.folds.items()},  # fmt: skip
+        "folds": {
+            fold: {
+                "docs": len(sub.docs),
+                "incidents": dict(sub.incidents),
+                "fully_right": dict(sub.fully_right),
+                "fields": {n: dict(s) for n, s in sub.fields.items()},
+            }
+            for fold, sub in report.folds.items()
+        },  # fmt: skip
         "pairs": [dict(p) for p in report.pairs],
         "errors": {
             "misses": [dict(e) for e in report.misses],

@@ -57,9 +57,7 @@ _INCLUDING = re.compile(
 )
 # "100 people killed and injured": a count of casualties, not of deaths
 _COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
-_WITH_HIM = re.compile(
-    r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I
-)
+_WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
 

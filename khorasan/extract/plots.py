@@ -125,8 +125,11 @@ def _sentence_records(view: View, passage: _Passage) -> list[dict[str, Any]]:
         country = _country_after(view, n)
         if country is not None:
             place, (a, b) = country
-            out.append(_record(view, passage, n, place, _period(passage.start_year,
-                                                                passage.end_year), [a, b]))
+            out.append(
+                _record(
+                    view, passage, n, place, _period(passage.start_year, passage.end_year), [a, b]
+                )
+            )
             continue
         year = _year_after(view, n)
         if year is not None:

@@ -189,8 +189,10 @@ def _key(view: View, n: NumberMention, start: int, end: int, aggregate: bool) ->
             if key == "incidents" and not aggregate and _dated_to_the_day(view):
                 return None  # "killed on Thursday in two suicide bombings": one event's parts
             return key
-    if aggregate and re.search(r"a\s+total\s+of\s+$", before, re.I) and cue(
-        "stat_after", after, "killed"
+    if (
+        aggregate
+        and re.search(r"a\s+total\s+of\s+$", before, re.I)
+        and cue("stat_after", after, "killed")
     ):
         return "killed"  # "a total of 429 persons, including ..., have been killed"
     return None

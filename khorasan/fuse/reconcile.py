@@ -215,7 +215,7 @@ def _subgroup_noun(m: Mention, figure: int) -> bool:
     for word in words:
         for hit in re.finditer(rf"(?<![\w.,]){re.escape(word)}(?![\w.,]\d)", m.evidence or "",
                                re.I):  # fmt: skip
-            if _SUBGROUP.match(m.evidence[hit.end():].lstrip()):
+            if _SUBGROUP.match(m.evidence[hit.end() :].lstrip()):
                 return True
     return False
 
@@ -346,14 +346,18 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
                   latitude=where.latitude if where else None,
                   longitude=where.longitude if where else None,
                   geo_precision=where.geo_precision if where else None)  # fmt: skip
-    provenance["place"] = sorted(m.id for m in ordered if m.country in (country, None)
-                                 and m.admin1 in (admin1, None) and (m.country or m.admin1))
+    provenance["place"] = sorted(
+        m.id
+        for m in ordered
+        if m.country in (country, None) and m.admin1 in (admin1, None) and (m.country or m.admin1)
+    )
 
     perpetrator, attribution, backing = _perpetrator(ordered)
     fields.update(perpetrator=perpetrator, attribution=attribution)
     provenance["perpetrator"] = sorted(m.id for m in ordered if m.perpetrator in backing)
     provenance["attribution"] = sorted(
-        m.id for m in ordered
+        m.id
+        for m in ordered
         if m.perpetrator in backing and (m.attribution or "none") == attribution
     )
 
@@ -390,8 +394,9 @@ def reconcile(mentions: Sequence[Mention]) -> dict[str, Any]:
     detail = {
         "provenance": provenance,
         "flags": flags,
-        "killed_by_category": _killed_by_category(best_voice, fields["killed_best"],
-                                                  fields["target_type"]),
+        "killed_by_category": _killed_by_category(
+            best_voice, fields["killed_best"], fields["target_type"]
+        ),
         "sources": _source_ids(ordered),
         "outlets": sorted({m.outlet for m in ordered if m.outlet}),
         "confidence": event_confidence(ordered, flags),

@@ -119,9 +119,7 @@ class FusionTransaction:
         (mention id, event id, score)."""
         ids = [mention_id for mention_id, _, _ in links]
         for chunk in _chunks(ids):
-            old = sa.select(event_mentions.c.event_id).where(
-                event_mentions.c.mention_id.in_(chunk)
-            )
+            old = sa.select(event_mentions.c.event_id).where(event_mentions.c.mention_id.in_(chunk))
             self.conn.execute(events.delete().where(events.c.id.in_(old)))
             self.conn.execute(event_mentions.delete().where(event_mentions.c.mention_id.in_(chunk)))
         if new_events:

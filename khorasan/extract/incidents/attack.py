@@ -107,7 +107,7 @@ def _attack_type(
 
 
 def _of_an_earlier_death(text: str, f: SentenceFeatures, kind: str, start: int) -> bool:
-    """"the funeral of an assassinated governor", "Ahmadi, who was assassinated earlier in the
+    """ "the funeral of an assassinated governor", "Ahmadi, who was assassinated earlier in the
     week": a killing named to say whose funeral or whose successor, not this incident's means."""
     if kind != "assassination":
         return False
@@ -146,8 +146,10 @@ def _suicide(
         return True
     if attack_type in NOT_SUICIDE_TYPES:
         return False
-    if any(cue_pattern("planted_bomb").search(text, f.sentence.start, f.sentence.end)
-           for f in sentences):
+    if any(
+        cue_pattern("planted_bomb").search(text, f.sentence.start, f.sentence.end)
+        for f in sentences
+    ):
         return False  # "a magnetic bomb attached to his car", "a roadside bomb"
     means = _means(sentences)
     if means and "bombing" not in means:
@@ -194,9 +196,9 @@ def _target(
                 or cue_pattern("victim_after").match(after)
             ):
                 victims.append((k, a, b, f))
-            elif cue_pattern("attributed_by").search(before) or cue_pattern(
-                "attacker_after"
-            ).match(after):
+            elif cue_pattern("attributed_by").search(before) or cue_pattern("attacker_after").match(
+                after
+            ):
                 continue
             else:
                 others.append((k, a, b, f))

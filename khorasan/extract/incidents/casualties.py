@@ -60,18 +60,18 @@ def casualty_fields(
 
 # The attackers as a figure counts them ("the three attackers were killed", "killed all four
 # gunmen"): SCHEMA counts them among the dead, apart from the victims.
-_ATTACKERS = re.compile(
-    rf"^(?:\w+\s+)?(?:{cue_alternation('attacker_nouns')})\b", re.IGNORECASE
-)
+_ATTACKERS = re.compile(rf"^(?:\w+\s+)?(?:{cue_alternation('attacker_nouns')})\b", re.IGNORECASE)
 
 
 def _with_attackers(
     victims: dict[str, Any], attackers: list[tuple[SentenceFeatures, Figure]]
 ) -> dict[str, Any]:
     """The victims' toll plus the attackers killed, both kept as parts."""
-    count = max(fig.value for _f, fig in attackers if not fig.number.vague) if any(
-        not fig.number.vague for _f, fig in attackers
-    ) else 0
+    count = (
+        max(fig.value for _f, fig in attackers if not fig.number.vague)
+        if any(not fig.number.vague for _f, fig in attackers)
+        else 0
+    )
     if not count:
         return victims
     parts = victims.get("parts") or [{"value": victims["value"], "who": "victims"}]

@@ -80,8 +80,11 @@ def split_clauses(
     # "a suicide bombing in Kandahar and another in a Shia mosque in Kunduz": "another" is a
     # second attack of the kind before it
     ellipses = [
-        (kind, f.sentence.start + m.start() + m.group(0).lower().index("another"),
-         f.sentence.start + m.start() + m.group(0).lower().index("another") + len("another"))
+        (
+            kind,
+            f.sentence.start + m.start() + m.group(0).lower().index("another"),
+            f.sentence.start + m.start() + m.group(0).lower().index("another") + len("another"),
+        )
         for m in cue_pattern("another_ellipsis").finditer(f.text)
         for kind in [_kind_before(f, f.sentence.start + m.start())]
         if kind is not None
@@ -123,7 +126,8 @@ def split_clauses(
         cue_pattern("clause_separate").search(text, max(prev_end, a - CLAUSE_LEAD_CHARS), a)
         is not None
         for a, prev_end in zip(
-            starts[1:], [max(b for _, x, b in f.triggers if x < a) for a in starts[1:]],
+            starts[1:],
+            [max(b for _, x, b in f.triggers if x < a) for a in starts[1:]],
             strict=False,
         )
     ]
@@ -186,9 +190,13 @@ def split_earlier(
     if not after.is_incident_sentence:
         return [f]
     text = ann.doc.text
-    if not after.figures and not after.dates and all(
-        _POINTS_BACK.search(text, max(cut, a - 30), a) and not _OF_AFTER.match(text, b)
-        for _, a, b in after.triggers
+    if (
+        not after.figures
+        and not after.dates
+        and all(
+            _POINTS_BACK.search(text, max(cut, a - 30), a) and not _OF_AFTER.match(text, b)
+            for _, a, b in after.triggers
+        )
     ):
         return [f]  # "two days after the bombing": the same incident again
     before = features_of(ann, passes, f.index, Sentence(f.sentence.start, cut))
@@ -211,7 +219,7 @@ def _clause_start(text: str, trigger: int, previous_trigger: int) -> int:
 
 
 def _years_earlier(ann: AnnotatedDocument, f: SentenceFeatures) -> DateMention | None:
-    """"The blasts ..., four years after a US drone strike killed ...": the strike's year is
+    """ "The blasts ..., four years after a US drone strike killed ...": the strike's year is
     the publication year less four (a report tells of its own time)."""
     published = ann.doc.published
     if f.dates or not published or not published[:4].isdigit():

@@ -50,7 +50,7 @@ _BARE_PLURAL = re.compile(
     rf"\b(?:{cue_alternation('activity_plurals')})$",
     re.I,
 )
-_CLOSING = frozenset('.!"”’\'')
+_CLOSING = frozenset(".!\"”’'")
 # "a week earlier", "two days after", "the day before": how many days a time shift spans
 _OFFSET = re.compile(
     r"\b(?:(a|an|one|two|three|four|five|six|seven)\s+|the\s+)(day|week)s?\s+"
@@ -96,9 +96,13 @@ class SentenceFeatures:
         if self.aggregate and not self.figures:
             return False
         start = self.sentence.start
-        if not self.figures and self.triggers and all(
-            _BARE_PLURAL.search(self.text, max(0, a - start - 40), b - start)
-            for _, a, b in self.triggers
+        if (
+            not self.figures
+            and self.triggers
+            and all(
+                _BARE_PLURAL.search(self.text, max(0, a - start - 40), b - start)
+                for _, a, b in self.triggers
+            )
         ):
             return False  # "cross-border attacks, rocket strikes": kinds of activity, no incident
         # "The group claimed responsibility.": no trigger, but it says who did it
@@ -228,10 +232,7 @@ def features_of(
         suspected=cue("suspicion", chunk),
         # "the group claimed ... saying 20 were killed"; "ISKP said it had killed 20"
         perpetrator_figures=(claimed and cue("perpetrator_claim_figure", chunk))
-        or (
-            cue("perpetrator_own_toll", chunk)
-            and any(a.type == "jihadist_group" for a in actors)
-        ),
+        or (cue("perpetrator_own_toll", chunk) and any(a.type == "jihadist_group" for a in actors)),
         # "Pakistan's deadliest attack since 2018" measures one incident against a period
         aggregate=cue("aggregate", cue_pattern("superlative_since").sub(" ", chunk)),
         plot=plot,
@@ -245,7 +246,7 @@ def features_of(
 
 
 def time_shift(chunk: str) -> str | None:
-    """"earlier" for a sentence that opens on an earlier time ("A week earlier, ..."),
+    """ "earlier" for a sentence that opens on an earlier time ("A week earlier, ..."),
     "separate" for one that opens on another scene ("Elsewhere, ...", "In a separate attack")."""
     head = chunk.lstrip()
     if cue_pattern("earlier_opener").match(head):
@@ -270,14 +271,14 @@ def set_offset(f: SentenceFeatures, words: str) -> None:
 
 
 def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
-    """"Reports reaching New Delhi", "told reporters in Islamabad": where the news was heard
+    """ "Reports reaching New Delhi", "told reporters in Islamabad": where the news was heard
     or told, not where the incident happened."""
     before = cue_pattern("reporting_place_before")
     return before.search(text, max(s.start, p.start - 50), p.start) is not None
 
 
 def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:
-    """"Sri Lanka's Easter attack" places an attack; "Iran's Revolutionary Guards" does not."""
+    """ "Sri Lanka's Easter attack" places an attack; "Iran's Revolutionary Guards" does not."""
     if not text.startswith(("’s", "'s"), end):
         return False
     return any(end < a <= end + POSSESSIVE_TRIGGER_CHARS for _, a, _ in triggers)

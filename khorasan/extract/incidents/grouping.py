@@ -228,9 +228,7 @@ def _same_spot(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     return a.kind not in SPECIFIC_KINDS and b.kind not in SPECIFIC_KINDS and place_agrees(a, b)
 
 
-def _shifted_date(
-    f: SentenceFeatures, ref: Group, published: str | None
-) -> DateMention | None:
+def _shifted_date(f: SentenceFeatures, ref: Group, published: str | None) -> DateMention | None:
     """The date a time shift implies: "a week earlier" counts back from the incident just
     told (from the report for "a week ago"), at the day; "elsewhere" keeps its date."""
     if f.shift == "separate":
@@ -259,9 +257,7 @@ def _told_before(
         dated = date is not None and g.date is not None
         if (dated or g.shift is not None) and _same_spot(g.place, place):
             return g
-        if f.offset_days is not None and any(
-            x.offset_days == f.offset_days for x in g.sentences
-        ):
+        if f.offset_days is not None and any(x.offset_days == f.offset_days for x in g.sentences):
             return g
     return None
 
@@ -355,9 +351,7 @@ def _compatible_group(
             and places_compatible(g.place, place)
         ):
             continue
-        agreement = 2 * place_agrees(g.place, place) + 2 * (
-            g_date is not None and date is not None
-        )
+        agreement = 2 * place_agrees(g.place, place) + 2 * (g_date is not None and date is not None)
         # then the same kind of attack ("the bombings" after a bombing and an air strike),
         # then the same day, then the incident just told
         key = (
