@@ -75,6 +75,13 @@ def test_api_bad_filter_names_the_field(store: khorasan.Store, filters: dict, fi
     assert err.value.field == field
 
 
+def test_api_event_values_are_a_filter_s_choices(store: khorasan.Store) -> None:
+    countries = store.event_values("country")
+    assert countries == sorted({e.country for e in store.events(mentions=False) if e.country})
+    with pytest.raises(khorasan.FilterError):
+        store.event_values("detail")
+
+
 def test_api_events_frame(store: khorasan.Store) -> None:
     pytest.importorskip("pandas")
     frame = store.events_frame(perpetrator="IS-K")

@@ -157,7 +157,6 @@ def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLRes
     raw_page = params.get("page") or ""
     page = int(raw_page) if raw_page.isdigit() else 1
 
-    everything = store.events(mentions=False)
     error = None
     try:
         selected = _filters(values).select(store)
@@ -186,7 +185,7 @@ def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLRes
     api_query = urlencode(list(values.items()))
 
     def options(attr: str, known: tuple[str, ...] = ()) -> list[str]:
-        seen = {getattr(e, attr) for e in everything if getattr(e, attr)}
+        seen = set(store.event_values(attr))
         return [*[k for k in known if k in seen], *sorted(seen - set(known))]
 
     return render(

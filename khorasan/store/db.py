@@ -420,6 +420,16 @@ class Store:
         rows = [e.row() for e in self.events(mentions=False, **filters)]
         return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
+    def event_values(self, field: str) -> list[str]:
+        """The different values events hold in one filterable field (``country``,
+        ``attack_type``, ...): the choices of a filter."""
+        if field not in EVENT_FILTERS[2:]:
+            raise FilterError(
+                field, f"not a filterable field; known: {', '.join(EVENT_FILTERS[2:])}"
+            )
+        with self._reading() as conn:
+            return event_sql.distinct_values(conn, field)
+
     def events_of_document(self, document_id: str) -> dict[int, str]:
         """Which event holds each of a document's incident mentions (mention id -> event id)."""
         with self._reading() as conn:

@@ -269,6 +269,12 @@ def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[di
     return out
 
 
+def distinct_values(conn: Connection, column: str) -> list[str]:
+    """The different values one event column holds, sorted (for a filter's choices)."""
+    c = events.c[column]
+    return [v for (v,) in conn.execute(sa.select(c).where(c.is_not(None)).distinct().order_by(c))]
+
+
 def links_of_document(conn: Connection, document_id: str) -> dict[int, str]:
     """Mention id -> event id for every mention of one document that an event holds."""
     query = (
