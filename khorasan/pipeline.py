@@ -170,13 +170,11 @@ def extract_file(path: str | Path) -> dict[str, Any]:
     """One document file (with its ``.meta.json`` sidecar) extracted, nothing stored; an
     unreadable file gives the same shape with ``error`` set."""
     path = Path(path)
-    for item in iter_documents([str(path)], IngestOptions()):
-        if isinstance(item, Failure):
-            return {"doc": path.name, "published": None, "error": item.reason,
-                    "incidents": [], **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
-        return extract_document(item)
-    return {"doc": path.name, "published": None, "incidents": [],
-            **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
+    empty: dict[str, Any] = {"doc": path.name, "published": None, "incidents": [],
+                             **{kind: [] for kind in RECORD_KINDS}}  # fmt: skip
+    for result in extract_files([path]):
+        return {**empty, "error": result.reason} if isinstance(result, Failure) else result
+    return empty
 
 
 def extract_files(paths: Iterable[str | Path]) -> Iterable[dict[str, Any] | Failure]:

@@ -350,17 +350,10 @@ class Store:
     def needs_fusion(self) -> bool:
         """Whether some mention is in no event, or some event lost a member (a run that
         stored mentions and then failed to fuse them, or a re-extraction)."""
-        linked = sa.select(event_mentions.c.mention_id)
-        counts = (sa.select(event_mentions.c.event_id, sa.func.count().label("n"))
-                  .group_by(event_mentions.c.event_id).subquery())  # fmt: skip
-        damaged = (sa.select(events.c.id).outerjoin(counts, counts.c.event_id == events.c.id)
-                   .where(sa.func.coalesce(counts.c.n, 0) != events.c.n_mentions))  # fmt: skip
+        unlinked = sa.select(incident_mentions.c.id).where(event_sql.unlinked_mentions())
         with self._reading() as conn:
-            unlinked = conn.execute(
-                sa.select(incident_mentions.c.id).where(incident_mentions.c.id.not_in(linked))
-                .limit(1)
-            ).first()  # fmt: skip
-            return unlinked is not None or conn.execute(damaged.limit(1)).first() is not None
+            return any(conn.execute(query.limit(1)).first() is not None
+                       for query in (unlinked, event_sql.damaged_events()))  # fmt: skip
 
     def events(
         self, *, mentions: bool = True, limit: int | None = None,
@@ -381,12 +374,7 @@ class Store:
         are added). ``detail=False`` keeps of ``detail`` only the killed by category. A bad
         filter raises :class:`FilterError`.
         """
-        # aliases and the hierarchy, as every reader means them: ISKP is IS-K, "Islamic
-        # State" takes in its branches, "Kabul Province" is Kabul
-        filters = resolve_filters(_check_filters(filters, EVENT_FILTERS))
-        if killed_min is not None and killed_max is not None and killed_min > killed_max:
-            raise FilterError("killed_min", f"{killed_min} is above killed_max {killed_max}")
-        words = [w for w in (text or "").lower().split() if w]
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
         with self._reading() as conn:
             return event_sql.query_events(
                 conn, mentions=mentions, limit=limit, after=after, killed_min=killed_min,
@@ -400,8 +388,7 @@ class Store:
         """The events :meth:`events` selects, summed in SQL by (month, country, admin1): what
         ``khorasan.analyse.tally_groups`` turns into the tallies of ``stats``, fast at any
         size."""
-        filters = resolve_filters(_check_filters(filters, EVENT_FILTERS))
-        words = [w for w in (text or "").lower().split() if w]
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
         with self._reading() as conn:
             return event_sql.tally_groups(conn, killed_min=killed_min, killed_max=killed_max,
                                           words=words, **filters)  # fmt: skip
@@ -448,6 +435,19 @@ class Store:
             return None
         with self._reading() as conn:
             return event_sql.get_event(conn, ids[0])
+
+
+def _event_selection(
+    filters: Mapping[str, Any], killed_min: int | None, killed_max: int | None,
+    text: str | None,
+) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+    """The event filters checked and resolved, and the words of ``text``. Aliases and the
+    hierarchy as every reader means them: ISKP is IS-K, "Islamic State" takes in its
+    branches, "Kabul Province" is Kabul."""
+    if killed_min is not None and killed_max is not None and killed_min > killed_max:
+        raise FilterError("killed_min", f"{killed_min} is above killed_max {killed_max}")
+    words = [w for w in (text or "").lower().split() if w]
+    return resolve_filters(_check_filters(filters, EVENT_FILTERS)), words
 
 
 def _check_filters(filters: Mapping[str, Any], known: tuple[str, ...]) -> dict[str, Any]:

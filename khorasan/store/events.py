@@ -36,6 +36,22 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def damaged_events() -> sa.Select[Any]:
+    """Ids of events that hold fewer mentions than they count (re-extraction deleted some)."""
+    counts = (
+        sa.select(event_mentions.c.event_id, sa.func.count().label("n"))
+        .group_by(event_mentions.c.event_id)
+        .subquery()
+    )
+    query = sa.select(events.c.id).outerjoin(counts, counts.c.event_id == events.c.id)
+    return query.where(sa.func.coalesce(counts.c.n, 0) != events.c.n_mentions)
+
+
+def unlinked_mentions() -> Any:
+    """The condition of a mention that no event holds (new, or left by a fusion that failed)."""
+    return incident_mentions.c.id.not_in(sa.select(event_mentions.c.mention_id))
+
+
 class FusionTransaction:
     """The reads and writes of one fusion run, in one transaction (see ``Store.fusion``)."""
 
@@ -89,20 +105,11 @@ class FusionTransaction:
         """Mentions fusion must look at again: the remaining members of events that lost
         mentions (re-extraction deleted them), and mentions in no event (new, or left by a
         fusion that failed). Deletes the damaged events."""
-        counts = (
-            sa.select(event_mentions.c.event_id, sa.func.count().label("n"))
-            .group_by(event_mentions.c.event_id)
-            .subquery()
-        )
-        damaged = sa.select(events.c.id).outerjoin(counts, counts.c.event_id == events.c.id)
-        damaged = damaged.where(sa.func.coalesce(counts.c.n, 0) != events.c.n_mentions)
-        damaged_ids = [r[0] for r in self.conn.execute(damaged)]
+        damaged_ids = [r[0] for r in self.conn.execute(damaged_events())]
         members = sa.select(event_mentions.c.mention_id).where(
             event_mentions.c.event_id.in_(damaged_ids)
         )
-        linked = sa.select(event_mentions.c.mention_id)
-        out = self.mention_rows(sa.or_(incident_mentions.c.id.in_(members),
-                                       incident_mentions.c.id.not_in(linked)))  # fmt: skip
+        out = self.mention_rows(sa.or_(incident_mentions.c.id.in_(members), unlinked_mentions()))
         if damaged_ids:
             self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
         return out
