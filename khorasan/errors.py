@@ -13,7 +13,8 @@ Hierarchy and codes (the table the README's "Errors" section repeats; a test pin
     K310 ├── NotFoundError        no stored event, document or page by that id
     K400 ├── ConfigError          a setting or option has an invalid value
     K401 │   ├── FilterError      a query filter is unknown or malformed (``field`` names it)
-    K402 │   └── ExportError      an export cannot be written as asked
+    K402 │   ├── ExportError      an export cannot be written as asked
+    K403 │   └── ReviewError      a review action names a field, value or mention it cannot take
     K500 └── EvalError            gold files or an evaluation baseline cannot be used
 
 The CLI turns any of them into one line, ``Error: <input>: <reason>``; the REST API into
@@ -35,6 +36,7 @@ __all__ = [
     "KhorasanError",
     "KnowledgeBaseError",
     "NotFoundError",
+    "ReviewError",
     "StoreError",
     "UnreadableInput",
 ]
@@ -130,6 +132,18 @@ class ExportError(ConfigError):
     """Raised when an export cannot be made as asked (format, missing output, library)."""
 
     code = "K402"
+
+
+class ReviewError(ConfigError):
+    """Raised for a review action that cannot be taken as asked (a field that cannot be
+    corrected, a value of the wrong kind, a mention not in the event); ``subject`` names the
+    field or the input, kept as ``field``."""
+
+    code = "K403"
+
+    @property
+    def field(self) -> str:
+        return self.subject
 
 
 class EvalError(KhorasanError, ValueError):

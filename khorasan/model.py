@@ -15,6 +15,10 @@ __all__ = [
     "KILLED_CATEGORIES",
     "IncidentFields",
     "RECORD_KINDS",
+    "REVIEW_ACTIONS",
+    "REVIEW_STATUSES",
+    "Anchor",
+    "ReviewAction",
     "WIRE_COPY_MAX_DISTANCE",
     "ActorMention",
     "DateMention",
@@ -344,6 +348,9 @@ class Event(IncidentFields):
     n_mentions: int = 0
     n_sources: int = 0
     n_flags: int = 0
+    # an analyst's verdict: None (machine output), "confirmed", "corrected" or "rejected";
+    # the corrections themselves, with who, when and why, are in ``detail["review"]``
+    review_status: str | None = None
     detail: dict[str, Any] = field(default_factory=dict, repr=False)
     fused_at: str = ""
     mentions: list[dict[str, Any]] | None = field(default=None, repr=False)
@@ -365,3 +372,39 @@ class Event(IncidentFields):
 
 
 EVENT_COLUMNS = ("id", *(f.name for f in fields(Event) if f.name not in ("id", "mentions")))
+
+REVIEW_ACTIONS = ("confirm", "correct", "merge", "split", "reject", "restore")
+# An event's review_status filter: the stored verdicts, "machine" (no analyst acted) or "any"
+REVIEW_STATUSES = ("machine", "confirmed", "corrected", "rejected", "any")
+
+# A mention's stable identity across re-extraction: its document and character span.
+Anchor = tuple[str, int, int]
+
+
+@dataclass(slots=True, kw_only=True)
+class ReviewAction:
+    """One analyst action, kept beside the machine's output (an overlay, never an overwrite).
+
+    ``anchors`` say what it acts on through stable mention identities (document, span), so it
+    outlives re-extraction and re-fusion: for an event, the groups of its members at the time
+    (``merge``: two groups, one per event; ``split``: the members that leave, then those that
+    stay); for a mention, one group of one. ``undone_by`` is the ``restore`` that undid it.
+    """
+
+    id: int | None = None
+    at: str = ""
+    user: str = ""
+    action: str = ""
+    target: str = "event"  # "event" or "mention"
+    event_id: str | None = None  # the event acted on, as it was then
+    anchors: list[list[Anchor]] = field(default_factory=list)
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+    undone_by: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(ReviewAction)}
+        out["anchors"] = [[list(a) for a in group] for group in self.anchors]
+        return out

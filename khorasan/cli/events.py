@@ -28,6 +28,7 @@ from khorasan.cli._common import (
     where,
 )
 from khorasan.export import COLUMN_SETS, export_events
+from khorasan.model import REVIEW_STATUSES
 
 __all__ = ["COMMANDS"]
 
@@ -44,9 +45,15 @@ _FILTERS = (
     click.option("--attack-type", help="bombing, armed_assault, assassination, ..."),
     click.option("--target-type", help="civilians, religious, security_forces, ..."),
     click.option("--attribution", help="claimed, attributed, suspected, none."),
+    click.option(
+        "--review-status",
+        type=click.Choice(REVIEW_STATUSES),
+        help="The analysts' verdict: machine (none yet), confirmed, corrected, "
+        "rejected, or any (default: all but rejected).",
+    ),  # fmt: skip
 )
 _FILTER_NAMES = ("date_from", "date_to", "country", "admin1", "perpetrator", "attack_type",
-                 "target_type", "attribution")  # fmt: skip
+                 "target_type", "attribution", "review_status")  # fmt: skip
 
 
 def filter_options(func: F) -> F:
@@ -169,6 +176,7 @@ def _print_event(row: dict[str, Any]) -> None:
     line("killed by", ", ".join(f"{k} {v}" for k, v in cats if v) or None)
     line("sources", f"{row['n_sources']} independent (wire copies count once), "
          f"{row['n_mentions']} mentions")  # fmt: skip
+    _print_review(row["detail"].get("review") or {})
     flags = row["detail"].get("flags") or []
     click.echo(f"\nDisagreements ({len(flags)}):")
     for f in flags:
@@ -189,6 +197,23 @@ def _print_event(row: dict[str, Any]) -> None:
                else "")
         ))  # fmt: skip
         click.echo(f'    "{safe(m["evidence"])}"')
+
+
+def _print_review(review: dict[str, Any]) -> None:
+    """The analysts' verdict and corrections beside the machine's values."""
+    if not review:
+        return
+    click.echo(f"\nReview: {safe(review.get('status'))} (khorasan review history for all)")
+    for name in ("confirmed", "rejected"):
+        who = review.get(name)
+        if isinstance(who, dict):
+            click.echo(safe(f"  {name} by {who['user']} at {who['at']}: {who['reason']}"))
+    for field, c in (review.get("corrections") or {}).items():
+        click.echo(safe(f"  {field}: {c['value']} (machine: {c['machine']}), by {c['user']} at "
+                        f"{c['at']}: {c['reason']}"))  # fmt: skip
+    for c in review.get("mention_corrections") or []:
+        click.echo(safe(f"  mention {c['mention']} {c['field']}: {c['value']} (machine: "
+                        f"{c['machine']}), by {c['user']}: {c['reason']}"))  # fmt: skip
 
 
 _ALL = click.option(

@@ -24,6 +24,7 @@ from khorasan.fuse.blocking import BlockIndex, is_candidate
 from khorasan.fuse.cluster import Cluster, agglomerate, components
 from khorasan.fuse.incremental import candidate_mentions
 from khorasan.fuse.mention import Mention, mention_from_row
+from khorasan.fuse.overlay import Overlay
 from khorasan.fuse.reconcile import reconcile
 from khorasan.fuse.score import LINK_THRESHOLD, pair_score
 from khorasan.model import Event
@@ -67,16 +68,30 @@ def event_id(cluster: Sequence[Mention]) -> str:
     return hashlib.sha1(first.encode()).hexdigest()[:16]
 
 
-def events_of(clusters: Iterable[Cluster]) -> tuple[list[Event], list[Link]]:
-    """One reconciled :class:`Event` per cluster, and the (mention, event, score) links."""
+def events_of(
+    clusters: Iterable[Cluster], overlay: Overlay | None = None
+) -> tuple[list[Event], list[Link]]:
+    """One reconciled :class:`Event` per cluster, and the (mention, event, score) links;
+    with analysts' review actions (``overlay``) laid over them."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    out: list[Event] = []
+    if overlay:
+        clusters = overlay.clusters(list(clusters))
+    pairs: list[tuple[Event, Cluster]] = []
     links: list[Link] = []
     for cl in clusters:
         eid = event_id(cl)
-        out.append(Event(id=eid, fused_at=now, **reconcile(cl)))
+        members: Sequence[Mention] = cl
+        changes: list[dict] = []
+        if overlay:
+            members, changes = overlay.mention_values(cl)
+        event = Event(id=eid, fused_at=now, **reconcile(members))
+        if changes:
+            event.detail.setdefault("review", {})["mention_corrections"] = changes
+        pairs.append((event, cl))
         links += [(m.id, eid, cl.scores.get(m.id)) for m in cl]
-    return out, links
+    if overlay:
+        overlay.events(pairs)
+    return [e for e, _ in pairs], links
 
 
 def fuse(store: Store) -> FuseSummary:
@@ -84,7 +99,9 @@ def fuse(store: Store) -> FuseSummary:
     started = time.perf_counter()
     with store.fusion() as tx:
         mentions = [mention_from_row(r) for r in tx.mention_rows()]
-        new_events, links = events_of(cluster_mentions(mentions))
+        overlay = Overlay(tx.review_actions())
+        overlay.bind(mentions)
+        new_events, links = events_of(cluster_mentions(mentions), overlay)
         tx.clear_events()
         n = tx.replace_events(new_events, links)
     return FuseSummary(len(mentions), n, time.perf_counter() - started)
@@ -96,10 +113,12 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
     short of members (so a fusion that failed is completed by the next one).
 
     The result equals :func:`fuse` on the same store: the components reached from the new
-    mentions are re-clustered from scratch, and nothing else changes.
+    mentions are re-clustered from scratch, and nothing else changes. Documents that review
+    actions tie to those reached are re-clustered with them, so the actions apply in full.
     """
     started = time.perf_counter()
     with store.fusion() as tx:
+        overlay = Overlay(tx.review_actions())
         seeds: dict[int, Mention] = {}
         for row in tx.mentions_of_documents(list(document_ids)):
             m = mention_from_row(row)
@@ -112,8 +131,20 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
             return candidate_mentions(tx, m, known)
 
-        comps, edges = components(seeds.values(), candidates, pair_score)
+        seeded: set[str] = set()
+        while True:
+            comps, edges = components(seeds.values(), candidates, pair_score)
+            reached = {m.document_id for comp in comps for m in comp}
+            tied = overlay.tied_documents(reached) - seeded
+            if not tied:
+                break
+            # every mention of a document an action names, so its anchors bind as in a full fuse
+            for row in tx.mentions_of_documents(sorted(tied)):
+                m = known.setdefault(int(row["id"]), mention_from_row(row))
+                seeds[m.id] = m
+            seeded |= tied
+        overlay.bind(m for comp in comps for m in comp)
         clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]
-        new_events, links = events_of(clusters)
+        new_events, links = events_of(clusters, overlay)
         n = tx.replace_events(new_events, links)
     return FuseSummary(sum(len(c) for c in comps), n, time.perf_counter() - started)

@@ -24,9 +24,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from khorasan.errors import FilterError, StoreError
 from khorasan.kb.resolve import resolve_filters
-from khorasan.model import RECORD_KINDS, WIRE_COPY_MAX_DISTANCE, Document, Event
+from khorasan.model import (
+    RECORD_KINDS,
+    REVIEW_STATUSES,
+    WIRE_COPY_MAX_DISTANCE,
+    Anchor,
+    Document,
+    Event,
+    ReviewAction,
+)
 from khorasan.store import events as event_sql
 from khorasan.store import records as record_sql
+from khorasan.store import review as review_sql
 from khorasan.store.events import EVENT_FILTERS, FusionTransaction
 from khorasan.store.schema import (
     appearances,
@@ -410,9 +419,9 @@ class Store:
     def event_values(self, field: str) -> list[str]:
         """The different values events hold in one filterable field (``country``,
         ``attack_type``, ...): the choices of a filter."""
-        if field not in EVENT_FILTERS[2:]:
+        if field not in EVENT_FILTERS[2:-1]:
             raise FilterError(
-                field, f"not a filterable field; known: {', '.join(EVENT_FILTERS[2:])}"
+                field, f"not a filterable field; known: {', '.join(EVENT_FILTERS[2:-1])}"
             )
         with self._reading() as conn:
             return event_sql.distinct_values(conn, field)
@@ -435,6 +444,57 @@ class Store:
             return None
         with self._reading() as conn:
             return event_sql.get_event(conn, ids[0])
+
+    # -- analyst review -------------------------------------------------------------------
+    def add_review_action(self, action: ReviewAction, undoes: int | None = None) -> ReviewAction:
+        """Log ``action`` (and, for a restore, mark the action it ``undoes``) in one
+        transaction; returns it with its id. Fusion then lays it over the events."""
+        try:
+            with self.engine.begin() as conn:
+                review_sql.add_action(conn, action)
+                if undoes is not None:
+                    assert action.id is not None
+                    review_sql.mark_undone(conn, undoes, action.id)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot log review: {exc.__class__.__name__}") from exc
+        return action
+
+    def review_actions(
+        self, *, active_only: bool = False, since: str | None = None, until: str | None = None,
+        ids: list[int] | None = None,
+    ) -> list[ReviewAction]:  # fmt: skip
+        """Logged review actions, oldest first (see ``store.review.actions``)."""
+        with self._reading() as conn:
+            return review_sql.actions(conn, active_only=active_only, since=since, until=until,
+                                      ids=ids)  # fmt: skip
+
+    def review_queue(
+        self, *, limit: int | None = 50, killed_min: int | None = None,
+        killed_max: int | None = None, text: str | None = None, **filters: Any,
+    ) -> list[Event]:  # fmt: skip
+        """Events no analyst has confirmed, corrected or rejected, least confident first
+        (the calibrated ``detail["confidence"]``), then by killed, most first. Filters as for
+        :meth:`events`."""
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
+        with self._reading() as conn:
+            return event_sql.review_queue(conn, limit=limit, killed_min=killed_min,
+                                          killed_max=killed_max, words=words,
+                                          **filters)  # fmt: skip
+
+    def mention_anchors(self, mention_ids: list[int]) -> dict[int, Anchor]:
+        """Each mention's stable identity: (document id, span start, span end)."""
+        with self._reading() as conn:
+            return review_sql.anchors_of(conn, mention_ids)
+
+    def anchored_mentions(self, anchors: list[Anchor]) -> dict[Anchor, int]:
+        """The mention each anchor names today (left out: mentions that are gone)."""
+        with self._reading() as conn:
+            return review_sql.mentions_of_anchors(conn, anchors)
+
+    def events_of_mentions(self, mention_ids: list[int]) -> dict[int, str]:
+        """The event holding each mention id."""
+        with self._reading() as conn:
+            return review_sql.event_of_mentions(conn, mention_ids)
 
 
 def _event_selection(
@@ -460,6 +520,8 @@ def _check_filters(filters: Mapping[str, Any], known: tuple[str, ...]) -> dict[s
             raise FilterError(name, f"unknown filter; known: {', '.join(known)}")
         if value in (None, ""):
             continue
+        if key == "review_status" and value not in REVIEW_STATUSES:
+            raise FilterError(name, f"{value!r} is not one of {', '.join(REVIEW_STATUSES)}")
         if key in ("date_from", "date_to"):
             value = str(value)
             if not _ISO_PREFIX.match(value):

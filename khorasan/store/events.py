@@ -12,13 +12,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from khorasan.model import KILLED_CATEGORIES, Event
+from khorasan.model import KILLED_CATEGORIES, Event, ReviewAction
+from khorasan.store import review as review_sql
 from khorasan.store.schema import documents, event_mentions, events, incident_mentions
 
 __all__ = ["EVENT_FILTERS", "FusionTransaction", "event_ids", "mentions_of", "query_events"]
 
 EVENT_FILTERS = ("date_from", "date_to", "country", "admin1", "perpetrator", "attack_type",
-                 "target_type", "attribution")  # fmt: skip
+                 "target_type", "attribution", "review_status")  # fmt: skip
+
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
 _MENTION_SELECT = sa.select(
@@ -114,6 +116,10 @@ class FusionTransaction:
             self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
         return out
 
+    def review_actions(self) -> list[ReviewAction]:
+        """The analysts' actions fusion lays over its events (none undone), oldest first."""
+        return review_sql.actions(self.conn, active_only=True)
+
     # -- writing events --------------------------------------------------------------------
     def clear_events(self) -> None:
         self.conn.execute(event_mentions.delete())
@@ -145,7 +151,14 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
         query = query.where(c.date >= filters["date_from"])
     if filters.get("date_to"):
         query = query.where(c.date <= filters["date_to"] + "\uffff")
-    for name in EVENT_FILTERS[2:]:
+    status = filters.get("review_status")
+    if not status:  # an event an analyst rejected is out of every list and tally unless asked
+        query = query.where(sa.or_(c.review_status.is_(None), c.review_status != "rejected"))
+    elif status == "machine":
+        query = query.where(c.review_status.is_(None))
+    elif status != "any":
+        query = query.where(c.review_status == status)
+    for name in EVENT_FILTERS[2:-1]:
         value = filters.get(name)
         if not value:
             continue
@@ -251,6 +264,19 @@ def tally_groups(
     query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
                      words).group_by(month, c.country, c.admin1)  # fmt: skip
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def review_queue(
+    conn: Connection, *, limit: int | None = None, killed_min: int | None = None,
+    killed_max: int | None = None, words: Sequence[str] = (), **filters: Any,
+) -> list[Event]:  # fmt: skip
+    """Events no analyst has acted on, least confident first, then the deadliest."""
+    filters = {**filters, "review_status": "machine"}
+    confidence = events.c.detail["confidence"].as_float()
+    query = _refined(_filtered(sa.select(events), filters), None, killed_min, killed_max, words)
+    query = query.order_by(confidence.asc().nulls_first(), events.c.killed_best.desc().nulls_last(),
+                           events.c.id).limit(limit)  # fmt: skip
+    return [Event(**dict(r._mapping)) for r in conn.execute(query)]
 
 
 def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

@@ -15,6 +15,7 @@ __all__ = [
     "incident_mentions",
     "metadata",
     "record_mentions",
+    "review_actions",
 ]
 
 metadata = sa.MetaData()
@@ -135,6 +136,7 @@ events = sa.Table(
     sa.Column("n_mentions", sa.Integer, nullable=False),
     sa.Column("n_sources", sa.Integer, nullable=False),
     sa.Column("n_flags", sa.Integer, nullable=False),
+    sa.Column("review_status", sa.String(12), index=True),  # analyst's verdict (0006)
     sa.Column("detail", sa.JSON, nullable=False),  # provenance, flags, killed by category
     sa.Column("fused_at", sa.String(32), nullable=False),
 )
@@ -187,4 +189,23 @@ record_mentions = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("record", sa.JSON, nullable=False),
     sa.UniqueConstraint("document_id", "kind", "seq", name="uq_record_document_kind_seq"),
+)
+
+
+# -- analyst review (migration 0006): every action, in order, never rewritten ------------------
+review_actions = sa.Table(
+    "review_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False, index=True),
+    sa.Column("user", sa.Text, nullable=False),
+    sa.Column("action", sa.String(12), nullable=False),
+    sa.Column("target", sa.String(8), nullable=False),  # event or mention
+    sa.Column("event_id", sa.String(16), index=True),  # the event acted on, as it was then
+    sa.Column("anchors", sa.JSON, nullable=False),  # groups of [document id, start, end]
+    sa.Column("field", sa.String(32)),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("undone_by", sa.Integer),  # the restore that undid this action
 )
