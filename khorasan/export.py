@@ -15,7 +15,15 @@ from typing import Any
 
 from khorasan.errors import ExportError
 
-__all__ = ["COLUMN_SETS", "CSV_COLUMNS", "FORMATS", "export_events", "geojson", "to_rows"]
+__all__ = [
+    "COLUMN_SETS",
+    "CSV_COLUMNS",
+    "FORMATS",
+    "export_events",
+    "geojson",
+    "spreadsheet_safe",
+    "to_rows",
+]
 
 FORMATS = ("csv", "geojson", "json", "parquet")
 CODES_FILE = Path(__file__).parent / "kb" / "data" / "dataset_codes.json"
@@ -28,7 +36,7 @@ CSV_COLUMNS = (
     "perpetrator", "attribution", "attack_type", "suicide", "target_type", "target",
     "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high",
     "claimed_killed", "claimed_wounded", "n_sources", "n_mentions", "sources", "source_urls",
-    "notes",
+    "notes", "review_status",
 )  # fmt: skip
 # The same events named and coded as ACLED's and the GTD's exports (their codebooks' names).
 ACLED_COLUMNS = (
@@ -51,6 +59,11 @@ _NUMERIC = frozenset({"latitude", "longitude", "killed_low", "killed_best", "kil
                       "claimed_wounded", "n_sources", "n_mentions", "suicide", "year", "month",
                       "day", "time_precision", "fatalities", "iyear", "imonth", "iday",
                       "specificity", "claimed", "nkill", "nwound"})  # fmt: skip
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def _csv_safe(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -128,6 +141,7 @@ def _row(e: Mapping[str, Any]) -> dict[str, Any]:
                                      "wounded_best", "wounded_high", "claimed_killed",
                                      "claimed_wounded", "n_sources", "n_mentions")},
             "sources": _sources(e), "source_urls": _urls(e), "notes": _notes(e),
+            "review_status": e.get("review_status"),
     }  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from khorasan.cli._common import (
     safe,
     where,
 )
+from khorasan.export import spreadsheet_safe
 from khorasan.model import ReviewAction
 
 __all__ = ["COMMANDS"]
@@ -199,12 +200,6 @@ EXPORT_COLUMNS = ("id", "at", "user", "action", "target", "event_id", "field", "
                   "after", "reason", "state", "undone_by", "anchors")  # fmt: skip
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading = + - @ would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @review.command("export")
 @db_option
 @date_options
@@ -222,7 +217,7 @@ def export_changes(db: str | None, date_from: str | None, date_to: str | None, f
     writer.writerow(EXPORT_COLUMNS)
     for r in rows:
         cells = {**r, "anchors": json.dumps(r["anchors"])}
-        writer.writerow([_cell(cells[c]) for c in EXPORT_COLUMNS])
+        writer.writerow([spreadsheet_safe(cells[c]) for c in EXPORT_COLUMNS])
     click.echo(out.getvalue(), nl=False)
 
 
