@@ -28,6 +28,7 @@ from khorasan.model import RECORD_KINDS, Event
 from khorasan.serve.app import EventFilters
 from khorasan.serve.claimschart import claims_chart
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
+from khorasan.serve.recordpages import install_record_pages
 from khorasan.serve.timeline import TARGET_TYPES, timeline
 from khorasan.store import Store
 
@@ -124,6 +125,8 @@ def install_pages(app: FastAPI) -> None:
         if row is None:
             return not_found(request, "document", doc_id)
         return render(request, "document.html", **_document_context(store, row))
+
+    install_record_pages(app, render)  # /network, /leaders, /strength
 
 
 # ---------------------------------------------------------------------------- the dashboard
