@@ -117,7 +117,7 @@ def leaders_of(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         for value, bucket in ((role, "roles"), (rec.get("status"), "statuses")):
             if value and value not in entry[bucket]:
                 entry[bucket].append(value)
-        if status:
+        if status and status != "current":  # "current" is the report's "in role" below
             when = dated(row, date=rec.get("status_date"), to=rec.get("status_date"))
             if when is not None:
                 entry["marks"].append({"date": when.start, "what": status,
