@@ -3,7 +3,8 @@ the API, with little JavaScript (static files only: the map draws from ``/api/ev
 
 Pages: ``/`` (map, timeline and event table under one set of filters in the query string),
 ``/events/{id}`` (an event and every source, its sentence in context), ``/documents`` and
-``/documents/{id}`` (a document's text with every extracted span highlighted).
+``/documents/{id}`` (a document's text with every extracted span highlighted); ``/network``,
+``/leaders`` and ``/strength`` come from :mod:`khorasan.serve.recordpages`.
 
 Article text is data, never markup: templates are autoescaped and no article text is marked
 safe; every response carries a strict Content-Security-Policy (no inline script or style).
