@@ -1,7 +1,8 @@
 """The dashboard in a real browser: ``khorasan serve`` started as a subprocess on a free port,
 headless Chromium (the system's /usr/bin/chromium, never a downloaded one) driven by
 Playwright. Filtering through the form, opening an event from the map, following a source to
-its highlighted sentence, and hostile article text that never runs.
+its highlighted sentence, the network, leaders and strength pages, and hostile article text
+that never runs.
 
 Screenshots are saved under ``$KHORASAN_SCREENSHOTS`` (else the test's temporary folder) and
 their paths printed. ``make test`` installs Chromium (apt) and Playwright (the dev extra); where
@@ -26,7 +27,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from serve_helpers import free_port
-from test_serve_pages import IMG, SCRIPT, TEMPLATE, build_db
+from test_serve_pages import IMG, SCRIPT, TEMPLATE
+from test_serve_records import EMIR, FRONT, build_records_db
 
 from khorasan.pipeline import open_store
 
@@ -46,7 +48,8 @@ if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_db(tmp_path_factory.mktemp("browser") / "k.db")
+    # the examples, the hostile reports and invented relations, leaders and strength records
+    return build_records_db(tmp_path_factory.mktemp("browser") / "k.db")
 
 
 @pytest.fixture(scope="module")
@@ -303,3 +306,51 @@ def test_browser_record_source_leads_to_its_span(tab: Watched) -> None:
     key = page.get_attribute("body", "data-current-span") or ""
     assert key.startswith("r-") and page.locator("mark.current").count() >= 1
     tab.shot("record-span")
+
+
+def test_browser_network_leaders_and_strength(tab: Watched, base_url: str) -> None:
+    page = tab.page
+    graph = httpx.get(base_url + "/api/relations/graph", timeout=60).json()
+    page.goto("/network")
+    page.wait_for_selector("#network")
+    assert page.locator("#network path.edge").count() == len(graph["edges"])
+    assert page.locator("#network g.node").count() == len(graph["nodes"])
+    assert FRONT in page.locator("#network text.node-label").all_text_contents()  # as text
+    tab.shot("network")
+    # a node narrows the network to its actor, the filter kept in the URL
+    with page.expect_navigation():
+        page.locator('#network g.node[data-actor="Taliban"] circle').click()
+    assert parse_qs(urlsplit(page.url).query) == {"group": ["Taliban"]}
+    taliban = httpx.get(base_url + "/api/relations/graph", params={"group": "Taliban"},
+                        timeout=60).json()  # fmt: skip
+    assert page.locator("#network path.edge").count() == len(taliban["edges"]) > 0
+    assert page.locator("select[name=group]").input_value() == "Taliban"
+    # an edge leads to its entry, and a source of it to its sentence in the document
+    page.locator("#network a.edge-link").first.dispatch_event("click")
+    page.wait_for_url("**#edge-0")
+    link = page.locator("#edge-0 a.doc-link").first
+    key = (link.get_attribute("href") or "").split("#", 1)[1]
+    with page.expect_navigation():
+        link.click()
+    page.wait_for_selector(f'body[data-current-span="{key}"]', state="attached")
+    assert page.locator("mark.current").count() >= 1
+
+    leaders = httpx.get(base_url + "/api/leaders/timeline", timeout=60).json()["leaders"]
+    page.goto("/leaders")
+    page.wait_for_selector("#leaders-chart")
+    dated = [le for le in leaders if le["start"] or le["end"]]
+    assert page.locator("#leaders-chart g.leader-row").count() == len(dated)
+    assert EMIR in (page.text_content("#leaders") or "")
+    tab.shot("leaders")
+
+    series = httpx.get(base_url + "/api/strength/series", timeout=60).json()["series"]
+    page.goto("/strength")
+    page.wait_for_selector("svg.strength")
+    drawn = [p for s in series for p in s["points"] if p["date"]]
+    assert page.locator("svg.strength g.estimate").count() == len(drawn)
+    tab.shot("strength")
+    estimate = page.locator("svg.strength a.estimate-link").first
+    key = (estimate.get_attribute("href") or "").split("#", 1)[1]
+    with page.expect_navigation():
+        estimate.dispatch_event("click")
+    page.wait_for_selector(f'body[data-current-span="{key}"]', state="attached")

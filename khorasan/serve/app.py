@@ -46,8 +46,11 @@ def create_app(db: str | None = None) -> FastAPI:
     app.state.store = store
     install_error_handlers(app)
     _routes(app)
-    from khorasan.serve.pages import install_pages  # the dashboard (pages import this module)
+    # these import this module (its dependencies): installed once it is loaded
+    from khorasan.serve.pages import install_pages
+    from khorasan.serve.series_api import install_series_api
 
+    install_series_api(app)
     install_pages(app)
     return app
 

@@ -3,7 +3,8 @@ the API, with little JavaScript (static files only: the map draws from ``/api/ev
 
 Pages: ``/`` (map, timeline and event table under one set of filters in the query string),
 ``/events/{id}`` (an event and every source, its sentence in context), ``/documents`` and
-``/documents/{id}`` (a document's text with every extracted span highlighted).
+``/documents/{id}`` (a document's text with every extracted span highlighted); ``/network``,
+``/leaders`` and ``/strength`` come from :mod:`khorasan.serve.recordpages`.
 
 Article text is data, never markup: templates are autoescaped and no article text is marked
 safe; every response carries a strict Content-Security-Policy (no inline script or style).
@@ -28,6 +29,7 @@ from khorasan.model import RECORD_KINDS, Event
 from khorasan.serve.app import EventFilters
 from khorasan.serve.claimschart import claims_chart
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
+from khorasan.serve.recordpages import install_record_pages
 from khorasan.serve.timeline import TARGET_TYPES, timeline
 from khorasan.store import Store
 
@@ -124,6 +126,8 @@ def install_pages(app: FastAPI) -> None:
         if row is None:
             return not_found(request, "document", doc_id)
         return render(request, "document.html", **_document_context(store, row))
+
+    install_record_pages(app, render)  # /network, /leaders, /strength
 
 
 # ---------------------------------------------------------------------------- the dashboard
