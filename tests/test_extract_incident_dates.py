@@ -1,0 +1,45 @@
+"""The date an incident record gets: the day of the attack, not of a statement, a dateline or
+a report. Reports written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khorasan.extract import extract_document
+from khorasan.model import Document
+
+
+def incidents(text: str, published: str | None = "2024-04-16") -> list[dict[str, Any]]:
+    doc = Document(text=text, name="t.txt", source="t.txt", published=published)
+    return list(extract_document(doc)["incidents"])
+
+
+def dated(rec: dict[str, Any]) -> tuple[str | None, str | None]:
+    return rec["date"], rec["date_precision"]
+
+
+def test_the_day_of_a_report_is_not_the_day_of_the_attack() -> None:
+    text = (
+        "The toll of the bombing at a bus station in Herat rose to 12, local media reported "
+        "on Monday. The blast went off last week as passengers boarded a bus."
+    )
+    [rec] = incidents(text)
+    assert dated(rec) == ("2024-04", "month")  # not Monday the 15th
+
+
+def test_a_claim_alone_dates_the_attack_to_its_month() -> None:
+    text = (
+        "The Islamic State group on Monday said it had carried out a bombing at a bus station "
+        "in Herat that killed nine passengers."
+    )
+    [rec] = incidents(text)
+    assert dated(rec) == ("2024-04", "month")
+
+
+def test_the_attack_a_statement_names_by_its_day_keeps_that_day() -> None:
+    text = (
+        "Gunmen stormed a wedding hall in Herat, killing nine guests. "
+        "The group said Sunday's attack targeted government officials."
+    )
+    [rec] = incidents(text)
+    assert dated(rec) == ("2024-04-14", "day")
