@@ -259,3 +259,19 @@ def test_year_hint_dates_a_yearless_day_but_resolves_no_weekday() -> None:
     dates = find_dates(text, None, year_hint="2024-04")
     assert [(d.value, d.precision) for d in dates] == [("2024-04-29", "day")]
     assert find_dates(text, None) == []  # without any year, "April 29" is not a date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "In March last year, gunmen struck.",
+            [("March last year", "2024-03", "month", True, None)],
+        ),
+        ("in the May of last year", [("May of last year", "2024-05", "month", True, None)]),
+        ("in January this year", [("January this year", "2025-01", "month", True, None)]),
+        ("In March, gunmen struck.", [("In March", "2024-03", "month", True, None)]),
+    ],
+)
+def test_find_dates_month_with_its_year_in_words(text: str, expected: list[Row]) -> None:
+    assert _rows(text, "2025-02-11") == expected

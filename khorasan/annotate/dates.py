@@ -13,7 +13,8 @@ Relative (``relative=True``), resolved against ``published``:
   before; ``last month``/``earlier this month`` and ``last year``/``this year`` at month and year
   precision; ``last week`` at month precision of the date a week earlier (a day would be a guess);
   ``last December`` the most recent December before the publication month, ``in December`` the
-  most recent on or before it; ``two years ago`` and the like.
+  most recent on or before it; ``March last year``, ``May of this year`` that month of the
+  year the words give; ``two years ago`` and the like.
 - ``a year earlier``, ``the next day``... count from the last explicit date before them in the
   text (``By April 2020 ... a year earlier`` is April 2019), else from publication.
 Relative dates that cannot be resolved (no ``published``, or too coarse) are not returned.
@@ -61,6 +62,7 @@ class _Lexicon:
     ago_units: dict[str, str]
     small_numbers: dict[str, int]
     weekday_modifiers: dict[str, str]  # lower-cased word -> latest, before, next
+    month_year_words: dict[str, int]  # "last year" -> -1: the year of "March last year"
     patterns: list[tuple[str, re.Pattern[str]]]
 
 
@@ -96,6 +98,7 @@ def _lexicon() -> _Lexicon:
         ago_units=raw["ago_units"],
         small_numbers=raw["small_numbers"],
         weekday_modifiers=raw["weekday_modifiers"],
+        month_year_words={k.lower(): v for k, v in raw["month_year_words"].items()},
         patterns=_compile(raw, months, relative, anchored),
     )
 
@@ -118,6 +121,8 @@ def _compile(
     digits, wds = "0123456789", raw["weekdays"]
     small, units = _alt(raw["small_numbers"]), _alt(raw["ago_units"])
     joins = "(?i:and|to|until|till|through)"
+    # "March last year", "May of this year": a month whose year is told in words
+    month_year = rf",?{_S}+(?:of{_S}+)?(?P<yw>(?i:{_alt(raw['month_year_words'])}))\b"
     wd_mods, periods = list(raw["weekday_modifiers"]), raw["month_periods"]
     sources = [
         ("iso", r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
@@ -134,7 +139,8 @@ def _compile(
         ("anchored", rf"\b(?i:{_alt(anchored)})\b"),
         ("ago", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+(?P<unit>(?i:{units})){_S}+(?i:ago)\b"),
         ("month_name", rf"\b(?P<mod>{_alt(raw['month_modifiers'])})(?:{_S}|-)+{full_month}"
-                       rf"(?!(?:{_S}|,)*(?:of{_S}+)?\d)"),
+                       rf"(?!(?:{_S}|,)*(?:of{_S}+)?\d|{month_year})"),
+        ("month_year_word", rf"\b{full_month}{month_year}"),
         ("weekday", rf"\b(?:(?P<mod>(?i:{_alt(wd_mods)})){_S}+)?{weekday}(?:['’]s)?\b"),
     ]  # fmt: skip
     # first characters each pattern can start with: lets the regex engine skip most positions
@@ -146,7 +152,8 @@ def _compile(
         "between_years": _lead(["between", "from"], fold=True),
         "relative": _lead(relative, fold=True), "anchored": _lead(anchored, fold=True),
         "ago": _lead(raw["small_numbers"], digits, fold=True),
-        "month_name": _lead(raw["month_modifiers"]), "weekday": _lead(wds, wd_mods, fold=True),
+        "month_name": _lead(raw["month_modifiers"]), "month_year_word": _lead(raw["months"]),
+        "weekday": _lead(wds, wd_mods, fold=True),
     }  # fmt: skip
     return [(kind, re.compile(f"(?=[{leads[kind]}])" + src)) for kind, src in sources]
 
@@ -282,6 +289,10 @@ def _resolve(
         return _ago(m, start, end, ref)
     if kind == "month_name":
         return _month_name(m, start, end, ref)
+    if kind == "month_year_word":
+        offset = _lexicon().month_year_words[m.group("yw").lower()]
+        year, month = ref.day.year + offset, _month(m.group("month"))
+        return DateMention(start, end, f"{year:04d}-{month:02d}", "month", True)
     return _weekday(m, start, end, ref)
 
 
