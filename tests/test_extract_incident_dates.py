@@ -43,3 +43,14 @@ def test_the_attack_a_statement_names_by_its_day_keeps_that_day() -> None:
     )
     [rec] = incidents(text)
     assert dated(rec) == ("2024-04-14", "day")
+
+
+def test_a_dateline_dates_the_report_not_the_incident() -> None:
+    text = (
+        "HERAT, Afghanistan, April 16 (Wire) -- Rockets hit a border town on Sunday, wounding "
+        "four people, officials said."
+    )
+    [rec] = incidents(text)
+    assert dated(rec) == ("2024-04-14", "day")
+    undated = "HERAT, Afghanistan, April 16 (Wire) -- A bomb at a market killed nine people."
+    assert dated(incidents(undated, published=None)[0]) == (None, None)

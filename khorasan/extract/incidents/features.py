@@ -35,6 +35,9 @@ POSSESSIVE_TRIGGER_CHARS = 30
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|until|till|through|as of)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I
 )
+# a dateline's date: what may stand before it on its line, and after it (see _datelined)
+_DATELINE_BEFORE = re.compile(cue_alternation("dateline_date", "before"))
+_DATELINE_AFTER = re.compile(cue_alternation("dateline_date", "after"))
 # ... unless the date is then said to be when something happened: "since 1978, when arson killed"
 _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 # "Iran-backed", "US-led", "Kabul-based": a place name that modifies a noun locates nothing
@@ -224,7 +227,9 @@ def features_of(
         sentence=s,
         triggers=triggers,
         figures=figures,
-        dates=[d for d in passes.dates.within(s) if _event_date(text, d)],
+        dates=[
+            d for d in passes.dates.within(s) if _event_date(text, d) and not _datelined(text, d)
+        ],
         places=places,
         actors=actors,
         claimed=claimed and not claim_negated,
@@ -303,6 +308,18 @@ def _is_headline(text: str, end: int) -> bool:
     while i >= 0 and text[i].isspace():
         i -= 1
     return i < 0 or text[i] not in _CLOSING
+
+
+def _datelined(text: str, d: DateMention) -> bool:
+    """The date of a dateline ("KABUL, June 6 (Reuters) -", "Dec. 28 (UPI) —"): the day the
+    report was filed, not the incident's. A place before it or an agency after it tells a
+    dateline from a timeline entry ("March 22: gunmen stormed ...")."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    before = text[line_start : d.start]
+    after = _DATELINE_AFTER.match(text[d.end : d.end + 40])
+    if after is None or not _DATELINE_BEFORE.match(before):
+        return False
+    return bool(before.strip()) or "(" in after.group()
 
 
 def _event_date(text: str, d: DateMention) -> bool:
