@@ -54,3 +54,12 @@ def test_a_dateline_dates_the_report_not_the_incident() -> None:
     assert dated(rec) == ("2024-04-14", "day")
     undated = "HERAT, Afghanistan, April 16 (Wire) -- A bomb at a market killed nine people."
     assert dated(incidents(undated, published=None)[0]) == (None, None)
+
+
+def test_the_start_of_a_period_since_is_no_incident_date() -> None:
+    text = (
+        "A bomb at a market in Herat killed nine people, the worst attack on the city since "
+        "the new council took office in May 2021."
+    )
+    [rec] = incidents(text)
+    assert dated(rec) == ("2024-04", "month")

@@ -30,11 +30,15 @@ MIN_TRIGGER_SENTENCE_CHARS = 25
 CUT_OFF_MIN_WORDS = 16
 # "Pakistan's deadliest attack": the attack word follows the possessive within a few words
 POSSESSIVE_TRIGGER_CHARS = 30
+# How far before a date a "since" may open the clause it dates ("since taking control ... in")
+SINCE_CLAUSE_CHARS = 80
 
 # "since 1979", "until 2020": a date that bounds a period, not the day of an incident
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|until|till|through|as of)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I
 )
+# "since they returned to power in August 2021": the clause a period runs from (_since_when)
+_SINCE_CLAUSE = re.compile(r"\bsince\b[^,;:.()\n]*$", re.I)
 # a dateline's date: what may stand before it on its line, and after it (see _datelined)
 _DATELINE_BEFORE = re.compile(cue_alternation("dateline_date", "before"))
 _DATELINE_AFTER = re.compile(cue_alternation("dateline_date", "after"))
@@ -228,7 +232,11 @@ def features_of(
         triggers=triggers,
         figures=figures,
         dates=[
-            d for d in passes.dates.within(s) if _event_date(text, d) and not _datelined(text, d)
+            d
+            for d in passes.dates.within(s)
+            if _event_date(text, d)
+            and not _datelined(text, d)
+            and not _since_when(text, d, s, triggers)
         ],
         places=places,
         actors=actors,
@@ -320,6 +328,17 @@ def _datelined(text: str, d: DateMention) -> bool:
     if after is None or not _DATELINE_BEFORE.match(before):
         return False
     return bool(before.strip()) or "(" in after.group()
+
+
+def _since_when(
+    text: str, d: DateMention, s: Sentence, triggers: list[tuple[str, int, int]]
+) -> bool:
+    """ "since they returned to power in August 2021": the date of the start of a period, with
+    no attack word between "since" and the date (unlike "since a bomb hit a mosque in 2020")."""
+    if _WHEN_AFTER.match(text[d.end : d.end + 12]):
+        return False  # "since 1978, when arson killed": the date of an incident after all
+    m = _SINCE_CLAUSE.search(text, max(s.start, d.start - SINCE_CLAUSE_CHARS), d.start)
+    return m is not None and not any(m.start() < a < d.start for _, a, _ in triggers)
 
 
 def _event_date(text: str, d: DateMention) -> bool:
