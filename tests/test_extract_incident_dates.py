@@ -63,3 +63,23 @@ def test_the_start_of_a_period_since_is_no_incident_date() -> None:
     )
     [rec] = incidents(text)
     assert dated(rec) == ("2024-04", "month")
+
+
+def test_months_counted_back_from_the_incident_give_the_month() -> None:
+    text = (
+        "A suicide bomber killed six people at a bank in Kunduz on Monday. The attack came two "
+        "months after a bombing at a ministry in Kabul killed a minister and two guards."
+    )
+    kabul = next(r for r in incidents(text) if r["admin1"] == "Kabul")
+    assert dated(kabul) == ("2024-02", "month")
+
+
+def test_weeks_not_counted_give_the_year_when_they_cannot_leave_it() -> None:
+    text = (
+        "Gunmen killed four worshippers at a temple in Kabul on Monday. The attack came weeks "
+        "after a bombing at a wedding in Herat killed 30 guests."
+    )
+    herat = next(r for r in incidents(text) if r["admin1"] == "Herat")
+    assert dated(herat) == ("2024", "year")
+    early = incidents(text, published="2024-01-16")
+    assert dated(next(r for r in early if r["admin1"] == "Herat")) == (None, None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
-from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
+from khorasan.extract.incidents.features import GENERIC, SentenceFeatures, offset_date
 from khorasan.kb.scene import SPECIFIC_KINDS, place_agrees, places_compatible
 from khorasan.model import DateMention, PlaceMention
 
@@ -235,9 +235,10 @@ def _shifted_date(f: SentenceFeatures, ref: Group, published: str | None) -> Dat
     told (from the report for "a week ago"), at the day; "elsewhere" keeps its date."""
     if f.shift == "separate":
         return ref.date
+    ref_date = ref.date or ref.implicit_date
+    base = published if f.offset_from_published else (ref_date.value if ref_date else None)
     if f.offset_days is None:
-        return None
-    base = published if f.offset_from_published else (ref.date.value if ref.date else None)
+        return offset_date(f, base)  # "two months after", "weeks after"
     if base is None or len(base) != 10:
         return None
     day = date.fromisoformat(base) - timedelta(days=f.offset_days)
