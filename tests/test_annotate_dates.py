@@ -275,3 +275,27 @@ def test_year_hint_dates_a_yearless_day_but_resolves_no_weekday() -> None:
 )
 def test_find_dates_month_with_its_year_in_words(text: str, expected: list[Row]) -> None:
     assert _rows(text, "2025-02-11") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A shrine was bombed in October 2016. Four months later, a market was hit.",
+            [
+                ("October 2016", "2016-10", "month", False, None),
+                ("Four months later", "2017-02", "month", True, None),
+            ],
+        ),
+        (
+            "The raid on June 9, 2018 failed. Two years later, the camp fell.",
+            [
+                ("June 9, 2018", "2018-06-09", "day", False, None),
+                ("Two years later", "2020", "year", True, None),
+            ],
+        ),
+        ("Three months later, the camp fell.", []),  # no date to count from: not the future
+    ],
+)
+def test_find_dates_spans_counted_from_the_date_before(text: str, expected: list[Row]) -> None:
+    assert _rows(text, "2021-05-13") == expected

@@ -16,7 +16,9 @@ Relative (``relative=True``), resolved against ``published``:
   most recent on or before it; ``March last year``, ``May of this year`` that month of the
   year the words give; ``two years ago`` and the like.
 - ``a year earlier``, ``the next day``... count from the last explicit date before them in the
-  text (``By April 2020 ... a year earlier`` is April 2019), else from publication.
+  text (``By April 2020 ... a year earlier`` is April 2019), else from publication;
+  ``three months later``, ``two years earlier`` only from such a date, at most at the month
+  or year they count.
 Relative dates that cannot be resolved (no ``published``, or too coarse) are not returned.
 """
 
@@ -62,6 +64,8 @@ class _Lexicon:
     ago_units: dict[str, str]
     small_numbers: dict[str, int]
     weekday_modifiers: dict[str, str]  # lower-cased word -> latest, before, next
+    anchored_count_units: dict[str, str]  # "months" -> month
+    anchored_count_directions: dict[str, int]  # "later" -> 1, "earlier" -> -1
     month_year_words: dict[str, int]  # "last year" -> -1: the year of "March last year"
     patterns: list[tuple[str, re.Pattern[str]]]
 
@@ -98,6 +102,10 @@ def _lexicon() -> _Lexicon:
         ago_units=raw["ago_units"],
         small_numbers=raw["small_numbers"],
         weekday_modifiers=raw["weekday_modifiers"],
+        anchored_count_units={k.lower(): v for k, v in raw["anchored_count_units"].items()},
+        anchored_count_directions={
+            k.lower(): v for k, v in raw["anchored_count_directions"].items()
+        },
         month_year_words={k.lower(): v for k, v in raw["month_year_words"].items()},
         patterns=_compile(raw, months, relative, anchored),
     )
@@ -138,6 +146,9 @@ def _compile(
         ("relative", rf"\b(?i:{_alt(relative)})\b"),
         ("anchored", rf"\b(?i:{_alt(anchored)})\b"),
         ("ago", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+(?P<unit>(?i:{units})){_S}+(?i:ago)\b"),
+        ("anchored_count", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+"
+                           rf"(?P<unit>(?i:{_alt(raw['anchored_count_units'])})){_S}+"
+                           rf"(?P<dir>(?i:{_alt(raw['anchored_count_directions'])}))\b"),
         ("month_name", rf"\b(?P<mod>{_alt(raw['month_modifiers'])})(?:{_S}|-)+{full_month}"
                        rf"(?!(?:{_S}|,)*(?:of{_S}+)?\d|{month_year})"),
         ("month_year_word", rf"\b{full_month}{month_year}"),
@@ -152,6 +163,7 @@ def _compile(
         "between_years": _lead(["between", "from"], fold=True),
         "relative": _lead(relative, fold=True), "anchored": _lead(anchored, fold=True),
         "ago": _lead(raw["small_numbers"], digits, fold=True),
+        "anchored_count": _lead(raw["small_numbers"], digits, fold=True),
         "month_name": _lead(raw["month_modifiers"]), "month_year_word": _lead(raw["months"]),
         "weekday": _lead(wds, wd_mods, fold=True),
     }  # fmt: skip
@@ -279,7 +291,20 @@ def _resolve(
             return _explicit(kind, m, start, end, _Published.parse(anchor.value))
         return _explicit(kind, m, start, end, ref)
     if kind == "anchored":
-        return _anchored(m, start, end, ref, anchor)
+        unit, step = _lexicon().anchored[m.group().lower()]
+        return _anchored(unit, step, start, end, ref, anchor)
+    if kind == "anchored_count":
+        # "three months later": from the date written before it only (from the report's own
+        # day it would be the future, or a day the words do not give)
+        lex = _lexicon()
+        unit = lex.anchored_count_units[m.group("unit").lower()]
+        step = _count(m.group("n")) * lex.anchored_count_directions[m.group("dir").lower()]
+        found = _anchored(unit, step, start, end, None, anchor)
+        if found is None or found.precision == "year" or found.precision == unit:
+            return found
+        # a span counted in months or years gives no day ("two years later" is no anniversary)
+        cut = 7 if unit == "month" else 4
+        return DateMention(start, end, found.value[:cut], unit, True)
     if ref is None:
         return None
     if kind == "relative":
@@ -401,10 +426,18 @@ def _weekday(m: re.Match[str], start: int, end: int, ref: _Published) -> DateMen
     return DateMention(start, end, (ref.day - timedelta(days=back)).isoformat(), "day", True)
 
 
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _lexicon().small_numbers[word.lower()]
+
+
 def _anchored(
-    m: re.Match[str], start: int, end: int, ref: _Published | None, anchor: DateMention | None
+    unit: str,
+    step: int,
+    start: int,
+    end: int,
+    ref: _Published | None,
+    anchor: DateMention | None,
 ) -> DateMention | None:
-    unit, step = _lexicon().anchored[m.group().lower()]
     if anchor is not None and start - anchor.end <= ANCHOR_WINDOW_CHARS:
         base, precision = anchor.value, anchor.precision
     elif ref is not None:
