@@ -83,3 +83,12 @@ def test_weeks_not_counted_give_the_year_when_they_cannot_leave_it() -> None:
     assert dated(herat) == ("2024", "year")
     early = incidents(text, published="2024-01-16")
     assert dated(next(r for r in early if r["admin1"] == "Herat")) == (None, None)
+
+
+def test_a_clause_a_week_earlier_counts_back_from_the_clause_before() -> None:
+    text = (
+        "No group has claimed Friday's bombing of a mosque in Herat that killed 12, but the "
+        "Islamic State claimed a similar bombing a week earlier that killed 30 in Kunduz."
+    )
+    kunduz = next(r for r in incidents(text, published="2024-04-13") if r["admin1"] == "Kunduz")
+    assert dated(kunduz) == ("2024-04-05", "day")
