@@ -92,3 +92,13 @@ def test_a_clause_a_week_earlier_counts_back_from_the_clause_before() -> None:
     )
     kunduz = next(r for r in incidents(text, published="2024-04-13") if r["admin1"] == "Kunduz")
     assert dated(kunduz) == ("2024-04-05", "day")
+
+
+def test_hours_after_an_earlier_attack_dates_it_to_the_month_they_fall_in() -> None:
+    text = (
+        "Troops raided a hideout in Nangarhar on Saturday, killing two gunmen, less than 48 "
+        "hours after a suicide bombing at a hotel in Kabul killed 20 people."
+    )
+    kabul = next(r for r in incidents(text) if r["admin1"] == "Kabul")
+    assert dated(kabul) == ("2024-04", "month")
+    assert kabul["killed"]["value"] == 20

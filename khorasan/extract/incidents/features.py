@@ -76,12 +76,13 @@ _OFFSET_MONTHS = re.compile(
 )
 # "weeks after", "a few months ago": a span not counted, told at the precision it allows
 _OFFSET_VAGUE = re.compile(
-    r"\b(?:(?:just|only|barely|mere|a few|several|some)\s+)?(days|weeks|months)\s+"
+    r"\b(?:(?:just|only|barely|mere|a few|several|some|less than)\s+)?(?:\d{1,2}\s+)?"
+    r"(hours|days|weeks|months)\s+"
     r"(earlier|ago|before|after|since|previously)\b",
     re.I,
 )
 # the shortest and longest span in days an uncounted "days", "weeks", "months" may stand for
-VAGUE_SPAN_DAYS = {"days": (2, 6), "weeks": (14, 56), "months": (60, 330)}
+VAGUE_SPAN_DAYS = {"hours": (0, 2), "days": (2, 6), "weeks": (14, 56), "months": (60, 330)}
 
 
 @dataclass(slots=True)
