@@ -299,3 +299,11 @@ def test_find_dates_month_with_its_year_in_words(text: str, expected: list[Row])
 )
 def test_find_dates_spans_counted_from_the_date_before(text: str, expected: list[Row]) -> None:
     assert _rows(text, "2021-05-13") == expected
+
+
+def test_find_dates_the_same_day_in_another_year() -> None:
+    text = "Crowds met on 5 March 2023 to mourn him. He was shot on the same day in 2019."
+    assert _rows(text, None)[1] == ("the same day in 2019", "2019-03-05", "day", True, None)
+    assert _rows("It fell on this day in 2015.", "2024-06-09") == [
+        ("this day in 2015", "2015-06-09", "day", True, None)
+    ]

@@ -18,7 +18,7 @@ Relative (``relative=True``), resolved against ``published``:
 - ``a year earlier``, ``the next day``... count from the last explicit date before them in the
   text (``By April 2020 ... a year earlier`` is April 2019), else from publication;
   ``three months later``, ``two years earlier`` only from such a date, at most at the month
-  or year they count.
+  or year they count; ``on the same day in 2020`` that date's day and month in that year.
 Relative dates that cannot be resolved (no ``published``, or too coarse) are not returned.
 """
 
@@ -146,6 +146,7 @@ def _compile(
         ("relative", rf"\b(?i:{_alt(relative)})\b"),
         ("anchored", rf"\b(?i:{_alt(anchored)})\b"),
         ("ago", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+(?P<unit>(?i:{units})){_S}+(?i:ago)\b"),
+        ("anniversary", rf"\b(?i:{_alt(raw['anniversary_days'])}){_S}+(?i:in|of){_S}+{year}"),
         ("anchored_count", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+"
                            rf"(?P<unit>(?i:{_alt(raw['anchored_count_units'])})){_S}+"
                            rf"(?P<dir>(?i:{_alt(raw['anchored_count_directions'])}))\b"),
@@ -164,6 +165,7 @@ def _compile(
         "relative": _lead(relative, fold=True), "anchored": _lead(anchored, fold=True),
         "ago": _lead(raw["small_numbers"], digits, fold=True),
         "anchored_count": _lead(raw["small_numbers"], digits, fold=True),
+        "anniversary": _lead(raw["anniversary_days"], fold=True),
         "month_name": _lead(raw["month_modifiers"]), "month_year_word": _lead(raw["months"]),
         "weekday": _lead(wds, wd_mods, fold=True),
     }  # fmt: skip
@@ -293,6 +295,8 @@ def _resolve(
     if kind == "anchored":
         unit, step = _lexicon().anchored[m.group().lower()]
         return _anchored(unit, step, start, end, ref, anchor)
+    if kind == "anniversary":
+        return _anniversary(m, start, end, ref, anchor)
     if kind == "anchored_count":
         # "three months later": from the date written before it only (from the report's own
         # day it would be the future, or a day the words do not give)
@@ -424,6 +428,24 @@ def _weekday(m: re.Match[str], start: int, end: int, ref: _Published) -> DateMen
     if back == 0 and sense == "before":
         back = 7
     return DateMention(start, end, (ref.day - timedelta(days=back)).isoformat(), "day", True)
+
+
+def _anniversary(
+    m: re.Match[str], start: int, end: int, ref: _Published | None, anchor: DateMention | None
+) -> DateMention | None:
+    """ "killed on the same day in 2020": the day of the date before it (else of the report)."""
+    if (
+        anchor is not None
+        and anchor.precision == "day"
+        and start - anchor.end <= ANCHOR_WINDOW_CHARS
+    ):
+        base = date.fromisoformat(anchor.value)
+    elif ref is not None and ref.precision == "day":
+        base = ref.day
+    else:
+        return None
+    day = _day(int(m.group("year")), base.month, base.day)
+    return DateMention(start, end, day.isoformat(), "day", True) if day else None
 
 
 def _count(word: str) -> int:
