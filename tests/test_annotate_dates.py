@@ -307,3 +307,12 @@ def test_find_dates_the_same_day_in_another_year() -> None:
     assert _rows("It fell on this day in 2015.", "2024-06-09") == [
         ("this day in 2015", "2015-06-09", "day", True, None)
     ]
+
+
+def test_without_publication_last_year_counts_from_the_first_day_written_out() -> None:
+    text = "Mourners on 16 May 2019 recalled a similar bombing late last year."
+    assert _rows(text, None)[1] == ("late last year", "2018", "year", True, None)
+    assert find_dates("It was bombed last year.", None, year_hint="2024-04") == [
+        find_dates("It was bombed last year.", "2024-04")[0]
+    ]
+    assert find_dates("It was bombed last month.", None) == []  # a month needs publication

@@ -19,7 +19,9 @@ Relative (``relative=True``), resolved against ``published``:
   text (``By April 2020 ... a year earlier`` is April 2019), else from publication;
   ``three months later``, ``two years earlier`` only from such a date, at most at the month
   or year they count; ``on the same day in 2020`` that date's day and month in that year.
-Relative dates that cannot be resolved (no ``published``, or too coarse) are not returned.
+Without ``published``, ``last year`` and the like count from the year of ``year_hint``, else of
+the first day the text writes out. Relative dates that cannot be resolved (no ``published``, or
+too coarse) are not returned.
 """
 
 from __future__ import annotations
@@ -177,18 +179,28 @@ def find_dates(text: str, published: str | None, year_hint: str | None = None) -
     """Date mentions in ``text``; relative ones resolved against ``published`` (ISO date).
 
     ``year_hint`` (an ISO date the document is filed under, e.g. from its URL, when it has no
-    publication date) gives only the year of "April 29"; it resolves no "on Monday".
+    publication date) gives only the year of "April 29" and of "last year"; it resolves no "on
+    Monday".
     """
     ref = _Published.parse(published)
     hint = None if ref is not None else _Published.parse(year_hint)
     out: list[DateMention] = []
     anchor: DateMention | None = None
+    # no publication date: the year "last year" counts from is that of the URL's date, else of
+    # the first day the text writes out (a dateline, a caption, the lead)
+    year_ref = hint
     for start, end, _prio, kind, m in _select(text):
         mention = _resolve(kind, m, start, end, ref, anchor)
         if mention is None and hint is not None and kind in _EXPLICIT:
             mention = _explicit(kind, m, start, end, hint)  # "April 29" in a 2024 URL
+        if mention is None and ref is None and year_ref is not None and kind == "relative":
+            unit, offset = _lexicon().relative[m.group().lower()]
+            if unit == "year":
+                mention = _shift(year_ref, unit, offset, start, end)
         if mention is None:
             continue
+        if year_ref is None and not mention.relative and mention.precision == "day":
+            year_ref = _Published.parse(mention.value)
         out.append(mention)
         if not mention.relative and mention.end_value is None:
             anchor = mention
