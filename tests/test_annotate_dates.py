@@ -259,3 +259,60 @@ def test_year_hint_dates_a_yearless_day_but_resolves_no_weekday() -> None:
     dates = find_dates(text, None, year_hint="2024-04")
     assert [(d.value, d.precision) for d in dates] == [("2024-04-29", "day")]
     assert find_dates(text, None) == []  # without any year, "April 29" is not a date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "In March last year, gunmen struck.",
+            [("March last year", "2024-03", "month", True, None)],
+        ),
+        ("in the May of last year", [("May of last year", "2024-05", "month", True, None)]),
+        ("in January this year", [("January this year", "2025-01", "month", True, None)]),
+        ("In March, gunmen struck.", [("In March", "2024-03", "month", True, None)]),
+    ],
+)
+def test_find_dates_month_with_its_year_in_words(text: str, expected: list[Row]) -> None:
+    assert _rows(text, "2025-02-11") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A shrine was bombed in October 2016. Four months later, a market was hit.",
+            [
+                ("October 2016", "2016-10", "month", False, None),
+                ("Four months later", "2017-02", "month", True, None),
+            ],
+        ),
+        (
+            "The raid on June 9, 2018 failed. Two years later, the camp fell.",
+            [
+                ("June 9, 2018", "2018-06-09", "day", False, None),
+                ("Two years later", "2020", "year", True, None),
+            ],
+        ),
+        ("Three months later, the camp fell.", []),  # no date to count from: not the future
+    ],
+)
+def test_find_dates_spans_counted_from_the_date_before(text: str, expected: list[Row]) -> None:
+    assert _rows(text, "2021-05-13") == expected
+
+
+def test_find_dates_the_same_day_in_another_year() -> None:
+    text = "Crowds met on 5 March 2023 to mourn him. He was shot on the same day in 2019."
+    assert _rows(text, None)[1] == ("the same day in 2019", "2019-03-05", "day", True, None)
+    assert _rows("It fell on this day in 2015.", "2024-06-09") == [
+        ("this day in 2015", "2015-06-09", "day", True, None)
+    ]
+
+
+def test_without_publication_last_year_counts_from_the_first_day_written_out() -> None:
+    text = "Mourners on 16 May 2019 recalled a similar bombing late last year."
+    assert _rows(text, None)[1] == ("late last year", "2018", "year", True, None)
+    assert find_dates("It was bombed last year.", None, year_hint="2024-04") == [
+        find_dates("It was bombed last year.", "2024-04")[0]
+    ]
+    assert find_dates("It was bombed last month.", None) == []  # a month needs publication

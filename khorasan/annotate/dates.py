@@ -13,10 +13,15 @@ Relative (``relative=True``), resolved against ``published``:
   before; ``last month``/``earlier this month`` and ``last year``/``this year`` at month and year
   precision; ``last week`` at month precision of the date a week earlier (a day would be a guess);
   ``last December`` the most recent December before the publication month, ``in December`` the
-  most recent on or before it; ``two years ago`` and the like.
+  most recent on or before it; ``March last year``, ``May of this year`` that month of the
+  year the words give; ``two years ago`` and the like.
 - ``a year earlier``, ``the next day``... count from the last explicit date before them in the
-  text (``By April 2020 ... a year earlier`` is April 2019), else from publication.
-Relative dates that cannot be resolved (no ``published``, or too coarse) are not returned.
+  text (``By April 2020 ... a year earlier`` is April 2019), else from publication;
+  ``three months later``, ``two years earlier`` only from such a date, at most at the month
+  or year they count; ``on the same day in 2020`` that date's day and month in that year.
+Without ``published``, ``last year`` and the like count from the year of ``year_hint``, else of
+the first day the text writes out. Relative dates that cannot be resolved (no ``published``, or
+too coarse) are not returned.
 """
 
 from __future__ import annotations
@@ -61,6 +66,9 @@ class _Lexicon:
     ago_units: dict[str, str]
     small_numbers: dict[str, int]
     weekday_modifiers: dict[str, str]  # lower-cased word -> latest, before, next
+    anchored_count_units: dict[str, str]  # "months" -> month
+    anchored_count_directions: dict[str, int]  # "later" -> 1, "earlier" -> -1
+    month_year_words: dict[str, int]  # "last year" -> -1: the year of "March last year"
     patterns: list[tuple[str, re.Pattern[str]]]
 
 
@@ -96,6 +104,11 @@ def _lexicon() -> _Lexicon:
         ago_units=raw["ago_units"],
         small_numbers=raw["small_numbers"],
         weekday_modifiers=raw["weekday_modifiers"],
+        anchored_count_units={k.lower(): v for k, v in raw["anchored_count_units"].items()},
+        anchored_count_directions={
+            k.lower(): v for k, v in raw["anchored_count_directions"].items()
+        },
+        month_year_words={k.lower(): v for k, v in raw["month_year_words"].items()},
         patterns=_compile(raw, months, relative, anchored),
     )
 
@@ -118,6 +131,8 @@ def _compile(
     digits, wds = "0123456789", raw["weekdays"]
     small, units = _alt(raw["small_numbers"]), _alt(raw["ago_units"])
     joins = "(?i:and|to|until|till|through)"
+    # "March last year", "May of this year": a month whose year is told in words
+    month_year = rf",?{_S}+(?:of{_S}+)?(?P<yw>(?i:{_alt(raw['month_year_words'])}))\b"
     wd_mods, periods = list(raw["weekday_modifiers"]), raw["month_periods"]
     sources = [
         ("iso", r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
@@ -133,8 +148,13 @@ def _compile(
         ("relative", rf"\b(?i:{_alt(relative)})\b"),
         ("anchored", rf"\b(?i:{_alt(anchored)})\b"),
         ("ago", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+(?P<unit>(?i:{units})){_S}+(?i:ago)\b"),
+        ("anniversary", rf"\b(?i:{_alt(raw['anniversary_days'])}){_S}+(?i:in|of){_S}+{year}"),
+        ("anchored_count", rf"\b(?P<n>(?i:{small})|\d{{1,2}}){_S}+"
+                           rf"(?P<unit>(?i:{_alt(raw['anchored_count_units'])})){_S}+"
+                           rf"(?P<dir>(?i:{_alt(raw['anchored_count_directions'])}))\b"),
         ("month_name", rf"\b(?P<mod>{_alt(raw['month_modifiers'])})(?:{_S}|-)+{full_month}"
-                       rf"(?!(?:{_S}|,)*(?:of{_S}+)?\d)"),
+                       rf"(?!(?:{_S}|,)*(?:of{_S}+)?\d|{month_year})"),
+        ("month_year_word", rf"\b{full_month}{month_year}"),
         ("weekday", rf"\b(?:(?P<mod>(?i:{_alt(wd_mods)})){_S}+)?{weekday}(?:['’]s)?\b"),
     ]  # fmt: skip
     # first characters each pattern can start with: lets the regex engine skip most positions
@@ -146,7 +166,10 @@ def _compile(
         "between_years": _lead(["between", "from"], fold=True),
         "relative": _lead(relative, fold=True), "anchored": _lead(anchored, fold=True),
         "ago": _lead(raw["small_numbers"], digits, fold=True),
-        "month_name": _lead(raw["month_modifiers"]), "weekday": _lead(wds, wd_mods, fold=True),
+        "anchored_count": _lead(raw["small_numbers"], digits, fold=True),
+        "anniversary": _lead(raw["anniversary_days"], fold=True),
+        "month_name": _lead(raw["month_modifiers"]), "month_year_word": _lead(raw["months"]),
+        "weekday": _lead(wds, wd_mods, fold=True),
     }  # fmt: skip
     return [(kind, re.compile(f"(?=[{leads[kind]}])" + src)) for kind, src in sources]
 
@@ -156,18 +179,28 @@ def find_dates(text: str, published: str | None, year_hint: str | None = None) -
     """Date mentions in ``text``; relative ones resolved against ``published`` (ISO date).
 
     ``year_hint`` (an ISO date the document is filed under, e.g. from its URL, when it has no
-    publication date) gives only the year of "April 29"; it resolves no "on Monday".
+    publication date) gives only the year of "April 29" and of "last year"; it resolves no "on
+    Monday".
     """
     ref = _Published.parse(published)
     hint = None if ref is not None else _Published.parse(year_hint)
     out: list[DateMention] = []
     anchor: DateMention | None = None
+    # no publication date: the year "last year" counts from is that of the URL's date, else of
+    # the first day the text writes out (a dateline, a caption, the lead)
+    year_ref = hint
     for start, end, _prio, kind, m in _select(text):
         mention = _resolve(kind, m, start, end, ref, anchor)
         if mention is None and hint is not None and kind in _EXPLICIT:
             mention = _explicit(kind, m, start, end, hint)  # "April 29" in a 2024 URL
+        if mention is None and ref is None and year_ref is not None and kind == "relative":
+            unit, offset = _lexicon().relative[m.group().lower()]
+            if unit == "year":
+                mention = _shift(year_ref, unit, offset, start, end)
         if mention is None:
             continue
+        if year_ref is None and not mention.relative and mention.precision == "day":
+            year_ref = _Published.parse(mention.value)
         out.append(mention)
         if not mention.relative and mention.end_value is None:
             anchor = mention
@@ -272,7 +305,22 @@ def _resolve(
             return _explicit(kind, m, start, end, _Published.parse(anchor.value))
         return _explicit(kind, m, start, end, ref)
     if kind == "anchored":
-        return _anchored(m, start, end, ref, anchor)
+        unit, step = _lexicon().anchored[m.group().lower()]
+        return _anchored(unit, step, start, end, ref, anchor)
+    if kind == "anniversary":
+        return _anniversary(m, start, end, ref, anchor)
+    if kind == "anchored_count":
+        # "three months later": from the date written before it only (from the report's own
+        # day it would be the future, or a day the words do not give)
+        lex = _lexicon()
+        unit = lex.anchored_count_units[m.group("unit").lower()]
+        step = _count(m.group("n")) * lex.anchored_count_directions[m.group("dir").lower()]
+        found = _anchored(unit, step, start, end, None, anchor)
+        if found is None or found.precision == "year" or found.precision == unit:
+            return found
+        # a span counted in months or years gives no day ("two years later" is no anniversary)
+        cut = 7 if unit == "month" else 4
+        return DateMention(start, end, found.value[:cut], unit, True)
     if ref is None:
         return None
     if kind == "relative":
@@ -282,6 +330,10 @@ def _resolve(
         return _ago(m, start, end, ref)
     if kind == "month_name":
         return _month_name(m, start, end, ref)
+    if kind == "month_year_word":
+        offset = _lexicon().month_year_words[m.group("yw").lower()]
+        year, month = ref.day.year + offset, _month(m.group("month"))
+        return DateMention(start, end, f"{year:04d}-{month:02d}", "month", True)
     return _weekday(m, start, end, ref)
 
 
@@ -390,10 +442,36 @@ def _weekday(m: re.Match[str], start: int, end: int, ref: _Published) -> DateMen
     return DateMention(start, end, (ref.day - timedelta(days=back)).isoformat(), "day", True)
 
 
-def _anchored(
+def _anniversary(
     m: re.Match[str], start: int, end: int, ref: _Published | None, anchor: DateMention | None
 ) -> DateMention | None:
-    unit, step = _lexicon().anchored[m.group().lower()]
+    """ "killed on the same day in 2020": the day of the date before it (else of the report)."""
+    if (
+        anchor is not None
+        and anchor.precision == "day"
+        and start - anchor.end <= ANCHOR_WINDOW_CHARS
+    ):
+        base = date.fromisoformat(anchor.value)
+    elif ref is not None and ref.precision == "day":
+        base = ref.day
+    else:
+        return None
+    day = _day(int(m.group("year")), base.month, base.day)
+    return DateMention(start, end, day.isoformat(), "day", True) if day else None
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _lexicon().small_numbers[word.lower()]
+
+
+def _anchored(
+    unit: str,
+    step: int,
+    start: int,
+    end: int,
+    ref: _Published | None,
+    anchor: DateMention | None,
+) -> DateMention | None:
     if anchor is not None and start - anchor.end <= ANCHOR_WINDOW_CHARS:
         base, precision = anchor.value, anchor.precision
     elif ref is not None:

@@ -18,7 +18,6 @@ from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
-from khorasan.extract.cues import cue
 from khorasan.extract.incidents.clauses import sentence_features
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
@@ -94,13 +93,11 @@ def _date_from_publication(
     if record["date"] is not None or not published:
         return
     if main:
-        # a news report is about something recent: its month is the honest precision;
-        # "At least 33 people have been killed": breaking news tells of its own day
-        breaking = len(published) == 10 and any(
-            cue("breaking_news", f.text) for f in group.sentences if not f.headline
-        )
-        record["date"] = published if breaking else published[:7]
-        record["date_precision"] = "day" if breaking else "month"
+        # a news report is about something recent: its month is the honest precision (SCHEMA:
+        # without "today", "on Tuesday" or a written date the text does not give the day, and
+        # "33 people have been killed" may be yesterday's news)
+        record["date"] = published[:7]
+        record["date_precision"] = "month"
     elif called_recent(group):
         # "the recent suicide bombing at Kabul airport": this year, at the honest precision
         # (a report in January may mean December: then no year is given)

@@ -160,8 +160,14 @@ def split_clauses(
         if any(t in clause.triggers for t in ellipses):
             clause.listed = True  # "... and another in Kunduz": the second item of two
         if not clause.dates and i > 0 and out[i - 1].dates:
-            # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
-            clause.dates = [out[i - 1].dates[-1]]
+            set_offset(clause, clause.text)
+            if clause.offset_days is not None or clause.offset_months is not None:
+                # "..., but IS claimed the similar bombing a week earlier": counted back from
+                # the incident before, as a sentence opening on "A week earlier" is
+                clause.shift = clause.shift or "earlier"
+            else:
+                # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
+                clause.dates = [out[i - 1].dates[-1]]
     return out
 
 

@@ -7,10 +7,12 @@ cheap pass says an incident could rest on.
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -30,11 +32,18 @@ MIN_TRIGGER_SENTENCE_CHARS = 25
 CUT_OFF_MIN_WORDS = 16
 # "Pakistan's deadliest attack": the attack word follows the possessive within a few words
 POSSESSIVE_TRIGGER_CHARS = 30
+# How far before a date a "since" may open the clause it dates ("since taking control ... in")
+SINCE_CLAUSE_CHARS = 80
 
 # "since 1979", "until 2020": a date that bounds a period, not the day of an incident
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|until|till|through|as of)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I
 )
+# "since they returned to power in August 2021": the clause a period runs from (_since_when)
+_SINCE_CLAUSE = re.compile(r"\bsince\b[^,;:.()\n]*$", re.I)
+# a dateline's date: what may stand before it on its line, and after it (see _datelined)
+_DATELINE_BEFORE = re.compile(cue_alternation("dateline_date", "before"))
+_DATELINE_AFTER = re.compile(cue_alternation("dateline_date", "after"))
 # ... unless the date is then said to be when something happened: "since 1978, when arson killed"
 _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 # "Iran-backed", "US-led", "Kabul-based": a place name that modifies a noun locates nothing
@@ -58,7 +67,22 @@ _OFFSET = re.compile(
     re.I,
 )
 _OFFSET_UNITS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7}  # fmt: skip
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11}  # fmt: skip
+# "two months after": a span counted in months, told at the month
+_OFFSET_MONTHS = re.compile(
+    r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})\s+months?\s+"
+    r"(earlier|ago|before|after|since|previously)\b",
+    re.I,
+)
+# "weeks after", "a few months ago": a span not counted, told at the precision it allows
+_OFFSET_VAGUE = re.compile(
+    r"\b(?:(?:just|only|barely|mere|a few|several|some|less than)\s+)?(?:\d{1,2}\s+)?"
+    r"(hours|days|weeks|months)\s+"
+    r"(earlier|ago|before|after|since|previously)\b",
+    re.I,
+)
+# the shortest and longest span in days an uncounted "days", "weeks", "months" may stand for
+VAGUE_SPAN_DAYS = {"hours": (0, 2), "days": (2, 6), "weeks": (14, 56), "months": (60, 330)}
 
 
 @dataclass(slots=True)
@@ -88,6 +112,8 @@ class SentenceFeatures:
     shift: str | None = None
     offset_days: int | None = None  # "a week earlier": days before the incident just told
     offset_from_published: bool = False  # "a week ago": days before the report, not the incident
+    offset_months: int | None = None  # "two months after": months before the incident just told
+    offset_vague: str | None = None  # "weeks after": days, weeks or months, not counted
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -224,7 +250,13 @@ def features_of(
         sentence=s,
         triggers=triggers,
         figures=figures,
-        dates=[d for d in passes.dates.within(s) if _event_date(text, d)],
+        dates=[
+            d
+            for d in passes.dates.within(s)
+            if _event_date(text, d)
+            and not _datelined(text, d)
+            and not _since_when(text, d, s, triggers)
+        ],
         places=places,
         actors=actors,
         claimed=claimed and not claim_negated,
@@ -264,10 +296,45 @@ def set_offset(f: SentenceFeatures, words: str) -> None:
     """The days a time shift spans ("a week earlier": 7), and what it counts from."""
     m = _OFFSET.search(words)
     if m is None:
+        months = _OFFSET_MONTHS.search(words)
+        vague = _OFFSET_VAGUE.search(words)
+        if months is not None:
+            word = months.group(1).lower()
+            f.offset_months = int(word) if word.isdigit() else _OFFSET_UNITS[word]
+        elif vague is not None:
+            f.offset_vague = vague.group(1).lower()
+        last = months or vague
+        if last is not None:
+            f.offset_from_published = last.group(2).lower() == "ago"
         return
     n = _OFFSET_UNITS.get((m.group(1) or "one").lower(), 1)
     f.offset_days = n * (7 if m.group(2).lower() == "week" else 1)
     f.offset_from_published = m.group(3).lower() == "ago"
+
+
+def offset_date(f: SentenceFeatures, base: str | None) -> DateMention | None:
+    """The date a span counted in months ("two months after") or not counted ("weeks after")
+    puts before ``base`` (an ISO date of at least a month), at the precision it allows: the
+    month for months counted; for "weeks" or "months" the month or year that the whole range
+    they may stand for falls in, else None."""
+    if base is None or len(base) < 7:
+        return None
+    at = f.sentence.start
+    year, month = int(base[:4]), int(base[5:7])
+    if f.offset_months is not None:
+        y, m = divmod(year * 12 + month - 1 - f.offset_months, 12)
+        return DateMention(at, at, f"{y:04d}-{m + 1:02d}", "month", relative=True)
+    if f.offset_vague is None:
+        return None
+    shortest, longest = VAGUE_SPAN_DAYS[f.offset_vague]
+    first = date(year, month, int(base[8:10]) if len(base) == 10 else 1)
+    last = first if len(base) == 10 else date(year, month, calendar.monthrange(year, month)[1])
+    low, high = first - timedelta(days=longest), last - timedelta(days=shortest)
+    if (low.year, low.month) == (high.year, high.month):
+        return DateMention(at, at, low.isoformat()[:7], "month", relative=True)
+    if low.year == high.year:
+        return DateMention(at, at, str(low.year), "year", relative=True)
+    return None
 
 
 def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
@@ -303,6 +370,29 @@ def _is_headline(text: str, end: int) -> bool:
     while i >= 0 and text[i].isspace():
         i -= 1
     return i < 0 or text[i] not in _CLOSING
+
+
+def _datelined(text: str, d: DateMention) -> bool:
+    """The date of a dateline ("KABUL, June 6 (Reuters) -", "Dec. 28 (UPI) —"): the day the
+    report was filed, not the incident's. A place before it or an agency after it tells a
+    dateline from a timeline entry ("March 22: gunmen stormed ...")."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    before = text[line_start : d.start]
+    after = _DATELINE_AFTER.match(text[d.end : d.end + 40])
+    if after is None or not _DATELINE_BEFORE.match(before):
+        return False
+    return bool(before.strip()) or "(" in after.group()
+
+
+def _since_when(
+    text: str, d: DateMention, s: Sentence, triggers: list[tuple[str, int, int]]
+) -> bool:
+    """ "since they returned to power in August 2021": the date of the start of a period, with
+    no attack word between "since" and the date (unlike "since a bomb hit a mosque in 2020")."""
+    if _WHEN_AFTER.match(text[d.end : d.end + 12]):
+        return False  # "since 1978, when arson killed": the date of an incident after all
+    m = _SINCE_CLAUSE.search(text, max(s.start, d.start - SINCE_CLAUSE_CHARS), d.start)
+    return m is not None and not any(m.start() < a < d.start for _, a, _ in triggers)
 
 
 def _event_date(text: str, d: DateMention) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
-from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
+from khorasan.extract.incidents.features import GENERIC, SentenceFeatures, offset_date
 from khorasan.kb.scene import SPECIFIC_KINDS, place_agrees, places_compatible
 from khorasan.model import DateMention, PlaceMention
 
@@ -38,7 +38,7 @@ _REFERS_BACK = re.compile(
     rf"(?:{cue_alternation('refers_back_nouns')})\b",
     re.I,
 )
-_SAID_VERBS = r"(?:said|says|told|reported|announced|claimed|confirmed|quoted)"
+_SAID_VERBS = rf"(?:{cue_alternation('said_verbs')})"
 _SAID_BEFORE = re.compile(rf"\b{_SAID_VERBS}\s+(?:on\s+)?$", re.I)
 _SAID_AFTER = re.compile(rf"\s+{_SAID_VERBS}\b", re.I)
 # "killed in that attack", "the earlier bombing": words that point at an incident told as an aside
@@ -71,7 +71,7 @@ class Group:
         self.sentences.append(feats)
         if date is not None and _said_date(feats, date):
             self.said.add(date.start)
-        if self.date is None or (date is not None and _finer(date, self.date)):
+        if self.date is None or (date is not None and _finer(date, self.date, self.said)):
             self.date = date or self.date
         if place is not None and (self.place is None or _more_specific(place, self.place)):
             self.place = place
@@ -186,6 +186,8 @@ def _said_date(f: SentenceFeatures, d: DateMention) -> bool:
     """A date that is the day something was said or claimed ("state media said Saturday",
     "on Thursday claimed responsibility"), not the day of the attack."""
     start = f.sentence.start
+    if f.text[d.end - start - 2 : d.end - start] in ("'s", "’s"):
+        return False  # "IS said Saturday's attack targeted Sikhs": the attack's day
     before = f.text[max(0, d.start - start - 14) : d.start - start]
     after = f.text[d.end - start : d.end - start + 14]
     return _SAID_BEFORE.search(before) is not None or _SAID_AFTER.match(after) is not None
@@ -233,9 +235,10 @@ def _shifted_date(f: SentenceFeatures, ref: Group, published: str | None) -> Dat
     told (from the report for "a week ago"), at the day; "elsewhere" keeps its date."""
     if f.shift == "separate":
         return ref.date
+    ref_date = ref.date or ref.implicit_date
+    base = published if f.offset_from_published else (ref_date.value if ref_date else None)
     if f.offset_days is None:
-        return None
-    base = published if f.offset_from_published else (ref.date.value if ref.date else None)
+        return offset_date(f, base)  # "two months after", "weeks after"
     if base is None or len(base) != 10:
         return None
     day = date.fromisoformat(base) - timedelta(days=f.offset_days)
@@ -384,12 +387,16 @@ def _dates_compatible(
     return False
 
 
-def _finer(a: DateMention, b: DateMention) -> bool:
+def _finer(a: DateMention, b: DateMention, said: set[int] | frozenset[int] = frozenset()) -> bool:
     """Whether date ``a`` should replace ``b`` as an incident's date.
 
-    Finer precision wins; then a written date beats a resolved relative one; then the earlier
-    date wins, since reports come after the event ("reported on Saturday" vs "on Wednesday").
+    The day of the attack beats the day a statement came ("IS on Thursday claimed the
+    bombings" after "the blasts on Wednesday"); then finer precision wins; then a written date
+    beats a resolved relative one; then the earlier date wins, since reports come after the
+    event ("reported on Saturday" vs "on Wednesday").
     """
+    if (a.start in said) != (b.start in said):
+        return b.start in said
     if len(a.value) != len(b.value):
         return len(a.value) > len(b.value)
     if a.relative != b.relative:

@@ -46,6 +46,10 @@ def build_record(
         "date": group.date.value if group.date else None,
         "date_precision": group.date.precision if group.date else None,
     }
+    if group.date and group.date.start in group.said and group.date.precision == "day":
+        # "IS on Monday said it fired rockets": the day of the statement, not of the attack,
+        # which the text leaves to its month
+        record["date"], record["date_precision"] = group.date.value[:7], "month"
     if group.date:
         spans["date"] = [group.date.start, group.date.end]
     record.update(_place_fields(place, fallback_country, spans))
