@@ -310,7 +310,8 @@ def bench_dashboard(n: int = 100_000, loads: int = 5, app_root: Path = ROOT,
                     try:
                         page.goto(url, timeout=timeout_s * 1000)
                         page.wait_for_selector("#events", state="attached")
-                        page.wait_for_selector("#map[data-ready]", state="attached")
+                        page.wait_for_selector("#map[data-ready=true], #map[data-ready=error]",
+                                               state="attached")  # fmt: skip
                     except Exception as exc:  # a timeout: report it, not a traceback
                         print(f"  first render did not finish in {timeout_s:.0f} s: "
                               f"{exc.__class__.__name__}")  # fmt: skip

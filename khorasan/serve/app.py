@@ -165,19 +165,23 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         north: Annotated[float | None, Query(ge=-90, le=90)] = None,
         east: Annotated[float | None, Query(ge=-180, le=180)] = None,
         max_points: Annotated[int, Query(ge=0, le=MAX_MAP_POINTS)] = MAP_POINTS,
+        clusters: bool = True,
     ) -> dict[str, Any]:  # fmt: skip
         """The selected events for a map, in the view ``south``/``west``/``north``/``east``
         (all four, or none: everywhere): every placed event (``mode`` points) when at most
-        ``max_points``, else ``clusters`` summed on a grid (count, killed sum, centroid,
-        extent: zoom to it and ask again). With ``placed``, ``unplaced`` and ``bounds``."""
+        ``max_points``, else ``clusters`` summed on a grid of about 24 cells across the view
+        (count, killed sum, centroid, extent: zoom to it and ask again). With ``placed``,
+        ``unplaced`` and ``bounds``. ``clusters=false``: where there are too many events to
+        draw, only those counts and bounds (``mode`` extent: fit the map to the bounds, then
+        ask for that view)."""
         sides = {"south": south, "west": west, "north": north, "east": east}
         given = [k for k, v in sides.items() if v is not None]
         if given and len(given) < 4:
             missing = next(k for k, v in sides.items() if v is None)
             raise FilterError(missing, "give south, west, north and east together")
         box = (south, west, north, east) if given else None
-        result = filters.map(store, max_points=max_points, box=box)
-        result["mode"] = "points" if "points" in result else "clusters"
+        result = filters.map(store, max_points=max_points, box=box, cluster=clusters)
+        result["mode"] = next((m for m in ("points", "clusters") if m in result), "extent")
         return result
 
     @app.get("/api/events/{event_id}", tags=["events"])

@@ -63,9 +63,10 @@ def claims_chart_of(largest: Sequence[Event], totals: Mapping[str, int]) -> Clai
     rows = sorted(claims_vs_reported([e.row() for e in largest], by="year")["events"],
                   key=_largest_first)  # fmt: skip
     reported = totals["reported_killed"]
-    total = {"events": totals["claims_events"], "claimed_killed": totals["claimed_killed"],
+    claimed = totals["claimed_killed"]
+    total = {"events": totals["claims_events"], "claimed_killed": claimed,
              "reported_killed": reported,
-             "ratio": round(totals["claimed_killed"] / reported, 3) if reported else None}  # fmt: skip
+             "ratio": round(claimed / reported, 3) if reported else None}  # fmt: skip
     return _layout(rows[:MAX_ROWS], total, totals["claims"])
 
 

@@ -419,14 +419,16 @@ class Store:
 
     def event_map(
         self, *, max_points: int = 2000, box: tuple[float, float, float, float] | None = None,
-        grid: int = 32, killed_min: int | None = None, killed_max: int | None = None,
-        text: str | None = None, **filters: Any,
+        grid: int = 24, cluster: bool = True, killed_min: int | None = None,
+        killed_max: int | None = None, text: str | None = None, **filters: Any,
     ) -> dict[str, Any]:  # fmt: skip
         """What a map of the events :meth:`events` selects draws, computed in SQL: each event
         (``points``) when at most ``max_points`` have coordinates (inside ``box`` = south,
         west, north, east when given), otherwise ``clusters`` on a grid of about ``grid``
-        cells across the view, each with its count, killed sum, centroid and extent; with
-        ``placed``, ``unplaced`` and the placed events' ``bounds``."""
+        cells across the view (``box``, else the placed events' extent), each with its
+        count, killed sum, centroid and extent; with ``placed``, ``unplaced`` and the placed
+        events' ``bounds``. ``cluster=False``: no clusters, only those counts and bounds (a
+        map fits its view to them, then asks for the clusters of that view)."""
         if max_points < 0:
             raise FilterError("max_points", "below 0")
         if box is not None:
@@ -438,8 +440,9 @@ class Store:
         filters, words = _event_selection(filters, killed_min, killed_max, text)
         with self._reading() as conn:
             return event_sql.map_summary(conn, max_points=max_points, box=box, grid=grid,
-                                         killed_min=killed_min, killed_max=killed_max,
-                                         words=words, **filters)  # fmt: skip
+                                         cluster=cluster, killed_min=killed_min,
+                                         killed_max=killed_max, words=words,
+                                         **filters)  # fmt: skip
 
     def event_tally_groups(
         self, *, killed_min: int | None = None, killed_max: int | None = None,

@@ -77,7 +77,7 @@
 
   function drawClusters(clusters) {
     clusters.forEach(function (c) {
-      var size = Math.round(Math.min(18 + 12 * Math.log10(c.events), 72));
+      var size = Math.round(Math.min(16 + 8 * Math.log10(c.events), 44));
       var label = document.createElement("span");
       label.textContent = short(c.events);
       var words = plural(c.events, "event") + ", " + c.killed + " killed";
@@ -145,7 +145,7 @@
     var mine = ++asked;
     var url = box.dataset.mapUrl;
     url += (url.indexOf("?") < 0 ? "?" : "&") + viewQuery();
-    box.setAttribute("data-ready", "loading");
+    if (box.hasAttribute("data-ready")) { box.setAttribute("data-ready", "loading"); }
     getJSON(url).then(function (body) {
       if (mine !== asked) { return; }
       draw(body, true);
@@ -156,13 +156,16 @@
     });
   }
 
-  Promise.all([getJSON(box.dataset.boundariesUrl), getJSON(box.dataset.mapUrl)])
+  // first every event when few, else only where they are: the map fits its view to them and
+  // asks for the clusters of that view (and again for each new view)
+  var first = box.dataset.mapUrl;
+  first += (first.indexOf("?") < 0 ? "?" : "&") + "clusters=false";
+  Promise.all([getJSON(box.dataset.boundariesUrl), getJSON(first)])
     .then(function (got) {
       L.geoJSON(got[0], { interactive: false, style: function () {
         return { className: "country", weight: 0.6 };
       } }).addTo(map);
       var body = got[1];
-      draw(body, false);
       var b = body.bounds;  // south, west, north, east of the placed events
       if (b && b[0] === b[2] && b[1] === b[3]) {
         map.setView([b[0], b[1]], 5, { animate: false });
@@ -170,8 +173,12 @@
         map.fitBounds([[b[0], b[1]], [b[2], b[3]]],
           { padding: [30, 30], maxZoom: 5, animate: false });
       }
-      // every event is drawn when few; clusters are asked again for each new view
-      if (body.mode === "clusters") { map.on("moveend", refetch); }
+      if (body.mode !== "points") {
+        map.on("moveend", refetch);
+        refetch();
+        return;
+      }
+      draw(body, false);
       box.setAttribute("data-ready", "true");
     })
     .catch(function (err) {
