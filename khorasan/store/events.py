@@ -361,6 +361,8 @@ def month_groups(
 
 
 Box = tuple[float, float, float, float]  # south, west, north, east
+MIN_CELL = 2.0**-10  # degrees: about 100 m, finer than any place we geocode
+_ROW = 2**20  # more columns than a row of the finest grid has (360 / MIN_CELL)
 
 
 def _cell_of(conn: Connection, value: Any, origin: float, cell: float) -> Any:
@@ -396,15 +398,15 @@ def map_summary(
         south, west, north, east = box
         inside = sa.and_(placed, c.latitude.between(south, north),
                          c.longitude.between(west, east))  # fmt: skip
+    # two plain scans: each condition once a row (CASE expressions per aggregate cost more)
     extent = conn.execute(selected(
-        sa.func.coalesce(sa.func.sum(sa.case((inside, 1), else_=0)), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((placed, 0), else_=1)), 0),
-        sa.func.min(sa.case((inside, c.latitude))), sa.func.min(sa.case((inside, c.longitude))),
-        sa.func.max(sa.case((inside, c.latitude))), sa.func.max(sa.case((inside, c.longitude))),
-    )).one()  # fmt: skip
-    n_placed, unplaced = int(extent[0]), int(extent[1])
-    bounds = list(extent[2:]) if n_placed else None
-    out: dict[str, Any] = {"placed": n_placed, "unplaced": unplaced, "bounds": bounds}
+        sa.func.count(), sa.func.min(c.latitude), sa.func.min(c.longitude),
+        sa.func.max(c.latitude), sa.func.max(c.longitude),
+    ).where(inside)).one()  # fmt: skip
+    unplaced = conn.execute(selected(sa.func.count()).where(~placed)).scalar_one()
+    n_placed = int(extent[0])
+    bounds = list(extent[1:]) if n_placed else None
+    out: dict[str, Any] = {"placed": n_placed, "unplaced": int(unplaced), "bounds": bounds}
     if n_placed <= max_points:
         columns = [c.id, c.date, c.place, c.admin1, c.country, c.latitude, c.longitude,
                    c.attack_type, c.killed_best]  # fmt: skip
@@ -416,22 +418,23 @@ def map_summary(
         return out
     view = box or tuple(bounds or (0.0, 0.0, 0.0, 0.0))
     span = max(view[2] - view[0], view[3] - view[1], 1e-3)
-    cell = 2.0 ** round(math.log2(span / grid))
-    row_of = _cell_of(conn, c.latitude, -90.0, cell).label("row")
-    col_of = _cell_of(conn, c.longitude, -180.0, cell).label("col")
+    cell = max(2.0 ** round(math.log2(span / grid)), MIN_CELL)
+    # one integer key per cell (a row of the grid, then its column): grouping by one key is
+    # about a third faster than by two
+    key = (_cell_of(conn, c.latitude, -90.0, cell) * _ROW
+           + _cell_of(conn, c.longitude, -180.0, cell)).label("cell")  # fmt: skip
     query = selected(
-        row_of, col_of, sa.func.count().label("events"),
+        key, sa.func.count().label("events"),
         sa.func.coalesce(sa.func.sum(c.killed_best), 0).label("killed"),
         sa.func.avg(c.latitude).label("latitude"), sa.func.avg(c.longitude).label("longitude"),
         sa.func.min(c.latitude).label("south"), sa.func.min(c.longitude).label("west"),
         sa.func.max(c.latitude).label("north"), sa.func.max(c.longitude).label("east"),
         sa.func.min(c.id).label("id"),
-    ).where(inside).group_by(row_of, col_of)  # fmt: skip
+    ).where(inside).group_by(key)  # fmt: skip
     clusters = []
     for r in conn.execute(query):
         row = dict(r._mapping)
-        row.pop("row")
-        row.pop("col")
+        row.pop("cell")
         row["killed"] = int(row["killed"])
         if row["events"] != 1:
             row["id"] = None  # only a cluster of one is an event to open
