@@ -267,9 +267,9 @@ def bench_dashboard(n: int = 100_000, loads: int = 5, app_root: Path = ROOT,
     """The dashboard's first render over ``n`` events in a real browser: ``khorasan serve``
     in a subprocess, headless Chromium (the system's, never a download) driven by Playwright
     opening ``/`` in a fresh context (cold cache) and waiting until the map has drawn
-    (``#map[data-ready]``) and the event table is there; p50 of ``loads`` loads, and the
+    (``#map[data-ready=true]``) and the event table is there; p50 of ``loads`` loads, and the
     HTML response time alone. ``app_root``: the checkout whose package is served (to time
-    another version over the same store)."""
+    another version over the same store, made by this one: it must know its migrations)."""
     import os
     import socket
     import subprocess
@@ -353,7 +353,8 @@ def main() -> None:
                         help="page loads for the dashboard's first render (0: skip)")  # fmt: skip
     parser.add_argument("--app-root", type=Path, default=ROOT,
                         help="the checkout whose package the dashboard benchmark serves "
-                             "(to compare two versions over the same store)")  # fmt: skip
+                             "(to compare two versions over the same store; it must know "
+                             "every migration of this one)")  # fmt: skip
     args = parser.parse_args()
     if args.serve_only:
         if args.serve:
