@@ -30,6 +30,8 @@ __all__ = ["create_app"]
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
+MAP_POINTS = 2000  # above this many placed events in view, the map gets clusters
+MAX_MAP_POINTS = 5000
 _MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
           "json": "application/json", "parquet": "application/vnd.apache.parquet"}  # fmt: skip
 
@@ -102,6 +104,20 @@ class EventFilters:
             filters = scoped_filters(self.store_filters, every_actor)
         return store.events(**options, **self.refinements, **filters)
 
+    def totals(self, store: Store) -> dict[str, int]:
+        """The store's SQL sums over what :meth:`select` selects (see ``Store.event_totals``)."""
+        return store.event_totals(**self.refinements, **resolve_filters(self.store_filters))
+
+    def month_groups(self, store: Store) -> list[dict[str, Any]]:
+        """What :meth:`select` selects, summed by month and target type in SQL."""
+        return store.event_month_groups(**self.refinements,
+                                        **resolve_filters(self.store_filters))  # fmt: skip
+
+    def map(self, store: Store, **options: Any) -> dict[str, Any]:
+        """Points or clusters of what :meth:`select` selects (see ``Store.event_map``)."""
+        return store.event_map(**options, **self.refinements,
+                               **resolve_filters(self.store_filters))  # fmt: skip
+
     def tally_groups(self, store: Store, *, every_actor: bool) -> list[dict[str, Any]]:
         """The store's SQL sums of the selected events (the scope of stats)."""
         filters = scoped_filters(self.store_filters, every_actor)
@@ -143,6 +159,33 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         page = page[:limit]
         return {"events": [e.as_dict() for e in page],
                 "next_cursor": _cursor(page[-1]) if more else None}  # fmt: skip
+
+    @app.get("/api/map", tags=["events"])
+    def event_map(
+        store: StoreDep, filters: Filters,
+        south: Annotated[float | None, Query(ge=-90, le=90)] = None,
+        west: Annotated[float | None, Query(ge=-180, le=180)] = None,
+        north: Annotated[float | None, Query(ge=-90, le=90)] = None,
+        east: Annotated[float | None, Query(ge=-180, le=180)] = None,
+        max_points: Annotated[int, Query(ge=0, le=MAX_MAP_POINTS)] = MAP_POINTS,
+        clusters: bool = True,
+    ) -> dict[str, Any]:  # fmt: skip
+        """The selected events for a map, in the view ``south``/``west``/``north``/``east``
+        (all four, or none: everywhere): every placed event (``mode`` points) when at most
+        ``max_points``, else ``clusters`` summed on a grid of about 24 cells across the view
+        (count, killed sum, centroid, extent: zoom to it and ask again). With ``placed``,
+        ``unplaced`` and ``bounds``. ``clusters=false``: where there are too many events to
+        draw, only those counts and bounds (``mode`` extent: fit the map to the bounds, then
+        ask for that view)."""
+        sides = {"south": south, "west": west, "north": north, "east": east}
+        given = [k for k, v in sides.items() if v is not None]
+        if given and len(given) < 4:
+            missing = next(k for k, v in sides.items() if v is None)
+            raise FilterError(missing, "give south, west, north and east together")
+        box = (south, west, north, east) if given else None
+        result = filters.map(store, max_points=max_points, box=box, cluster=clusters)
+        result["mode"] = next((m for m in ("points", "clusters") if m in result), "extent")
+        return result
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def one_event(store: StoreDep, event_id: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """The dashboard: server-rendered pages (Jinja2, autoescaped) over the same library calls as
-the API, with little JavaScript (static files only: the map draws from ``/api/events``).
+the API, with little JavaScript (static files only: the map draws from ``/api/map``).
 
 Pages: ``/`` (map, timeline and event table under one set of filters in the query string),
 ``/events/{id}`` (an event and every source, its sentence in context), ``/documents`` and
@@ -27,10 +27,11 @@ from khorasan.analyse import audit_statistics, merge_records
 from khorasan.errors import FilterError, KhorasanError
 from khorasan.model import RECORD_KINDS, Event
 from khorasan.serve.app import EventFilters
-from khorasan.serve.claimschart import claims_chart
+from khorasan.serve.claimschart import MAX_ROWS as CLAIMS_SHOWN
+from khorasan.serve.claimschart import claims_chart_of
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
 from khorasan.serve.recordpages import install_record_pages
-from khorasan.serve.timeline import TARGET_TYPES, timeline
+from khorasan.serve.timeline import TARGET_TYPES, timeline_of_groups
 from khorasan.store import Store
 
 __all__ = ["CSP", "FILTER_FIELDS", "install_pages"]
@@ -49,17 +50,9 @@ PAGE_SIZE = 100
 DOCUMENTS_SHOWN = 1000  # the newest; the API pages through the rest
 ATTACK_TYPES = ("bombing", "armed_assault", "assassination", "hostage_taking", "airstrike",
                 "rocket", "raid", "jailbreak", "other")  # fmt: skip
-SORT_KEYS: dict[str, Callable[[Event], Any]] = {
-    "date": lambda e: e.date or "",
-    "place": lambda e: (e.country or "", e.admin1 or "", e.place or ""),
-    "attack_type": lambda e: e.attack_type or "",
-    "target_type": lambda e: e.target_type or "",
-    "perpetrator": lambda e: e.perpetrator or "",
-    "killed": lambda e: -1 if e.killed_best is None else e.killed_best,
-    "wounded": lambda e: -1 if e.wounded_best is None else e.wounded_best,
-    "sources": lambda e: e.n_sources,
-    "flags": lambda e: e.n_flags,
-}
+# the table's sortable columns (the store sorts and pages in SQL; ties newest first)
+SORT_KEYS = ("date", "place", "attack_type", "target_type", "perpetrator", "killed", "wounded",
+             "sources", "flags")  # fmt: skip
 FIGURE_FIELDS = ("killed", "wounded", "claimed_killed", "claimed_wounded")
 
 
@@ -152,6 +145,9 @@ def _filters(values: dict[str, str]) -> EventFilters:
 
 
 def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLResponse:
+    """The dashboard over any number of events: the store sorts and pages the table, sums
+    the totals, the timeline's months and the claims in SQL; the map asks ``/api/map``,
+    which clusters when many events are placed. No request reads every event."""
     store: Store = request.app.state.store
     params = request.query_params
     values = {k: params[k] for k in FILTER_FIELDS if params.get(k)}
@@ -160,12 +156,6 @@ def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLRes
     order = "asc" if params.get("order") == "asc" else "desc"
     raw_page = params.get("page") or ""
     page = int(raw_page) if raw_page.isdigit() else 1
-
-    error = None
-    try:
-        selected = _filters(values).select(store)
-    except KhorasanError as exc:
-        error, selected = str(exc), []
 
     def href(**changes: Any) -> str:
         merged: dict[str, Any] = {**values, "sort": params.get("sort"),
@@ -181,11 +171,25 @@ def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLRes
     def month_href(month: str) -> str:
         return href(since=month, until=month, page=None)
 
-    # a stable sort: ties keep the store's order (newest first)
-    ordered = sorted(selected, key=SORT_KEYS[sort], reverse=order == "desc")
-    pages = max(1, -(-len(ordered) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    error, pages = None, 1
+    rows: list[Event] = []
+    totals = {"events": 0, "killed": 0, "unplaced": 0, "claims": 0, "claims_events": 0,
+              "claimed_killed": 0, "reported_killed": 0}  # fmt: skip
+    groups: list[dict[str, Any]] = []
+    largest: list[Event] = []
+    try:
+        filters = _filters(values)
+        totals = filters.totals(store)
+        pages = max(1, -(-totals["events"] // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        rows = filters.select(store, mentions=False, sort=sort, descending=order == "desc",
+                              offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)  # fmt: skip
+        groups = filters.month_groups(store)
+        if totals["claims"]:
+            largest = filters.select(store, mentions=False, detail=False, claimed_only=True,
+                                     limit=CLAIMS_SHOWN)  # fmt: skip
+    except KhorasanError as exc:
+        error, page = str(exc), 1
     api_query = urlencode(list(values.items()))
 
     def options(attr: str, known: tuple[str, ...] = ()) -> list[str]:
@@ -194,14 +198,14 @@ def _dashboard(request: Request, render: Callable[..., HTMLResponse]) -> HTMLRes
 
     return render(
         request, "dashboard.html", 400 if error else 200,
-        values=values, error=error, events=rows, total=len(selected),
-        killed=sum(e.killed_best or 0 for e in selected),
-        unplaced=sum(1 for e in selected if e.latitude is None or e.longitude is None),
+        values=values, error=error, events=rows, total=totals["events"],
+        killed=totals["killed"], unplaced=totals["unplaced"],
         page=page, pages=pages, sort=sort, order=order, href=href, sort_href=sort_href,
-        timeline=timeline(selected, month_href),
-        claims=claims_chart(selected),
+        timeline=timeline_of_groups(groups, month_href),
+        claims=claims_chart_of(largest, totals),
         claims_api="/api/claims" + ("?" + api_query if api_query else ""),
         events_api="/api/events?" + urlencode([*values.items(), ("limit", "1000")]),
+        map_api="/api/map" + ("?" + api_query if api_query else ""),
         export_csv="/api/export?" + urlencode([*values.items(), ("format", "csv")]),
         export_geojson="/api/export?" + urlencode([*values.items(), ("format", "geojson")]),
         stats_api="/api/stats" + ("?" + api_query if api_query else ""),

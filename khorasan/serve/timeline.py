@@ -1,15 +1,20 @@
 """The dashboard's timeline: events and killed per month, stacked by target type, laid out
-as plain numbers for a server-rendered SVG (the template draws rectangles; no JavaScript)."""
+as plain numbers for a server-rendered SVG (the template draws rectangles; no JavaScript).
+
+The layout reads (month, target type, events, killed) groups: the store sums them in SQL
+(``Store.event_month_groups``), so a timeline of any number of events costs a few hundred
+rows; :func:`month_groups` makes the same groups from events in memory."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from khorasan.model import Event
 
-__all__ = ["TARGET_TYPES", "Timeline", "timeline"]
+__all__ = ["TARGET_TYPES", "Timeline", "month_groups", "timeline", "timeline_of_groups"]
 
 # SCHEMA.md's target types, in the stacking order (bottom first); then events without one
 TARGET_TYPES = ("civilians", "religious", "education", "media", "government", "security_forces",
@@ -91,23 +96,44 @@ def _ticks(top: float) -> list[float]:
     return [i * step for i in range(int(top // step) + 1)]
 
 
+def month_groups(events: Iterable[Event]) -> list[dict[str, Any]]:
+    """Events counted and their best killed summed by (month, target type), as
+    ``Store.event_month_groups`` sums them in SQL (``month``: a date's first seven
+    characters, so a year-only date stays its year; None: undated)."""
+    groups: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+    for e in events:
+        month = e.date[:7] if e.date else None
+        key = (month, e.target_type)
+        group = groups.setdefault(key, {"month": month, "target_type": e.target_type,
+                                        "events": 0, "killed": 0})  # fmt: skip
+        group["events"] += 1
+        group["killed"] += e.killed_best or 0
+    return list(groups.values())
+
+
 def timeline(events: Sequence[Event], month_href: Callable[[str], str]) -> Timeline:
     """Per month (day- or month-precise dates), events and killed (best) by target type.
     ``month_href(month)`` is the link of a month's bars (the dashboard filtered to it)."""
+    return timeline_of_groups(month_groups(events), month_href)
+
+
+def timeline_of_groups(groups: Iterable[Mapping[str, Any]],
+                       month_href: Callable[[str], str]) -> Timeline:  # fmt: skip
+    """The timeline of (month, target type) groups (see :func:`month_groups`)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     killed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     undated = year_only = 0
-    for e in events:
-        if not e.date:
-            undated += 1
+    for g in groups:
+        month = g["month"]
+        if not month:
+            undated += g["events"]
             continue
-        if len(e.date) < 7:
-            year_only += 1
+        if len(month) < 7:
+            year_only += g["events"]
             continue
-        month = e.date[:7]
-        kind = e.target_type if e.target_type in TARGET_TYPES else UNKNOWN
-        counts[month][kind] += 1
-        killed[month][kind] += e.killed_best or 0
+        kind = g["target_type"] if g["target_type"] in TARGET_TYPES else UNKNOWN
+        counts[month][kind] += g["events"]
+        killed[month][kind] += g["killed"] or 0
     kinds = [k for k in (*TARGET_TYPES, UNKNOWN) if any(k in c for c in counts.values())]
     if not counts:
         return Timeline(WIDTH, 0, [], [], [], [], undated=undated, year_only=year_only)

@@ -368,7 +368,8 @@ class Store:
         self, *, mentions: bool = True, limit: int | None = None,
         after: tuple[str | None, str] | None = None, killed_min: int | None = None,
         killed_max: int | None = None, text: str | None = None, detail: bool = True,
-        **filters: Any,
+        sort: str | None = None, descending: bool = True, offset: int = 0,
+        claimed_only: bool = False, **filters: Any,
     ) -> list[Event]:  # fmt: skip
         """Fused events, newest first (undated last, then by id), each with its mentions
         unless ``mentions=False``.
@@ -380,15 +381,77 @@ class Store:
         branches); ``killed_min`` / ``killed_max`` on the best
         killed figure; ``text``: words the sources' sentences hold. ``after`` = (date, id) of
         the last event of a page gives the next page (keyset pagination: stable while events
-        are added). ``detail=False`` keeps of ``detail`` only the killed by category. A bad
-        filter raises :class:`FilterError`.
+        are added). ``detail=False`` keeps of ``detail`` only the killed by category.
+        ``sort`` (one of ``date``, ``place``, ``attack_type``, ``target_type``,
+        ``perpetrator``, ``killed``, ``wounded``, ``sources``, ``flags``) orders by that
+        column instead, ``descending`` or not, ties in the list's order; ``offset`` skips
+        that many (a table's page). ``claimed_only``: the events with a claimed killed figure,
+        largest claim first. A bad filter or sort raises :class:`FilterError`.
         """
+        if sort is not None and sort not in event_sql.EVENT_SORTS:
+            raise FilterError("sort", f"unknown sort {sort!r}; known: "
+                              f"{', '.join(event_sql.EVENT_SORTS)}")  # fmt: skip
+        if offset < 0:
+            raise FilterError("offset", "below 0")
         filters, words = _event_selection(filters, killed_min, killed_max, text)
         with self._reading() as conn:
             return event_sql.query_events(
                 conn, mentions=mentions, limit=limit, after=after, killed_min=killed_min,
-                killed_max=killed_max, words=words, detail=detail, **filters,
+                killed_max=killed_max, words=words, detail=detail, sort=sort,
+                descending=descending, offset=offset, claimed_only=claimed_only, **filters,
             )  # fmt: skip
+
+    def event_totals(
+        self, *, killed_min: int | None = None, killed_max: int | None = None,
+        text: str | None = None, **filters: Any,
+    ) -> dict[str, int]:  # fmt: skip
+        """Sums over the events :meth:`events` selects, in SQL: ``events``, ``killed``
+        (best), ``unplaced`` (without coordinates), ``claims`` (with a claimed killed
+        figure) and, over those whose reported toll is known and not 0, ``claims_events``,
+        ``claimed_killed`` and ``reported_killed``."""
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
+        with self._reading() as conn:
+            return event_sql.totals(conn, killed_min=killed_min, killed_max=killed_max,
+                                    words=words, **filters)  # fmt: skip
+
+    def event_month_groups(
+        self, *, killed_min: int | None = None, killed_max: int | None = None,
+        text: str | None = None, **filters: Any,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """The events :meth:`events` selects, counted and their best killed summed by
+        (``month``, ``target_type``) in SQL: ``month`` is ``YYYY-MM``, or ``YYYY`` for a date
+        known only to the year, or None when undated."""
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
+        with self._reading() as conn:
+            return event_sql.month_groups(conn, killed_min=killed_min, killed_max=killed_max,
+                                          words=words, **filters)  # fmt: skip
+
+    def event_map(
+        self, *, max_points: int = 2000, box: tuple[float, float, float, float] | None = None,
+        grid: int = 24, cluster: bool = True, killed_min: int | None = None,
+        killed_max: int | None = None, text: str | None = None, **filters: Any,
+    ) -> dict[str, Any]:  # fmt: skip
+        """What a map of the events :meth:`events` selects draws, computed in SQL: each event
+        (``points``) when at most ``max_points`` have coordinates (inside ``box`` = south,
+        west, north, east when given), otherwise ``clusters`` on a grid of about ``grid``
+        cells across the view (``box``, else the placed events' extent), each with its
+        count, killed sum, centroid and extent; with ``placed``, ``unplaced`` and the placed
+        events' ``bounds``. ``cluster=False``: no clusters, only those counts and bounds (a
+        map fits its view to them, then asks for the clusters of that view)."""
+        if max_points < 0:
+            raise FilterError("max_points", "below 0")
+        if box is not None:
+            south, west, north, east = box
+            if not (-90 <= south <= north <= 90):
+                raise FilterError("south", "south and north must lie in -90..90, south first")
+            if not (-180 <= west <= east <= 180):
+                raise FilterError("west", "west and east must lie in -180..180, west first")
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
+        with self._reading() as conn:
+            return event_sql.map_summary(conn, max_points=max_points, box=box, grid=grid,
+                                         cluster=cluster, killed_min=killed_min,
+                                         killed_max=killed_max, words=words,
+                                         **filters)  # fmt: skip
 
     def event_tally_groups(
         self, *, killed_min: int | None = None, killed_max: int | None = None,

@@ -6,6 +6,7 @@ writes rows, inside the transaction of a :class:`FusionTransaction`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,11 +17,16 @@ from khorasan.model import KILLED_CATEGORIES, Event, ReviewAction
 from khorasan.store import review as review_sql
 from khorasan.store.schema import documents, event_mentions, events, incident_mentions
 
-__all__ = ["EVENT_FILTERS", "FusionTransaction", "event_ids", "mentions_of", "query_events"]
+__all__ = ["EVENT_FILTERS", "EVENT_SORTS", "FusionTransaction", "event_ids", "mentions_of",
+           "query_events"]  # fmt: skip
 
 EVENT_FILTERS = ("date_from", "date_to", "country", "admin1", "perpetrator", "attack_type",
                  "target_type", "attribution", "review_status")  # fmt: skip
-
+# The columns a list of events sorts by (the dashboard's table): each a key of one or more
+# values, a missing value first when ascending (as an empty string or -1); ties keep the
+# list's own order (newest first, undated last, then id).
+EVENT_SORTS = ("date", "place", "attack_type", "target_type", "perpetrator", "killed",
+               "wounded", "sources", "flags")  # fmt: skip
 CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
 _MENTION_SELECT = sa.select(
@@ -207,23 +213,74 @@ def _refined(
     return query
 
 
+def _text_key(conn: Connection, column: Any) -> Any:
+    """A text column as a sort key: missing values as the empty string, compared by code
+    point (SQLite's binary collation does; PostgreSQL is told to)."""
+    key = sa.func.coalesce(column, "")
+    return sa.collate(key, "C") if conn.dialect.name == "postgresql" else key
+
+
+def _sort_keys(conn: Connection, sort: str) -> list[Any]:
+    c = events.c
+    if sort == "place":
+        return [_text_key(conn, c.country), _text_key(conn, c.admin1), _text_key(conn, c.place)]
+    if sort in ("killed", "wounded"):
+        return [sa.func.coalesce(c[f"{sort}_best"], -1)]
+    if sort in ("sources", "flags"):
+        return [c[f"n_{sort}"]]
+    return [_text_key(conn, c[sort])]
+
+
+def _ordered(conn: Connection, query: sa.Select[Any], sort: str | None,
+             descending: bool) -> sa.Select[Any]:  # fmt: skip
+    """``query`` in the list's order (newest first, undated last, then id), or sorted by one
+    of :data:`EVENT_SORTS` with that order breaking ties."""
+    natural = [events.c.date.desc().nulls_last(), events.c.id]
+    if sort is None or (sort == "date" and descending):
+        return query.order_by(*natural)  # the same order; the date index serves it
+    if sort not in EVENT_SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    keys = [k.desc() if descending else k.asc() for k in _sort_keys(conn, sort)]
+    return query.order_by(*keys, *natural)
+
+
 def query_events(
     conn: Connection, *, mentions: bool = True, limit: int | None = None,
     after: tuple[str | None, str] | None = None, killed_min: int | None = None,
     killed_max: int | None = None, words: Sequence[str] = (), detail: bool = True,
-    **filters: Any,
+    sort: str | None = None, descending: bool = True, offset: int = 0,
+    claimed_only: bool = False, **filters: Any,
 ) -> list[Event]:  # fmt: skip
     """Events matching ``filters`` (see :data:`EVENT_FILTERS`; a filter's value is one value
     or a list of values, any of which matches, ignoring case) and the refinements of
-    :func:`_refined`, newest first, each with its mentions (document, evidence, span and the
-    values its document gave) unless told not to. ``detail=False`` reads of each event's
-    detail only its killed by category (tallies need no more; it is much faster)."""
+    :func:`_refined`, newest first (or by ``sort``, one of :data:`EVENT_SORTS`), from
+    ``offset`` on, each with its mentions (document, evidence, span and the values its
+    document gave) unless told not to. ``detail=False`` reads of each event's detail only its
+    killed by category (tallies need no more; it is much faster). ``claimed_only``: only
+    events with a claimed killed figure, largest claim first (then oldest, then id)."""
     columns: list[Any] = [col for col in events.c if col.name != "detail" or detail]
     if not detail:
         columns.append(events.c.detail["killed_by_category"].label("killed_by_category"))
-    query = _filtered(sa.select(*columns), filters)
-    query = _refined(query, after, killed_min, killed_max, words)
-    query = query.order_by(events.c.date.desc().nulls_last(), events.c.id).limit(limit)
+    c = events.c
+
+    def arranged(query: sa.Select[Any]) -> sa.Select[Any]:
+        if claimed_only:
+            return query.where(c.claimed_killed.is_not(None)).order_by(
+                c.claimed_killed.desc(), _text_key(conn, c.date), c.id)  # fmt: skip
+        return _ordered(conn, query, sort, descending)
+
+    def selected(*chosen: Any) -> sa.Select[Any]:
+        return _refined(_filtered(sa.select(*chosen), filters), after, killed_min,
+                        killed_max, words)  # fmt: skip
+
+    natural = not claimed_only and (sort is None or (sort == "date" and descending))
+    if natural and not offset:
+        query = arranged(selected(*columns)).limit(limit)
+    else:
+        # sort and skip narrow rows (ids), then read the page's whole rows: a sort of 100k
+        # rows with their detail JSON is many times slower
+        page = arranged(selected(c.id)).limit(limit).offset(offset or None)
+        query = arranged(sa.select(*columns).where(c.id.in_(page)))
     result = conn.execute(query)
     names = list(result.keys())  # once, not per row: a long list reads much faster
     out = []
@@ -277,6 +334,139 @@ def review_queue(
     query = query.order_by(confidence.asc().nulls_first(), events.c.killed_best.desc().nulls_last(),
                            events.c.id).limit(limit)  # fmt: skip
     return [Event(**dict(r._mapping)) for r in conn.execute(query)]
+
+
+def totals(
+    conn: Connection, *, killed_min: int | None = None, killed_max: int | None = None,
+    words: Sequence[str] = (), **filters: Any,
+) -> dict[str, int]:  # fmt: skip
+    """Sums over the selected events in one pass: ``events``, ``killed`` (best), ``unplaced``
+    (no coordinates); and over those with a claimed killed figure: ``claims``, and where the
+    reported toll is known and not 0, ``claims_events``, ``claimed_killed`` and
+    ``reported_killed`` (the totals of ``claims_vs_reported``)."""
+    c = events.c
+
+    def count(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    def total(value: Any, condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+    both = sa.and_(c.claimed_killed.is_not(None), c.killed_best.is_not(None),
+                   c.killed_best != 0)  # fmt: skip
+    columns = [
+        sa.func.count().label("events"),
+        sa.func.coalesce(sa.func.sum(c.killed_best), 0).label("killed"),
+        count(sa.or_(c.latitude.is_(None), c.longitude.is_(None))).label("unplaced"),
+        count(c.claimed_killed.is_not(None)).label("claims"),
+        count(both).label("claims_events"),
+        total(c.claimed_killed, both).label("claimed_killed"),
+        total(c.killed_best, both).label("reported_killed"),
+    ]
+    query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
+                     words)  # fmt: skip
+    row = conn.execute(query).one()._mapping
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def month_groups(
+    conn: Connection, *, killed_min: int | None = None, killed_max: int | None = None,
+    words: Sequence[str] = (), **filters: Any,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The selected events counted and their best killed summed by (month, target type):
+    ``month`` is the date's first seven characters (a year-only date stays its year; None:
+    undated)."""
+    c = events.c
+    month = sa.func.substr(c.date, 1, 7).label("month")
+    columns = [month, c.target_type, sa.func.count().label("events"),
+               sa.func.coalesce(sa.func.sum(c.killed_best), 0).label("killed")]  # fmt: skip
+    query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
+                     words).group_by(month, c.target_type)  # fmt: skip
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+Box = tuple[float, float, float, float]  # south, west, north, east
+MIN_CELL = 2.0**-10  # degrees: about 100 m, finer than any place we geocode
+_ROW = 2**20  # more columns than a row of the finest grid has (360 / MIN_CELL)
+
+
+def _cell_of(conn: Connection, value: Any, origin: float, cell: float) -> Any:
+    """The grid index of ``value`` (cells of ``cell`` degrees from ``origin``): a floor."""
+    shifted = (value - origin) / cell  # never negative: coordinates lie above the origin
+    if conn.dialect.name == "postgresql":
+        return sa.func.floor(shifted)
+    return sa.cast(shifted, sa.Integer)  # SQLite truncates, which is the floor here
+
+
+def map_summary(
+    conn: Connection, *, max_points: int, box: Box | None = None, grid: int = 24,
+    cluster: bool = True,
+    killed_min: int | None = None, killed_max: int | None = None,
+    words: Sequence[str] = (), **filters: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """What a map of the selected events draws: ``placed`` (events with coordinates, inside
+    ``box`` when given), ``unplaced`` (the selection's events without), ``bounds`` (of the
+    placed ones), and the events themselves as ``points`` when at most ``max_points``,
+    otherwise ``clusters``: the events summed on a grid of about ``grid`` cells across the
+    view (a power of two in degrees, anchored at -90/-180, so panning keeps the cells),
+    each with its count, killed sum, centroid and extent (``cluster=False``: neither, only
+    the counts and bounds, for a map that first fits its view to them)."""
+    c = events.c
+
+    def selected(*columns: Any) -> sa.Select[Any]:
+        return _refined(_filtered(sa.select(*columns), filters), None, killed_min,
+                        killed_max, words)  # fmt: skip
+
+    placed = sa.and_(c.latitude.is_not(None), c.longitude.is_not(None))
+    inside = placed
+    if box is not None:
+        south, west, north, east = box
+        inside = sa.and_(placed, c.latitude.between(south, north),
+                         c.longitude.between(west, east))  # fmt: skip
+    # two plain scans: each condition once a row (CASE expressions per aggregate cost more)
+    extent = conn.execute(selected(
+        sa.func.count(), sa.func.min(c.latitude), sa.func.min(c.longitude),
+        sa.func.max(c.latitude), sa.func.max(c.longitude),
+    ).where(inside)).one()  # fmt: skip
+    unplaced = conn.execute(selected(sa.func.count()).where(~placed)).scalar_one()
+    n_placed = int(extent[0])
+    bounds = list(extent[1:]) if n_placed else None
+    out: dict[str, Any] = {"placed": n_placed, "unplaced": int(unplaced), "bounds": bounds}
+    if n_placed <= max_points:
+        columns = [c.id, c.date, c.place, c.admin1, c.country, c.latitude, c.longitude,
+                   c.attack_type, c.killed_best]  # fmt: skip
+        query = selected(*columns).where(inside).order_by(
+            sa.func.coalesce(c.killed_best, -1).desc(), c.id)  # fmt: skip
+        out["points"] = [dict(r._mapping) for r in conn.execute(query)]
+        return out
+    if not cluster:
+        return out
+    view = box or tuple(bounds or (0.0, 0.0, 0.0, 0.0))
+    span = max(view[2] - view[0], view[3] - view[1], 1e-3)
+    cell = max(2.0 ** round(math.log2(span / grid)), MIN_CELL)
+    # one integer key per cell (a row of the grid, then its column): grouping by one key is
+    # about a third faster than by two
+    key = (_cell_of(conn, c.latitude, -90.0, cell) * _ROW
+           + _cell_of(conn, c.longitude, -180.0, cell)).label("cell")  # fmt: skip
+    query = selected(
+        key, sa.func.count().label("events"),
+        sa.func.coalesce(sa.func.sum(c.killed_best), 0).label("killed"),
+        sa.func.avg(c.latitude).label("latitude"), sa.func.avg(c.longitude).label("longitude"),
+        sa.func.min(c.latitude).label("south"), sa.func.min(c.longitude).label("west"),
+        sa.func.max(c.latitude).label("north"), sa.func.max(c.longitude).label("east"),
+        sa.func.min(c.id).label("id"),
+    ).where(inside).group_by(key)  # fmt: skip
+    clusters = []
+    for r in conn.execute(query):
+        row = dict(r._mapping)
+        row.pop("cell")
+        row["killed"] = int(row["killed"])
+        if row["events"] != 1:
+            row["id"] = None  # only a cluster of one is an event to open
+        clusters.append(row)
+    clusters.sort(key=lambda r: (-r["events"], r["latitude"], r["longitude"]))
+    out.update(clusters=clusters, cell=cell)
+    return out
 
 
 def mentions_of(conn: Connection, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

@@ -120,10 +120,10 @@ events = sa.Table(
     sa.Column("longitude", sa.Float),
     sa.Column("geo_precision", sa.String(16)),
     sa.Column("perpetrator", sa.Text, index=True),
-    sa.Column("attribution", sa.String(16)),
-    sa.Column("attack_type", sa.String(24)),
+    sa.Column("attribution", sa.String(16), index=True),  # (0007, as the next two)
+    sa.Column("attack_type", sa.String(24), index=True),
     sa.Column("suicide", sa.Boolean),
-    sa.Column("target_type", sa.String(24)),
+    sa.Column("target_type", sa.String(24), index=True),
     sa.Column("target", sa.Text),
     sa.Column("killed_low", sa.Integer),
     sa.Column("killed_best", sa.Integer),
@@ -139,6 +139,24 @@ events = sa.Table(
     sa.Column("review_status", sa.String(12), index=True),  # analyst's verdict (0006)
     sa.Column("detail", sa.JSON, nullable=False),  # provenance, flags, killed by category
     sa.Column("fused_at", sa.String(32), nullable=False),
+    # (0007) the small columns the dashboard sums and filters on: its sums scan this, not
+    # the rows with their detail JSON
+    sa.Index(
+        "ix_events_summary",
+        "date",
+        "target_type",
+        "killed_best",
+        "latitude",
+        "longitude",
+        "claimed_killed",
+        "country",
+        "admin1",
+        "perpetrator",
+        "attack_type",
+        "attribution",
+        "review_status",
+        "id",
+    ),
 )
 
 event_mentions = sa.Table(
