@@ -71,6 +71,14 @@ def test_suicide_is_said_or_left_open(text: str, expected: bool | None) -> None:
         ("Gunmen opened fire in a concert hall near Moscow on Friday, killing 60 people, and an "
          "explosion later brought down the roof.", "armed_assault"),
         ("Arson killed 12 people trapped in a cinema in Abadan on Friday.", "armed_assault"),
+        # a bomb dropped from the air; a raid on a prison; a killing of an office-holder or
+        # a journalist by means unsaid
+        ("The US military dropped a massive bomb on a cave complex in Nangarhar on Friday, "
+         "killing 36 militants.", "airstrike"),
+        ("Insurgents launched a raid on a prison in Ghazni on Friday, freeing 400 inmates.",
+         "jailbreak"),
+        ("Islamic State claimed the killing of a journalist in Jalalabad on December 10.",
+         "assassination"),
         # an earlier killing named for whose funeral it was is not this incident's means
         ("A blast tore through a mosque in Faizabad on Friday during the funeral of an "
          "assassinated governor, killing 11 mourners.", "bombing"),
@@ -80,12 +88,21 @@ def test_attack_type_follows_the_schema_order(text: str, expected: str) -> None:
     assert first(text)["attack_type"] == expected
 
 
-@pytest.mark.xfail(strict=True, reason="SCHEMA's bombing for gunmen with a suicide bomber is held "
-                   "back: typing these reports right lets the fusion merge undated school "
-                   "bombings into them (seeds+dev merge F1 0.860 -> 0.843)")  # fmt: skip
-def test_gunmen_with_a_suicide_bomber_make_a_bombing() -> None:
-    text = "Gunmen and a suicide bomber stormed a hospital in Kabul on Friday, killing 19 people."
-    assert first(text)["attack_type"] == "bombing"
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a suicide bomber, a car bomb or explosives with the gunmen: the bomb is the main means
+        ("Gunmen and a suicide bomber stormed a hospital in Kabul on Friday, killing 19 people.",
+         "bombing"),
+        ("Three gunmen opened fire on guests at a hotel in Kabul on Friday after a car bomb went "
+         "off at its gate, killing 14 people.", "bombing"),
+        # a bomb the gunmen threw is an incendiary, like a grenade
+        ("Gunmen opened fire on the audience at a theatre in Samara on Friday and threw an "
+         "incendiary bomb, killing 30 people.", "armed_assault"),
+    ],
+)  # fmt: skip
+def test_gunmen_with_a_bomb_make_a_bombing(text: str, expected: str) -> None:
+    assert first(text)["attack_type"] == expected
 
 
 # ------------------------------------------------------------------------ target type
@@ -101,6 +118,25 @@ def test_gunmen_with_a_suicide_bomber_make_a_bombing() -> None:
          "security_forces"),
         ("A bomb went off near the Russian embassy in Kabul on Friday, killing two diplomats.",
          "foreign"),
+        # SCHEMA's order: foreign nationals at a university are foreign, the mosque inside a
+        # police compound is the security forces'
+        ("A suicide bomber struck a van at a university in Karachi on Friday, killing three "
+         "Chinese nationals.", "foreign"),
+        ("A suicide bomber blew himself up in a mosque inside a police compound in Quetta on "
+         "Friday, killing 30 policemen.", "security_forces"),
+        # the students of a madrasa: the madrasa gives the type
+        ("A bomb exploded at a seminary in Khost on Friday, killing seven students.", "religious"),
+        # militants in a bombing are its attackers, not its target
+        ("Militants detonated a bomb at a crowded market in Peshawar on Friday, killing 12 "
+         "people.", "civilians"),
+        # the person whose convoy was hit is the target; a role takes the body it belongs to
+        ("A suicide bomber rammed his car into the convoy of a senator in Mastung on Friday, "
+         "killing 20 people.", "government"),
+        ("A US drone strike killed the commander of the Revolutionary Guard in Baghdad on "
+         "Friday.", "security_forces"),
+        # a checkpoint driven past on the way is no target
+        ("A suicide bomber drove past a police checkpoint and blew himself up outside a "
+         "ministry in Kabul on Friday, killing 40 people.", "government"),
         # the one mourned is not the target: the mosque of the funeral is
         ("A blast tore through a mosque in Faizabad on Friday during the funeral of the deputy "
          "governor, killing 11 mourners.", "religious"),

@@ -32,6 +32,16 @@ OTHER = "other"
 # Officials, police and the press speak and respond in reports more often than they are hit:
 # in a role the sentence leaves open, their words yield to any other target word.
 SPEAKER_TARGET_TYPES = frozenset({"government", "security_forces", "media"})
+# Members of armed groups are the target of strikes and raids by state forces, or of a
+# killing whose means goes unsaid ("the IS commander was killed"); in a bombing or a shooting
+# the militants a report names are the attackers.
+MILITANTS = "militants"
+MILITANT_TARGET_ATTACKS = frozenset({"airstrike", "raid", OTHER})
+# Words for the people of an institution, who take the type of the place they were at.
+MEMBERS = frozenset(INCIDENT_LEXICON["member_target_words"])
+# Types of the role words that belong to a body named after them ("the commander of the
+# Revolutionary Guard", "the convoy of the senator").
+ROLE_TARGET_TYPES = frozenset({MILITANTS, "security_forces", "government"})
 # The two means of a complex attack: which one is the main means (:func:`_complex`).
 COMPLEX_MEANS = ("bombing", "armed_assault")
 _GRENADE = re.compile(r"grenades?\b", re.I)
@@ -53,7 +63,7 @@ def attack_fields(
     """attack_type, suicide, target_type and target of an incident's sentences."""
     attack_type, suicide_hit = _attack_type(text, sentences, spans)
     suicide = _suicide(attack_type, suicide_hit, text, sentences)
-    target_type, target = _target(text, sentences, spans)
+    target_type, target = _target(text, sentences, spans, attack_type)
     if (
         attack_type in ("bombing", "armed_assault")
         and target_type == "government"
@@ -88,10 +98,10 @@ def _attack_type(
             break
     if suicide_hit:
         spans["suicide"] = list(suicide_hit)
+    retyped = [(f, _retype(text, k, a, b), a, b) for f in sentences for k, a, b in f.triggers]
     typed = [
         (f, k, a, b)
-        for f in sentences
-        for k, a, b in f.triggers
+        for f, k, a, b in retyped
         if k != GENERIC and not _of_an_earlier_death(text, f, k, a)
     ]
     if not typed:
@@ -101,9 +111,23 @@ def _attack_type(
     lead = min(t[0].index for t in body)
     kind = min((k for f, k, _a, _b in body if f.index == lead), key=_priority)
     if kind in COMPLEX_MEANS:
-        kind = _complex(text, body) or kind
+        kind = _complex(text, body, suicide_hit is not None) or kind
     spans["attack_type"] = next([a, b] for _f, k, a, b in body if k == kind)
     return kind, suicide_hit is not None
+
+
+def _retype(text: str, kind: str, start: int, end: int) -> str:
+    """A trigger's type as its words around tell it: a bomb dropped from the air is an air
+    strike; a raid or an assault on a prison, a jailbreak; "the killing of the governor", by
+    means unsaid, an assassination."""
+    before, after = text[max(0, start - 60) : start], text[end : end + 80]
+    if kind == "bombing" and cue_pattern("air_dropped_before").search(before):
+        return "airstrike"
+    if kind != "airstrike" and cue_pattern("prison_after").match(after):
+        return "jailbreak"
+    if kind == GENERIC and cue_pattern("killing_of_after").match(after):
+        return "assassination"
+    return kind
 
 
 def _of_an_earlier_death(text: str, f: SentenceFeatures, kind: str, start: int) -> bool:
@@ -121,19 +145,31 @@ def _priority(kind: str) -> int:
     return ATTACK_TYPE_PRIORITY.index(kind) if kind in ATTACK_TYPE_PRIORITY else 99
 
 
-def _complex(text: str, triggers: list[tuple[SentenceFeatures, str, int, int]]) -> str | None:
-    """Bombs and guns in one incident: SCHEMA's bombing when a bomb is the main means (a blast
-    that opens the attack before the gunmen go in), an armed assault when the shooting comes
-    first, or gunmen also throw grenades."""
+def _complex(
+    text: str, triggers: list[tuple[SentenceFeatures, str, int, int]], suicide: bool
+) -> str | None:
+    """Bombs and guns in one incident: SCHEMA's bombing when a bomb is the main means (gunmen
+    with a suicide bomber, a car bomb, explosives; a blast that opens the attack before the
+    gunmen go in), an armed assault when the shooting comes first with only a blast heard
+    after it, or gunmen also throw grenades."""
     means = [
-        (k, a)
+        (k, a, b)
         for _f, k, a, b in triggers
-        if k in COMPLEX_MEANS and not (k == "bombing" and _GRENADE.match(text, a, b))
+        if k in COMPLEX_MEANS and not (k == "bombing" and _thrown(text, a, b))
     ]
-    kinds = {k for k, _a in means}
+    kinds = {k for k, _a, _b in means}
     if len(kinds) < 2:
         return kinds.pop() if kinds else None
+    device = cue_pattern("bomb_device")
+    if suicide or any(k == "bombing" and device.search(text, a, b) for k, a, b in means):
+        return "bombing"
     return min(means, key=lambda m: m[1])[0]
+
+
+def _thrown(text: str, start: int, end: int) -> bool:
+    """A grenade, or a bomb the gunmen threw ("threw an incendiary bomb"): no bombing."""
+    before = text[max(0, start - 40) : start]
+    return bool(_GRENADE.match(text, start, end) or cue_pattern("thrown_before").search(before))
 
 
 def _suicide(
@@ -165,7 +201,10 @@ def _means(sentences: list[SentenceFeatures]) -> set[str]:
 
 
 def _target(
-    text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
+    text: str,
+    sentences: list[SentenceFeatures],
+    spans: dict[str, list[int]],
+    attack_type: str | None = None,
 ) -> tuple[str | None, str | None]:
     """The target type: the most specific category among the words in the role of victim.
 
@@ -178,16 +217,18 @@ def _target(
     others: list[tuple[str, int, int, SentenceFeatures]] = []
     for f in sentences:
         s = f.sentence
-        for k, a, b in target_triggers(text[s.start : s.end]):
-            a, b = s.start + a, s.start + b
+        for k, a, b in _affiliated(text, s.start, target_triggers(text[s.start : s.end])):
+            if k == MILITANTS and attack_type not in MILITANT_TARGET_ATTACKS:
+                continue  # "militants stormed", "a series of militant attacks": the attackers
             before = text[max(s.start, a - 40) : a]
             after = text[b : min(s.end, b + 40)]
             if (
                 cue_pattern("source_after").match(after)
                 or cue_pattern("source_before").search(before)
                 or cue_pattern("mourned_before").search(before)
+                or cue_pattern("not_target_before").search(before)
             ):
-                continue  # a source, or the one mourned at the funeral that was attacked
+                continue  # a source, the one mourned at the funeral attacked, "his convoy"
             counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
             if (
                 counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
@@ -202,6 +243,9 @@ def _target(
                 continue
             else:
                 others.append((k, a, b, f))
+    placed = _placed(text, victims + others)
+    victims = [h for h in victims if h[3].index not in placed or _word(text, h) not in MEMBERS]
+    others = [h for h in others if h[3].index not in placed or _word(text, h) not in MEMBERS]
     if not victims and not others:
         return None, None
     # the lead names the target ("a blast at a Shia mosque"); later sentences name those who
@@ -223,6 +267,36 @@ def _target(
     a, b = next((a, b) for k, a, b, _f in in_lead if k == kind)
     spans["target"] = [a, b]
     return kind, text[a:b]
+
+
+def _placed(text: str, hits: list[tuple[str, int, int, SentenceFeatures]]) -> set[int]:
+    """Sentences whose target words name a place or body, besides the people of an institution
+    (SCHEMA's schools "and their students"): there the place gives the type ("killing seven
+    students at a madrasa" is religious)."""
+    return {h[3].index for h in hits if _word(text, h) not in MEMBERS}
+
+
+def _word(text: str, hit: tuple[str, int, int, SentenceFeatures]) -> str:
+    return " ".join(text[hit[1] : hit[2]].lower().split())
+
+
+def _affiliated(
+    text: str, offset: int, hits: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """Target words at their place in ``text``; a role word followed by the body it belongs to
+    takes the body's type ("the commander of the Revolutionary Guard": security forces)."""
+    placed = [(k, offset + a, offset + b) for k, a, b in hits]
+    out = []
+    for i, (k, a, b) in enumerate(placed):
+        if k not in ROLE_TARGET_TYPES:
+            out.append((k, a, b))
+            continue  # "the ceremony of the late commander" stays a ceremony
+        for k2, a2, _b2 in placed[i + 1 :]:
+            if cue_pattern("affiliation_between").match(text[b:a2]):
+                k = k2
+                break
+        out.append((k, a, b))
+    return out
 
 
 def _target_priority(kind: str) -> int:
