@@ -137,6 +137,26 @@ def test_gunmen_with_a_bomb_make_a_bombing(text: str, expected: str) -> None:
         # a checkpoint driven past on the way is no target
         ("A suicide bomber drove past a police checkpoint and blew himself up outside a "
          "ministry in Kabul on Friday, killing 40 people.", "government"),
+        # a faith word only qualifies the noun after it; a place inside a police compound
+        # takes the compound's type
+        ("A blast killed 30 Shiite civilians at a commemoration ceremony in Kabul on Friday.",
+         "civilians"),
+        ("A suicide bomber blew himself up in a mosque inside the police headquarters in "
+         "Peshawar on Friday, killing 80 people.", "security_forces"),
+        # officials who name the attack speak; the one whose funeral was hit is mourned
+        ("Gunmen opened fire at a concert hall near Moscow on Friday, killing 40 people in what "
+         "officials are calling a terrorist attack.", "civilians"),
+        ("A suicide bomber struck a police commander's funeral in Kunar on Friday, killing 24 "
+         "people.", "civilians"),
+        # a shrine that was blown up is the target, more than the civilians it wounded
+        ("A shrine in Jalalabad was blown up on Friday, wounding two civilians.", "religious"),
+        # the owner of the motorcade is the target
+        ("A car bomb struck the minister's motorcade in Kabul on Friday, killing the minister "
+         "and his driver.", "government"),
+        # no word for the target: a strike by state forces is on militants; else "other"
+        ("The group's leader was killed in a US drone strike in Nangarhar on Friday.",
+         "militants"),
+        ("A magnetic bomb exploded in Behsud on Friday, killing one person.", "other"),
         # the one mourned is not the target: the mosque of the funeral is
         ("A blast tore through a mosque in Faizabad on Friday during the funeral of the deputy "
          "governor, killing 11 mourners.", "religious"),

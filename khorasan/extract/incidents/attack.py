@@ -36,9 +36,19 @@ SPEAKER_TARGET_TYPES = frozenset({"government", "security_forces", "media"})
 # killing whose means goes unsaid ("the IS commander was killed"); in a bombing or a shooting
 # the militants a report names are the attackers.
 MILITANTS = "militants"
-MILITANT_TARGET_ATTACKS = frozenset({"airstrike", "raid", OTHER})
+STATE_ATTACKS = frozenset({"airstrike", "raid"})
+MILITANT_TARGET_ATTACKS = STATE_ATTACKS | {OTHER}
+# The target type of an attack whose target no word names.
+OTHER_TARGET = "other"
 # Words for the people of an institution, who take the type of the place they were at.
 MEMBERS = frozenset(INCIDENT_LEXICON["member_target_words"])
+# Types of the compounds whose places take their type (SCHEMA: "the mosque inside a police
+# compound", "places housing" foreigners); "a school in a Shia district" stays a school.
+COMPOUND_TARGET_TYPES = frozenset({MILITANTS, "foreign", "security_forces", "government"})
+# A person's belongings, which after their owner ("the governor's convoy") are no target.
+BELONGINGS = frozenset(INCIDENT_LEXICON["belonging_target_words"])
+# Faith words that only qualify the target noun after them.
+FAITH_MODIFIERS = frozenset(INCIDENT_LEXICON["faith_modifiers"])
 # Types of the role words that belong to a body named after them ("the commander of the
 # Revolutionary Guard", "the convoy of the senator").
 ROLE_TARGET_TYPES = frozenset({MILITANTS, "security_forces", "government"})
@@ -220,21 +230,29 @@ def _target(
         for k, a, b in _affiliated(text, s.start, target_triggers(text[s.start : s.end])):
             if k == MILITANTS and attack_type not in MILITANT_TARGET_ATTACKS:
                 continue  # "militants stormed", "a series of militant attacks": the attackers
-            before = text[max(s.start, a - 40) : a]
+            before = text[max(s.start, a - 60) : a]
             after = text[b : min(s.end, b + 40)]
             if (
                 cue_pattern("source_after").match(after)
+                or cue_pattern("target_source_after").match(after)
                 or cue_pattern("source_before").search(before)
                 or cue_pattern("mourned_before").search(before)
+                or cue_pattern("mourned_after").match(after)
                 or cue_pattern("not_target_before").search(before)
+                or (
+                    _word(text, (k, a, b)) in BELONGINGS
+                    and cue_pattern("owner_before").search(before)
+                )
             ):
                 continue  # a source, the one mourned at the funeral attacked, "his convoy"
             counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
             if (
                 counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
                 or cue_pattern("victim_before").search(before)
+                or cue_pattern("target_victim_before").search(before)
                 or cue_pattern("target_place_before").search(before)  # "blew himself up near"
                 or cue_pattern("victim_after").match(after)
+                or cue_pattern("target_hit_after").match(after)  # "the shrine was blown up"
             ):
                 victims.append((k, a, b, f))
             elif cue_pattern("attributed_by").search(before) or cue_pattern("attacker_after").match(
@@ -247,7 +265,10 @@ def _target(
     victims = [h for h in victims if h[3].index not in placed or _word(text, h) not in MEMBERS]
     others = [h for h in others if h[3].index not in placed or _word(text, h) not in MEMBERS]
     if not victims and not others:
-        return None, None
+        # no word names the target: a strike or raid by state forces is on militants (the
+        # first type of SCHEMA's order, "a drone strike killed the group's leader"); any other
+        # attack is SCHEMA's "other"
+        return (MILITANTS if attack_type in STATE_ATTACKS else OTHER_TARGET), None
     # the lead names the target ("a blast at a Shia mosque"); later sentences name those who
     # responded, condemned or were hit in other attacks the report recalls. A word in the role
     # of victim beats one whose role the sentence leaves open; officials, police and the press
@@ -276,24 +297,32 @@ def _placed(text: str, hits: list[tuple[str, int, int, SentenceFeatures]]) -> se
     return {h[3].index for h in hits if _word(text, h) not in MEMBERS}
 
 
-def _word(text: str, hit: tuple[str, int, int, SentenceFeatures]) -> str:
-    return " ".join(text[hit[1] : hit[2]].lower().split())
+def _word(text: str, hit: tuple[Any, ...]) -> str:
+    return " ".join(text[hit[1] : hit[2]].lower().replace("’", "'").split())
 
 
 def _affiliated(
     text: str, offset: int, hits: list[tuple[str, int, int]]
 ) -> list[tuple[str, int, int]]:
-    """Target words at their place in ``text``; a role word followed by the body it belongs to
-    takes the body's type ("the commander of the Revolutionary Guard": security forces)."""
+    """Target words at their place in ``text``, typed by the words they belong to: a role
+    followed by its body takes the body's type ("the commander of the Revolutionary Guard",
+    "a convoy carrying a senator"); a place inside a compound that SCHEMA puts first takes the
+    compound's ("a mosque inside the police compound"); a faith word before a noun only
+    qualifies it ("Shiite civilians", "a Shia cultural centre")."""
     placed = [(k, offset + a, offset + b) for k, a, b in hits]
     out = []
     for i, (k, a, b) in enumerate(placed):
-        if k not in ROLE_TARGET_TYPES:
-            out.append((k, a, b))
-            continue  # "the ceremony of the late commander" stays a ceremony
-        for k2, a2, _b2 in placed[i + 1 :]:
-            if cue_pattern("affiliation_between").match(text[b:a2]):
+        following = placed[i + 1 :]
+        if following and _word(text, (k, a, b)) in FAITH_MODIFIERS:
+            if not text[b : following[0][1]].strip():
+                continue
+        for k2, a2, _b2 in following:
+            between = text[b:a2]
+            if k in ROLE_TARGET_TYPES and cue_pattern("affiliation_between").match(between):
                 k = k2
+                break
+            if k2 in COMPOUND_TARGET_TYPES and cue_pattern("contained_between").match(between):
+                k = min(k, k2, key=_target_priority)
                 break
         out.append((k, a, b))
     return out
