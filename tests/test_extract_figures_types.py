@@ -47,6 +47,23 @@ def value(record: dict[str, Any], field: str) -> int | None:
             False,
         ),
         ("A US drone strike killed four militants in Nangarhar on Friday.", False),
+        (
+            "A remotely detonated bomb hidden in a bag exploded in a mosque in Mazar on Friday, "
+            "killing 12 worshippers.",
+            False,
+        ),
+        ('A "suicide" bombing hit a ministry in Kabul on Friday, killing the minister.', True),
+        # a means left open, or one of an earlier killing, says nothing of this one
+        (
+            "A blast at a political rally in Bajaur killed 40 people on Friday. Police are yet to "
+            "determine whether it was a planted bomb or a suicide blast.",
+            None,
+        ),
+        (
+            "A blast killed nine mourners on Friday at the funeral in Faizabad of a governor who "
+            "was assassinated on Tuesday by a suicide bomber.",
+            None,
+        ),
         # a blast with no word on how it was set off
         ("An explosion at a mosque in Kunduz killed seven worshippers on Friday.", None),
         ("A car bomb exploded outside a bank in Kandahar on Friday, killing five people.", None),
@@ -54,6 +71,14 @@ def value(record: dict[str, Any], field: str) -> int | None:
 )
 def test_suicide_is_said_or_left_open(text: str, expected: bool | None) -> None:
     assert first(text)["suicide"] is expected
+
+
+def test_a_headline_suicide_word_yields_to_gunmen_in_the_body() -> None:
+    text = (
+        "Gunmen kill 16 at hospital; suicide bomber hits funeral\n\nGunmen disguised as police "
+        "attacked a maternity hospital in Kabul on Tuesday, killing 16 people."
+    )
+    assert first(text)["suicide"] is False
 
 
 # ------------------------------------------------------------------------ attack type

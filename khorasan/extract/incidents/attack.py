@@ -73,6 +73,8 @@ def attack_fields(
     """attack_type, suicide, target_type and target of an incident's sentences."""
     attack_type, suicide_hit = _attack_type(text, sentences, spans)
     suicide = _suicide(attack_type, suicide_hit, text, sentences)
+    if suicide is not True:
+        spans.pop("suicide", None)
     target_type, target = _target(text, sentences, spans, attack_type)
     if (
         attack_type in ("bombing", "armed_assault")
@@ -92,22 +94,17 @@ def attack_fields(
 
 def _attack_type(
     text: str, sentences: list[SentenceFeatures], spans: dict[str, list[int]]
-) -> tuple[str | None, bool]:
-    """The attack type by the SCHEMA's order, and whether a suicide word was found.
+) -> tuple[str | None, tuple[int, int, bool] | None]:
+    """The attack type by the SCHEMA's order, and the suicide word found (:func:`_suicide_word`).
 
     The report's lead names the means ("a US drone strike killed ..."): the first sentence of
     the incident with a typed trigger decides, the SCHEMA's order settling a tie within it;
     later sentences tell of reprisals and background ("the Taliban raided a hideout") as
     often as of the attack. Bombs and guns together are a complex attack (:func:`_complex`).
     """
-    suicide_hit = None
-    for f in sentences:
-        m = suicide_pattern().search(text, f.sentence.start, f.sentence.end)
-        if m:
-            suicide_hit = (m.start(), m.end())
-            break
+    suicide_hit = _suicide_word(text, sentences)
     if suicide_hit:
-        spans["suicide"] = list(suicide_hit)
+        spans["suicide"] = list(suicide_hit[:2])
     retyped = [(f, _retype(text, k, a, b), a, b) for f in sentences for k, a, b in f.triggers]
     typed = [
         (f, k, a, b)
@@ -116,14 +113,40 @@ def _attack_type(
     ]
     if not typed:
         # SCHEMA: "other" where the text does not say how ("an attack on a shrine killed 50")
-        return OTHER, suicide_hit is not None
+        return OTHER, suicide_hit
     body = [t for t in typed if not t[0].headline] or typed
     lead = min(t[0].index for t in body)
     kind = min((k for f, k, _a, _b in body if f.index == lead), key=_priority)
     if kind in COMPLEX_MEANS:
         kind = _complex(text, body, suicide_hit is not None) or kind
     spans["attack_type"] = next([a, b] for _f, k, a, b in body if k == kind)
-    return kind, suicide_hit is not None
+    return kind, suicide_hit
+
+
+def _suicide_word(text: str, sentences: list[SentenceFeatures]) -> tuple[int, int, bool] | None:
+    """The first suicide word the incident's body (else its headline) asserts of this attack:
+    (start, end, in a headline). Not one left open ("whether it was a planted bomb or a suicide
+    blast"), nor one of an earlier attack ("the governor, who was killed last week by a
+    suicide bomber")."""
+    for headline in (False, True):
+        for f in sentences:
+            if f.headline != headline:
+                continue
+            s = f.sentence
+            for pattern in (suicide_pattern(), cue_pattern("quoted_suicide")):
+                for m in pattern.finditer(text, s.start, s.end):
+                    if _asserted(text, s.start, m.start()):
+                        return m.start(), m.end(), headline
+    return None
+
+
+def _asserted(text: str, sentence_start: int, start: int) -> bool:
+    """A means the sentence asserts of this attack: not hedged, not an earlier killing's."""
+    before = text[max(sentence_start, start - 120) : start]
+    return not (
+        cue_pattern("hedged_before").search(before)
+        or cue_pattern("earlier_means_before").search(before)
+    )
 
 
 def _retype(text: str, kind: str, start: int, end: int) -> str:
@@ -183,18 +206,24 @@ def _thrown(text: str, start: int, end: int) -> bool:
 
 
 def _suicide(
-    attack_type: str | None, suicide_hit: bool, text: str, sentences: list[SentenceFeatures]
+    attack_type: str | None,
+    suicide_hit: tuple[int, int, bool] | None,
+    text: str,
+    sentences: list[SentenceFeatures],
 ) -> bool | None:
     """SCHEMA: true where the attacker meant to die; false where the text names a means that is
     no suicide attack (gunfire, a planted, magnetic or remote-controlled bomb, an air strike, a
-    raid); null where it does not say ("a blast" with no word on how it was set off)."""
-    if suicide_hit:
+    raid); null where it does not say ("a blast" with no word on how it was set off). A suicide
+    word only in a headline yields to a body that tells of gunmen or a strike: page headlines
+    often run several stories together."""
+    if suicide_hit and not (suicide_hit[2] and attack_type in NOT_SUICIDE_TYPES):
         return True
     if attack_type in NOT_SUICIDE_TYPES:
         return False
     if any(
-        cue_pattern("planted_bomb").search(text, f.sentence.start, f.sentence.end)
+        _asserted(text, f.sentence.start, m.start())
         for f in sentences
+        for m in cue_pattern("planted_bomb").finditer(text, f.sentence.start, f.sentence.end)
     ):
         return False  # "a magnetic bomb attached to his car", "a roadside bomb"
     means = _means(sentences)
