@@ -104,6 +104,12 @@ def test_a_headline_suicide_word_yields_to_gunmen_in_the_body() -> None:
          "jailbreak"),
         ("Islamic State claimed the killing of a journalist in Jalalabad on December 10.",
          "assassination"),
+        # an attack aimed at an office-holder, who survived it
+        ("A suicide bomber struck a convoy carrying a senator in Mastung on Friday, killing 25 "
+         "people; the senator was wounded.", "assassination"),
+        # soldiers killed in an ambush: gunfire
+        ("Militants ambushed a patrol in North Waziristan on Friday, killing seven soldiers.",
+         "armed_assault"),
         # an earlier killing named for whose funeral it was is not this incident's means
         ("A blast tore through a mosque in Faizabad on Friday during the funeral of an "
          "assassinated governor, killing 11 mourners.", "bombing"),

@@ -362,7 +362,10 @@ def _target_priority(kind: str) -> int:
 
 
 def _kills_official(text: str, sentences: list[SentenceFeatures]) -> bool:
+    """An official killed, or an attack aimed at one ("a suicide attack on the senator's
+    convoy"), in the incident's lead."""
     return any(
         _OFFICIAL_KILLED.search(text, f.sentence.start, f.sentence.end)
+        or cue_pattern("aimed_at_official").search(text, f.sentence.start, f.sentence.end)
         for f in sentences[:OFFICIAL_KILLED_SENTENCES]
     )
