@@ -188,6 +188,12 @@ def test_gunmen_with_a_bomb_make_a_bombing(text: str, expected: str) -> None:
         ("The group's leader was killed in a US drone strike in Nangarhar on Friday.",
          "militants"),
         ("A magnetic bomb exploded in Behsud on Friday, killing one person.", "other"),
+        # two targets joined by "and" share their role: SCHEMA's order picks between them
+        ("A suicide bomber blew himself up in Jalalabad on Friday outside a bank where "
+         "government employees and soldiers were queuing for their pay.", "security_forces"),
+        # a funeral held at a mosque is religious
+        ("A blast killed 15 mourners at a funeral in Faizabad on Thursday. The explosion "
+         "took place inside a mosque in the city centre.", "religious"),
         # the one mourned is not the target: the mosque of the funeral is
         ("A blast tore through a mosque in Faizabad on Friday during the funeral of the deputy "
          "governor, killing 11 mourners.", "religious"),

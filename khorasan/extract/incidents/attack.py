@@ -47,6 +47,10 @@ MEMBERS = frozenset(INCIDENT_LEXICON["member_target_words"])
 COMPOUND_TARGET_TYPES = frozenset({MILITANTS, "foreign", "security_forces", "government"})
 # A person's belongings, which after their owner ("the governor's convoy") are no target.
 BELONGINGS = frozenset(INCIDENT_LEXICON["belonging_target_words"])
+# Roles of a target word (:func:`_role`).
+VICTIM, OPEN = "victim", "open"
+# Gatherings, which take the type of the place they were held at (:func:`_venue`).
+GATHERINGS = frozenset(INCIDENT_LEXICON["gathering_target_words"])
 # Faith words that only qualify the target noun after them.
 FAITH_MODIFIERS = frozenset(INCIDENT_LEXICON["faith_modifiers"])
 # Types of the role words that belong to a body named after them ("the commander of the
@@ -256,39 +260,18 @@ def _target(
     others: list[tuple[str, int, int, SentenceFeatures]] = []
     for f in sentences:
         s = f.sentence
+        last: tuple[int, str | None] = (-1, None)  # the end and role of the word before
         for k, a, b in _affiliated(text, s.start, target_triggers(text[s.start : s.end])):
             if k == MILITANTS and attack_type not in MILITANT_TARGET_ATTACKS:
                 continue  # "militants stormed", "a series of militant attacks": the attackers
-            before = text[max(s.start, a - 60) : a]
-            after = text[b : min(s.end, b + 40)]
-            if (
-                cue_pattern("source_after").match(after)
-                or cue_pattern("target_source_after").match(after)
-                or cue_pattern("source_before").search(before)
-                or cue_pattern("mourned_before").search(before)
-                or cue_pattern("mourned_after").match(after)
-                or cue_pattern("not_target_before").search(before)
-                or (
-                    _word(text, (k, a, b)) in BELONGINGS
-                    and cue_pattern("owner_before").search(before)
-                )
-            ):
-                continue  # a source, the one mourned at the funeral attacked, "his convoy"
-            counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
-            if (
-                counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
-                or cue_pattern("victim_before").search(before)
-                or cue_pattern("target_victim_before").search(before)
-                or cue_pattern("target_place_before").search(before)  # "blew himself up near"
-                or cue_pattern("victim_after").match(after)
-                or cue_pattern("target_hit_after").match(after)  # "the shrine was blown up"
-            ):
+            role = _role(text, f, k, a, b)
+            coordinated = cue_pattern("coordinated_between").match(text[last[0] : a])
+            if role == OPEN and last[1] == VICTIM and coordinated:
+                role = VICTIM  # "government staff and military personnel were hit"
+            last = (b, role)
+            if role == VICTIM:
                 victims.append((k, a, b, f))
-            elif cue_pattern("attributed_by").search(before) or cue_pattern("attacker_after").match(
-                after
-            ):
-                continue
-            else:
+            elif role == OPEN:
                 others.append((k, a, b, f))
     placed = _placed(text, victims + others)
     victims = [h for h in victims if h[3].index not in placed or _word(text, h) not in MEMBERS]
@@ -315,8 +298,59 @@ def _target(
     in_lead = [h for h in in_lead if any(h is v for v in victims)] or in_lead
     kind = min((h[0] for h in in_lead), key=_target_priority)
     a, b = next((a, b) for k, a, b, _f in in_lead if k == kind)
+    if any(h[0] == kind and _word(text, h) in GATHERINGS for h in in_lead):
+        # SCHEMA: a funeral or gathering held at a mosque is religious: the place where the
+        # report says it was held gives the type, where SCHEMA ranks it first
+        venue = _venue(text, victims + others)
+        if venue is not None and _target_priority(venue[0]) < _target_priority(kind):
+            kind, a, b = venue[:3]
     spans["target"] = [a, b]
     return kind, text[a:b]
+
+
+def _venue(
+    text: str, hits: list[tuple[str, int, int, SentenceFeatures]]
+) -> tuple[str, int, int, SentenceFeatures] | None:
+    """The first place an incident's sentences say something happened at ("took place inside
+    the mosque")."""
+    places = [
+        h
+        for h in hits
+        if _word(text, h) not in GATHERINGS
+        and cue_pattern("venue_before").search(text[max(h[3].sentence.start, h[1] - 40) : h[1]])
+    ]
+    return min(places, key=lambda h: h[1], default=None)
+
+
+def _role(text: str, f: SentenceFeatures, k: str, a: int, b: int) -> str | None:
+    """The role of a target word in its sentence: :data:`VICTIM` for certain, :data:`OPEN`
+    where the sentence leaves it open, None for a source, an attacker or the one mourned."""
+    s = f.sentence
+    before = text[max(s.start, a - 60) : a]
+    after = text[b : min(s.end, b + 40)]
+    if (
+        cue_pattern("source_after").match(after)
+        or cue_pattern("target_source_after").match(after)
+        or cue_pattern("source_before").search(before)
+        or cue_pattern("mourned_before").search(before)
+        or cue_pattern("mourned_after").match(after)
+        or cue_pattern("not_target_before").search(before)
+        or (_word(text, (k, a, b)) in BELONGINGS and cue_pattern("owner_before").search(before))
+    ):
+        return None  # a source, the one mourned at the funeral attacked, "his convoy"
+    counted = any(0 <= a - g.number.end <= FIGURE_NOUN_CHARS for g in f.figures)
+    if (
+        counted  # "killing 60 Afghans and 13 US soldiers": the counted are the victims
+        or cue_pattern("victim_before").search(before)
+        or cue_pattern("target_victim_before").search(before)
+        or cue_pattern("target_place_before").search(before)  # "blew himself up near"
+        or cue_pattern("victim_after").match(after)
+        or cue_pattern("target_hit_after").match(after)  # "the shrine was blown up"
+    ):
+        return VICTIM
+    if cue_pattern("attributed_by").search(before) or cue_pattern("attacker_after").match(after):
+        return None
+    return OPEN
 
 
 def _placed(text: str, hits: list[tuple[str, int, int, SentenceFeatures]]) -> set[int]:
