@@ -194,6 +194,12 @@ def test_gunmen_with_a_bomb_make_a_bombing(text: str, expected: str) -> None:
         # a funeral held at a mosque is religious
         ("A blast killed 15 mourners at a funeral in Faizabad on Thursday. The explosion "
          "took place inside a mosque in the city centre.", "religious"),
+        # the forces that carried out a strike are its attackers
+        ("The group's leader was among ten people killed in a ground and air operation by "
+         "Afghan and foreign forces in Nangarhar on Friday.", "militants"),
+        # rockets on a town hit its residents
+        ("Rockets fired from across the border hit the town of Termez on Tuesday, damaging "
+         "several homes.", "civilians"),
         # the one mourned is not the target: the mosque of the funeral is
         ("A blast tore through a mosque in Faizabad on Friday during the funeral of the deputy "
          "governor, killing 11 mourners.", "religious"),

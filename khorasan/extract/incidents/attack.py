@@ -348,7 +348,11 @@ def _role(text: str, f: SentenceFeatures, k: str, a: int, b: int) -> str | None:
         or cue_pattern("target_hit_after").match(after)  # "the shrine was blown up"
     ):
         return VICTIM
-    if cue_pattern("attributed_by").search(before) or cue_pattern("attacker_after").match(after):
+    if (
+        cue_pattern("attributed_by").search(before)
+        or cue_pattern("target_attacker_before").search(before)
+        or cue_pattern("attacker_after").match(after)
+    ):
         return None
     return OPEN
 
