@@ -127,6 +127,9 @@ def test_attack_type_follows_the_schema_order(text: str, expected: str) -> None:
          "bombing"),
         ("Three gunmen opened fire on guests at a hotel in Kabul on Friday after a car bomb went "
          "off at its gate, killing 14 people.", "bombing"),
+        # an attack that followed an explosion opened with a bomb
+        ("Gunmen shot dead a guard and stormed a Sikh temple in Kabul on Saturday, killing two "
+         "people; the attack followed an explosion at its gate.", "bombing"),
         # a bomb the gunmen threw is an incendiary, like a grenade
         ("Gunmen opened fire on the audience at a theatre in Samara on Friday and threw an "
          "incendiary bomb, killing 30 people.", "armed_assault"),

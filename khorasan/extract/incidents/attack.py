@@ -198,7 +198,14 @@ def _complex(
     if len(kinds) < 2:
         return kinds.pop() if kinds else None
     device = cue_pattern("bomb_device")
-    if suicide or any(k == "bombing" and device.search(text, a, b) for k, a, b in means):
+    if suicide or any(
+        k == "bombing"
+        and (
+            device.search(text, a, b)
+            or cue_pattern("opening_bomb_before").search(text[max(0, a - 60) : a])
+        )
+        for k, a, b in means
+    ):
         return "bombing"
     return min(means, key=lambda m: m[1])[0]
 
