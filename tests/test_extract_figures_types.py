@@ -67,8 +67,11 @@ def value(record: dict[str, Any], field: str) -> int | None:
         # a blast with no word on how it was set off
         ("An explosion at a mosque in Kunduz killed seven worshippers on Friday.", None),
         ("A car bomb exploded outside a bank in Kandahar on Friday, killing five people.", None),
-        ("An improvised explosive device went off in a market in Quetta on Friday, killing five "
-         "people.", None),
+        (
+            "An improvised explosive device went off in a market in Quetta on Friday, killing five "
+            "people.",
+            None,
+        ),
     ],
 )
 def test_suicide_is_said_or_left_open(text: str, expected: bool | None) -> None:
