@@ -89,6 +89,9 @@ RARE_ATTACK_TYPES = frozenset({"jailbreak", "hostage_taking"})
 # strong evidence; the words every report of an attack uses, and area names, are not (two
 # such words lost more true links than false ones on dev: merge F1 0.85 against 0.88).
 DISTINCTIVE_WORDS = 1
+# A toll of a handful is what most attacks in a town leave ("4 killed", "5 killed" a year apart
+# in one town are two attacks); a toll of ten or more, told alike by two reports, is distinctive.
+DISTINCTIVE_FIGURE = 10
 _GENERIC = frozenset("""
     afghan afghans afghanistan pakistan pakistani iran iranian russia russian islamic state group
     isis isil daesh khorasan taliban suicide bomber bombers bombing bombings bomb bombs blast
@@ -101,6 +104,7 @@ _GENERIC = frozenset("""
     july august september october november december people least dozens scores left struck
     targeted targeting carried responsibility claim claims blew himself detonated hospital
     according witnesses reported reports week weeks last hours month months earlier later
+    another other second third separate separately similar latest recent previous
     """.split())  # fmt: skip
 
 _UNKNOWN = frozenset({None, "", "unknown"})
@@ -164,9 +168,12 @@ def _close_killed(a: Mention, b: Mention) -> bool:
 
 
 def _shared_figure(a: Mention, b: Mention) -> bool:
-    """Close killed figures (within 20% or 3) given for the same town."""
+    """Close killed figures (within 20% or 3) given for the same town, when they are
+    distinctive: a town sees many attacks that kill a handful."""
     pa = _norm_place(a.place)
-    return bool(pa) and pa == _norm_place(b.place) and _close_killed(a, b)
+    if not pa or pa != _norm_place(b.place) or not _close_killed(a, b):
+        return False
+    return min(a.killed or 0, b.killed or 0) >= DISTINCTIVE_FIGURE
 
 
 def loosely_dated(m: Mention) -> bool:
