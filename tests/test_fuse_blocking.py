@@ -175,3 +175,30 @@ def test_fuse_capped_pair_does_not_split_an_event() -> None:
     assert LINK_THRESHOLD <= pair_score(named, vague) < 2 * LINK_THRESHOLD
     clusters = cluster_mentions([named, plain, vague])
     assert [len(c) for c in clusters] == [3]
+
+
+def test_fuse_small_figure_and_discourse_words_are_not_strong_evidence() -> None:
+    """A handful killed in one town, or shared words like "another" and "separately", do not
+    let an undated mention join: most attacks in a town kill a handful."""
+    dated = mention(date="2023-02-14", date_precision="day", published="2023-02-14",
+                    attack_type="bombing", place="Kunduz", killed=5,
+                    evidence="A bomber hit a bank in northern Kunduz, another blast.")  # fmt: skip
+    undated = mention(published=None, attack_type="bombing", place="Kunduz", killed=4,
+                      evidence="Separately, another blast hit northern Kunduz.")  # fmt: skip
+    assert pair_score(dated, undated) < LINK_THRESHOLD
+
+
+def test_fuse_separate_incident_yields_to_the_lead() -> None:
+    """Where a report's lead incident and one it sets apart ("a separate blast") both match an
+    event, the event takes the lead."""
+    day = {"date": "2021-06-04", "date_precision": "day", "attack_type": "bombing",
+           "target_type": "religious", "place": "Herat", "admin1": "Herat"}  # fmt: skip
+    report = mention(**day, doc="r1", killed=20, evidence="A blast hit a mosque in Herat.")
+    other = mention(**day, doc="r2", killed=22, evidence="Twenty died at a Herat mosque.")
+    lead = mention(**day, doc="r3", killed=24, evidence="A bomb tore through a mosque in Herat.")
+    apart = mention(**day, doc="r3", evidence="a separate blast at a mosque in Herat.")
+    apart.seq = 1
+    clusters = cluster_mentions([report, other, lead, apart])
+    event = next(c for c in clusters if report in c)
+    assert lead in event
+    assert apart not in event

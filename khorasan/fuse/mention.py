@@ -28,6 +28,10 @@ _STOP = frozenset(
     years""".split()
 )
 _WORD = re.compile(r"[^\W\d_]{4,}")
+# The report itself sets the incident apart from the one it leads with: "Separately, ...",
+# "in a separate attack", "in an unrelated incident".
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bin an? (?:unrelated|different) (?:incident|attack)",
+                       re.I)  # fmt: skip
 
 
 def _parse(value: str) -> tuple[int, int] | None:
@@ -90,6 +94,7 @@ class Mention(IncidentMention):
     hi: int = MAX_DAY  # last possible day (ordinal)
     dated: bool = False
     words: frozenset[str] = field(repr=False, default=frozenset())
+    separate: bool = False  # told as set apart from its document's main incident
 
     @property
     def key(self) -> str:
@@ -115,4 +120,5 @@ def mention_from_row(row: Mapping[Any, Any]) -> Mention:
         hi=hi,
         dated=dated,
         words=words,
+        separate=bool(_SEPARATE.search(base["evidence"] or "")),
     )

@@ -60,6 +60,12 @@ FAR_FIGURES = -0.4  # one is over three times the other (and they differ by more
 # pairs 0.1-0.5 overlap, false pairs mostly under 0.1)
 WORDS_WEIGHT = 4.0
 
+# -- a mention its report sets apart ("Separately, ...", "a separate blast") is another incident
+# than the one the report leads with: where both match one event, it is the lead's (dev: a
+# second mosque blast of the same day and province took the first one's event from the lead
+# report of it, on a slightly higher word overlap).
+SEPARATE_INCIDENT = -1.0
+
 # -- wire copies: same story from the wire, carried by several outlets
 SAME_WIRE_STORY = 3.0
 
@@ -280,6 +286,8 @@ def pair_score(a: Mention, b: Mention) -> float:
         + _figure_score(a, b)
         + _words_score(a, b)
     )
+    if a.separate != b.separate:
+        score += SEPARATE_INCIDENT
     if a.wire_story_id == b.wire_story_id:
         return score + SAME_WIRE_STORY
     if (loosely_dated(a) or loosely_dated(b)) and not strong_evidence(a, b):
