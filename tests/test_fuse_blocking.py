@@ -202,3 +202,27 @@ def test_fuse_separate_incident_yields_to_the_lead() -> None:
     event = next(c for c in clusters if report in c)
     assert lead in event
     assert apart not in event
+
+
+def test_fuse_borrowed_date_widens_blocking_not_the_date() -> None:
+    """A date read outside the mention's evidence is compared beyond itself (the index still
+    returns exactly the candidates), but a pair that meets only through that doubt needs
+    overwhelming evidence."""
+    borrowed = {"span_start": 100, "span_end": 180, "record": {"spans": {"date": [20, 24]}}}
+    ms = [mention(date=d, published=p, admin1=a, **(borrowed if soft else {}))
+          for d in ("2022-05-01", "2019", "2022-05") for p in ("2022-07-01", None)
+          for a in ("Kabul", None) for soft in (False, True)]  # fmt: skip
+    assert sum(m.soft_date for m in ms) == len(ms) // 2
+    index = BlockIndex(ms)
+    for m in ms:
+        expected = {o.id for o in ms if o is not m and is_candidate(m, o)}
+        assert {o.id for o in index.neighbours(m)} == expected
+    day = {"attack_type": "bombing", "target_type": "religious", "place": "Kabul", "killed": 31}
+    told = mention(date="2022-05-12", date_precision="day", published="2022-05-12", **day,
+                   evidence="A bomber struck the Sakhi Haidari shrine in Kabul.")  # fmt: skip
+    stray = {**day, "date": "2019", "date_precision": "year", **borrowed}
+    same = mention(**stray, evidence="The Sakhi Haidari shrine bombing killed 31 in Kabul.")
+    other = mention(**stray, evidence="A bombing of a mosque killed 31 in Kabul.")
+    assert is_candidate(told, same) and is_candidate(told, other)
+    assert pair_score(told, same) >= LINK_THRESHOLD
+    assert pair_score(told, other) <= 0.0
