@@ -8,7 +8,7 @@ import pytest
 
 from khorasan.fuse import LINK_THRESHOLD, cluster_mentions, is_candidate, pair_score
 from khorasan.fuse.blocking import BlockIndex
-from khorasan.fuse.mention import Mention, date_interval, mention_from_row
+from khorasan.fuse.mention import Mention, date_interval, mention_from_row, named_months
 
 _ids = iter(range(1, 10**6))
 
@@ -226,3 +226,22 @@ def test_fuse_borrowed_date_widens_blocking_not_the_date() -> None:
     assert is_candidate(told, same) and is_candidate(told, other)
     assert pair_score(told, same) >= LINK_THRESHOLD
     assert pair_score(told, other) <= 0.0
+
+
+def test_fuse_named_months() -> None:
+    assert named_months("the raid on the depot in August and the bombing on Dec. 3") == {8, 12}
+    assert named_months("Officials may release more names; troops march on") == frozenset()
+    assert named_months("since May the group has struck twice, on May 9 and Nov 2") == {5, 11}
+
+
+def test_fuse_month_named_by_an_undated_mention_picks_its_event() -> None:
+    """An undated mention that names a month ("in November") joins the report of that month
+    over an otherwise alike one of another year."""
+    site = {"place": "Kabul University", "attack_type": "armed_assault",
+            "target_type": "education"}  # fmt: skip
+    november = mention(date="2020-11-02", date_precision="day", published="2020-11-03", **site,
+                       evidence="Gunmen stormed Kabul University.")  # fmt: skip
+    year = mention(date="2019", date_precision="year", published="2020-11-03", **site,
+                   evidence="Gunmen stormed Kabul University.")  # fmt: skip
+    undated = mention(**site, evidence="the attack on Kabul University in November")
+    assert pair_score(undated, november) > pair_score(undated, year)

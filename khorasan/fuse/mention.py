@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from khorasan.kb.dates import MONTH_NUMBERS
 from khorasan.model import IncidentMention
 
 __all__ = ["Mention", "date_interval", "mention_from_row"]
@@ -32,6 +33,25 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 # "in a separate attack", "in an unrelated incident".
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bin an? (?:unrelated|different) (?:incident|attack)",
                        re.I)  # fmt: skip
+
+
+# A month the evidence names without a year the extraction could anchor ("an attack on Kabul
+# University in November"): full names, "May" only where it cannot be the verb, and the usual
+# abbreviations before a day ("Nov 2", "Dec. 28"). Case-sensitive: "march" is a verb.
+_MONTH = re.compile(
+    r"\b(?P<name>January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b|\b(?:in|of|on|since|early|late|mid-?)\s+(?P<may>May)\b|\b(?P<may2>May)\s+\d"
+    r"|\b(?P<abbr>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b"
+)
+
+
+def named_months(text: str) -> frozenset[int]:
+    """The months ``text`` names (1-12)."""
+    out = set()
+    for m in _MONTH.finditer(text):
+        word = m.group("name") or m.group("abbr") or "may"
+        out.add(MONTH_NUMBERS[word[:3].lower()])
+    return frozenset(out)
 
 
 def _parse(value: str) -> tuple[int, int] | None:
@@ -109,6 +129,7 @@ class Mention(IncidentMention):
     soft_date: bool = False
     words: frozenset[str] = field(repr=False, default=frozenset())
     separate: bool = False  # told as set apart from its document's main incident
+    months: frozenset[int] = field(repr=False, default=frozenset())  # months its evidence names
 
     @property
     def key(self) -> str:
@@ -143,4 +164,5 @@ def mention_from_row(row: Mapping[Any, Any]) -> Mention:
         soft_date=soft,
         words=words,
         separate=bool(_SEPARATE.search(base["evidence"] or "")),
+        months=named_months(base["evidence"] or ""),
     )
