@@ -212,7 +212,8 @@ def test_fuse_borrowed_date_widens_blocking_not_the_date() -> None:
     ms = [mention(date=d, published=p, admin1=a, **(borrowed if soft else {}))
           for d in ("2022-05-01", "2019", "2022-05") for p in ("2022-07-01", None)
           for a in ("Kabul", None) for soft in (False, True)]  # fmt: skip
-    assert sum(m.soft_date for m in ms) == len(ms) // 2
+    # a borrowed day is off by a day or two at most (the date window): only months and years
+    assert sum(m.soft_date for m in ms) == len(ms) // 3
     index = BlockIndex(ms)
     for m in ms:
         expected = {o.id for o in ms if o is not m and is_candidate(m, o)}

@@ -84,9 +84,9 @@ class FusionTransaction:
     ) -> list[int]:  # fmt: skip
         """Ids of mentions of other documents that may be the same incident: same country and
         province where known (or inside the ``near`` box: lat_lo, lat_hi, lon_lo, lon_hi),
-        dated between the ISO bounds (or undated, when ``undated_too``; or dated anywhen but
-        from outside their own evidence, when ``borrowed_too``). A superset: fusion filters it
-        with its own blocking rule."""
+        dated between the ISO bounds (or undated, when ``undated_too``; or dated at any time
+        with a month or year read outside their own evidence, when ``borrowed_too``). A
+        superset: fusion filters it with its own blocking rule."""
         c = incident_mentions.c
         where = [c.document_id != document_id]
         if country:
@@ -102,10 +102,11 @@ class FusionTransaction:
         when = [in_window]
         if undated_too:
             when.append(c.date.is_(None))
-        if borrowed_too:
+        if borrowed_too:  # a month or a year read outside the mention's evidence
             first, last = c.record[("spans", "date", 0)], c.record[("spans", "date", 1)]
-            when.append(sa.or_(first.as_integer() < c.span_start,
-                               last.as_integer() > c.span_end))  # fmt: skip
+            coarse = sa.or_(c.date_precision.in_(("month", "year")), sa.func.length(c.date) < 10)
+            borrowed = sa.or_(first.as_integer() < c.span_start, last.as_integer() > c.span_end)
+            when.append(sa.and_(c.date.is_not(None), coarse, borrowed))
         where.append(sa.or_(*when))
         return [row[0] for row in self.conn.execute(sa.select(c.id).where(sa.and_(*where)))]
 
