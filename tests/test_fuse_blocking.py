@@ -124,13 +124,17 @@ def test_fuse_loosely_dated_mention_needs_strong_evidence() -> None:
     )
     site = mention(**{**vague, "place": "Sakhi Shrine"}, evidence="The Sakhi Shrine bombing.")
     site_day = mention(**{**day, "place": "Sakhi Shrine"}, killed=30, evidence="A blast.")
-    figure = mention(**vague, killed=13, evidence="A suicide bomber killed 13 in Kabul.")
+    # a figure is distinctive in a town (in the capital, a place that only names its province,
+    # thirteen killed is no sign: test_fuse_figure_is_distinctive_in_a_town_or_when_large)
+    town = {"place": "Paghman", "killed": 13}
+    figure = mention(**{**vague, **town}, evidence="A suicide bomber killed 13 in Paghman.")
+    report_town = mention(**{**day, **town}, evidence="A suicide bomber struck in Paghman.")
     worded = mention(**vague, evidence="The bombing of the Imam Zaman mosque in Kabul.")
     named = mention(**day, killed=13, evidence="A bomber struck the Imam Zaman mosque in Kabul.")
     assert pair_score(report, weak) < LINK_THRESHOLD
     assert pair_score(report, year) < LINK_THRESHOLD
     assert pair_score(site, site_day) >= LINK_THRESHOLD
-    assert pair_score(figure, report) >= LINK_THRESHOLD
+    assert pair_score(figure, report_town) >= LINK_THRESHOLD
     assert pair_score(worded, named) >= LINK_THRESHOLD
 
 
@@ -246,3 +250,19 @@ def test_fuse_month_named_by_an_undated_mention_picks_its_event() -> None:
                    evidence="Gunmen stormed Kabul University.")  # fmt: skip
     undated = mention(**site, evidence="the attack on Kabul University in November")
     assert pair_score(undated, november) > pair_score(undated, year)
+
+
+def test_fuse_figure_is_distinctive_in_a_town_or_when_large() -> None:
+    """Twenty killed in the capital (a place that only names the province) is no sign of one
+    event: the capital sees many such attacks; ninety is, and twenty in a small town is."""
+
+    def pair(place: str, admin1: str, killed: tuple[int, int]) -> float:
+        base = {"admin1": admin1, "place": place, "attack_type": "bombing"}
+        dated = mention(**base, date="2021-11-02", date_precision="day", published="2021-11-02",
+                        killed=killed[0], evidence="A blast hit the city.")  # fmt: skip
+        undated = mention(**base, killed=killed[1], evidence="Two blasts struck.")
+        return pair_score(dated, undated)
+
+    assert pair("Kabul", "Kabul", (19, 20)) < LINK_THRESHOLD
+    assert pair("Kabul", "Kabul", (90, 91)) >= LINK_THRESHOLD
+    assert pair("Khanabad", "Kunduz", (19, 20)) >= LINK_THRESHOLD
