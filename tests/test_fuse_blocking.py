@@ -8,7 +8,13 @@ import pytest
 
 from khorasan.fuse import LINK_THRESHOLD, cluster_mentions, is_candidate, pair_score
 from khorasan.fuse.blocking import BlockIndex
-from khorasan.fuse.mention import Mention, date_interval, mention_from_row, named_months
+from khorasan.fuse.mention import (
+    Mention,
+    date_interval,
+    mention_from_row,
+    named_months,
+    site_kinds,
+)
 
 _ids = iter(range(1, 10**6))
 
@@ -266,3 +272,16 @@ def test_fuse_figure_is_distinctive_in_a_town_or_when_large() -> None:
     assert pair("Kabul", "Kabul", (19, 20)) < LINK_THRESHOLD
     assert pair("Kabul", "Kabul", (90, 91)) >= LINK_THRESHOLD
     assert pair("Khanabad", "Kunduz", (19, 20)) >= LINK_THRESHOLD
+
+
+def test_fuse_different_site_kinds_count_against() -> None:
+    """A report of a hotel attack and one of an embassy bombing in the same city and month
+    are likely two attacks; two reports of one mosque are not held apart."""
+    base = {"date": "2022-12", "date_precision": "month", "attack_type": "bombing",
+            "target_type": "foreign"}  # fmt: skip
+    hotel = mention(**base, evidence="Gunmen attacked a hotel used by foreign guests.")
+    embassy = mention(**base, evidence="A bomber struck outside the embassy gate.")
+    mosque = mention(**base, evidence="A bomber struck a mosque.")
+    worship = mention(**base, evidence="Worshippers died in the mosque blast.")
+    assert site_kinds("Two mosques and a bazaar") == {"worship", "market"}
+    assert pair_score(hotel, embassy) <= pair_score(mosque, worship) - 1.0

@@ -6,6 +6,7 @@ so that scoring and reconciliation never go back to the database.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from khorasan.kb.dates import MONTH_NUMBERS
+from khorasan.kb.lexicons import load_lexicon
 from khorasan.model import IncidentMention
 
 __all__ = ["Mention", "date_interval", "mention_from_row"]
@@ -52,6 +54,18 @@ def named_months(text: str) -> frozenset[int]:
         word = m.group("name") or m.group("abbr") or "may"
         out.add(MONTH_NUMBERS[word[:3].lower()])
     return frozenset(out)
+
+
+@functools.cache
+def _site_kind_of() -> dict[str, str]:
+    return {w.lower(): kind for kind, words in load_lexicon("site_kinds").items() for w in words}
+
+
+def site_kinds(text: str) -> frozenset[str]:
+    """The kinds of site (``kb/data/site_kinds.csv``: worship, school, hotel, ...) ``text``
+    names."""
+    kind_of = _site_kind_of()
+    return frozenset(kind_of[w] for w in re.findall(r"[a-z]+", text.lower()) if w in kind_of)
 
 
 def _parse(value: str) -> tuple[int, int] | None:
@@ -132,6 +146,7 @@ class Mention(IncidentMention):
     words: frozenset[str] = field(repr=False, default=frozenset())
     separate: bool = False  # told as set apart from its document's main incident
     months: frozenset[int] = field(repr=False, default=frozenset())  # months its evidence names
+    sites: frozenset[str] = field(repr=False, default=frozenset())  # kinds of site it names
 
     @property
     def key(self) -> str:
@@ -171,4 +186,5 @@ def mention_from_row(row: Mapping[Any, Any]) -> Mention:
         words=words,
         separate=bool(_SEPARATE.search(base["evidence"] or "")),
         months=named_months(base["evidence"] or ""),
+        sites=site_kinds(" ".join(str(x) for x in (base["evidence"], base["target"]) if x)),
     )
