@@ -15,11 +15,12 @@ from khorasan.pipeline import extract_file
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = [(SHARED / "eval" / "seeds", SHARED / "seeds"), (SHARED / "eval" / "dev",
                                                          SHARED / "eval" / "dev")]  # fmt: skip
-# Measured 0.825 (P 0.885, R 0.773 over 238 mentions) on the seeds and the 151-page dev set
-# (0.894 over 214 mentions before extraction found 24 more, mostly undated background
-# incidents, which merge less surely; issue 9 goes on); the seeds' and the dev set's gold keys
-# name shared events differently, which costs precision.
-MERGE_F1_FLOOR = 0.82
+# Measured 0.889 (P 0.935, R 0.847 over 238 mentions) on the seeds and the 151-page dev set
+# (0.825 before issue 9's fusion work: distinctive figures and words, a report's "separate"
+# incident, borrowed dates doubted, months named, site kinds); the seeds' and the dev set's gold
+# keys name shared events differently, which costs precision. A floor under the measure: the
+# extractor changes beside it.
+MERGE_F1_FLOOR = 0.86
 # The target of issue 4, met on the 46 pages the fusion was tuned on and not yet on the 105 new
 # dev pages (issue 9 closes that gap): a strict xfail, so reaching it forces a re-pin.
 MERGE_F1_TARGET = 0.90
