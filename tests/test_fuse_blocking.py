@@ -285,3 +285,10 @@ def test_fuse_different_site_kinds_count_against() -> None:
     worship = mention(**base, evidence="Worshippers died in the mosque blast.")
     assert site_kinds("Two mosques and a bazaar") == {"worship", "market"}
     assert pair_score(hotel, embassy) <= pair_score(mosque, worship) - 1.0
+
+
+def test_fuse_far_wounded_figures_count_against() -> None:
+    base = {"date": "2023-06-06", "date_precision": "day", "attack_type": "bombing",
+            "killed": 8, "evidence": "A car bomb hit the governor's convoy."}  # fmt: skip
+    few, many, alike = mention(**base, wounded=6), mention(**base, wounded=50), mention(**base)
+    assert pair_score(few, many) < pair_score(few, alike)
