@@ -292,3 +292,17 @@ def test_fuse_far_wounded_figures_count_against() -> None:
             "killed": 8, "evidence": "A car bomb hit the governor's convoy."}  # fmt: skip
     few, many, alike = mention(**base, wounded=6), mention(**base, wounded=50), mention(**base)
     assert pair_score(few, many) < pair_score(few, alike)
+
+
+def test_fuse_month_without_attack_kind_needs_strong_evidence() -> None:
+    """A soldier "killed in the province last week" (a month, no kind of attack) does not
+    join the month's air strike on province alone; a month-dated bombing report still does."""
+    strike = mention(date="2019-04-13", date_precision="day", published="2019-04-14",
+                     admin1="Nangarhar", place="Nangarhar", attack_type="bombing",
+                     evidence="A huge bomb hit tunnels in Nangarhar.")  # fmt: skip
+    month = {"date": "2019-04", "date_precision": "month", "published": "2019-04-14",
+             "admin1": "Nangarhar", "place": "Nangarhar"}  # fmt: skip
+    vague = mention(**month, attack_type="other", evidence="A soldier died in Nangarhar.")
+    bombing = mention(**month, attack_type="bombing", evidence="A bomb hit Nangarhar.")
+    assert pair_score(strike, vague) < LINK_THRESHOLD
+    assert pair_score(strike, bombing) >= LINK_THRESHOLD
