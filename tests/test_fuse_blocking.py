@@ -8,7 +8,13 @@ import pytest
 
 from khorasan.fuse import LINK_THRESHOLD, cluster_mentions, is_candidate, pair_score
 from khorasan.fuse.blocking import BlockIndex
-from khorasan.fuse.mention import Mention, date_interval, mention_from_row
+from khorasan.fuse.mention import (
+    Mention,
+    date_interval,
+    mention_from_row,
+    named_months,
+    site_kinds,
+)
 
 _ids = iter(range(1, 10**6))
 
@@ -124,13 +130,17 @@ def test_fuse_loosely_dated_mention_needs_strong_evidence() -> None:
     )
     site = mention(**{**vague, "place": "Sakhi Shrine"}, evidence="The Sakhi Shrine bombing.")
     site_day = mention(**{**day, "place": "Sakhi Shrine"}, killed=30, evidence="A blast.")
-    figure = mention(**vague, killed=13, evidence="A suicide bomber killed 13 in Kabul.")
+    # a figure is distinctive in a town (in the capital, a place that only names its province,
+    # thirteen killed is no sign: test_fuse_figure_is_distinctive_in_a_town_or_when_large)
+    town = {"place": "Paghman", "killed": 13}
+    figure = mention(**{**vague, **town}, evidence="A suicide bomber killed 13 in Paghman.")
+    report_town = mention(**{**day, **town}, evidence="A suicide bomber struck in Paghman.")
     worded = mention(**vague, evidence="The bombing of the Imam Zaman mosque in Kabul.")
     named = mention(**day, killed=13, evidence="A bomber struck the Imam Zaman mosque in Kabul.")
     assert pair_score(report, weak) < LINK_THRESHOLD
     assert pair_score(report, year) < LINK_THRESHOLD
     assert pair_score(site, site_day) >= LINK_THRESHOLD
-    assert pair_score(figure, report) >= LINK_THRESHOLD
+    assert pair_score(figure, report_town) >= LINK_THRESHOLD
     assert pair_score(worded, named) >= LINK_THRESHOLD
 
 
@@ -175,3 +185,124 @@ def test_fuse_capped_pair_does_not_split_an_event() -> None:
     assert LINK_THRESHOLD <= pair_score(named, vague) < 2 * LINK_THRESHOLD
     clusters = cluster_mentions([named, plain, vague])
     assert [len(c) for c in clusters] == [3]
+
+
+def test_fuse_small_figure_and_discourse_words_are_not_strong_evidence() -> None:
+    """A handful killed in one town, or shared words like "another" and "separately", do not
+    let an undated mention join: most attacks in a town kill a handful."""
+    dated = mention(date="2023-02-14", date_precision="day", published="2023-02-14",
+                    attack_type="bombing", place="Kunduz", killed=5,
+                    evidence="A bomber hit a bank in northern Kunduz, another blast.")  # fmt: skip
+    undated = mention(published=None, attack_type="bombing", place="Kunduz", killed=4,
+                      evidence="Separately, another blast hit northern Kunduz.")  # fmt: skip
+    assert pair_score(dated, undated) < LINK_THRESHOLD
+
+
+def test_fuse_separate_incident_yields_to_the_lead() -> None:
+    """Where a report's lead incident and one it sets apart ("a separate blast") both match an
+    event, the event takes the lead."""
+    day = {"date": "2021-06-04", "date_precision": "day", "attack_type": "bombing",
+           "target_type": "religious", "place": "Herat", "admin1": "Herat"}  # fmt: skip
+    report = mention(**day, doc="r1", killed=20, evidence="A blast hit a mosque in Herat.")
+    other = mention(**day, doc="r2", killed=22, evidence="Twenty died at a Herat mosque.")
+    lead = mention(**day, doc="r3", killed=24, evidence="A bomb tore through a mosque in Herat.")
+    apart = mention(**day, doc="r3", evidence="a separate blast at a mosque in Herat.")
+    apart.seq = 1
+    clusters = cluster_mentions([report, other, lead, apart])
+    event = next(c for c in clusters if report in c)
+    assert lead in event
+    assert apart not in event
+
+
+def test_fuse_borrowed_date_widens_blocking_not_the_date() -> None:
+    """A date read outside the mention's evidence is compared beyond itself (the index still
+    returns exactly the candidates), but a pair that meets only through that doubt needs
+    overwhelming evidence."""
+    borrowed = {"span_start": 100, "span_end": 180, "record": {"spans": {"date": [20, 24]}}}
+    ms = [mention(date=d, published=p, admin1=a, **(borrowed if soft else {}))
+          for d in ("2022-05-01", "2019", "2022-05") for p in ("2022-07-01", None)
+          for a in ("Kabul", None) for soft in (False, True)]  # fmt: skip
+    # a borrowed day is off by a day or two at most (the date window): only months and years
+    assert sum(m.soft_date for m in ms) == len(ms) // 3
+    index = BlockIndex(ms)
+    for m in ms:
+        expected = {o.id for o in ms if o is not m and is_candidate(m, o)}
+        assert {o.id for o in index.neighbours(m)} == expected
+    day = {"attack_type": "bombing", "target_type": "religious", "place": "Kabul", "killed": 31}
+    told = mention(date="2022-05-12", date_precision="day", published="2022-05-12", **day,
+                   evidence="A bomber struck the Sakhi Haidari shrine in Kabul.")  # fmt: skip
+    stray = {**day, "date": "2019", "date_precision": "year", **borrowed}
+    same = mention(**stray, evidence="The Sakhi Haidari shrine bombing killed 31 in Kabul.")
+    other = mention(**stray, evidence="A bombing of a mosque killed 31 in Kabul.")
+    assert is_candidate(told, same) and is_candidate(told, other)
+    assert pair_score(told, same) >= LINK_THRESHOLD
+    assert pair_score(told, other) <= 0.0
+
+
+def test_fuse_named_months() -> None:
+    assert named_months("the raid on the depot in August and the bombing on Dec. 3") == {8, 12}
+    assert named_months("Officials may release more names; troops march on") == frozenset()
+    assert named_months("since May the group has struck twice, on May 9 and Nov 2") == {5, 11}
+
+
+def test_fuse_month_named_by_an_undated_mention_picks_its_event() -> None:
+    """An undated mention that names a month ("in November") joins the report of that month
+    over an otherwise alike one of another year."""
+    site = {"place": "Kabul University", "attack_type": "armed_assault",
+            "target_type": "education"}  # fmt: skip
+    november = mention(date="2020-11-02", date_precision="day", published="2020-11-03", **site,
+                       evidence="Gunmen stormed Kabul University.")  # fmt: skip
+    year = mention(date="2019", date_precision="year", published="2020-11-03", **site,
+                   evidence="Gunmen stormed Kabul University.")  # fmt: skip
+    undated = mention(**site, evidence="the attack on Kabul University in November")
+    assert pair_score(undated, november) > pair_score(undated, year)
+
+
+def test_fuse_figure_is_distinctive_in_a_town_or_when_large() -> None:
+    """Twenty killed in the capital (a place that only names the province) is no sign of one
+    event: the capital sees many such attacks; ninety is, and twenty in a small town is."""
+
+    def pair(place: str, admin1: str, killed: tuple[int, int]) -> float:
+        base = {"admin1": admin1, "place": place, "attack_type": "bombing"}
+        dated = mention(**base, date="2021-11-02", date_precision="day", published="2021-11-02",
+                        killed=killed[0], evidence="A blast hit the city.")  # fmt: skip
+        undated = mention(**base, killed=killed[1], evidence="Two blasts struck.")
+        return pair_score(dated, undated)
+
+    assert pair("Kabul", "Kabul", (19, 20)) < LINK_THRESHOLD
+    assert pair("Kabul", "Kabul", (90, 91)) >= LINK_THRESHOLD
+    assert pair("Khanabad", "Kunduz", (19, 20)) >= LINK_THRESHOLD
+
+
+def test_fuse_different_site_kinds_count_against() -> None:
+    """A report of a hotel attack and one of an embassy bombing in the same city and month
+    are likely two attacks; two reports of one mosque are not held apart."""
+    base = {"date": "2022-12", "date_precision": "month", "attack_type": "bombing",
+            "target_type": "foreign"}  # fmt: skip
+    hotel = mention(**base, evidence="Gunmen attacked a hotel used by foreign guests.")
+    embassy = mention(**base, evidence="A bomber struck outside the embassy gate.")
+    mosque = mention(**base, evidence="A bomber struck a mosque.")
+    worship = mention(**base, evidence="Worshippers died in the mosque blast.")
+    assert site_kinds("Two mosques and a bazaar") == {"worship", "market"}
+    assert pair_score(hotel, embassy) <= pair_score(mosque, worship) - 1.0
+
+
+def test_fuse_far_wounded_figures_count_against() -> None:
+    base = {"date": "2023-06-06", "date_precision": "day", "attack_type": "bombing",
+            "killed": 8, "evidence": "A car bomb hit the governor's convoy."}  # fmt: skip
+    few, many, alike = mention(**base, wounded=6), mention(**base, wounded=50), mention(**base)
+    assert pair_score(few, many) < pair_score(few, alike)
+
+
+def test_fuse_month_without_attack_kind_needs_strong_evidence() -> None:
+    """A soldier "killed in the province last week" (a month, no kind of attack) does not
+    join the month's air strike on province alone; a month-dated bombing report still does."""
+    strike = mention(date="2019-04-13", date_precision="day", published="2019-04-14",
+                     admin1="Nangarhar", place="Nangarhar", attack_type="bombing",
+                     evidence="A huge bomb hit tunnels in Nangarhar.")  # fmt: skip
+    month = {"date": "2019-04", "date_precision": "month", "published": "2019-04-14",
+             "admin1": "Nangarhar", "place": "Nangarhar"}  # fmt: skip
+    vague = mention(**month, attack_type="other", evidence="A soldier died in Nangarhar.")
+    bombing = mention(**month, attack_type="bombing", evidence="A bomb hit Nangarhar.")
+    assert pair_score(strike, vague) < LINK_THRESHOLD
+    assert pair_score(strike, bombing) >= LINK_THRESHOLD

@@ -228,3 +228,47 @@ def test_fuse_in_memory_clusters_do_not_depend_on_input_order() -> None:
         shuffled = list(mentions)
         rng.shuffle(shuffled)
         assert clusters(shuffled) == expected
+
+
+# A report that took its date from outside its own evidence (a stray year elsewhere in the page)
+# still joins the event it names, in every ingestion order; the report of another attack in the
+# year it borrowed stays apart.
+_SHRINE = dict(**KABUL, attack_type="bombing", target_type="religious")
+BORROWED: list[tuple[str, str, str | None, list[dict[str, Any]]]] = [
+    ("s1.txt", "Shrine bombing.", "2022-05-12", [record(
+        "A bomber killed 31 pilgrims at the Sakhi Haidari shrine in Kabul.",
+        date="2022-05-12", date_precision="day", killed=31, **_SHRINE)]),
+    ("s2.txt", "Shrine toll.", "2022-05-13", [record(
+        "The toll at the Sakhi Haidari shrine rose to 33.",
+        date="2022-05-12", date_precision="day", killed=33, **_SHRINE)]),
+    ("s3.txt", "Shrine, told later.", None, [{**record(
+        "Pilgrims at the Sakhi Haidari shrine in Kabul, 32 of them, died in the blast.",
+        date="2019", date_precision="year", killed=32, **_SHRINE),
+        "spans": {"date": [300, 304]}}]),
+    ("s4.txt", "Another attack.", "2019-06-02", [record(
+        "Gunmen attacked a wedding hall in Kabul.", date="2019-06-01", date_precision="day",
+        **{**_SHRINE, "attack_type": "armed_assault", "target_type": "civilians"})]),
+]  # fmt: skip
+
+
+def test_fuse_borrowed_date_joins_its_event_in_every_order(tmp_path: Path, template: Path
+                                                            ) -> None:  # fmt: skip
+    def ingest(path: Path, order: tuple[int, ...]) -> str:
+        shutil.copy(template, path)
+        store = Store(str(path))
+        for k in order:
+            name, text, published, recs = BORROWED[k]
+            doc = make_doc(name, text, published, "Outlet")
+            store.add_document(doc, {"incidents": recs}, "test")
+            update_events(store, [doc.id])
+        out = _snapshot(store)
+        fuse(store)
+        assert _snapshot(store) == out
+        store.close()
+        return out
+
+    expected = ingest(tmp_path / "ref.db", (0, 1, 2, 3))
+    members = sorted(e["members"] for e in json.loads(expected))
+    assert members == [["s1.txt", "s2.txt", "s3.txt"], ["s4.txt"]]
+    for n, order in enumerate(itertools.permutations(range(4))):
+        assert ingest(tmp_path / f"o{n}.db", order) == expected, order

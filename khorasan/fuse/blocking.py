@@ -64,6 +64,13 @@ def time_compatible(a: Mention, b: Mention) -> bool:
     return a.lo - window <= b.hi and b.lo - window <= a.hi
 
 
+def dates_meet(a: Mention, b: Mention) -> bool:
+    """Like :func:`time_compatible`, but on the dates the mentions give (not the wider span of a
+    borrowed date): False when only a borrowed date's doubt makes them candidates."""
+    window = DATE_WINDOW_DAYS if a.date_precision == b.date_precision == "day" else 0
+    return a.date_lo - window <= b.date_hi and b.date_lo - window <= a.date_hi
+
+
 def is_candidate(a: Mention, b: Mention) -> bool:
     """Whether two mentions may be one event and so are scored.
 
@@ -114,7 +121,7 @@ class _Block:
         self.undated: list[Mention] = []  # no date, no publication date: any time
 
     def add(self, m: Mention) -> None:
-        if m.dated or m.lo > MIN_DAY:  # undated but bounded by its publication date
+        if m.lo > MIN_DAY:  # dated, or bounded by its publication date
             width = m.hi - m.lo
             k = next((i for i, w in enumerate(_SPAN_CLASSES) if width <= w), len(_SPAN_CLASSES))
             self.classes[k].add(m)

@@ -40,6 +40,8 @@ def candidate_mentions(
         date_high=_iso(m.hi + DATE_WINDOW_DAYS) + "\uffff",
         # undated and nowhere: only dated mentions can match
         undated_too=m.dated or bool(m.country),
+        # a borrowed date may be wrong: such a mention is compared beyond its date (mention.py)
+        borrowed_too=True,
     )  # fmt: skip
     missing = [i for i in ids if i not in known]
     for row in tx.mentions_by_id(missing):

@@ -1,4 +1,5 @@
-"""Taxonomy lexicons (``<name>.csv``: ``category,phrase``) for the incident extractor."""
+"""Taxonomy lexicons (``<name>.csv``: ``category,phrase``) for the incident extractor, and the
+kinds of site fusion compares (``site_kinds``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ LEXICON_CATEGORIES: dict[str, frozenset[str]] = {
     }),
     "suicide": frozenset({"suicide"}),
     "casualties": frozenset({"killed", "wounded"}),
+    # single words naming the kind of place an attack struck; hospitals (where the wounded are
+    # taken), funerals and ministries (which speak) are left out: reports of one attack name them
+    # beside its site
+    "site_kinds": frozenset({
+        "worship", "school", "hotel", "embassy", "airport", "market", "bank", "prison", "venue",
+    }),
 }  # fmt: skip
 LEXICONS = tuple(LEXICON_CATEGORIES)
 

@@ -88,12 +88,13 @@ class FusionTransaction:
     def candidate_ids(
         self, *, document_id: str, country: str | None, admin1: str | None,
         near: tuple[float, float, float, float] | None, date_low: str, date_high: str,
-        undated_too: bool,
+        undated_too: bool, borrowed_too: bool = False,
     ) -> list[int]:  # fmt: skip
         """Ids of mentions of other documents that may be the same incident: same country and
         province where known (or inside the ``near`` box: lat_lo, lat_hi, lon_lo, lon_hi),
-        dated between the ISO bounds (or undated, when ``undated_too``). A superset: fusion
-        filters it with its own blocking rule."""
+        dated between the ISO bounds (or undated, when ``undated_too``; or dated at any time
+        with a month or year read outside their own evidence, when ``borrowed_too``). A
+        superset: fusion filters it with its own blocking rule."""
         c = incident_mentions.c
         where = [c.document_id != document_id]
         if country:
@@ -106,7 +107,15 @@ class FusionTransaction:
                 same_admin1 = sa.or_(same_admin1, box)
             where.append(same_admin1)
         in_window = sa.and_(c.date >= date_low, c.date <= date_high)
-        where.append(sa.or_(c.date.is_(None), in_window) if undated_too else in_window)
+        when = [in_window]
+        if undated_too:
+            when.append(c.date.is_(None))
+        if borrowed_too:  # a month or a year read outside the mention's evidence
+            first, last = c.record[("spans", "date", 0)], c.record[("spans", "date", 1)]
+            coarse = sa.or_(c.date_precision.in_(("month", "year")), sa.func.length(c.date) < 10)
+            borrowed = sa.or_(first.as_integer() < c.span_start, last.as_integer() > c.span_end)
+            when.append(sa.and_(c.date.is_not(None), coarse, borrowed))
+        where.append(sa.or_(*when))
         return [row[0] for row in self.conn.execute(sa.select(c.id).where(sa.and_(*where)))]
 
     def unsettled(self) -> list[RowMapping]:
