@@ -57,19 +57,20 @@ def perpetrator_fields(
     "claimed by X", "an X attack", "X fighters stormed", "carried out by X". An actor in the
     role of victim ("an attack on Taliban officials") never does.
     """
-    best: tuple[int, int, ActorMention] | None = None
+    best: tuple[tuple[int, int, int], ActorMention] | None = None
     for f in sentences:
         for actor in f.actors:
             role = _actor_role(text, f, actor)
             if role is None:
                 continue
-            # a claim in the body beats one in a headline; then the earliest sentence wins
-            key = (STRENGTH[role], -2 * f.index - int(f.headline))
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], actor)
+            # a claim in the body beats one in a headline (a headline's "splinter group
+            # claims" is told exactly in the body); then the earliest sentence wins
+            key = (STRENGTH[role], int(not f.headline), -f.index)
+            if best is None or key > best[0]:
+                best = (key, actor)
     if best is None:
         return {"perpetrator": "unknown", "attribution": "none"}
-    score, _, actor = best
+    (score, _, _), actor = best
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in STRENGTH.items()}[score]
     if actor.type in STATE_TYPES and attribution == "attributed":
