@@ -39,6 +39,8 @@ _SUBJECT_LEAD = re.compile(
 _STRIKE = re.compile(r"\bstrikes?\b", re.I)
 # a sentence no incident took lends its claim to an incident told of this many sentences before
 BORROW_MAX_GAP = 3
+# "X claimed that Y's airstrikes killed ...": another actor this near after "claimed that"
+CLAIM_THAT_WINDOW = 30
 _BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
 # an aside between commas, dashes or brackets: "ISIS-K, an offshoot of IS that opposes the
 # Taliban, has claimed"
@@ -224,8 +226,12 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     after = _PAREN_ALIAS.sub("", after, count=1)
     by = cue_pattern("attributed_by").search(before) is not None
     by = by or cue_pattern("attacker_by_more").search(before) is not None
-    # "blamed the bombing on X", "the hallmarks of X": an accusation, not a victim
-    accused_before = cue_pattern("suspected_before").search(wide_before) is not None
+    # "claimed by the regional chapter of the Islamic State"
+    by = by or cue_pattern("attacker_by_branch").search(wide_before) is not None
+    # "blamed the bombing on X", "the hallmarks of X", "attributed to X": an accusation
+    accused_before = any(
+        cue_pattern(name).search(wide_before) for name in ("suspected_before", "suspected_before_more")
+    )
     # the alias holds the attack word itself ("a series of Pakistani airstrikes")
     holds_attack = any(actor.start <= a < actor.end for _, a, _ in f.triggers)
     if cue_pattern("victim_before").search(before) and not (by or accused_before or holds_attack):
@@ -254,22 +260,35 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         subject = False  # "since the Taliban seized power": no attack
     if cue_pattern("general_activity_after").match(after):
         return None  # "the group has often targeted Shias": attacks in general
-    # the alias holds the attack word itself ("a US airstrike", "US drone strike")
+    # the alias holds the attack word itself ("a US airstrike", "US drone strike"); a
+    # headline's present tense ("Taliban kill 95 with ambulance bomb")
     subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
+    subject = subject or cue_pattern("attacker_after_present").match(after) is not None
+    # "the group said it carried out the attack", "X alleged that it had launched": its claim
+    own_word = cue_pattern("self_claim_after").match(after) is not None
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
         aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
+        aerial = aerial or cue("aerial_means", f.text)
+        if own_word and (aerial or _group_after(f, actor)):
+            return "claimed"  # "the agency said it killed six IS fighters"
         if (by or subject or accused) and aerial:
             return "suspected" if accused and not (by or subject) else "attributed"
         return None
-    if f.claimed and not f.claim_negated:
+    if own_word and not f.claim_negated:
+        return "claimed"
+    if (f.claimed or cue("claim_more", f.text)) and not f.claim_negated:
         # a claim word after the actor with no other group between: "In a statement on Amaq,
         # ISKP claimed the attack"; "the Taliban's rivals, IS-K, claimed it" is IS-K's claim
-        claims = cue_pattern("claim").finditer(text, s.start, s.end)
+        claims = [
+            *cue_pattern("claim").finditer(text, s.start, s.end),
+            *cue_pattern("claim_more").finditer(text, s.start, s.end),
+        ]
         if any(
             actor.end <= c.start()
             and _claims_this(text, c.start(), s.end)
             and not _other_group_between(text, f, actor, c.start())
+            and not _claims_of_another(text, f, actor, c.start(), c.end())
             for c in claims
         ) or (by and f.claimed):
             return "claimed"
@@ -309,6 +328,28 @@ def _other_group_between(text: str, f: SentenceFeatures, actor: ActorMention, st
             continue
         return True
     return False
+
+
+def _group_after(f: SentenceFeatures, actor: ActorMention) -> bool:
+    """Whether an armed group is named after ``actor`` in the sentence, as its deed's object:
+    "the agency said it killed six IS fighters"."""
+    return any(a.start >= actor.end and a.type in ATTACKER_TYPES for a in f.actors)
+
+
+def _claims_of_another(
+    text: str, f: SentenceFeatures, actor: ActorMention, start: int, end: int
+) -> bool:
+    """Whether the claim word at ``start:end`` tells of the toll or of another's deed, not the
+    actor's own: "the Taliban claimed that the dead included children", "Mujahid claimed that
+    Pakistani airstrikes killed 46": the speaker is no attacker."""
+    if cue_pattern("claim_of_others_deed").match(text, start, f.sentence.end):
+        return True
+    if not re.match(r"\s+that\b", text[end : end + 8]):
+        return False
+    near = end + CLAIM_THAT_WINDOW
+    return any(
+        end <= a.start <= near and a.canonical != actor.canonical for a in f.actors
+    )
 
 
 def _suspicion_in(f: SentenceFeatures) -> bool:
