@@ -7,18 +7,20 @@ An actor counts only in the role of attacker; when none is named in that role, a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
 from khorasan.extract.cues import INCIDENT_CUES, INCIDENT_LEXICON, cue, cue_pattern
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
-from khorasan.model import ActorMention
+from khorasan.model import ActorMention, Sentence
 
 __all__ = [
     "antecedent_perpetrator",
     "borrowed_sentences",
     "branch_named_as_attacker",
+    "listing_perpetrator",
     "perpetrator_fields",
     "stronger_perpetrator",
 ]
@@ -180,7 +182,10 @@ def antecedent_perpetrator(
         if f.headline:
             continue
         sentence = ann.sentences[f.index] if f.index < len(ann.sentences) else f.sentence
-        subject = cue_pattern("group_pronoun_subject").match(text, sentence.start, sentence.end)
+        # "Moreover, the terror group has also claimed ...": after a connective
+        lead = cue_pattern("group_pronoun_lead").match(text, sentence.start, sentence.end)
+        opening = lead.end() if lead else sentence.start
+        subject = cue_pattern("group_pronoun_subject").match(text, opening, sentence.end)
         pronoun = subject.start() if subject else None
         if pronoun is None:
             for _, a, _ in f.triggers:
@@ -209,6 +214,45 @@ def antecedent_perpetrator(
         claimed = subject is not None and cue("claim", subject.group())
         attribution = "claimed" if claimed else "attributed"
         return {"perpetrator": actor.canonical, "attribution": attribution}
+    return {}
+
+
+def listing_perpetrator(
+    ann: AnnotatedDocument, group: Group, spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """The attacker of a listing's head for an item of the listing that names none.
+
+    "X has claimed a number of attacks, including the assault on the prison in August and an
+    attack on the university in November": each listed incident is X's, claimed as the head
+    says ("X has carried out several assaults, including ..." makes each X's own)."""
+    text = ann.doc.text
+    for f in group.sentences:
+        if not f.listed or f.headline or f.actors or f.index >= len(ann.sentences):
+            continue
+        sentence = ann.sentences[f.index]
+        lists = [m.end() for m in cue_pattern("listing").finditer(text, sentence.start, f.evidence.start)]
+        if not lists:
+            continue
+        end = lists[0]
+        actors = [a for a in ann.actors if sentence.start <= a.start and a.end <= end]
+        if not actors:
+            continue
+        lead = text[sentence.start : end]
+        head = replace(
+            f,
+            text=lead,
+            evidence=Sentence(sentence.start, end),
+            sentence=Sentence(sentence.start, end),
+            triggers=[],
+            figures=[],
+            actors=actors,
+            claimed=cue("claim", lead),
+            claim_negated=cue("claim_negation", lead),
+            suspected=cue("suspicion", lead),
+        )
+        found = perpetrator_fields(text, [head], spans)
+        if found["perpetrator"] != "unknown":
+            return found
     return {}
 
 
