@@ -69,7 +69,7 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         # branch as an attacker and this is the report's own incident, not one told as earlier
         # or elsewhere (a report that calls it "the local IS affiliate" in passing, or tells
         # of arrests of IS-K members, does not say whose this attack was)
-        in_group = any(a.canonical == ISK for f in group.sentences for a in f.actors)
+        in_group = branch_named_as_attacker(text, group.sentences)
         if (in_group or (branch_attacks and not group.shift)) and record["perpetrator"] == CORE_IS:
             record["perpetrator"] = ISK
         records.append(record)

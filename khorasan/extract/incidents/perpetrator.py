@@ -158,14 +158,24 @@ def stronger_perpetrator(
 
 
 def branch_named_as_attacker(text: str, sentences: list[SentenceFeatures]) -> bool:
-    """Whether the text names the Khorasan branch in the role of attacker anywhere ("IS-K
-    claimed ...", "carried out by the Islamic State in Khorasan"), not only as a subject of
-    talk ("the local IS affiliate", "14 members of IS-K were arrested")."""
+    """Whether ``sentences`` name the Khorasan branch in the role of attacker ("IS-K claimed
+    ...", "carried out by the Islamic State in Khorasan") or as the source of a statement on
+    it, not only as a subject of talk ("the local IS affiliate", "14 members of IS-K were
+    arrested", "the Taliban, who fight the local IS affiliate")."""
     return any(
-        actor.canonical == ISK and _actor_role(text, f, actor) is not None
+        actor.canonical == ISK
+        and (_actor_role(text, f, actor) is not None or _source_of_claim(text, f, actor))
         for f in sentences
         for actor in f.actors
     )
+
+
+def _source_of_claim(text: str, f: SentenceFeatures, actor: ActorMention) -> bool:
+    """Whether ``actor`` is named as the source of a statement on the attack ("a statement from
+    the IS regional branch Wilayat Khorasan", "the propaganda agency of ISIS's Khorasan
+    branch")."""
+    before = text[max(f.sentence.start, actor.start - 60) : actor.start]
+    return cue_pattern("branch_source_before").search(before) is not None
 
 
 def antecedent_perpetrator(
@@ -266,6 +276,11 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     before = text[max(s.start, actor.start - 40) : actor.start]
     wide_before = text[max(s.start, actor.start - 80) : actor.start]
     after = text[actor.end : min(s.end, actor.end + 60)]
+    # "the Khorasan cell of the Islamic State (IS) carried out": the branch's words come
+    # after its parent's name
+    parent = next((a for a in f.actors if actor.end < a.start <= actor.end + 40), None)
+    if parent and cue_pattern("branch_of_between").match(text[actor.end : parent.start]):
+        after = text[parent.end : min(s.end, parent.end + 60)]
     # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
     after = _PAREN_ALIAS.sub("", after, count=1)
     by = cue_pattern("attributed_by").search(before) is not None
@@ -278,7 +293,10 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     )
     # the alias holds the attack word itself ("a series of Pakistani airstrikes")
     holds_attack = any(actor.start <= a < actor.end for _, a, _ in f.triggers)
-    if cue_pattern("victim_before").search(before) and not (by or accused_before or holds_attack):
+    # "a regional affiliate of X": X is the parent, not a victim
+    parent_of = cue_pattern("branch_of_before").search(before) is not None
+    victim = cue_pattern("victim_before").search(before) and not parent_of
+    if victim and not (by or accused_before or holds_attack):
         return None
     if cue_pattern("victim_after").match(after):
         return None  # "94 ISIS fighters killed by ...": the actor is the victim here
