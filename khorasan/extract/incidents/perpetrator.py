@@ -337,9 +337,10 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         if (by or subject or accused) and aerial:
             return "suspected" if accused and not (by or subject) else "attributed"
         return None
-    if own_word and not f.claim_negated:
+    negated = f.claim_negated or cue("claim_negation_more", f.text)
+    if own_word and not negated:
         return "claimed"
-    if (f.claimed or cue("claim_more", f.text)) and not f.claim_negated:
+    if (f.claimed or cue("claim_more", f.text)) and not negated:
         # a claim word after the actor with no other group between: "In a statement on Amaq,
         # ISKP claimed the attack"; "the Taliban's rivals, IS-K, claimed it" is IS-K's claim
         claims = [
