@@ -193,14 +193,18 @@ def antecedent_perpetrator(
             continue
         sentence = ann.sentences[f.index] if f.index < len(ann.sentences) else f.sentence
         # "Moreover, the terror group has also claimed ...": after a connective
-        lead = cue_pattern("group_pronoun_lead").match(text, sentence.start, sentence.end)
-        opening = lead.end() if lead else sentence.start
+        connective = cue_pattern("group_pronoun_lead").match(text, sentence.start, sentence.end)
+        opening = connective.end() if connective else sentence.start
         subject = cue_pattern("group_pronoun_subject").match(text, opening, sentence.end)
         pronoun = subject.start() if subject else None
+        claimed = subject is not None and cue("claim", subject.group())
         if pronoun is None:
             for _, a, _ in f.triggers:
-                lead = max(sentence.start, a - 40)
-                m = cue_pattern("group_possessive_before").search(text, lead, a)
+                lead = max(sentence.start, a - 80)
+                # "days after it claimed responsibility for a Christmas Day bombing"
+                m = cue_pattern("group_pronoun_claim_before").search(text, lead, a)
+                claimed = m is not None
+                m = m or cue_pattern("group_possessive_before").search(text, max(lead, a - 40), a)
                 if m:
                     pronoun = m.start()
                     break
@@ -221,7 +225,6 @@ def antecedent_perpetrator(
         if actor is None:
             continue
         spans["perpetrator"] = [actor.start, actor.end]
-        claimed = subject is not None and cue("claim", subject.group())
         attribution = "claimed" if claimed else "attributed"
         return {"perpetrator": actor.canonical, "attribution": attribution}
     return {}
@@ -328,6 +331,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     subject = subject or cue_pattern("attacker_after_present").match(after) is not None
     # "the group said it carried out the attack", "X alleged that it had launched": its claim
     own_word = cue_pattern("self_claim_after").match(after) is not None
+    # "X says one of its suicide bombers struck ..."
+    own_word = own_word or (is_group and cue_pattern("its_own_claim_after").match(after) is not None)
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
         aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
