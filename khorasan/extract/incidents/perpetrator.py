@@ -337,6 +337,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         kinds = {k for k, _, _ in f.triggers}
         aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
         aerial = aerial or cue("aerial_means", f.text)
+        # "the largest bomb ever used in combat by the US military"
+        aerial = aerial or cue_pattern("weapon_used_by").search(before) is not None
         if own_word and (aerial or _group_after(f, actor)):
             return "claimed"  # "the agency said it killed six IS fighters"
         if (by or subject or accused) and aerial:
