@@ -243,7 +243,9 @@ def listing_perpetrator(
         if not f.listed or f.headline or f.actors or f.index >= len(ann.sentences):
             continue
         sentence = ann.sentences[f.index]
-        lists = [m.end() for m in cue_pattern("listing").finditer(text, sentence.start, f.evidence.start)]
+        lists = [
+            m.end() for m in cue_pattern("listing").finditer(text, sentence.start, f.evidence.start)
+        ]
         if not lists:
             continue
         end = lists[0]
@@ -292,13 +294,15 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     by = by or cue_pattern("attacker_by_branch").search(wide_before) is not None
     # "blamed the bombing on X", "the hallmarks of X", "attributed to X": an accusation
     accused_before = any(
-        cue_pattern(name).search(wide_before) for name in ("suspected_before", "suspected_before_more")
+        cue_pattern(name).search(wide_before)
+        for name in ("suspected_before", "suspected_before_more")
     )
     # the alias holds the attack word itself ("a series of Pakistani airstrikes")
     holds_attack = any(actor.start <= a < actor.end for _, a, _ in f.triggers)
-    # "a regional affiliate of X": X is the parent, not a victim
-    parent_of = cue_pattern("branch_of_before").search(before) is not None
-    victim = cue_pattern("victim_before").search(before) and not parent_of
+    # "a regional affiliate of X": X is the parent, not a victim; "On Thursday the US military
+    # dropped ...": a date, not a target
+    not_victim = any(cue_pattern(n).search(before) for n in ("branch_of_before", "date_on_before"))
+    victim = cue_pattern("victim_before").search(before) and not not_victim
     if victim and not (by or accused_before or holds_attack):
         return None
     if cue_pattern("victim_after").match(after):
@@ -332,13 +336,19 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     # "the group said it carried out the attack", "X alleged that it had launched": its claim
     own_word = cue_pattern("self_claim_after").match(after) is not None
     # "X says one of its suicide bombers struck ..."
-    own_word = own_word or (is_group and cue_pattern("its_own_claim_after").match(after) is not None)
+    own_word = own_word or (
+        is_group and cue_pattern("its_own_claim_after").match(after) is not None
+    )
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
-        aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
-        aerial = aerial or cue("aerial_means", f.text)
-        # "the largest bomb ever used in combat by the US military"
-        aerial = aerial or cue_pattern("weapon_used_by").search(before) is not None
+        # a strike from the air or afar: "the largest bomb ever used in combat by the US
+        # military", "dropped", "drones"
+        aerial = (
+            bool(kinds & {"airstrike", "raid", "rocket"})
+            or _STRIKE.search(f.text) is not None
+            or cue("aerial_means", f.text)
+            or cue_pattern("weapon_used_by").search(before) is not None
+        )
         if own_word and (aerial or _group_after(f, actor)):
             return "claimed"  # "the agency said it killed six IS fighters"
         if (by or subject or accused) and aerial:
@@ -417,9 +427,7 @@ def _claims_of_another(
     if not re.match(r"\s+that\b", text[end : end + 8]):
         return False
     near = end + CLAIM_THAT_WINDOW
-    return any(
-        end <= a.start <= near and a.canonical != actor.canonical for a in f.actors
-    )
+    return any(end <= a.start <= near and a.canonical != actor.canonical for a in f.actors)
 
 
 def _suspicion_in(f: SentenceFeatures) -> bool:
