@@ -326,3 +326,17 @@ def test_a_pronoun_claiming_an_earlier_attack() -> None:
         "claimed responsibility for a New Year bombing on the Herat police headquarters."
     )
     assert {(r["perpetrator"], r["attribution"]) for r in records(text)} == {("Taliban", "claimed")}
+
+
+def test_a_claim_after_a_sentence_of_two_incidents_goes_to_the_first() -> None:
+    text = (
+        "A blast hit a Shia mosque in Kunduz on Friday, killing 40 people. The police said the "
+        "explosion was followed by a separate blast at a school in the same province. Now, a "
+        "news agency has reported that ISIS has taken the responsibility for the suicide "
+        "bombings in the Kunduz mosque."
+    )
+    found = records(text)
+    assert [(r["perpetrator"], r["attribution"]) for r in found] == [
+        ("Islamic State", "claimed"),
+        ("unknown", "none"),
+    ]

@@ -128,8 +128,10 @@ def borrowed_sentences(
         refers = cue_pattern("refers_to_the_attack").search(f.text) is not None
         gap = BORROW_MAX_GAP if refers else 1
         # each incident by the last of its sentences before this one
+        # two incidents told last in one sentence ("a blast, followed by a separate blast"):
+        # the first of them, the one the sentence was about, is the one named again
         before = sorted(
-            (i, g)
+            ((i, -g), g)
             for g, group in enumerate(groups)
             for i in [max((x.index for x in group.sentences if x.index < f.index), default=-1)]
             if 0 <= i and f.index - i <= gap
