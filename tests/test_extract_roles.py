@@ -163,6 +163,14 @@ def test_seizing_power_is_no_attack() -> None:
         ("The Islamic State said its fighters attacked the market.", ("Islamic State", "claimed")),
         ("The Taliban took credit for the bombing.", ("Taliban", "claimed")),
         ("The blast has been attributed to ISKP, police said.", ("IS-K", "suspected")),
+        ("ISKP was behind the blast.", ("IS-K", "attributed")),
+        ("Police said ISKP was behind the blast.", ("IS-K", "suspected")),
+        ("A police spokesman said the TTP carried it out.", ("TTP", "suspected")),
+        ("Police said the TTP was responsible for security there.", ("unknown", "none")),
+        (
+            "The Taliban was not responsible for the bombing, its spokesman said.",
+            ("unknown", "none"),
+        ),
         (
             "There was no immediate claim of responsibility, but ISKP claimed a similar "
             "bombing a week earlier.",

@@ -327,6 +327,10 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         or _before_and_after("accused_of_it", before, after)
     )
     subject = cue_pattern("attacker_after").match(after) is not None
+    # "X was behind the blast", "X carried it out": in another's words ("police said X was
+    # behind it") SCHEMA's suspected
+    behind = not subject and cue_pattern("attacker_after_more").match(after) is not None
+    subject = subject or behind
     if subject and cue_pattern("took_power_after").match(after):
         subject = False  # "since the Taliban seized power": no attack
     if cue_pattern("general_activity_after").match(after):
@@ -381,6 +385,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     speaks = cue_pattern("source_after").match(text[actor.start : min(s.end, actor.end + 60)])
     if _suspicion_in(f) and (by or subject or (f.triggers and not speaks)):
         return "suspected"  # not "Taliban spokesman Mujahid ... blamed it on the Khawarij"
+    if behind and not speaks and cue("told_by_others", f.text):
+        return "suspected"  # "police said X was behind the blast": another's word
     if by or subject:
         return "attributed"
     return None
