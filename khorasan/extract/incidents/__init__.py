@@ -25,6 +25,7 @@ from khorasan.extract.incidents.perpetrator import (
     antecedent_perpetrator,
     borrowed_sentences,
     branch_named_as_attacker,
+    listing_perpetrator,
     stronger_perpetrator,
 )
 from khorasan.extract.incidents.record import build_record, called_recent, dominant_country
@@ -61,11 +62,13 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             record.update(stronger_perpetrator(record, text, own))
         if record["perpetrator"] == "unknown":
             record.update(antecedent_perpetrator(ann, group, record["spans"]))
+        if record["perpetrator"] == "unknown":
+            record.update(listing_perpetrator(ann, group, record["spans"]))
         # IS names IS-K when this incident's sentences name the branch, or the text names the
         # branch as an attacker and this is the report's own incident, not one told as earlier
         # or elsewhere (a report that calls it "the local IS affiliate" in passing, or tells
         # of arrests of IS-K members, does not say whose this attack was)
-        in_group = any(a.canonical == ISK for f in group.sentences for a in f.actors)
+        in_group = branch_named_as_attacker(text, group.sentences)
         if (in_group or (branch_attacks and not group.shift)) and record["perpetrator"] == CORE_IS:
             record["perpetrator"] = ISK
         records.append(record)

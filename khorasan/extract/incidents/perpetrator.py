@@ -7,18 +7,20 @@ An actor counts only in the role of attacker; when none is named in that role, a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
 from khorasan.extract.cues import INCIDENT_CUES, INCIDENT_LEXICON, cue, cue_pattern
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
-from khorasan.model import ActorMention
+from khorasan.model import ActorMention, Sentence
 
 __all__ = [
     "antecedent_perpetrator",
     "borrowed_sentences",
     "branch_named_as_attacker",
+    "listing_perpetrator",
     "perpetrator_fields",
     "stronger_perpetrator",
 ]
@@ -39,6 +41,8 @@ _SUBJECT_LEAD = re.compile(
 _STRIKE = re.compile(r"\bstrikes?\b", re.I)
 # a sentence no incident took lends its claim to an incident told of this many sentences before
 BORROW_MAX_GAP = 3
+# "X claimed that Y's airstrikes killed ...": another actor this near after "claimed that"
+CLAIM_THAT_WINDOW = 30
 _BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
 # an aside between commas, dashes or brackets: "ISIS-K, an offshoot of IS that opposes the
 # Taliban, has claimed"
@@ -57,19 +61,20 @@ def perpetrator_fields(
     "claimed by X", "an X attack", "X fighters stormed", "carried out by X". An actor in the
     role of victim ("an attack on Taliban officials") never does.
     """
-    best: tuple[int, int, ActorMention] | None = None
+    best: tuple[tuple[int, int, int], ActorMention] | None = None
     for f in sentences:
         for actor in f.actors:
             role = _actor_role(text, f, actor)
             if role is None:
                 continue
-            # a claim in the body beats one in a headline; then the earliest sentence wins
-            key = (STRENGTH[role], -2 * f.index - int(f.headline))
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], actor)
+            # a claim in the body beats one in a headline (a headline's "splinter group
+            # claims" is told exactly in the body); then the earliest sentence wins
+            key = (STRENGTH[role], int(not f.headline), -f.index)
+            if best is None or key > best[0]:
+                best = (key, actor)
     if best is None:
         return {"perpetrator": "unknown", "attribution": "none"}
-    score, _, actor = best
+    (score, _, _), actor = best
     spans["perpetrator"] = [actor.start, actor.end]
     attribution = {v: k for k, v in STRENGTH.items()}[score]
     if actor.type in STATE_TYPES and attribution == "attributed":
@@ -123,8 +128,10 @@ def borrowed_sentences(
         refers = cue_pattern("refers_to_the_attack").search(f.text) is not None
         gap = BORROW_MAX_GAP if refers else 1
         # each incident by the last of its sentences before this one
+        # two incidents told last in one sentence ("a blast, followed by a separate blast"):
+        # the first of them, the one the sentence was about, is the one named again
         before = sorted(
-            (i, g)
+            ((i, -g), g)
             for g, group in enumerate(groups)
             for i in [max((x.index for x in group.sentences if x.index < f.index), default=-1)]
             if 0 <= i and f.index - i <= gap
@@ -153,14 +160,24 @@ def stronger_perpetrator(
 
 
 def branch_named_as_attacker(text: str, sentences: list[SentenceFeatures]) -> bool:
-    """Whether the text names the Khorasan branch in the role of attacker anywhere ("IS-K
-    claimed ...", "carried out by the Islamic State in Khorasan"), not only as a subject of
-    talk ("the local IS affiliate", "14 members of IS-K were arrested")."""
+    """Whether ``sentences`` name the Khorasan branch in the role of attacker ("IS-K claimed
+    ...", "carried out by the Islamic State in Khorasan") or as the source of a statement on
+    it, not only as a subject of talk ("the local IS affiliate", "14 members of IS-K were
+    arrested", "the Taliban, who fight the local IS affiliate")."""
     return any(
-        actor.canonical == ISK and _actor_role(text, f, actor) is not None
+        actor.canonical == ISK
+        and (_actor_role(text, f, actor) is not None or _source_of_claim(text, f, actor))
         for f in sentences
         for actor in f.actors
     )
+
+
+def _source_of_claim(text: str, f: SentenceFeatures, actor: ActorMention) -> bool:
+    """Whether ``actor`` is named as the source of a statement on the attack ("a statement from
+    the IS regional branch Wilayat Khorasan", "the propaganda agency of ISIS's Khorasan
+    branch")."""
+    before = text[max(f.sentence.start, actor.start - 60) : actor.start]
+    return cue_pattern("branch_source_before").search(before) is not None
 
 
 def antecedent_perpetrator(
@@ -177,12 +194,19 @@ def antecedent_perpetrator(
         if f.headline:
             continue
         sentence = ann.sentences[f.index] if f.index < len(ann.sentences) else f.sentence
-        subject = cue_pattern("group_pronoun_subject").match(text, sentence.start, sentence.end)
+        # "Moreover, the terror group has also claimed ...": after a connective
+        connective = cue_pattern("group_pronoun_lead").match(text, sentence.start, sentence.end)
+        opening = connective.end() if connective else sentence.start
+        subject = cue_pattern("group_pronoun_subject").match(text, opening, sentence.end)
         pronoun = subject.start() if subject else None
+        claimed = subject is not None and cue("claim", subject.group())
         if pronoun is None:
             for _, a, _ in f.triggers:
-                lead = max(sentence.start, a - 40)
-                m = cue_pattern("group_possessive_before").search(text, lead, a)
+                lead = max(sentence.start, a - 80)
+                # "days after it claimed responsibility for a Christmas Day bombing"
+                m = cue_pattern("group_pronoun_claim_before").search(text, lead, a)
+                claimed = m is not None
+                m = m or cue_pattern("group_possessive_before").search(text, max(lead, a - 40), a)
                 if m:
                     pronoun = m.start()
                     break
@@ -203,9 +227,49 @@ def antecedent_perpetrator(
         if actor is None:
             continue
         spans["perpetrator"] = [actor.start, actor.end]
-        claimed = subject is not None and cue("claim", subject.group())
         attribution = "claimed" if claimed else "attributed"
         return {"perpetrator": actor.canonical, "attribution": attribution}
+    return {}
+
+
+def listing_perpetrator(
+    ann: AnnotatedDocument, group: Group, spans: dict[str, list[int]]
+) -> dict[str, Any]:
+    """The attacker of a listing's head for an item of the listing that names none.
+
+    "X has claimed a number of attacks, including the assault on the prison in August and an
+    attack on the university in November": each listed incident is X's, claimed as the head
+    says ("X has carried out several assaults, including ..." makes each X's own)."""
+    text = ann.doc.text
+    for f in group.sentences:
+        if not f.listed or f.headline or f.actors or f.index >= len(ann.sentences):
+            continue
+        sentence = ann.sentences[f.index]
+        lists = [
+            m.end() for m in cue_pattern("listing").finditer(text, sentence.start, f.evidence.start)
+        ]
+        if not lists:
+            continue
+        end = lists[0]
+        actors = [a for a in ann.actors if sentence.start <= a.start and a.end <= end]
+        if not actors:
+            continue
+        lead = text[sentence.start : end]
+        head = replace(
+            f,
+            text=lead,
+            evidence=Sentence(sentence.start, end),
+            sentence=Sentence(sentence.start, end),
+            triggers=[],
+            figures=[],
+            actors=actors,
+            claimed=cue("claim", lead),
+            claim_negated=cue("claim_negation", lead),
+            suspected=cue("suspicion", lead),
+        )
+        found = perpetrator_fields(text, [head], spans)
+        if found["perpetrator"] != "unknown":
+            return found
     return {}
 
 
@@ -219,15 +283,29 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     before = text[max(s.start, actor.start - 40) : actor.start]
     wide_before = text[max(s.start, actor.start - 80) : actor.start]
     after = text[actor.end : min(s.end, actor.end + 60)]
+    # "the Khorasan cell of the Islamic State (IS) carried out": the branch's words come
+    # after its parent's name
+    parent = next((a for a in f.actors if actor.end < a.start <= actor.end + 40), None)
+    if parent and cue_pattern("branch_of_between").match(text[actor.end : parent.start]):
+        after = text[parent.end : min(s.end, parent.end + 60)]
     # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
     after = _PAREN_ALIAS.sub("", after, count=1)
     by = cue_pattern("attributed_by").search(before) is not None
     by = by or cue_pattern("attacker_by_more").search(before) is not None
-    # "blamed the bombing on X", "the hallmarks of X": an accusation, not a victim
-    accused_before = cue_pattern("suspected_before").search(wide_before) is not None
+    # "claimed by the regional chapter of the Islamic State"
+    by = by or cue_pattern("attacker_by_branch").search(wide_before) is not None
+    # "blamed the bombing on X", "the hallmarks of X", "attributed to X": an accusation
+    accused_before = any(
+        cue_pattern(name).search(wide_before)
+        for name in ("suspected_before", "suspected_before_more")
+    )
     # the alias holds the attack word itself ("a series of Pakistani airstrikes")
     holds_attack = any(actor.start <= a < actor.end for _, a, _ in f.triggers)
-    if cue_pattern("victim_before").search(before) and not (by or accused_before or holds_attack):
+    # "a regional affiliate of X": X is the parent, not a victim; "On Thursday the US military
+    # dropped ...": a date, not a target
+    not_victim = any(cue_pattern(n).search(before) for n in ("branch_of_before", "date_on_before"))
+    victim = cue_pattern("victim_before").search(before) and not not_victim
+    if victim and not (by or accused_before or holds_attack):
         return None
     if cue_pattern("victim_after").match(after):
         return None  # "94 ISIS fighters killed by ...": the actor is the victim here
@@ -249,26 +327,54 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         or _before_and_after("accused_of_it", before, after)
     )
     subject = cue_pattern("attacker_after").match(after) is not None
+    # "X was behind the blast", "X carried it out": in another's words ("police said X was
+    # behind it") SCHEMA's suspected
+    behind = not subject and cue_pattern("attacker_after_more").match(after) is not None
+    subject = subject or behind
     if subject and cue_pattern("took_power_after").match(after):
         subject = False  # "since the Taliban seized power": no attack
     if cue_pattern("general_activity_after").match(after):
         return None  # "the group has often targeted Shias": attacks in general
-    # the alias holds the attack word itself ("a US airstrike", "US drone strike")
+    # the alias holds the attack word itself ("a US airstrike", "US drone strike"); a
+    # headline's present tense ("Taliban kill 95 with ambulance bomb")
     subject = subject or any(actor.start <= a < actor.end for _, a, _ in f.triggers)
+    subject = subject or cue_pattern("attacker_after_present").match(after) is not None
+    # "the group said it carried out the attack", "X alleged that it had launched": its claim
+    own_word = cue_pattern("self_claim_after").match(after) is not None
+    # "X says one of its suicide bombers struck ..."
+    own_word = own_word or (
+        is_group and cue_pattern("its_own_claim_after").match(after) is not None
+    )
     if is_state:
         kinds = {k for k, _, _ in f.triggers}
-        aerial = kinds & {"airstrike", "raid", "rocket"} or _STRIKE.search(f.text)
+        # a strike from the air or afar: "the largest bomb ever used in combat by the US
+        # military", "dropped", "drones"
+        aerial = (
+            bool(kinds & {"airstrike", "raid", "rocket"})
+            or _STRIKE.search(f.text) is not None
+            or cue("aerial_means", f.text)
+            or cue_pattern("weapon_used_by").search(before) is not None
+        )
+        if own_word and (aerial or _group_after(f, actor)):
+            return "claimed"  # "the agency said it killed six IS fighters"
         if (by or subject or accused) and aerial:
             return "suspected" if accused and not (by or subject) else "attributed"
         return None
-    if f.claimed and not f.claim_negated:
+    negated = f.claim_negated or cue("claim_negation_more", f.text)
+    if own_word and not negated:
+        return "claimed"
+    if (f.claimed or cue("claim_more", f.text)) and not negated:
         # a claim word after the actor with no other group between: "In a statement on Amaq,
         # ISKP claimed the attack"; "the Taliban's rivals, IS-K, claimed it" is IS-K's claim
-        claims = cue_pattern("claim").finditer(text, s.start, s.end)
+        claims = [
+            *cue_pattern("claim").finditer(text, s.start, s.end),
+            *cue_pattern("claim_more").finditer(text, s.start, s.end),
+        ]
         if any(
             actor.end <= c.start()
             and _claims_this(text, c.start(), s.end)
             and not _other_group_between(text, f, actor, c.start())
+            and not _claims_of_another(text, f, actor, c.start(), c.end())
             for c in claims
         ) or (by and f.claimed):
             return "claimed"
@@ -279,6 +385,8 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     speaks = cue_pattern("source_after").match(text[actor.start : min(s.end, actor.end + 60)])
     if _suspicion_in(f) and (by or subject or (f.triggers and not speaks)):
         return "suspected"  # not "Taliban spokesman Mujahid ... blamed it on the Khawarij"
+    if behind and not speaks and cue("told_by_others", f.text):
+        return "suspected"  # "police said X was behind the blast": another's word
     if by or subject:
         return "attributed"
     return None
@@ -308,6 +416,26 @@ def _other_group_between(text: str, f: SentenceFeatures, actor: ActorMention, st
             continue
         return True
     return False
+
+
+def _group_after(f: SentenceFeatures, actor: ActorMention) -> bool:
+    """Whether an armed group is named after ``actor`` in the sentence, as its deed's object:
+    "the agency said it killed six IS fighters"."""
+    return any(a.start >= actor.end and a.type in ATTACKER_TYPES for a in f.actors)
+
+
+def _claims_of_another(
+    text: str, f: SentenceFeatures, actor: ActorMention, start: int, end: int
+) -> bool:
+    """Whether the claim word at ``start:end`` tells of the toll or of another's deed, not the
+    actor's own: "the Taliban claimed that the dead included children", "Mujahid claimed that
+    Pakistani airstrikes killed 46": the speaker is no attacker."""
+    if cue_pattern("claim_of_others_deed").match(text, start, f.sentence.end):
+        return True
+    if not re.match(r"\s+that\b", text[end : end + 8]):
+        return False
+    near = end + CLAIM_THAT_WINDOW
+    return any(end <= a.start <= near and a.canonical != actor.canonical for a in f.actors)
 
 
 def _suspicion_in(f: SentenceFeatures) -> bool:
