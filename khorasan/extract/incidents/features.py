@@ -287,14 +287,21 @@ def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]])
 def _cut_off(text: str, chunk: str, s: Sentence, passes: DocPasses) -> bool:
     """The page's last line, a long dated sentence stopped mid-phrase ("At least 24 students
     were killed last month when ISIL fighters carried out a suicide bombing at an"): the page
-    was cut, the line is no headline (headlines run a dozen words or so). A teaser that ends
-    on an ellipsis, or an undated line (a related story's lead), stays furniture."""
-    return (
-        not text[s.end :].strip()
-        and len(chunk.split()) >= CUT_OFF_MIN_WORDS
-        and not chunk.rstrip().endswith(("…", "..."))
-        and bool(passes.dates.within(s))
-    )
+    was cut, the line is no headline (headlines run a dozen words or so); so is a cut line
+    that goes on a paragraph. A teaser that ends on an ellipsis, or an undated line after a
+    headline (a related story's lead), stays furniture."""
+    if text[s.end :].strip() or chunk.rstrip().endswith(("…", "...")):
+        return False
+    line_start = text.rfind("\n", 0, s.start) + 1
+    if text[line_start : s.start].strip():
+        return True  # the paragraph's earlier sentences make it body text, however short
+    if len(chunk.split()) < CUT_OFF_MIN_WORDS:
+        return False
+    if bool(passes.dates.within(s)):
+        return True
+    # undated: a related story's lead opens on its dateline ("KABUL:") or follows its
+    # headline; body text follows a sentence
+    return not cue_pattern("dateline").match(chunk) and not _is_headline(text, line_start)
 
 
 def _is_headline(text: str, end: int) -> bool:
