@@ -51,6 +51,9 @@ _BARE_PLURAL = re.compile(
     re.I,
 )
 _CLOSING = frozenset(".!\"”’'")
+# "• Eight fighters were killed ...": an undated key-points bullet sums up the story like a
+# standfirst (a dated one is a timeline's item: "• May 3, 2019 - a bomb killed ...")
+_SUMMARY_BULLET = re.compile(r"\s*[•▪●◦■]")
 # "a week earlier", "two days after", "the day before": how many days a time shift spans
 _OFFSET = re.compile(
     r"\b(?:(a|an|one|two|three|four|five|six|seven)\s+|the\s+)(day|week)s?\s+"
@@ -184,7 +187,9 @@ def features_of(
         triggers = []
     numbers = passes.numbers.within(s)
     actors = passes.actors.within(s)
-    headline = _is_headline(text, s.end) and not _cut_off(text, chunk, s, passes)
+    headline = (_is_headline(text, s.end) and not _cut_off(text, chunk, s, passes)) or (
+        _SUMMARY_BULLET.match(chunk) is not None and not passes.dates.within(s)
+    )
     if not triggers and not numbers and not actors and not (shift and _killing(chunk)):
         # the cheap pass says no incident can rest on this sentence: skip the costly cues
         return SentenceFeatures(index, chunk, s, s, [], [], [], [], [], False, False, False,
