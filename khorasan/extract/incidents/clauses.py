@@ -105,6 +105,10 @@ def split_clauses(
         ):
             item = features_of(ann, passes, f.index, Sentence(item_start, f.sentence.end))
             item.listed, item.aggregate, item.headline = True, False, f.headline
+            # a short item ("including a shooting at a club") keeps its attack word, and is
+            # where the attacks it is one of were ("attacks in Turkey, including ...")
+            item.triggers = item.triggers or [t for t in f.triggers if t[1] >= item_start]
+            item.places = item.places or f.places
             return [item]
     if len(starts) < 2:
         return [f]
