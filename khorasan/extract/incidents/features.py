@@ -213,8 +213,11 @@ def features_of(
             or _possessive_scene(text, p.end, triggers)
         )
     ]
+    dates = [d for d in passes.dates.within(s) if _event_date(text, d)]
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
+        # "KABUL, June 6 (Reuters) -": the report's date, not the incident's
+        dates = [d for d in dates if d.start >= s.start + dateline.end()]
     claimed = cue("claim", chunk)
     if shift and not triggers and len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS:
         # "Last month, dozens of students were killed at an educational centre": the killing
@@ -229,7 +232,7 @@ def features_of(
         sentence=s,
         triggers=triggers,
         figures=figures,
-        dates=[d for d in passes.dates.within(s) if _event_date(text, d)],
+        dates=dates,
         places=places,
         actors=actors,
         claimed=claimed and not claim_negated,
