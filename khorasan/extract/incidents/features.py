@@ -50,6 +50,7 @@ _BARE_PLURAL = re.compile(
     rf"\b(?:{cue_alternation('activity_plurals')})$",
     re.I,
 )
+_POSSESSIVE = re.compile(r"[’']s\s+")
 _CLOSING = frozenset(".!\"”’'")
 # "• Eight fighters were killed ...": an undated key-points bullet sums up the story like a
 # standfirst (a dated one is a timeline's item: "• May 3, 2019 - a bomb killed ...")
@@ -209,8 +210,11 @@ def features_of(
         and not _reported_from(text, p, s)
         and (
             p.kind != "country"
-            or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
             or _possessive_scene(text, p.end, triggers)
+            or (
+                _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start]) is not None
+                and not _owner(text, p.end)
+            )
         )
     ]
     dates = [d for d in passes.dates.within(s) if _event_date(text, d)]
@@ -276,6 +280,13 @@ def set_offset(f: SentenceFeatures, words: str) -> None:
     n = _OFFSET_UNITS.get((m.group(1) or "one").lower(), 1)
     f.offset_days = n * (7 if m.group(2).lower() == "week" else 1)
     f.offset_from_published = m.group(3).lower() == "ago"
+
+
+def _owner(text: str, end: int) -> bool:
+    """ "near the entrance to Russia's embassy": a country that owns the place is not where
+    it is; "on Uzbekistan's territory", "Pakistan's northwest" still are."""
+    m = _POSSESSIVE.match(text, end)
+    return m is not None and not cue_pattern("possessive_place_nouns").match(text, m.end())
 
 
 def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:

@@ -38,7 +38,7 @@ _REFERS_BACK = re.compile(
     rf"(?:{cue_alternation('refers_back_nouns')})\b",
     re.I,
 )
-_SAID_VERBS = r"(?:said|says|told|reported|announced|claimed|confirmed|quoted)"
+_SAID_VERBS = r"(?:said|says|told|reported|reports|announced|claimed|confirmed|quoted)"
 _SAID_BEFORE = re.compile(rf"\b{_SAID_VERBS}\s+(?:on\s+)?$", re.I)
 _SAID_AFTER = re.compile(rf"\s+{_SAID_VERBS}\b", re.I)
 # "killed in that attack", "the earlier bombing": words that point at an incident told as an aside
