@@ -40,7 +40,7 @@ _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 # "Iran-backed", "US-led", "Kabul-based": a place name that modifies a noun locates nothing
 _MODIFIER_AFTER = re.compile(r"-[a-z]")
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of|on|from|over)\s+"
+    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of|on|over)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
