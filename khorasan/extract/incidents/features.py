@@ -50,6 +50,7 @@ _BARE_PLURAL = re.compile(
     rf"\b(?:{cue_alternation('activity_plurals')})$",
     re.I,
 )
+_SPACE = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"[’']s\s+")
 _CLOSING = frozenset(".!\"”’'")
 # "• Eight fighters were killed ...": an undated key-points bullet sums up the story like a
@@ -208,6 +209,8 @@ def features_of(
         if not _MODIFIER_AFTER.match(text, p.end)  # "an Iran-backed militia" is in Iraq
         # "Reports reaching New Delhi": where the news was heard, not where it happened
         and not _reported_from(text, p, s)
+        # "the commander of Baghlan police": whose the victim or speaker is, not where
+        and not (p.kind != "country" and _affiliation(text, p.end))
         and (
             p.kind != "country"
             or _possessive_scene(text, p.end, triggers)
@@ -287,6 +290,11 @@ def _owner(text: str, end: int) -> bool:
     it is; "on Uzbekistan's territory", "Pakistan's northwest" still are."""
     m = _POSSESSIVE.match(text, end)
     return m is not None and not cue_pattern("possessive_place_nouns").match(text, m.end())
+
+
+def _affiliation(text: str, end: int) -> bool:
+    m = _SPACE.match(text, end)
+    return m is not None and cue_pattern("affiliation_after").match(text, m.end()) is not None
 
 
 def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
