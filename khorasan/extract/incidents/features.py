@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
+from khorasan.annotate.persons import find_persons
 from khorasan.extract.cues import cue, cue_alternation, cue_pattern
 from khorasan.extract.figures import Figure, find_figures
 from khorasan.extract.lexicons import attack_triggers
@@ -149,6 +150,10 @@ class DocPasses:
     dates: _Spans
     places: _Spans
     actors: _Spans
+    # "Abu Saad Orakzai ... Orakzai was among 10 killed": the names of the persons the text
+    # names, a place's spelling among them a person, not a place
+    person_names: frozenset[str] = frozenset()
+    persons: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def of(cls, ann: AnnotatedDocument) -> DocPasses:
@@ -161,8 +166,17 @@ class DocPasses:
             if not any(a <= m.start() < b for _, a, b in typed)
         ]
         triggers = [_Trigger(k, a, b) for k, a, b in typed + generic]
+        persons = find_persons(text)
+        names = frozenset(w for m in persons for w in text[m.start : m.end].split()[1:])
         return cls(_Spans(triggers), _Spans(ann.numbers), _Spans(ann.dates),
-                   _Spans(ann.places), _Spans(ann.actors))  # fmt: skip
+                   _Spans(ann.places), _Spans(ann.actors), names,
+                   tuple((m.start, m.end) for m in persons))  # fmt: skip
+
+    def names_person(self, text: str, p: PlaceMention) -> bool:
+        """Whether a place's words are (part of) the name of a person the text names."""
+        if any(a <= p.start < b for a, b in self.persons):
+            return True
+        return text[p.start : p.end] in self.person_names
 
 
 def features_of(
@@ -209,6 +223,7 @@ def features_of(
         if not _MODIFIER_AFTER.match(text, p.end)  # "an Iran-backed militia" is in Iraq
         # "Reports reaching New Delhi": where the news was heard, not where it happened
         and not _reported_from(text, p, s)
+        and not passes.names_person(text, p)
         # "the commander of Baghlan police": whose the victim or speaker is, not where
         and not (p.kind != "country" and _affiliation(text, p.end))
         and (
