@@ -268,7 +268,7 @@ def features_of(
         plot=plot,
         total=cue("total", chunk),
         headline=headline,
-        shift=shift,
+        shift=shift or _elsewhere_dated(chunk, dates),
     )
     if shift:
         set_offset(feats, chunk)
@@ -282,6 +282,14 @@ def time_shift(chunk: str) -> str | None:
     if cue_pattern("earlier_opener").match(head):
         return "earlier"
     if cue_pattern("separate_opener").match(head):
+        return "separate"
+    return None
+
+
+def _elsewhere_dated(chunk: str, dates: list[DateMention]) -> str | None:
+    """ "A suicide strike at the same location killed 24 people in October 2020": an incident
+    placed by the one told before and dated on its own is another incident there."""
+    if any(not d.relative for d in dates) and cue("same_scene_other", chunk):
         return "separate"
     return None
 
