@@ -163,7 +163,13 @@ def split_clauses(
             clause.shift = "separate"
         if any(t in clause.triggers for t in ellipses):
             clause.listed = True  # "... and another in Kunduz": the second item of two
-        if not clause.dates and i > 0 and out[i - 1].dates:
+        if i > 0 and clause.shift is None and not clause.dates:
+            # "..., but IS claimed the similar bombing a week earlier that killed scores in
+            # Kunduz": a clause counted back from the one before tells an earlier incident
+            set_offset(clause, clause.text)
+            if clause.offset_days is not None and not clause.offset_from_published:
+                clause.shift = "earlier"
+        if not clause.dates and i > 0 and out[i - 1].dates and clause.shift != "earlier":
             # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
             clause.dates = [out[i - 1].dates[-1]]
     return out
