@@ -31,9 +31,11 @@ _ONE_ITEM = re.compile(r"\b(?:a|an|the|twin|double)\s+(?:[\w-]+\s+){0,3}\S?$", r
 _LISTING = re.compile(rf"\b(?:{cue_alternation('listing')})\b", re.I)
 # a clause opens with the noun phrase of its attack word, and with a victim "killed in" it:
 # "..., a top general killed in | a US drone strike in Iraq" splits before "a top general"
+# and "..., but Islamic State claimed | the similar bombing" with the claim of it
 _CLAUSE_LEAD = re.compile(
     r"(?:\b(?:[\w'’-]+\s+){0,5}?"
-    rf"(?:{cue_alternation('clause_victim_verbs')})\s+(?:in|by|during)\s+)?"
+    rf"(?:(?:{cue_alternation('clause_victim_verbs')})\s+(?:in|by|during)"
+    rf"|(?:{cue_alternation('clause_claim_verbs')})(?:\s+(?:responsibility|credit)\s+for)?)\s+)?"
     r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
     re.I,
 )
