@@ -240,6 +240,9 @@ def features_of(
         places = [p for p in places if p.start >= s.start + dateline.end()]
         # "KABUL, June 6 (Reuters) -": the report's date, not the incident's
         dates = [d for d in dates if d.start >= s.start + dateline.end()]
+    if cue("natural_deaths", chunk) and all(k == GENERIC for k, _, _ in triggers):
+        # "the earthquake that hit Paktika, killing more than 1,000": no attack
+        triggers, figures = [], []
     claimed = cue("claim", chunk)
     if shift and not triggers and len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS:
         # "Last month, dozens of students were killed at an educational centre": the killing
