@@ -136,3 +136,59 @@ LEAD = (
 def test_an_affiliation_a_source_or_an_origin_places_no_incident(aside: str) -> None:
     (rec,) = incidents(LEAD + aside)
     assert rec["admin1"] == "Badakhshan"
+
+
+def test_a_persons_name_is_no_place() -> None:
+    text = (
+        "A US drone strike killed Abu Saad Orakzai, the leader of the group, in Nangarhar "
+        "province on August 25, 2018. "
+        "Intelligence officials had earlier reported that Orakzai was among 10 people killed."
+    )
+    recs = incidents(text, published="2018-08-27")
+    assert {r["country"] for r in recs} == {"Afghanistan"}
+
+
+def test_another_incident_at_the_same_location_with_its_own_date() -> None:
+    text = (
+        "Two bombs exploded at a boys' school in western Kabul on Tuesday, wounding 12 "
+        "students. "
+        "A suicide bombing at the same location killed 24 people in October 2020."
+    )
+    main, other = incidents(text, published="2022-04-20")
+    assert main["date"] == "2022-04-19"
+    assert (other["date"], killed(other)) == ("2020-10", 24)
+    assert other["admin1"] == "Kabul"
+
+
+def test_a_clause_counted_back_from_the_one_before_is_dated_back_and_claimed() -> None:
+    text = (
+        "Suicide bombers attacked a mosque in Kandahar on Friday, killing 35 people. "
+        "There was no claim for Friday's attack in Kandahar, but Islamic State claimed the "
+        "similar bombing a week earlier that killed scores in the northern city of Kunduz."
+    )
+    main, earlier = incidents(text, published="2021-10-16")
+    assert (main["date"], main["perpetrator"]) == ("2021-10-15", "unknown")
+    assert earlier["date"] == "2021-10-08"
+    assert earlier["admin1"] == "Kunduz"
+    assert earlier["perpetrator"] == "Islamic State"
+
+
+def test_deaths_by_an_earthquake_are_no_incident() -> None:
+    text = (
+        "A roadside bomb killed three soldiers in Khost on Monday. "
+        "Aid was sent after the earthquake that hit Paktika province, killing more than "
+        "1,000 people."
+    )
+    (rec,) = incidents(text, published="2022-07-07")
+    assert killed(rec) == 3
+
+
+def test_a_claim_of_something_else_opens_no_incident() -> None:
+    text = (
+        "A suicide bomber killed 35 worshippers at a mosque in Kandahar on Friday. "
+        "The attacks undermine the Taliban's claim to have restored security since they "
+        "took control in August. "
+        '"I saw dead bodies everywhere," said a witness who arrived soon after the blast.'
+    )
+    (rec,) = incidents(text, published="2021-10-16")
+    assert rec["date"] == "2021-10-15"
