@@ -192,3 +192,14 @@ def test_a_claim_of_something_else_opens_no_incident() -> None:
     )
     (rec,) = incidents(text, published="2021-10-16")
     assert rec["date"] == "2021-10-15"
+
+
+def test_a_state_body_in_a_city_that_reports_is_no_scene() -> None:
+    text = (
+        "A US drone strike killed a senior commander of the group in Nangarhar province on "
+        "August 25, 2018. "
+        "The National Directorate of Security in Kabul had reported that the commander was "
+        "among 10 people killed."
+    )
+    (rec,) = incidents(text, published="2018-08-27")
+    assert rec["admin1"] == "Nangarhar"

@@ -51,6 +51,8 @@ _BARE_PLURAL = re.compile(
     rf"\b(?:{cue_alternation('activity_plurals')})$",
     re.I,
 )
+_SEAT_BEFORE = re.compile(rf"(?:{cue_alternation('source_seat', 'before')})", re.I)
+_SEAT_AFTER = re.compile(rf"(?:{cue_alternation('source_seat', 'after')})", re.I)
 _SPACE = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"[’']s\s+")
 _CLOSING = frozenset(".!\"”’'")
@@ -327,7 +329,13 @@ def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
     """ "Reports reaching New Delhi", "told reporters in Islamabad": where the news was heard
     or told, not where the incident happened."""
     before = cue_pattern("reporting_place_before")
-    return before.search(text, max(s.start, p.start - 50), p.start) is not None
+    if before.search(text, max(s.start, p.start - 50), p.start):
+        return True
+    # "The National Directorate of Security in Kabul had reported": the source's seat
+    return bool(
+        _SEAT_BEFORE.search(text, max(s.start, p.start - 60), p.start)
+        and _SEAT_AFTER.match(text[p.end : min(s.end, p.end + 40)])
+    )
 
 
 def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:
