@@ -203,3 +203,14 @@ def test_a_state_body_in_a_city_that_reports_is_no_scene() -> None:
     )
     (rec,) = incidents(text, published="2018-08-27")
     assert rec["admin1"] == "Nangarhar"
+
+
+def test_undated_bare_plural_compounds_name_activity_not_incidents() -> None:
+    text = (
+        "A roadside bomb killed four soldiers in Kunar province on Monday. "
+        "At the same time, the group has stepped up its operations abroad, including "
+        "cross-border attacks into Pakistan, rocket strikes against Tajikistan and Uzbekistan, "
+        "and claims of responsibility for attacks in Iran."
+    )
+    (rec,) = incidents(text, published="2024-04-09")
+    assert killed(rec) == 4

@@ -51,6 +51,9 @@ _BARE_PLURAL = re.compile(
     rf"\b(?:{cue_alternation('activity_plurals')})$",
     re.I,
 )
+# "rocket strikes against Tajikistan": the attack word heads a bare plural compound
+_PLURAL_AFTER = re.compile(rf"\s+(?:{cue_alternation('activity_plurals')})\b", re.I)
+_COUNTED_BEFORE = re.compile(r"\b(?:the|two|twin|three|double|of|these|those|both)\s+$", re.I)
 _SEAT_BEFORE = re.compile(rf"(?:{cue_alternation('source_seat', 'before')})", re.I)
 _SEAT_AFTER = re.compile(rf"(?:{cue_alternation('source_seat', 'after')})", re.I)
 _SPACE = re.compile(r"\s+")
@@ -108,13 +111,26 @@ class SentenceFeatures:
             not self.figures
             and self.triggers
             and all(
-                _BARE_PLURAL.search(self.text, max(0, a - start - 40), b - start)
+                _bare_plural(self.text, a - start, b - start, compound=not self.dates)
                 for _, a, b in self.triggers
             )
         ):
             return False  # "cross-border attacks, rocket strikes": kinds of activity, no incident
         # "The group claimed responsibility.": no trigger, but it says who did it
         return bool(self.triggers or self.figures or (self.claimed and self.actors))
+
+
+def _bare_plural(text: str, a: int, b: int, *, compound: bool) -> bool:
+    """Whether the attack word at ``a:b`` ends a bare plural ("cross-border attacks") or, with
+    ``compound`` (an undated sentence), heads one ("rocket strikes against Tajikistan"): a kind
+    of activity, no incident ("rocket operations ... in April" may be one)."""
+    if _BARE_PLURAL.search(text, max(0, a - 40), b):
+        return True
+    return (
+        compound
+        and _PLURAL_AFTER.match(text, b) is not None
+        and not _COUNTED_BEFORE.search(text, max(0, a - 12), a)
+    )
 
 
 class _Spans:
