@@ -214,3 +214,9 @@ def test_undated_bare_plural_compounds_name_activity_not_incidents() -> None:
     )
     (rec,) = incidents(text, published="2024-04-09")
     assert killed(rec) == 4
+
+
+def test_a_site_of_the_police_still_places() -> None:
+    text = "A suicide bomber killed six officers at a Kandahar police station on Tuesday."
+    (rec,) = incidents(text)
+    assert rec["admin1"] == "Kandahar"
