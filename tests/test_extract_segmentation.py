@@ -220,3 +220,9 @@ def test_a_site_of_the_police_still_places() -> None:
     text = "A suicide bomber killed six officers at a Kandahar police station on Tuesday."
     (rec,) = incidents(text)
     assert rec["admin1"] == "Kandahar"
+
+
+def test_a_site_of_the_governor_still_places() -> None:
+    text = "Gunmen stormed the Nangarhar governor's compound on Tuesday, killing two guards."
+    (rec,) = incidents(text)
+    assert rec["admin1"] == "Nangarhar"
