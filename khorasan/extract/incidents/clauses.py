@@ -31,9 +31,11 @@ _ONE_ITEM = re.compile(r"\b(?:a|an|the|twin|double)\s+(?:[\w-]+\s+){0,3}\S?$", r
 _LISTING = re.compile(rf"\b(?:{cue_alternation('listing')})\b", re.I)
 # a clause opens with the noun phrase of its attack word, and with a victim "killed in" it:
 # "..., a top general killed in | a US drone strike in Iraq" splits before "a top general"
+# and "..., but Islamic State claimed | the similar bombing" with the claim of it
 _CLAUSE_LEAD = re.compile(
     r"(?:\b(?:[\w'’-]+\s+){0,5}?"
-    rf"(?:{cue_alternation('clause_victim_verbs')})\s+(?:in|by|during)\s+)?"
+    rf"(?:(?:{cue_alternation('clause_victim_verbs')})\s+(?:in|by|during)"
+    rf"|(?:{cue_alternation('clause_claim_verbs')})(?:\s+(?:responsibility|credit)\s+for)?)\s+)?"
     r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
     re.I,
 )
@@ -105,6 +107,10 @@ def split_clauses(
         ):
             item = features_of(ann, passes, f.index, Sentence(item_start, f.sentence.end))
             item.listed, item.aggregate, item.headline = True, False, f.headline
+            # a short item ("including a shooting at a club") keeps its attack word, and is
+            # where the attacks it is one of were ("attacks in Turkey, including ...")
+            item.triggers = item.triggers or [t for t in f.triggers if t[1] >= item_start]
+            item.places = item.places or f.places
             return [item]
     if len(starts) < 2:
         return [f]
@@ -159,15 +165,16 @@ def split_clauses(
             clause.shift = "separate"
         if any(t in clause.triggers for t in ellipses):
             clause.listed = True  # "... and another in Kunduz": the second item of two
-        if not clause.dates and i > 0 and out[i - 1].dates:
+        if i > 0 and clause.shift is None and not clause.dates:
+            # "..., but IS claimed the similar bombing a week earlier that killed scores in
+            # Kunduz": a clause counted back from the one before tells an earlier incident
             set_offset(clause, clause.text)
-            if clause.offset_days is not None or clause.offset_months is not None:
-                # "..., but IS claimed the similar bombing a week earlier": counted back from
-                # the incident before, as a sentence opening on "A week earlier" is
-                clause.shift = clause.shift or "earlier"
-            else:
-                # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
-                clause.dates = [out[i - 1].dates[-1]]
+            counted = clause.offset_days is not None or clause.offset_months is not None
+            if counted and not clause.offset_from_published:
+                clause.shift = "earlier"
+        if not clause.dates and i > 0 and out[i - 1].dates and clause.shift != "earlier":
+            # "... in Kabul and the jailbreak in Nangarhar the same year": the date carries on
+            clause.dates = [out[i - 1].dates[-1]]
     return out
 
 

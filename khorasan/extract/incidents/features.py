@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
+from khorasan.annotate.persons import find_persons
 from khorasan.extract.cues import cue, cue_alternation, cue_pattern
 from khorasan.extract.figures import Figure, find_figures
 from khorasan.extract.lexicons import attack_triggers
@@ -49,7 +50,7 @@ _WHEN_AFTER = re.compile(r"^,?\s+when\b", re.I)
 # "Iran-backed", "US-led", "Kabul-based": a place name that modifies a noun locates nothing
 _MODIFIER_AFTER = re.compile(r"-[a-z]")
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of|on|from|over)\s+"
+    r"\b(?:in|at|near|inside|outside|across|into|throughout|within|of|on|over)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
@@ -59,7 +60,17 @@ _BARE_PLURAL = re.compile(
     rf"\b(?:{cue_alternation('activity_plurals')})$",
     re.I,
 )
+# "rocket strikes against Tajikistan": the attack word heads a bare plural compound
+_PLURAL_AFTER = re.compile(rf"\s+(?:{cue_alternation('activity_plurals')})\b", re.I)
+_COUNTED_BEFORE = re.compile(r"\b(?:the|two|twin|three|double|of|these|those|both)\s+$", re.I)
+_SEAT_BEFORE = re.compile(rf"(?:{cue_alternation('source_seat', 'before')})", re.I)
+_SEAT_AFTER = re.compile(rf"(?:{cue_alternation('source_seat', 'after')})", re.I)
+_SPACE = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"[’']s\s+")
 _CLOSING = frozenset(".!\"”’'")
+# "• Eight fighters were killed ...": an undated key-points bullet sums up the story like a
+# standfirst (a dated one is a timeline's item: "• May 3, 2019 - a bomb killed ...")
+_SUMMARY_BULLET = re.compile(r"\s*[•▪●◦■]")
 # "a week earlier", "two days after", "the day before": how many days a time shift spans
 _OFFSET = re.compile(
     r"\b(?:(a|an|one|two|three|four|five|six|seven)\s+|the\s+)(day|week)s?\s+"
@@ -126,13 +137,26 @@ class SentenceFeatures:
             not self.figures
             and self.triggers
             and all(
-                _BARE_PLURAL.search(self.text, max(0, a - start - 40), b - start)
+                _bare_plural(self.text, a - start, b - start, compound=not self.dates)
                 for _, a, b in self.triggers
             )
         ):
             return False  # "cross-border attacks, rocket strikes": kinds of activity, no incident
         # "The group claimed responsibility.": no trigger, but it says who did it
         return bool(self.triggers or self.figures or (self.claimed and self.actors))
+
+
+def _bare_plural(text: str, a: int, b: int, *, compound: bool) -> bool:
+    """Whether the attack word at ``a:b`` ends a bare plural ("cross-border attacks") or, with
+    ``compound`` (an undated sentence), heads one ("rocket strikes against Tajikistan"): a kind
+    of activity, no incident ("rocket operations ... in April" may be one)."""
+    if _BARE_PLURAL.search(text, max(0, a - 40), b):
+        return True
+    return (
+        compound
+        and _PLURAL_AFTER.match(text, b) is not None
+        and not _COUNTED_BEFORE.search(text, max(0, a - 12), a)
+    )
 
 
 class _Spans:
@@ -170,6 +194,10 @@ class DocPasses:
     dates: _Spans
     places: _Spans
     actors: _Spans
+    # "Abu Saad Orakzai ... Orakzai was among 10 killed": the names of the persons the text
+    # names, a place's spelling among them a person, not a place
+    person_names: frozenset[str] = frozenset()
+    persons: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def of(cls, ann: AnnotatedDocument) -> DocPasses:
@@ -182,8 +210,17 @@ class DocPasses:
             if not any(a <= m.start() < b for _, a, b in typed)
         ]
         triggers = [_Trigger(k, a, b) for k, a, b in typed + generic]
+        persons = find_persons(text)
+        names = frozenset(w for m in persons for w in text[m.start : m.end].split()[1:])
         return cls(_Spans(triggers), _Spans(ann.numbers), _Spans(ann.dates),
-                   _Spans(ann.places), _Spans(ann.actors))  # fmt: skip
+                   _Spans(ann.places), _Spans(ann.actors), names,
+                   tuple((m.start, m.end) for m in persons))  # fmt: skip
+
+    def names_person(self, text: str, p: PlaceMention) -> bool:
+        """Whether a place's words are (part of) the name of a person the text names."""
+        if any(a <= p.start < b for a, b in self.persons):
+            return True
+        return text[p.start : p.end] in self.person_names
 
 
 def features_of(
@@ -210,7 +247,9 @@ def features_of(
         triggers = []
     numbers = passes.numbers.within(s)
     actors = passes.actors.within(s)
-    headline = _is_headline(text, s.end) and not _cut_off(text, chunk, s, passes)
+    headline = (_is_headline(text, s.end) and not _cut_off(text, chunk, s, passes)) or (
+        _SUMMARY_BULLET.match(chunk) is not None and not passes.dates.within(s)
+    )
     if not triggers and not numbers and not actors and not (shift and _killing(chunk)):
         # the cheap pass says no incident can rest on this sentence: skip the costly cues
         return SentenceFeatures(index, chunk, s, s, [], [], [], [], [], False, False, False,
@@ -228,14 +267,26 @@ def features_of(
         if not _MODIFIER_AFTER.match(text, p.end)  # "an Iran-backed militia" is in Iraq
         # "Reports reaching New Delhi": where the news was heard, not where it happened
         and not _reported_from(text, p, s)
+        and not passes.names_person(text, p)
+        # "the commander of Baghlan police": whose the victim or speaker is, not where
+        and not (p.kind != "country" and _affiliation(text, p.end))
         and (
             p.kind != "country"
-            or _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start])
             or _possessive_scene(text, p.end, triggers)
+            or (
+                _LOCATIVE_BEFORE.search(text[max(0, p.start - 30) : p.start]) is not None
+                and not _owner(text, p.end)
+            )
         )
     ]
+    dates = [d for d in passes.dates.within(s) if _event_date(text, d)]
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
+        # "KABUL, June 6 (Reuters) -": the report's date, not the incident's
+        dates = [d for d in dates if d.start >= s.start + dateline.end()]
+    if cue("natural_deaths", chunk) and all(k == GENERIC for k, _, _ in triggers):
+        # "the earthquake that hit Paktika, killing more than 1,000": no attack
+        triggers, figures = [], []
     claimed = cue("claim", chunk)
     if shift and not triggers and len(chunk) >= MIN_TRIGGER_SENTENCE_CHARS:
         # "Last month, dozens of students were killed at an educational centre": the killing
@@ -251,11 +302,7 @@ def features_of(
         triggers=triggers,
         figures=figures,
         dates=[
-            d
-            for d in passes.dates.within(s)
-            if _event_date(text, d)
-            and not _datelined(text, d)
-            and not _since_when(text, d, s, triggers)
+            d for d in dates if not _datelined(text, d) and not _since_when(text, d, s, triggers)
         ],
         places=places,
         actors=actors,
@@ -270,7 +317,7 @@ def features_of(
         plot=plot,
         total=cue("total", chunk),
         headline=headline,
-        shift=shift,
+        shift=shift or _elsewhere_dated(chunk, dates),
     )
     if shift:
         set_offset(feats, chunk)
@@ -284,6 +331,14 @@ def time_shift(chunk: str) -> str | None:
     if cue_pattern("earlier_opener").match(head):
         return "earlier"
     if cue_pattern("separate_opener").match(head):
+        return "separate"
+    return None
+
+
+def _elsewhere_dated(chunk: str, dates: list[DateMention]) -> str | None:
+    """ "A suicide strike at the same location killed 24 people in October 2020": an incident
+    placed by the one told before and dated on its own is another incident there."""
+    if any(not d.relative for d in dates) and cue("same_scene_other", chunk):
         return "separate"
     return None
 
@@ -337,11 +392,29 @@ def offset_date(f: SentenceFeatures, base: str | None) -> DateMention | None:
     return None
 
 
+def _owner(text: str, end: int) -> bool:
+    """ "near the entrance to Russia's embassy": a country that owns the place is not where
+    it is; "on Uzbekistan's territory", "Pakistan's northwest" still are."""
+    m = _POSSESSIVE.match(text, end)
+    return m is not None and not cue_pattern("possessive_place_nouns").match(text, m.end())
+
+
+def _affiliation(text: str, end: int) -> bool:
+    m = _SPACE.match(text, end)
+    return m is not None and cue_pattern("affiliation_after").match(text, m.end()) is not None
+
+
 def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
     """ "Reports reaching New Delhi", "told reporters in Islamabad": where the news was heard
     or told, not where the incident happened."""
     before = cue_pattern("reporting_place_before")
-    return before.search(text, max(s.start, p.start - 50), p.start) is not None
+    if before.search(text, max(s.start, p.start - 50), p.start):
+        return True
+    # "The National Directorate of Security in Kabul had reported": the source's seat
+    return bool(
+        _SEAT_BEFORE.search(text, max(s.start, p.start - 60), p.start)
+        and _SEAT_AFTER.match(text[p.end : min(s.end, p.end + 40)])
+    )
 
 
 def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]]) -> bool:
@@ -354,14 +427,21 @@ def _possessive_scene(text: str, end: int, triggers: list[tuple[str, int, int]])
 def _cut_off(text: str, chunk: str, s: Sentence, passes: DocPasses) -> bool:
     """The page's last line, a long dated sentence stopped mid-phrase ("At least 24 students
     were killed last month when ISIL fighters carried out a suicide bombing at an"): the page
-    was cut, the line is no headline (headlines run a dozen words or so). A teaser that ends
-    on an ellipsis, or an undated line (a related story's lead), stays furniture."""
-    return (
-        not text[s.end :].strip()
-        and len(chunk.split()) >= CUT_OFF_MIN_WORDS
-        and not chunk.rstrip().endswith(("…", "..."))
-        and bool(passes.dates.within(s))
-    )
+    was cut, the line is no headline (headlines run a dozen words or so); so is a cut line
+    that goes on a paragraph. A teaser that ends on an ellipsis, or an undated line after a
+    headline (a related story's lead), stays furniture."""
+    if text[s.end :].strip() or chunk.rstrip().endswith(("…", "...")):
+        return False
+    line_start = text.rfind("\n", 0, s.start) + 1
+    if text[line_start : s.start].strip():
+        return True  # the paragraph's earlier sentences make it body text, however short
+    if len(chunk.split()) < CUT_OFF_MIN_WORDS:
+        return False
+    if bool(passes.dates.within(s)):
+        return True
+    # undated: a related story's lead opens on its dateline ("KABUL:") or follows its
+    # headline; body text follows a sentence
+    return not cue_pattern("dateline").match(chunk) and not _is_headline(text, line_start)
 
 
 def _is_headline(text: str, end: int) -> bool:

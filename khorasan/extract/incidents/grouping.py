@@ -300,7 +300,7 @@ def _starts_incident(
 ) -> bool:
     """Enough to open an incident: a casualty figure, a claim, an event verb, or an attack word
     placed in time and space ("the 2020 attack on a gurdwara in Kabul")."""
-    if f.figures or (f.claimed and f.actors):
+    if f.figures or (f.claimed and f.actors and (f.triggers or cue("claim_of_an_attack", f.text))):
         return not f.headline or date is not None
     if not f.triggers:
         return False
