@@ -173,7 +173,7 @@ def _single_victim(
     sentences: list[SentenceFeatures], spans: dict[str, list[int]], kind: str = "killed"
 ) -> dict[str, Any] | None:
     """One named or described victim ("the governor was killed", "shot dead a civilian", "a
-    guard was wounded") is at least 1: the text names one and says nothing of others."""
+    guard was wounded") is 1 (SCHEMA): the text names one and says nothing of others."""
     for f in sentences:
         if f.perpetrator_figures or f.aggregate:
             continue
@@ -182,7 +182,7 @@ def _single_victim(
             continue  # "a diplomat and a guard were wounded": not one, and no count given
         if m:
             spans[kind] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
-            return {"value": 1, "qualifier": "at_least"}
+            return {"value": 1, "qualifier": "exact"}
     return None
 
 
