@@ -57,6 +57,12 @@ _INCLUDING = re.compile(
 )
 # "100 people killed and injured": a count of casualties, not of deaths
 _COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
+# "injuring another 30", "wounding a further 22": words between a verb and its count
+_BETWEEN_VERB_AND_COUNT = re.compile(
+    r"\s*(?:a total of|some|nearly|about|all|another|a further|an additional|an estimated)\s*",
+    re.I,
+)
+_ANOTHER = re.compile(r"\s*(?:(?:another|a further|an additional)\s*)?", re.I)
 _WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
@@ -124,7 +130,8 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # killed" puts other numbers between a count and its verb
         after = text[n.end : end]
         before = text[max(start, n.start - 60) : n.start]
-        kinds.append(_kind_of(after, before, text[start : n.start]))
+        nxt = inside[len(kinds) + 1].start - n.end if len(kinds) + 1 < len(inside) else None
+        kinds.append(_kind_of(after, before, text[start : n.start], nxt))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -178,7 +185,11 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     return figures
 
 
-def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | None:
+def _kind_of(
+    after_to_next: str, before: str, sentence_before: str, next_number: int | None = None
+) -> str | None:
+    """The kind of the number just before ``after_to_next``; ``next_number`` is where the
+    sentence's next number starts in ``after_to_next``."""
     if _NOT_A_COUNT_AFTER.match(after_to_next):
         return None
     # the verb right before the number is the strongest reading: "killed 46 people and wounded"
@@ -188,9 +199,7 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
     for kind in ("killed", "wounded"):
         for m in cue_pattern(f"{kind}_before").finditer(tail):
             rest = tail[m.end() :]
-            if not rest.strip() or re.fullmatch(
-                r"\s*(?:a total of|some|nearly|about|all)\s*", rest
-            ):
+            if not rest.strip() or _BETWEEN_VERB_AND_COUNT.fullmatch(rest):
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
     if (cue_pattern("toll_rise").search(tail + " ") or _TO_END.search(tail)) and _TOLL.search(
@@ -216,8 +225,15 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
     if hits:
         pos, kind = min(hits)
         verb = cue_pattern(f"{kind}_verbs").match(after, pos)
-        if kind == "killed" and verb and _COMBINED.match(after, verb.end()):
-            return None  # "100 people killed and injured": casualties, not deaths
+        combined = _COMBINED.match(after, verb.end()) if kind == "killed" and verb else None
+        lead = len(after_to_next) - len(after)
+        if combined and not (
+            next_number is not None
+            and _ANOTHER.fullmatch(after, combined.end(), next_number - lead)
+        ):
+            # "100 people killed and injured": casualties, not deaths; but "left 25 people
+            # dead and wounded 40 others" gives each its own count
+            return None
         if _gap_ok(after[:pos]):
             return kind
     return None
