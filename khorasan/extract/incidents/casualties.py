@@ -120,21 +120,20 @@ def _best_figure(
             "qualifier": qualifier,
             "parts": [{"value": p.number.value, "who": p.who} for p in parts],
         }
-        total = _near_total(f, fig)
-        candidates.append((2 if total else 1, value, rec, (fig.number.start, other.number.end)))
+        candidates.append((_priority(f, fig), value, rec, (fig.number.start, other.number.end)))
     candidates.extend(_nationality_sum(figs))
     for f, fig in figs:
         n = fig.number
         rec = {"value": fig.value, "qualifier": _qualifier(f, fig)}
         if n.vague:
             continue  # "dozens were injured" gives no figure a coder would record
-        candidates.append((2 if _near_total(f, fig) else 1, fig.value, rec, (n.start, n.end)))
+        candidates.append((_priority(f, fig), fig.value, rec, (n.start, n.end)))
     if not candidates:
         return None
     # among stated totals the earliest wins: a report's lead carries its latest toll, later
     # paragraphs the superseded ones ("had earlier put the death toll at 103")
     priority, _value, rec, span = max(
-        candidates, key=lambda c: (c[0], -c[3][0] if c[0] == 2 else c[1])
+        candidates, key=lambda c: (c[0], -c[3][0] if c[0] >= TOTAL else c[1])
     )
     spans[field_name] = list(span)
     return rec
@@ -229,6 +228,23 @@ def _qualifier(f: SentenceFeatures, fig: Figure) -> str:
     if n.qualifier == "exact" and _TOPPED.search(f.text[: n.start - f.sentence.start]):
         return "over"
     return n.qualifier
+
+
+# How a figure ranks among several for one toll (SCHEMA): a revision ("later amended to") over
+# a stated total ("the death toll rose to"), a total over a plain figure, and a figure the text
+# says was replaced ("had earlier put the toll at") under all.
+SUPERSEDED, PLAIN, TOTAL, UPDATE = 0, 1, 2, 3
+# An update cue counts for a figure at most this many characters before it.
+UPDATE_WINDOW_CHARS = 80
+
+
+def _priority(f: SentenceFeatures, fig: Figure) -> int:
+    before = f.text[: fig.number.start - f.sentence.start]
+    if cue("superseded_figure", before):
+        return SUPERSEDED
+    if cue_pattern("updated_figure").search(before[-UPDATE_WINDOW_CHARS:]):
+        return UPDATE
+    return TOTAL if _near_total(f, fig) else PLAIN
 
 
 def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
