@@ -62,6 +62,8 @@ _BETWEEN_VERB_AND_COUNT = re.compile(
     r"\s*(?:a total of|some|nearly|about|all|another|a further|an additional|an estimated)\s*",
     re.I,
 )
+# a count of the dead named by a noun, not a verb: "19 bodies", "31 dead bodies", "four deceased"
+_DEAD_NOUN = re.compile(r"(?:dead\s+)?(?:bodies|corpses|deceased)\b", re.I)
 _ANOTHER = re.compile(r"\s*(?:(?:another|a further|an additional)\s*)?", re.I)
 _WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
@@ -207,6 +209,8 @@ def _kind_of(
     ):
         return "killed"
     after = after_to_next.lstrip(" ,")
+    if _DEAD_NOUN.match(after):
+        return "killed"  # "19 bodies and 40 wounded were brought in": the bodies are the dead
     hits = [
         (found.start(), kind)
         for kind in ("killed", "wounded")
