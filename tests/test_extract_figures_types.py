@@ -137,6 +137,31 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         # an aggregate over several incidents belongs to none
         ("A suicide bomber struck a mosque in Kunduz on Friday, killing 12 people. At least 84 "
          "people have been killed in mosque attacks this year.", "killed", (12, "exact")),
+        # each count its own verb: the dead and the wounded of one phrase
+        ("A car bomb hit a market in Quetta on Friday and left 31 people dead and wounded more "
+         "than 50 others.", "wounded", (50, "over")),
+        ("A car bomb hit a market in Quetta on Friday and left 31 people dead and wounded more "
+         "than 50 others.", "killed", (31, "exact")),
+        ("A gunman opened fire at a clinic in Herat on Friday, killing nine people and wounding "
+         "a further 14.", "wounded", (14, "exact")),
+        # the dead counted by a noun, beside the wounded
+        ("A bomb struck a mosque in Kunduz on Friday; a doctor said 27 bodies and 63 wounded "
+         "people had reached the hospital.", "killed", (27, "exact")),
+        ("A bomb struck a mosque in Kunduz on Friday; a doctor said 27 bodies and 63 wounded "
+         "people had reached the hospital.", "wounded", (63, "exact")),
+        # a replaced figure gives way; a revision wins
+        ("A suicide bomber struck a wedding in Kunar on Friday, killing at least 22 people. The "
+         "health ministry had earlier put the death toll at 15.", "killed", (22, "at_least")),
+        ("A suicide bomber struck a wedding in Kunar on Friday. Officials said the total was "
+         "nine dead. The figure was later revised to 12 dead.", "killed", (12, "exact")),
+        # one named victim in apposition, or the death of one described
+        ("The group's deputy leader, Rahim Dost, was killed in a drone strike in Kunar on "
+         "Friday.", "killed", (1, "exact")),
+        ("A drone strike in Kunar on Friday ended with the death of its former commander Rahim "
+         "Dost.", "killed", (1, "exact")),
+        # one described victim and another
+        ("Commandos raided a compound in Kunar on Friday and killed a local commander and "
+         "another fighter, officials said.", "killed", (2, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

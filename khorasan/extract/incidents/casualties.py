@@ -158,14 +158,26 @@ def _single_victim_pattern(kind: str = "killed") -> re.Pattern[str]:
         rf"|{described}"
         rf"|\b(?-i:[A-Z])[\w'’-]+\s+(?:(?:was|has been|had been|would|will)\s+)?(?:\w+\s+){{0,6}}?"
         rf"(?:was|has been|had been|be)\s+(?:\w+\s+)?{verb}\b"
+        # "the group's former leader, Abdul Hasib, was killed": a name in apposition
+        rf"|\b(?-i:[A-Z])[\w'’-]+,\s+(?:was|had been|has been)\s+(?:\w+\s+)?{verb}\b"
         rf"|\bwho\s+(?:was|has been|had been)\s+(?:\w+\s+)?{verb}\b"
         # "Soleimani, the former head of the Quds Force, was killed"
         rf"|\b(?-i:[A-Z])[\w'’-]+,\s+(?:the|a|an)\s+[^,]{{3,80}},\s+(?:was|had been)\s+"
         rf"(?:\w+\s+)?{verb}\b"
         rf"|\b(?:killing|assassination|death)\s+of\s+(?-i:[A-Z])[\w'’-]+"
+        # "the death of its former leader Hakimullah Mehsud", "the killing of a journalist"
+        rf"|\b(?:killing|assassination|death)\s+of\s+(?:the|its|his|her|their|a|an)\s+"
+        rf"(?:(?:[\w'’-]+\s+){{0,3}}?{person}\b(?!-)"
+        rf"|(?:(?-i:[a-z])[\w'’-]*\s+){{0,3}}?(?-i:[A-Z])[\w'’-]+\s+(?-i:[A-Z])[\w'’-]+)"
         rf"|\b(?:his|her)\s+(?:death|killing|assassination)\s+(?:in|by)\s+(?:a|an)\b",
         re.IGNORECASE,
     )
+
+
+# one more victim joined to the one described ("... and another fighter"), not a new clause
+_AND_ANOTHER = re.compile(
+    r"(?:\s+[\w'’-]+){0,3}?\s+and\s+another\s+(?!(?:was|were|is|has|had|one)\b)[\w'’-]+", re.I
+)
 
 
 def _single_victim(
@@ -181,7 +193,9 @@ def _single_victim(
             continue  # "a diplomat and a guard were wounded": not one, and no count given
         if m:
             spans[kind] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
-            return {"value": 1, "qualifier": "exact"}
+            # "killed a commander and another fighter": two, each described
+            two = _AND_ANOTHER.match(f.text, m.end())
+            return {"value": 2 if two else 1, "qualifier": "exact"}
     return None
 
 
