@@ -162,6 +162,13 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         # one described victim and another
         ("Commandos raided a compound in Kunar on Friday and killed a local commander and "
          "another fighter, officials said.", "killed", (2, "exact")),
+        # lives a blast claimed are the dead
+        ("A car bomb exploded outside a court in Mardan on Friday; the blast claimed eight "
+         "lives, police said.", "killed", (8, "exact")),
+        # "the two bombings" are this incident's, not an aggregate of others
+        ("Two suicide bombers struck a base in Zabul on Friday, killing nine soldiers. At least "
+         "14 soldiers died in the two suicide bombings, officials said.", "killed",
+         (14, "at_least")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

@@ -209,6 +209,10 @@ def _kind_of(
     ):
         return "killed"
     after = after_to_next.lstrip(" ,")
+    if re.match(r"lives\b", after, re.I) and re.search(
+        rf"(?:{cue_alternation('lives_taken_before')})\s*$", tail, re.I
+    ):
+        return "killed"  # "the blast claimed six lives"
     if _DEAD_NOUN.match(after):
         return "killed"  # "19 bodies and 40 wounded were brought in": the bodies are the dead
     hits = [
