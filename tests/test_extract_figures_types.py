@@ -169,6 +169,10 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         ("Two suicide bombers struck a base in Zabul on Friday, killing nine soldiers. At least "
          "14 soldiers died in the two suicide bombings, officials said.", "killed",
          (14, "at_least")),
+        # a figure said against the toll is no toll of its own
+        ("A suicide bomber struck a mosque in Baghlan on Friday, killing at least 23 people. "
+         "Disputing the death toll given by the hospital, officials said only nine people died.",
+         "killed", (23, "at_least")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

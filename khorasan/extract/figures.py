@@ -67,6 +67,7 @@ _DEAD_NOUN = re.compile(r"(?:dead\s+)?(?:bodies|corpses|deceased)\b", re.I)
 _ANOTHER = re.compile(r"\s*(?:(?:another|a further|an additional)\s*)?", re.I)
 _WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
+_REPORTED_BETWEEN = re.compile(r"\b(?:said|says|told|according|disput\w*)\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
 
 
@@ -181,7 +182,15 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # "raising the toll after two victims died": the two are the rise, not the toll
         lead = text[max(start, n.start - 12) : n.start]
         rise = re.search(r"\b(?:after|as|when|because)\s+$", lead)
-        toll = kind == "killed" and not rise and _TOLL.search(text[start : n.start]) is not None
+        tolls = list(_TOLL.finditer(text, start, n.start))
+        # "Disputing the death toll given by the hospital, officials said only seven died":
+        # a figure someone else states, not the toll itself
+        toll = (
+            kind == "killed"
+            and not rise
+            and bool(tolls)
+            and not _REPORTED_BETWEEN.search(text, tolls[-1].end(), n.start)
+        )
         who = _who(text[n.end : nxt])
         figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))
     return figures
