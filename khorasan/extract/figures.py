@@ -67,7 +67,6 @@ _DEAD_NOUN = re.compile(r"(?:dead\s+)?(?:bodies|corpses|deceased)\b", re.I)
 _ANOTHER = re.compile(r"\s*(?:(?:another|a further|an additional)\s*)?", re.I)
 _WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
-_REPORTED_BETWEEN = re.compile(r"\b(?:said|says|told|according|disput\w*)\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
 
 
@@ -189,7 +188,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
             kind == "killed"
             and not rise
             and bool(tolls)
-            and not _REPORTED_BETWEEN.search(text, tolls[-1].end(), n.start)
+            and not cue_pattern("toll_reported_between").search(text, tolls[-1].end(), n.start)
         )
         who = _who(text[n.end : nxt])
         figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))

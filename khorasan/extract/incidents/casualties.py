@@ -269,4 +269,6 @@ def _near_total(f: SentenceFeatures, fig: Figure) -> bool:
         max(0, fig.number.start - f.sentence.start - TOTAL_WINDOW_CHARS) : fig.number.start
         - f.sentence.start
     ]
-    return cue("total", window)
+    totals = list(cue_pattern("total").finditer(window))
+    # "Disputing the death toll, officials said only nine died": no total of its own
+    return bool(totals) and not cue("toll_reported_between", window[totals[-1].end() :])
