@@ -173,6 +173,9 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         ("A suicide bomber struck a mosque in Baghlan on Friday, killing at least 23 people. "
          "Disputing the death toll given by the hospital, officials said only nine people died.",
          "killed", (23, "at_least")),
+        # a rounded figure gives way to the precise one it rounds
+        ("A truck bomb hit a police station in Ghazni on Friday, wounding nearly 150 people. "
+         "A hospital official said 143 people were wounded.", "wounded", (143, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

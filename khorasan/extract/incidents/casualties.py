@@ -130,6 +130,7 @@ def _best_figure(
         candidates.append((_priority(f, fig), fig.value, rec, (n.start, n.end)))
     if not candidates:
         return None
+    candidates = [c for c in candidates if not _rounded_beside_precise(c, candidates)]
     # among stated totals the earliest wins: a report's lead carries its latest toll, later
     # paragraphs the superseded ones ("had earlier put the death toll at 103")
     priority, _value, rec, span = max(
@@ -137,6 +138,24 @@ def _best_figure(
     )
     spans[field_name] = list(span)
     return rec
+
+
+# A rounded figure ("nearly 200") and a precise one this close to it ("196") are one count.
+ROUNDED_SHARE = 0.1
+
+
+def _rounded_beside_precise(c: _Candidate, candidates: list[_Candidate]) -> bool:
+    """Whether ``c`` is a rounded figure ("nearly 200 wounded") that a precise one of the
+    same rank gives exactly ("196 wounded"): the precise figure is the count."""
+    if c[2]["qualifier"] != "about":
+        return False
+    return any(
+        o[0] == c[0]
+        and o[2]["qualifier"] in ("exact", "at_least")
+        and o[1] != c[1]
+        and abs(o[1] - c[1]) <= ROUNDED_SHARE * c[1]
+        for o in candidates
+    )
 
 
 @cache
