@@ -176,6 +176,11 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         # a rounded figure gives way to the precise one it rounds
         ("A truck bomb hit a police station in Ghazni on Friday, wounding nearly 150 people. "
          "A hospital official said 143 people were wounded.", "wounded", (143, "exact")),
+        # the text says nobody was hurt: a toll of 0
+        ("Two rockets fired from across the border hit a village in Termez on Tuesday; no one "
+         "was hurt, the ministry said.", "killed", (0, "exact")),
+        ("Two rockets fired from across the border hit a village in Termez on Tuesday; no "
+         "casualties were reported.", "wounded", (0, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

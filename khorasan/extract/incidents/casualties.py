@@ -54,6 +54,8 @@ def casualty_fields(
             out[kind] = _with_attackers(out[kind], attackers)
         if out[kind] is None:
             out[kind] = _single_victim(sentences, spans, kind)
+        if out[kind] is None:
+            out[kind] = _no_casualties(sentences, spans, kind)
         out[f"claimed_{kind}"] = _best_figure(claimed, spans, f"claimed_{kind}")
     return out
 
@@ -215,6 +217,26 @@ def _single_victim(
             # "killed a commander and another fighter": two, each described
             two = _AND_ANOTHER.match(f.text, m.end())
             return {"value": 2 if two else 1, "qualifier": "exact"}
+    return None
+
+
+@cache
+def _no_casualties_pattern(kind: str) -> re.Pattern[str]:
+    either = f"{cue_alternation('no_casualties', kind)}|{cue_alternation('no_casualties', 'both')}"
+    return re.compile(rf"(?<!\w)(?:{either})", re.IGNORECASE)
+
+
+def _no_casualties(
+    sentences: list[SentenceFeatures], spans: dict[str, list[int]], kind: str
+) -> dict[str, Any] | None:
+    """ "No one was hurt", "no human losses were reported": the text gives a toll of 0."""
+    for f in sentences:
+        if f.perpetrator_figures or f.aggregate:
+            continue
+        m = _no_casualties_pattern(kind).search(f.text)
+        if m:
+            spans[kind] = [f.sentence.start + m.start(), f.sentence.start + m.end()]
+            return {"value": 0, "qualifier": "exact"}
     return None
 
 
