@@ -181,6 +181,10 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
          "was hurt, the ministry said.", "killed", (0, "exact")),
         ("Two rockets fired from across the border hit a village in Termez on Tuesday; no "
          "casualties were reported.", "wounded", (0, "exact")),
+        # "four other people" beside the one named: five dead
+        ("The district governor, Abdul Karim, was killed in a suicide bombing in Kunduz on "
+         "Friday. The bomber struck as he left his office, killing four other people.", "killed",
+         (5, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

@@ -50,6 +50,17 @@ def casualty_fields(
         attackers = [(f, fig) for f, fig in reported if _ATTACKERS.search(fig.who)]
         victims = [(f, fig) for f, fig in reported if not _ATTACKERS.search(fig.who)]
         out[kind] = _best_figure(victims or reported, spans, kind)
+        if kind == "killed" and out[kind] is not None and _others_beside_one(reported, spans):
+            # "X was killed ... killing six other people": the one named and the others
+            one = _single_victim(sentences, {}, kind)
+            if one is not None and one["value"] == 1:
+                rec = out[kind]
+                out[kind] = {
+                    "value": rec["value"] + 1,
+                    "qualifier": rec["qualifier"],
+                    "parts": [{"value": 1, "who": "named victim"},
+                              {"value": rec["value"], "who": "others"}],
+                }  # fmt: skip
         if kind == "killed" and victims and attackers and out[kind] is not None:
             out[kind] = _with_attackers(out[kind], attackers)
         if out[kind] is None:
@@ -58,6 +69,25 @@ def casualty_fields(
             out[kind] = _no_casualties(sentences, spans, kind)
         out[f"claimed_{kind}"] = _best_figure(claimed, spans, f"claimed_{kind}")
     return out
+
+
+def _others_beside_one(
+    figs: list[tuple[SentenceFeatures, Figure]], spans: dict[str, list[int]]
+) -> bool:
+    """Whether the kept killed figure counts "other" victims ("six other people") and is the
+    only killed count given: the one they are other than is a victim too."""
+    span = spans.get("killed")
+    chosen = [fig for _f, fig in figs if span and fig.number.start == span[0]]
+    return (
+        len(chosen) == 1
+        and chosen[0].coordinated_with is None
+        and not chosen[0].extra
+        and _OTHER.match(chosen[0].who) is not None
+        and len({fig.number.value for _f, fig in figs}) == 1
+    )
+
+
+_OTHER = re.compile(r"other\b", re.I)
 
 
 # The attackers as a figure counts them ("the three attackers were killed", "killed all four
