@@ -239,3 +239,23 @@ def test_the_body_figure_beats_the_headline() -> None:
     rec = first("27 killed in Mastung blast\n\nAt least 25 people were killed in a suicide blast "
                 "in Mastung on Friday, officials said.")  # fmt: skip
     assert (value(rec, "killed"), rec["killed"]["qualifier"]) == (25, "at_least")
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "claimed"),
+    [
+        # the group's own figure is its claim
+        ("A suicide bomber struck a Taliban checkpoint in Kunduz on Friday, killing five "
+         "guards. Islamic State claimed responsibility for the attack on Taliban forces, saying "
+         "30 were killed.", 5, 30),
+        # a state's forces saying what they killed report a toll, not a claim of attack
+        ("Commandos raided a house in Kabul on Friday. The intelligence agency said it killed "
+         "four IS fighters in the raid.", 4, None),
+        # a victim's government blaming another's strike reports the toll
+        ("Airstrikes hit villages in Khost on Friday. A Taliban spokesman claimed that Pakistani "
+         "airstrikes killed at least 30 civilians.", 30, None),
+    ],
+)  # fmt: skip
+def test_whose_claim_a_figure_is(text: str, killed: int, claimed: int | None) -> None:
+    rec = first(text)
+    assert (value(rec, "killed"), value(rec, "claimed_killed")) == (killed, claimed)

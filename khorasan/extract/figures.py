@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern, word_alternation
-from khorasan.model import NumberMention
+from khorasan.model import ActorMention, NumberMention, Sentence
 
-__all__ = ["Figure", "find_figures"]
+__all__ = ["Figure", "find_figures", "perpetrator_figures"]
 
 # Words allowed between a number and the casualty verb after it ("13 U.S. service members were
 # killed"): a short noun phrase and an auxiliary, nothing that starts a new clause.
@@ -253,3 +253,36 @@ def _kind_of(
         if _gap_ok(after[:pos]):
             return kind
     return None
+
+
+# "claimed that Pakistani airstrikes killed 46": the claim puts the killing on another actor
+_OTHERS_ATTACK = re.compile(
+    r"(?:[\w'’.-]+\s+){1,3}?(?:air\s?strikes?|strikes?|drones?|forces|troops|jets|shelling)\b",
+    re.I,
+)
+
+
+_TARGET_BEFORE = re.compile(r"\b(?:on|against|targeting|at|of|for|with)\s+(?:the\s+)?$", re.I)
+
+
+def perpetrator_figures(text: str, s: Sentence, actors: list[ActorMention], claimed: bool) -> bool:
+    """Whether the sentence's figures are the perpetrator's own claim: "the group claimed ...
+    saying 20 were killed", "ISKP said it had killed 20". Not when the one who says so is a
+    state ("the FSB said it killed six IS fighters") or the claim puts the killing on a state's
+    strike ("the spokesman claimed that Pakistani airstrikes killed 46"): those are reports."""
+    chunk = text[s.start : s.end]
+    said = cue_pattern("perpetrator_claim_figure").search(chunk) if claimed else None
+    if said is not None:
+        return not any(
+            a.type in ("state", "force")
+            and a.start >= s.start + said.start()
+            and _OTHERS_ATTACK.match(text, a.start, s.end)
+            # "an attack on Taliban forces": the target, not the one who struck
+            and not _TARGET_BEFORE.search(text, max(s.start, a.start - 20), a.start)
+            for a in actors
+        )
+    own = cue_pattern("perpetrator_own_toll").search(chunk)
+    if own is None:
+        return False
+    sayer = [a for a in actors if a.end <= s.start + own.start()]
+    return bool(sayer) and sayer[-1].type == "jihadist_group"
