@@ -185,6 +185,9 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         ("The district governor, Abdul Karim, was killed in a suicide bombing in Kunduz on "
          "Friday. The bomber struck as he left his office, killing four other people.", "killed",
          (5, "exact")),
+        # a bare count killed by the forces is of the attackers, added to the victims
+        ("Three gunmen stormed a shrine in Kabul on Friday, killing five worshippers. One blew "
+         "himself up and the other two were killed by security forces.", "killed", (7, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

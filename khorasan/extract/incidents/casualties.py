@@ -47,8 +47,8 @@ def casualty_fields(
             for fig in f.figures
             if fig.kind == kind and f.perpetrator_figures
         ]
-        attackers = [(f, fig) for f, fig in reported if _ATTACKERS.search(fig.who)]
-        victims = [(f, fig) for f, fig in reported if not _ATTACKERS.search(fig.who)]
+        attackers = [(f, fig) for f, fig in reported if _is_attackers(f, fig)]
+        victims = [(f, fig) for f, fig in reported if not _is_attackers(f, fig)]
         out[kind] = _best_figure(victims or reported, spans, kind)
         if kind == "killed" and out[kind] is not None and _others_beside_one(reported, spans):
             # "X was killed ... killing six other people": the one named and the others
@@ -93,6 +93,18 @@ _OTHER = re.compile(r"other\b", re.I)
 # The attackers as a figure counts them ("the three attackers were killed", "killed all four
 # gunmen"): SCHEMA counts them among the dead, apart from the victims.
 _ATTACKERS = re.compile(rf"^(?:\w+\s+)?(?:{cue_alternation('attacker_nouns')})\b", re.IGNORECASE)
+
+
+def _is_attackers(f: SentenceFeatures, fig: Figure) -> bool:
+    """A count of the attackers: named so ("the three gunmen"), or a bare count the forces
+    killed ("the other two were killed by security forces")."""
+    if _ATTACKERS.search(fig.who):
+        return True
+    after = f.text[fig.number.end - f.sentence.start :]
+    return fig.kind == "killed" and _BY_FORCES.match(after) is not None
+
+
+_BY_FORCES = re.compile(rf"\s+(?:{cue_alternation('killed_by_forces')})\b", re.IGNORECASE)
 
 
 def _with_attackers(
