@@ -188,6 +188,13 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         # a bare count killed by the forces is of the attackers, added to the victims
         ("Three gunmen stormed a shrine in Kabul on Friday, killing five worshippers. One blew "
          "himself up and the other two were killed by security forces.", "killed", (7, "exact")),
+        # the toll of the incident this one is measured against is not its own
+        ("A bomb blast killed seven people outside a mosque in Herat on Sunday. It was the worst "
+         "attack in the city since Feb. 3, when a truck bomb killed more than 60 people.",
+         "killed", (7, "exact")),
+        ("A suicide bomber killed at least 12 people at a shrine in Kabul on Sunday, despite "
+         "tighter security in the wake of an attack that killed 90 people in January.", "killed",
+         (12, "at_least")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:

@@ -40,6 +40,8 @@ def casualty_fields(
         # "84 killed in mosque attacks this year": an aggregate belongs to no incident; and
         # the body's figure beats the headline's, the standfirst's or a caption's (SCHEMA)
         reported = [(f, fig) for f, fig in reported if not f.aggregate] or reported
+        # "the worst since Aug. 26, when a bomb killed 170": another incident's toll
+        reported = [(f, fig) for f, fig in reported if not _background(f, fig)] or reported
         reported = [(f, fig) for f, fig in reported if not f.headline] or reported
         claimed = [
             (f, fig)
@@ -93,6 +95,12 @@ _OTHER = re.compile(r"other\b", re.I)
 # The attackers as a figure counts them ("the three attackers were killed", "killed all four
 # gunmen"): SCHEMA counts them among the dead, apart from the victims.
 _ATTACKERS = re.compile(rf"^(?:\w+\s+)?(?:{cue_alternation('attacker_nouns')})\b", re.IGNORECASE)
+
+
+def _background(f: SentenceFeatures, fig: Figure) -> bool:
+    """Whether the figure tells an earlier incident this one is measured against."""
+    before = f.text[: fig.number.start - f.sentence.start]
+    return cue_pattern("background_figure_before").search(before) is not None
 
 
 def _is_attackers(f: SentenceFeatures, fig: Figure) -> bool:
