@@ -195,6 +195,9 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         ("A suicide bomber killed at least 12 people at a shrine in Kabul on Sunday, despite "
          "tighter security in the wake of an attack that killed 90 people in January.", "killed",
          (12, "at_least")),
+        # a toll over two airstrikes is an aggregate, the village's own is the incident's
+        ("An airstrike on a village in Khost on Friday killed 30 civilians. At least 38 people "
+         "were killed in two airstrikes along the border that day.", "killed", (30, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(text: str, field: str, expected: tuple[int, str]) -> None:
