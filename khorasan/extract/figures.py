@@ -64,6 +64,7 @@ _BETWEEN_VERB_AND_COUNT = re.compile(
 )
 # a count of the dead named by a noun, not a verb: "19 bodies", "31 dead bodies", "four deceased"
 _DEAD_NOUN = re.compile(r"(?:dead\s+)?(?:bodies|corpses|deceased)\b", re.I)
+_KILLED_OR = re.compile(r"\b(?:killed|killing)\s+(?:or|and)\s*$", re.I)
 _ANOTHER = re.compile(r"\s*(?:(?:another|a further|an additional)\s*)?", re.I)
 _WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
@@ -210,6 +211,8 @@ def _kind_of(
         for m in cue_pattern(f"{kind}_before").finditer(tail):
             rest = tail[m.end() :]
             if not rest.strip() or _BETWEEN_VERB_AND_COUNT.fullmatch(rest):
+                if kind == "wounded" and _KILLED_OR.search(tail[: m.start()]):
+                    return None  # "killed or injured more than 100": casualties, not wounded
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
     if (cue_pattern("toll_rise").search(tail + " ") or _TO_END.search(tail)) and _TOLL.search(

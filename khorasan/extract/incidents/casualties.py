@@ -302,7 +302,7 @@ def _nationality_sum(
     for f, fig in figs:
         if fig.number.vague or fig.coordinated_with is not None:
             continue
-        m = cue_pattern("victim_nationality").search(fig.who)
+        m = cue_pattern("victim_nationality").search(_who_of(f, fig))
         if m is None:
             continue
         nation = m.group(0).replace(".", "").lower()
@@ -318,12 +318,22 @@ def _nationality_sum(
     rec = {
         "value": value,
         "qualifier": qualifier,
-        "parts": [{"value": fig.number.value, "who": fig.who} for _, fig in parts],
+        "parts": [{"value": fig.number.value, "who": _who_of(f, fig)} for f, fig in parts],
     }
     first = parts[0][1].number
     return [(1, value, rec, (first.start, first.end))]
 
 
+def _who_of(f: SentenceFeatures, fig: Figure) -> str:
+    """The victims a figure counts; "13 U.S. soldiers were killed and 15 others were injured":
+    the wounded "others" are of the dead's kind."""
+    if fig.kind != "wounded" or not _NO_NOUN.fullmatch(fig.who):
+        return fig.who
+    dead = [g for g in f.figures if g.kind == "killed" and g.number.end <= fig.number.start]
+    return dead[-1].who if dead else fig.who
+
+
+_NO_NOUN = re.compile(r"(?:others?|more)?", re.I)
 _TOPPED = re.compile(r"\b(?:topped|topping|tops|passed|exceeded|surpassed|crossed)\s+$", re.I)
 
 
