@@ -206,6 +206,9 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         ("A gunman attacked a hotel in Kabul on Friday, killing four guards. The group had struck "
          "a hospital in the city, an attack that killed or injured more than 60 people.",
          "wounded", None),
+        # names set off by dashes between a count and its verb
+        ("A blast hit a minibus near a university in Karachi on Tuesday, killing four people. "
+         "Two guards – Ali Raza and Karim – were injured.", "wounded", (2, "exact")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(
