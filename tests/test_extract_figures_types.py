@@ -209,6 +209,10 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         # names set off by dashes between a count and its verb
         ("A blast hit a minibus near a university in Karachi on Tuesday, killing four people. "
          "Two guards – Ali Raza and Karim – were injured.", "wounded", (2, "exact")),
+        # a relative clause between the attackers' count and its verb
+        ("Gunmen stormed a temple in Kabul on Wednesday, killing at least 11 worshippers. All "
+         "three gunmen who stormed the temple, a Hindu shrine, were killed by police.", "killed",
+         (14, "at_least")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(

@@ -112,11 +112,16 @@ def _named_beside(text: str, start: int, n: NumberMention, prev_end: int) -> boo
 _ASIDE = re.compile(r"\s[–—]\s[^–—;:]{1,80}?\s[–—](?=\s)|\s\([^()]{1,80}\)")
 
 
+_RELATIVE = re.compile(r"\s(?:who|that)\s[^;:()]{1,100},\s+(?=(?:were|was|had|have|has)\b)", re.I)
+
+
 def _gap_ok(gap: str) -> bool:
     # "89 people, including 77 Iranians and 12 Afghans, were killed": the parenthesis is no break
     gap = _INCLUDING.sub(" ", gap)
     # "two persons – A and B – were injured", "three guards (two of them brothers) were killed"
     gap = _ASIDE.sub(" ", gap)
+    # "all four bombers who attacked the temple, a Sikh shrine, were killed"
+    gap = _RELATIVE.sub(" ", gap)
     if _CLAUSE_BREAK.search(gap):
         return False
     return len(re.findall(_GAP_WORD, gap)) <= MAX_GAP_WORDS
