@@ -213,6 +213,9 @@ def test_target_type_from_the_lead(text: str, expected: str) -> None:
         ("Gunmen stormed a temple in Kabul on Wednesday, killing at least 11 worshippers. All "
          "three gunmen who stormed the temple, a Hindu shrine, were killed by police.", "killed",
          (14, "at_least")),
+        # "martyred" before a count, as it is written in the region's press
+        ("A bombing at a mosque in Mazar-i-Sharif on Thursday martyred at least 18 worshippers "
+         "and injured more than 40.", "killed", (18, "at_least")),
     ],
 )  # fmt: skip
 def test_figures_as_newsrooms_write_them(
