@@ -40,6 +40,10 @@ def casualty_fields(
         # "84 killed in mosque attacks this year": an aggregate belongs to no incident; and
         # the body's figure beats the headline's, the standfirst's or a caption's (SCHEMA)
         reported = [(f, fig) for f, fig in reported if not f.aggregate] or reported
+        # "47 killed in two airstrikes": a toll over several strikes yields to a strike's own
+        reported = [(f, fig) for f, fig in reported if not cue("several_strikes", f.text)] or (
+            reported
+        )
         # "the worst since Aug. 26, when a bomb killed 170": another incident's toll
         reported = [(f, fig) for f, fig in reported if not _background(f, fig)] or reported
         reported = [(f, fig) for f, fig in reported if not f.headline] or reported
