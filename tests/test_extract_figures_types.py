@@ -239,18 +239,25 @@ def test_attackers_are_a_part_of_their_own() -> None:
     assert rec["killed"]["parts"][-1] == {"value": 3, "who": "attackers"}
 
 
-HELD_BACK = (
-    "held back: reading 'killed X and N others' as a count (+2 points killed on "
-    "both folds) matches one more dev incident whose date and province are wrong, "
-    "which takes those fields under the gate's floors"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=HELD_BACK)
-def test_a_count_beside_a_named_victim_of_the_verb() -> None:
-    rec = first("A bomb blast in Kabul on Friday killed the refugee minister, Khalil Haqqani, "
-                "and at least four associates.")  # fmt: skip
-    assert (value(rec, "killed"), rec["killed"]["qualifier"]) == (5, "at_least")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A bomb blast in Kabul on Friday killed the refugee minister, Khalil Haqqani, and at "
+         "least four associates.", (5, "at_least")),
+        ("Gunmen have killed a local driver and three foreign tourists in Bamyan on Friday, the "
+         "ministry said.", (4, "exact")),
+        # the named victim's count stands beside another with a verb of its own
+        ("A bomb in Kabul on Friday killed the deputy governor and two guards were wounded.",
+         (1, "exact")),
+        # no victim between the verb and "and": the second count is the wounded
+        ("At least 27 people were killed and over 30 others, including a senator and his "
+         "driver and two guards and a cook, were injured in Mastung on Friday.",
+         (27, "at_least")),
+    ],
+)  # fmt: skip
+def test_a_count_beside_a_named_victim_of_the_verb(text: str, expected: tuple[int, str]) -> None:
+    rec = first(text)
+    assert (value(rec, "killed"), rec["killed"]["qualifier"]) == expected
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,10 @@ _TO_END = re.compile(r"\bto\s*$")
 _BESIDE = re.compile(r"\s(?:and|along\s+with|as\s+well\s+as|together\s+with)\s+$", re.I)
 _OTHERS_AFTER = re.compile(r"\s*others?\b", re.I)
 _KILLED_BEFORE = re.compile(r"\b(?:killed|killing|kills|killed\s+by\s+\w+)\s+(?=\S)", re.I)
+# "... and two militants were arrested": the count has a verb of its own
+_OWN_VERB_AFTER = re.compile(
+    r"\s*(?:[\w'’.-]+\s+){0,12}?(?:were|was|are|is|have|has|had|got)\b", re.I
+)
 # a person named or described before "and N ...": not a number, not a place or date clause
 _PERSON_WINDOW_CHARS = 120
 
@@ -94,19 +98,26 @@ _OTHER_KIND_LATER = re.compile(
 )
 
 
-def _named_beside(text: str, start: int, n: NumberMention, prev_end: int) -> bool:
+def _named_beside(
+    text: str, start: int, n: NumberMention, prev_end: int, verb_only: bool = False
+) -> bool:
     """Whether a count follows one named or described victim: "killed the minister and at
-    least four associates", "the governor and two others were killed" (SCHEMA: 3)."""
+    least four associates", "the governor and two others were killed" (SCHEMA: 3);
+    ``verb_only``: only the first form, the victim the object of a killing verb."""
     window_start = max(start, prev_end, n.start - _PERSON_WINDOW_CHARS)
     before = text[window_start : n.start]
     if not _BESIDE.search(before):
         return False
-    if _OTHERS_AFTER.match(text, n.end):
+    if _OTHERS_AFTER.match(text, n.end) and not verb_only:
         # "the minister and two others": the one named is a victim beside the others
         head = before[: _BESIDE.search(before).start()]  # type: ignore[union-attr]
         return bool(re.search(r"[A-Za-z]{3,}", head)) and prev_end <= window_start
     verbs = list(_KILLED_BEFORE.finditer(before))
-    return bool(verbs) and prev_end <= window_start + verbs[-1].start()
+    if not verbs or prev_end > window_start + verbs[-1].start():
+        return False
+    # the victim named between the verb and "and": not "were killed and 30 others injured"
+    named = before[verbs[-1].end() : _BESIDE.search(before).start()]  # type: ignore[union-attr]
+    return re.search(r"[A-Za-z]{3,}", named) is not None
 
 
 _ASIDE = re.compile(r"\s[–—]\s[^–—;:]{1,80}?\s[–—](?=\s)|\s\([^()]{1,80}\)")
@@ -171,6 +182,16 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         if kinds[i] is None and m:
             kinds[i] = "wounded" if m.group("verb").lower() in ("wounded", "injured") else "killed"
             one_more[i] = 1
+    # "killed the minister, Khalil Haqqani, and at least four associates", "killed a guard
+    # along with three attackers": a count beside the one the verb names is of the dead too
+    for i, n in enumerate(inside):
+        prev_end = inside[i - 1].end if i else start
+        if (
+            kinds[i] is None
+            and _named_beside(text, start, n, prev_end, verb_only=True)
+            and not _OWN_VERB_AFTER.match(text, n.end, end)
+        ):
+            kinds[i] = "killed"
     # "killing him along with two civilians", "killed the minister and at least four
     # associates", "the governor and two others were killed": the named victim counts too
     extra = {
