@@ -132,6 +132,7 @@ def test_find_numbers_cases(text: str, expected: list[Row]) -> None:
         "between 2015 and 2023 and in 2015-19",
         "3 min read",
         "on the list: 1) attacks",
+        "raids on October 3 and 4",  # the second day of a date
     ],
 )
 def test_find_numbers_skips_non_counts(text: str) -> None:

@@ -285,13 +285,13 @@ def test_background_incident_is_its_own_record() -> None:
     )
     main, background = incidents(text)
     assert (main["date"], main["admin1"]) == ("2022-06-17", "Badakhshan")
-    assert figure(main, "killed") == (1, "at_least")  # one named death; others unsaid
+    assert figure(main, "killed") == (1, "exact")  # one named death is 1 (SCHEMA)
     assert (background["date"], background["place"], background["admin1"]) == (
         "2021-12",
         "Faizabad",
         "Badakhshan",
     )
-    assert figure(background, "killed") == (1, "at_least")
+    assert figure(background, "killed") == (1, "exact")
     assert background["evidence"].startswith("Last December, a car bombing")
 
 

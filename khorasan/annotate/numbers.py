@@ -266,9 +266,18 @@ def _is_count(text: str, a: _Atom) -> bool:
         return False
     if re.search(r"\b[A-Z][\w'’.-]*,\s*$", before) and re.match(r",", after):
         return False  # "Hakim Khan, 50, was ...": an age in apposition
+    if a.kind == "digits" and a.value <= 31 and _SECOND_DAY_BEFORE.search(before):
+        return False  # "on March 26 and 27": the second day of a date, not a count
     if a.kind == "words" and text[a.start : a.end].lower() == "one":
         return _one_is_count(before, after)
     return True
+
+
+_SECOND_DAY_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"\s*(?:and|to|&|-|–)\s*$",
+    re.I,
+)
 
 
 def _one_is_count(before: str, after: str) -> bool:

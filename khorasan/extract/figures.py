@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern, word_alternation
-from khorasan.model import NumberMention
+from khorasan.model import ActorMention, NumberMention, Sentence
 
-__all__ = ["Figure", "find_figures"]
+__all__ = ["Figure", "find_figures", "perpetrator_figures"]
 
 # Words allowed between a number and the casualty verb after it ("13 U.S. service members were
 # killed"): a short noun phrase and an auxiliary, nothing that starts a new clause.
@@ -57,6 +57,15 @@ _INCLUDING = re.compile(
 )
 # "100 people killed and injured": a count of casualties, not of deaths
 _COMBINED = re.compile(r"\s*(?:and|or|&)\s+(?:injured|wounded|hurt)\b", re.I)
+# "injuring another 30", "wounding a further 22": words between a verb and its count
+_BETWEEN_VERB_AND_COUNT = re.compile(
+    r"\s*(?:a total of|some|nearly|about|all|another|a further|an additional|an estimated)\s*",
+    re.I,
+)
+# a count of the dead named by a noun, not a verb: "19 bodies", "31 dead bodies", "four deceased"
+_DEAD_NOUN = re.compile(r"(?:dead\s+)?(?:bodies|corpses|deceased)\b", re.I)
+_KILLED_OR = re.compile(r"\b(?:killed|killing)\s+(?:or|and)\s*$", re.I)
+_ANOTHER = re.compile(r"\s*(?:(?:another|a further|an additional)\s*)?", re.I)
 _WITH_HIM = re.compile(r"\b(?:killing|killed)\s+(?:him|her)\s+(?:along\s+with|and|with)\s+$", re.I)
 _TOLL = re.compile(rf"\b(?:{cue_alternation('toll_phrases')})\b", re.I)
 _TO_END = re.compile(r"\bto\s*$")
@@ -66,6 +75,10 @@ _TO_END = re.compile(r"\bto\s*$")
 _BESIDE = re.compile(r"\s(?:and|along\s+with|as\s+well\s+as|together\s+with)\s+$", re.I)
 _OTHERS_AFTER = re.compile(r"\s*others?\b", re.I)
 _KILLED_BEFORE = re.compile(r"\b(?:killed|killing|kills|killed\s+by\s+\w+)\s+(?=\S)", re.I)
+# "... and two militants were arrested": the count has a verb of its own
+_OWN_VERB_AFTER = re.compile(
+    r"\s*(?:[\w'’.-]+\s+){0,12}?(?:were|was|are|is|have|has|had|got)\b", re.I
+)
 # a person named or described before "and N ...": not a number, not a place or date clause
 _PERSON_WINDOW_CHARS = 120
 
@@ -85,24 +98,41 @@ _OTHER_KIND_LATER = re.compile(
 )
 
 
-def _named_beside(text: str, start: int, n: NumberMention, prev_end: int) -> bool:
+def _named_beside(
+    text: str, start: int, n: NumberMention, prev_end: int, verb_only: bool = False
+) -> bool:
     """Whether a count follows one named or described victim: "killed the minister and at
-    least four associates", "the governor and two others were killed" (SCHEMA: 3)."""
+    least four associates", "the governor and two others were killed" (SCHEMA: 3);
+    ``verb_only``: only the first form, the victim the object of a killing verb."""
     window_start = max(start, prev_end, n.start - _PERSON_WINDOW_CHARS)
     before = text[window_start : n.start]
     if not _BESIDE.search(before):
         return False
-    if _OTHERS_AFTER.match(text, n.end):
+    if _OTHERS_AFTER.match(text, n.end) and not verb_only:
         # "the minister and two others": the one named is a victim beside the others
         head = before[: _BESIDE.search(before).start()]  # type: ignore[union-attr]
         return bool(re.search(r"[A-Za-z]{3,}", head)) and prev_end <= window_start
     verbs = list(_KILLED_BEFORE.finditer(before))
-    return bool(verbs) and prev_end <= window_start + verbs[-1].start()
+    if not verbs or prev_end > window_start + verbs[-1].start():
+        return False
+    # the victim named between the verb and "and": not "were killed and 30 others injured"
+    named = before[verbs[-1].end() : _BESIDE.search(before).start()]  # type: ignore[union-attr]
+    return re.search(r"[A-Za-z]{3,}", named) is not None
+
+
+_ASIDE = re.compile(r"\s[–—]\s[^–—;:]{1,80}?\s[–—](?=\s)|\s\([^()]{1,80}\)")
+
+
+_RELATIVE = re.compile(r"\s(?:who|that)\s[^;:()]{1,100},\s+(?=(?:were|was|had|have|has)\b)", re.I)
 
 
 def _gap_ok(gap: str) -> bool:
     # "89 people, including 77 Iranians and 12 Afghans, were killed": the parenthesis is no break
     gap = _INCLUDING.sub(" ", gap)
+    # "two persons – A and B – were injured", "three guards (two of them brothers) were killed"
+    gap = _ASIDE.sub(" ", gap)
+    # "all four bombers who attacked the temple, a Sikh shrine, were killed"
+    gap = _RELATIVE.sub(" ", gap)
     if _CLAUSE_BREAK.search(gap):
         return False
     return len(re.findall(_GAP_WORD, gap)) <= MAX_GAP_WORDS
@@ -124,7 +154,8 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # killed" puts other numbers between a count and its verb
         after = text[n.end : end]
         before = text[max(start, n.start - 60) : n.start]
-        kinds.append(_kind_of(after, before, text[start : n.start]))
+        nxt = inside[len(kinds) + 1].start - n.end if len(kinds) + 1 < len(inside) else None
+        kinds.append(_kind_of(after, before, text[start : n.start], nxt))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -151,6 +182,16 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         if kinds[i] is None and m:
             kinds[i] = "wounded" if m.group("verb").lower() in ("wounded", "injured") else "killed"
             one_more[i] = 1
+    # "killed the minister, Khalil Haqqani, and at least four associates", "killed a guard
+    # along with three attackers": a count beside the one the verb names is of the dead too
+    for i, n in enumerate(inside):
+        prev_end = inside[i - 1].end if i else start
+        if (
+            kinds[i] is None
+            and _named_beside(text, start, n, prev_end, verb_only=True)
+            and not _OWN_VERB_AFTER.match(text, n.end, end)
+        ):
+            kinds[i] = "killed"
     # "killing him along with two civilians", "killed the minister and at least four
     # associates", "the governor and two others were killed": the named victim counts too
     extra = {
@@ -172,13 +213,25 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # "raising the toll after two victims died": the two are the rise, not the toll
         lead = text[max(start, n.start - 12) : n.start]
         rise = re.search(r"\b(?:after|as|when|because)\s+$", lead)
-        toll = kind == "killed" and not rise and _TOLL.search(text[start : n.start]) is not None
+        tolls = list(_TOLL.finditer(text, start, n.start))
+        # "Disputing the death toll given by the hospital, officials said only seven died":
+        # a figure someone else states, not the toll itself
+        toll = (
+            kind == "killed"
+            and not rise
+            and bool(tolls)
+            and not cue_pattern("toll_reported_between").search(text, tolls[-1].end(), n.start)
+        )
         who = _who(text[n.end : nxt])
         figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))
     return figures
 
 
-def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | None:
+def _kind_of(
+    after_to_next: str, before: str, sentence_before: str, next_number: int | None = None
+) -> str | None:
+    """The kind of the number just before ``after_to_next``; ``next_number`` is where the
+    sentence's next number starts in ``after_to_next``."""
     if _NOT_A_COUNT_AFTER.match(after_to_next):
         return None
     # the verb right before the number is the strongest reading: "killed 46 people and wounded"
@@ -188,9 +241,9 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
     for kind in ("killed", "wounded"):
         for m in cue_pattern(f"{kind}_before").finditer(tail):
             rest = tail[m.end() :]
-            if not rest.strip() or re.fullmatch(
-                r"\s*(?:a total of|some|nearly|about|all)\s*", rest
-            ):
+            if not rest.strip() or _BETWEEN_VERB_AND_COUNT.fullmatch(rest):
+                if kind == "wounded" and _KILLED_OR.search(tail[: m.start()]):
+                    return None  # "killed or injured more than 100": casualties, not wounded
                 return kind
     # "the death toll of the twin bombings in Kerman has risen to 92"
     if (cue_pattern("toll_rise").search(tail + " ") or _TO_END.search(tail)) and _TOLL.search(
@@ -198,6 +251,12 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
     ):
         return "killed"
     after = after_to_next.lstrip(" ,")
+    if re.match(r"lives\b", after, re.I) and re.search(
+        rf"(?:{cue_alternation('lives_taken_before')})\s*$", tail, re.I
+    ):
+        return "killed"  # "the blast claimed six lives"
+    if _DEAD_NOUN.match(after):
+        return "killed"  # "19 bodies and 40 wounded were brought in": the bodies are the dead
     hits = [
         (found.start(), kind)
         for kind in ("killed", "wounded")
@@ -216,8 +275,48 @@ def _kind_of(after_to_next: str, before: str, sentence_before: str) -> str | Non
     if hits:
         pos, kind = min(hits)
         verb = cue_pattern(f"{kind}_verbs").match(after, pos)
-        if kind == "killed" and verb and _COMBINED.match(after, verb.end()):
-            return None  # "100 people killed and injured": casualties, not deaths
+        combined = _COMBINED.match(after, verb.end()) if kind == "killed" and verb else None
+        lead = len(after_to_next) - len(after)
+        if combined and not (
+            next_number is not None
+            and _ANOTHER.fullmatch(after, combined.end(), next_number - lead)
+        ):
+            # "100 people killed and injured": casualties, not deaths; but "left 25 people
+            # dead and wounded 40 others" gives each its own count
+            return None
         if _gap_ok(after[:pos]):
             return kind
     return None
+
+
+# "claimed that Pakistani airstrikes killed 46": the claim puts the killing on another actor
+_OTHERS_ATTACK = re.compile(
+    r"(?:[\w'’.-]+\s+){1,3}?(?:air\s?strikes?|strikes?|drones?|forces|troops|jets|shelling)\b",
+    re.I,
+)
+
+
+_TARGET_BEFORE = re.compile(r"\b(?:on|against|targeting|at|of|for|with)\s+(?:the\s+)?$", re.I)
+
+
+def perpetrator_figures(text: str, s: Sentence, actors: list[ActorMention], claimed: bool) -> bool:
+    """Whether the sentence's figures are the perpetrator's own claim: "the group claimed ...
+    saying 20 were killed", "ISKP said it had killed 20". Not when the one who says so is a
+    state ("the FSB said it killed six IS fighters") or the claim puts the killing on a state's
+    strike ("the spokesman claimed that Pakistani airstrikes killed 46"): those are reports."""
+    chunk = text[s.start : s.end]
+    said = cue_pattern("perpetrator_claim_figure").search(chunk) if claimed else None
+    if said is not None:
+        return not any(
+            a.type in ("state", "force")
+            and a.start >= s.start + said.start()
+            and _OTHERS_ATTACK.match(text, a.start, s.end)
+            # "an attack on Taliban forces": the target, not the one who struck
+            and not _TARGET_BEFORE.search(text, max(s.start, a.start - 20), a.start)
+            for a in actors
+        )
+    own = cue_pattern("perpetrator_own_toll").search(chunk)
+    if own is None:
+        return False
+    sayer = [a for a in actors if a.end <= s.start + own.start()]
+    return bool(sayer) and sayer[-1].type == "jihadist_group"

@@ -18,7 +18,7 @@ from typing import Any
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.persons import find_persons
 from khorasan.extract.cues import cue, cue_alternation, cue_pattern
-from khorasan.extract.figures import Figure, find_figures
+from khorasan.extract.figures import Figure, find_figures, perpetrator_figures
 from khorasan.extract.lexicons import attack_triggers
 from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
 
@@ -310,8 +310,7 @@ def features_of(
         claim_negated=claim_negated,
         suspected=cue("suspicion", chunk),
         # "the group claimed ... saying 20 were killed"; "ISKP said it had killed 20"
-        perpetrator_figures=(claimed and cue("perpetrator_claim_figure", chunk))
-        or (cue("perpetrator_own_toll", chunk) and any(a.type == "jihadist_group" for a in actors)),
+        perpetrator_figures=perpetrator_figures(text, s, actors, claimed),
         # "Pakistan's deadliest attack since 2018" measures one incident against a period
         aggregate=cue("aggregate", cue_pattern("superlative_since").sub(" ", chunk)),
         plot=plot,
