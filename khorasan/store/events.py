@@ -65,6 +65,7 @@ class FusionTransaction:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._borrowed: list[tuple[int, str, str | None, str | None, Any, Any]] | None = None
 
     # -- reading mentions ----------------------------------------------------------------
     def mention_rows(self, where: Any = None) -> list[RowMapping]:
@@ -110,13 +111,32 @@ class FusionTransaction:
         when = [in_window]
         if undated_too:
             when.append(c.date.is_(None))
-        if borrowed_too:  # a month or a year read outside the mention's evidence
+        where.append(sa.or_(*when))
+        found = [row[0] for row in self.conn.execute(sa.select(c.id).where(sa.and_(*where)))]
+        if not borrowed_too:
+            return found
+        # dated at any time, with a month or year read outside the mention's evidence: few, so
+        # read once a run and filtered here (an OR in the query would scan every row each time)
+        extra = [
+            mid for mid, doc, m_country, m_admin1, lat, lon in self._borrowed_dates()
+            if doc != document_id and (not country or m_country in (country, None))
+            if not admin1 or m_admin1 in (admin1, None) or (
+                near is not None and lat is not None and lon is not None
+                and near[0] <= lat <= near[1] and near[2] <= lon <= near[3])
+        ]  # fmt: skip
+        return sorted(set(found).union(extra))
+
+    def _borrowed_dates(self) -> list[tuple[int, str, str | None, str | None, Any, Any]]:
+        """Mentions whose month or year was read outside their own evidence (once a run)."""
+        if self._borrowed is None:
+            c = incident_mentions.c
             first, last = c.record[("spans", "date", 0)], c.record[("spans", "date", 1)]
             coarse = sa.or_(c.date_precision.in_(("month", "year")), sa.func.length(c.date) < 10)
             borrowed = sa.or_(first.as_integer() < c.span_start, last.as_integer() > c.span_end)
-            when.append(sa.and_(c.date.is_not(None), coarse, borrowed))
-        where.append(sa.or_(*when))
-        return [row[0] for row in self.conn.execute(sa.select(c.id).where(sa.and_(*where)))]
+            query = sa.select(c.id, c.document_id, c.country, c.admin1, c.latitude,
+                              c.longitude).where(c.date.is_not(None), coarse, borrowed)  # fmt: skip
+            self._borrowed = [tuple(r) for r in self.conn.execute(query)]
+        return self._borrowed
 
     def unsettled(self) -> list[RowMapping]:
         """Mentions fusion must look at again: the remaining members of events that lost
