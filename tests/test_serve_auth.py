@@ -255,6 +255,11 @@ def test_auth_session_cookie_and_csrf_on_every_form(db: Path) -> None:
         _error(c.post(f"/api/events/{event.id}/confirm", json={}), 403, "K602")  # fetch: header
         with open_store(db) as store:
             assert not [a for a in store.review_actions() if a.event_id == event.id]
+        bad = c.post(f"/events/{event.id}/review", data={"action": "correct", "csrf": token,
+                                                          "field": "killed_best",
+                                                          "value": "<b>many</b>"})  # fmt: skip
+        assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+        assert "&lt;b&gt;many&lt;/b&gt;" in bad.text and "<b>many" not in bad.text
         done = c.post(f"/events/{event.id}/review", data={**form, "csrf": token},
                       follow_redirects=False)  # fmt: skip
         assert done.status_code == 303

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from khorasan import review, users
-from khorasan.errors import Forbidden, KhorasanError, ReviewError
+from khorasan.errors import Forbidden, KhorasanError, NotFoundError, ReviewError
 from khorasan.model import ReviewAction, User
 from khorasan.pipeline import REPORT_MAX_BYTES, add_report
 from khorasan.serve.auth import SESSION_COOKIE, caller, require
@@ -106,12 +106,11 @@ def install_review_pages(app: FastAPI, render: Render) -> None:  # noqa: C901 - 
         raw = request.query_params.get("at") or "0"
         queue = review.queue(store, limit=QUEUE_SHOWN)
         at = min(max(int(raw) if raw.isdigit() else 0, 0), max(len(queue) - 1, 0))
-        event = queue[at] if queue else None
+        event = store.event(queue[at].id) if queue else None  # with its mentions
+        sentences = [(m.get("id"), m.get("outlet"), m.get("evidence") or "")
+                     for m in (event.mentions or [])] if event else []  # fmt: skip
         return render(request, "review.html", queue=queue, at=at, event=event,
-                      fields=review.EVENT_FIELDS,
-                      sentences=[(m.get("id"), m.get("outlet"), m.get("evidence") or "")
-                                 for m in (event.mentions or [])] if event else [],
-                      )  # fmt: skip
+                      fields=review.EVENT_FIELDS, sentences=sentences)  # fmt: skip
 
     # ------------------------------------------------------------------------ review forms
     @app.post("/events/{event_id}/review", include_in_schema=False)
@@ -119,7 +118,11 @@ def install_review_pages(app: FastAPI, render: Render) -> None:  # noqa: C901 - 
         form = await request.form()
         store: Store = request.app.state.store
         action, reason = _text(form, "action"), _text(form, "reason")
-        done = _act(store, event_id, action, form, user.name, reason)
+        try:
+            done = _act(store, event_id, action, form, user.name, reason)
+        except (ReviewError, NotFoundError) as exc:  # a bad value: said on a page, not JSON
+            return render(request, "form_error.html", 404 if isinstance(exc, NotFoundError)
+                          else 422, message=str(exc), back=f"/events/{event_id}")  # fmt: skip
         target = safe_next(_text(form, "next"), f"/events/{event_id}")
         if target.split("#")[0] == f"/events/{event_id}" and store.event(event_id) is None:
             # merged, split or re-fused under a new id: the event that holds its mentions now
@@ -131,7 +134,11 @@ def install_review_pages(app: FastAPI, render: Render) -> None:  # noqa: C901 - 
     async def restore_form(request: Request, action_id: int, user: Analyst) -> Response:
         form = await request.form()
         store: Store = request.app.state.store
-        done = review.restore(store, action_id, user=user.name, reason=_text(form, "reason"))
+        try:
+            done = review.restore(store, action_id, user=user.name, reason=_text(form, "reason"))
+        except (ReviewError, NotFoundError) as exc:
+            return render(request, "form_error.html", 404 if isinstance(exc, NotFoundError)
+                          else 422, message=str(exc), back="/review")  # fmt: skip
         events = review.events_of(store, done)
         target = f"/events/{events[0].id}#history" if events else "/review"
         return RedirectResponse(safe_next(_text(form, "next"), target), status_code=303)
