@@ -80,6 +80,10 @@ def test_users_sessions_end_on_logout_and_password_change(db: Path) -> None:
         assert users.session(store, secret) is None
         expired, _ = users.new_session(store, ann, hours=-1)
         assert users.session(store, expired) is None
+        live, _ = users.new_session(store, ann)  # clears the ended ones away
+        with store.engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT kind FROM credentials").scalars().all()
+        assert kinds == ["session"] and users.session(store, live) is not None
         assert users.has_admin(store) and users.has_users(store)
 
 

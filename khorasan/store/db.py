@@ -538,8 +538,11 @@ class Store:
 
     def add_credential(self, user_id: int, kind: str, secret_hash: str, *,
                        csrf: str | None = None, expires_at: str | None = None) -> int:  # fmt: skip
-        """Store a credential (``token`` or ``session``) by the hash of its secret."""
+        """Store a credential (``token`` or ``session``) by the hash of its secret; a new
+        session clears away the ended ones."""
         with self._writing("add credential") as conn:
+            if kind == "session":
+                user_sql.prune_sessions(conn, _now())
             return user_sql.add_credential(conn, user_id, kind, secret_hash, _now(), csrf=csrf,
                                            expires_at=expires_at)  # fmt: skip
 

@@ -22,6 +22,7 @@ __all__ = [
     "get_user",
     "list_users",
     "password_hash",
+    "prune_sessions",
     "revoke",
     "update_user",
 ]
@@ -123,3 +124,13 @@ def revoke(conn: Connection, now: str, *, user_id: int | None = None, kind: str 
     if secret_hash is not None:
         query = query.where(c.secret_hash == secret_hash)
     return int(conn.execute(query.values(revoked_at=now)).rowcount or 0)
+
+
+def prune_sessions(conn: Connection, now: str) -> int:
+    """Delete the sessions that ended (logged out or expired): they can never be used again,
+    and every login adds one. Tokens stay, revoked or not, as the record of what was issued."""
+    c = credentials.c
+    query = credentials.delete().where(
+        c.kind == "session", sa.or_(c.revoked_at.is_not(None), c.expires_at <= now)
+    )
+    return int(conn.execute(query).rowcount or 0)
