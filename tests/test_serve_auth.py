@@ -477,3 +477,17 @@ def test_auth_serve_refuses_a_public_host_without_an_admin(
     assert ran == ["127.0.0.1", "0.0.0.0"]
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_auth_review_page_takes_the_event_filters(client: httpx.Client, db: Path,
+                                                  tokens: dict[str, str]) -> None:  # fmt: skip
+    viewer = _auth(tokens, "viewer")
+    with open_store(db) as store:
+        iran = {e.id for e in store.review_queue(limit=None, country=["Iran"])}
+    page = client.get("/review", params={"country": "Iran"}, headers=viewer)
+    assert page.status_code == 200
+    shown = re.search(r'data-event="([^"]+)"[^>]*data-count="(\d+)"', page.text)
+    assert iran and shown and shown.group(1) in iran and int(shown.group(2)) == len(iran)
+    assert 'value="Iran"' in page.text
+    bad = client.get("/review", params={"since": "2024-13"}, headers=viewer)
+    assert bad.status_code == 400 and 'id="queue-error"' in bad.text

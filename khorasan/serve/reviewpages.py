@@ -14,12 +14,14 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from khorasan import review, users
+from khorasan.analyse.scope import resolve_filters
 from khorasan.errors import Forbidden, KhorasanError, NotFoundError, ReviewError
 from khorasan.model import ReviewAction, User
 from khorasan.pipeline import REPORT_MAX_BYTES, add_report
@@ -32,6 +34,8 @@ Render = Callable[..., HTMLResponse]
 Analyst = Annotated[User, Depends(require("analyst"))]
 LOGIN_COOKIE = "khm_login"  # the login form's CSRF token, before there is a session
 QUEUE_SHOWN = 50
+QUEUE_FILTERS = ("since", "until", "country", "admin1", "perpetrator", "attack_type",
+                 "target_type")  # the queue page's filters, as the dashboard's  # fmt: skip
 ACTIONS = ("confirm", "correct", "reject", "merge", "split", "reject_mention",
            "correct_mention")  # fmt: skip
 
@@ -103,14 +107,25 @@ def install_review_pages(app: FastAPI, render: Render) -> None:  # noqa: C901 - 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
     def review_page(request: Request) -> Response:
         store: Store = request.app.state.store
-        raw = request.query_params.get("at") or "0"
-        queue = review.queue(store, limit=QUEUE_SHOWN)
+        params = request.query_params
+        values = {k: params[k].strip() for k in QUEUE_FILTERS if params.get(k, "").strip()}
+        raw = params.get("at") or "0"
+        error = None
+        try:
+            queue = review.queue(store, limit=QUEUE_SHOWN, **resolve_filters(values))
+        except KhorasanError as exc:
+            error, queue = str(exc), []
         at = min(max(int(raw) if raw.isdigit() else 0, 0), max(len(queue) - 1, 0))
         event = store.event(queue[at].id) if queue else None  # with its mentions
         sentences = [(m.get("id"), m.get("outlet"), m.get("evidence") or "")
                      for m in (event.mentions or [])] if event else []  # fmt: skip
-        return render(request, "review.html", queue=queue, at=at, event=event,
-                      fields=review.EVENT_FIELDS, sentences=sentences)  # fmt: skip
+
+        def href(i: int) -> str:
+            return "/review?" + urlencode({**values, "at": i})
+
+        return render(request, "review.html", 400 if error else 200, queue=queue, at=at,
+                      event=event, fields=review.EVENT_FIELDS, sentences=sentences,
+                      values=values, error=error, href=href)  # fmt: skip
 
     # ------------------------------------------------------------------------ review forms
     @app.post("/events/{event_id}/review", include_in_schema=False)
