@@ -14,8 +14,13 @@ Hierarchy and codes (the table the README's "Errors" section repeats; a test pin
     K400 ├── ConfigError          a setting or option has an invalid value
     K401 │   ├── FilterError      a query filter is unknown or malformed (``field`` names it)
     K402 │   ├── ExportError      an export cannot be written as asked
-    K403 │   └── ReviewError      a review action names a field, value or mention it cannot take
-    K500 └── EvalError            gold files or an evaluation baseline cannot be used
+    K403 │   ├── ReviewError      a review action names a field, value or mention it cannot take
+    K404 │   └── UserError        a user or role cannot be added or changed as asked
+    K500 ├── EvalError            gold files or an evaluation baseline cannot be used
+    K600 └── AccessError          a request is refused by access control
+    K601     ├── Unauthenticated  no credentials, or bad ones (HTTP 401)
+    K602     ├── Forbidden        the user's role does not allow it, or a CSRF check failed (403)
+    K603     └── TooManyAttempts  too many failed logins for that name from that address (429)
 
 The CLI turns any of them into one line, ``Error: <input>: <reason>``; the REST API into
 ``{"error": {"code", "message", "field"}}``. Codes never change meaning; new errors get new codes.
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 __all__ = [
     "ERROR_CODES",
+    "AccessError",
     "BadMetadata",
     "ConfigError",
     "DataFileError",
@@ -32,13 +38,17 @@ __all__ = [
     "ExportError",
     "FetchError",
     "FilterError",
+    "Forbidden",
     "InputError",
     "KhorasanError",
     "KnowledgeBaseError",
     "NotFoundError",
     "ReviewError",
     "StoreError",
+    "TooManyAttempts",
+    "Unauthenticated",
     "UnreadableInput",
+    "UserError",
 ]
 
 
@@ -146,10 +156,46 @@ class ReviewError(ConfigError):
         return self.subject
 
 
+class UserError(ConfigError):
+    """Raised when a user cannot be added or changed as asked (a taken name, an unknown role,
+    an empty password, the last admin removed); ``subject`` names the user or the field."""
+
+    code = "K404"
+
+    @property
+    def field(self) -> str:
+        return self.subject
+
+
 class EvalError(KhorasanError, ValueError):
     """Raised when gold files or an evaluation baseline cannot be read or used."""
 
     code = "K500"
+
+
+class AccessError(KhorasanError):
+    """Raised when access control refuses a request; ``subject`` names the route or user."""
+
+    code = "K600"
+
+
+class Unauthenticated(AccessError):
+    """No credentials where some are needed, or a bad password, token or session (HTTP 401)."""
+
+    code = "K601"
+
+
+class Forbidden(AccessError):
+    """The user's role does not allow the request, or a form's CSRF token is missing or
+    wrong (HTTP 403)."""
+
+    code = "K602"
+
+
+class TooManyAttempts(AccessError):
+    """Too many failed logins for one name from one address in the window (HTTP 429)."""
+
+    code = "K603"
 
 
 def _codes() -> dict[str, type[KhorasanError]]:

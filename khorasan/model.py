@@ -29,6 +29,8 @@ __all__ = [
     "NumberMention",
     "PlaceMention",
     "Sentence",
+    "ROLES",
+    "User",
 ]
 
 
@@ -408,3 +410,28 @@ class ReviewAction:
         out = {f.name: getattr(self, f.name) for f in fields(ReviewAction)}
         out["anchors"] = [[list(a) for a in group] for group in self.anchors]
         return out
+
+
+# Roles, least first: each may do what the ones before it may (viewer reads, analyst also
+# reviews and adds reports, admin also manages users).
+ROLES = ("viewer", "analyst", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person or script that may use the server; the password hash never leaves the store."""
+
+    id: int
+    name: str
+    role: str
+    created_at: str = ""
+    has_password: bool = False
+    tokens: int = 0  # live API tokens
+
+    def may(self, role: str) -> bool:
+        """Whether this user's role is ``role`` or above it."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "created_at": self.created_at,
+                "has_password": self.has_password, "tokens": self.tokens}  # fmt: skip

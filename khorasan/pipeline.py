@@ -16,27 +16,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from khorasan.errors import KhorasanError
+from khorasan.errors import FetchError, KhorasanError, UnreadableInput
 from khorasan.extract import EXTRACTOR_VERSION, extract_document
 from khorasan.fuse import FuseSummary, update_events
 from khorasan.fuse import fuse as _fuse_all
 from khorasan.ingest import Failure, IngestOptions, document_from_text, iter_documents
-from khorasan.model import RECORD_KINDS, Document
+from khorasan.ingest.decode import decode_bytes
+from khorasan.model import RECORD_KINDS, Document, Event
 from khorasan.store import Store
 
 __all__ = [
+    "REPORT_MAX_BYTES",
     "IngestSummary",
+    "Report",
     "ReextractSummary",
     "extract_file",
     "extract_files",
     "extract_text",
     "fuse",
     "ingest",
+    "add_report",
     "open_store",
     "reextract",
 ]
 
 REEXTRACT_BATCH = 50  # documents read from the store at once by reextract
+REPORT_MAX_BYTES = 2_000_000  # one report added by hand (a URL's page, a file, pasted text)
+_HTML_START = ("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>")
 
 
 def open_store(url: str | Path | None = None, *, create: bool = True) -> Store:
@@ -215,3 +221,73 @@ def reextract(
     fused = _fuse_all(store)
     return ReextractSummary(len(ids), dict(counts), fused.events, EXTRACTOR_VERSION,
                             time.perf_counter() - started)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Report:
+    """One report added by hand: what ingest did, the documents it stored, and the events
+    that hold their mentions now (new or updated)."""
+
+    summary: IngestSummary
+    documents: list[str]
+    events: list[Event]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary.as_dict(), "documents": self.documents,
+                "events": [e.as_dict() for e in self.events]}  # fmt: skip
+
+
+def add_report(
+    store: Store, *, url: str | None = None, text: str | None = None, data: bytes | None = None,
+    name: str | None = None, title: str | None = None, published: str | None = None,
+    options: IngestOptions | None = None,
+) -> Report:  # fmt: skip
+    """Add one report, given as exactly one of an http(s) ``url`` (fetched with ingest's
+    safety rules: public addresses only, size and redirect caps), pasted ``text`` or a file's
+    ``data`` (``name`` its file name), at most ``options.max_bytes`` (default
+    REPORT_MAX_BYTES); extract, store and fuse it, and return the events that hold it. A
+    report that cannot be taken raises its InputError."""
+    options = options or IngestOptions(max_bytes=REPORT_MAX_BYTES)
+    if sum(x is not None for x in (url, text, data)) != 1:
+        raise UnreadableInput("report", "give one of a URL, a text or a file", kind="unsupported")
+    meta = {k: v for k, v in {"title": title, "published": published}.items() if v}
+    if url is not None:
+        url = url.strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise FetchError(url, "only http(s) URLs are fetched", kind="unsupported")
+        docs: list[Document | Failure] = list(iter_documents([url], options))
+    else:
+        if data is not None:
+            if len(data) > options.max_bytes:
+                raise UnreadableInput(name or "file", f"over the {options.max_bytes}-byte limit",
+                                      kind="too_large")  # fmt: skip
+            text = decode_bytes(data, name or "file")
+        assert text is not None
+        if len(text.encode("utf-8")) > options.max_bytes:
+            raise UnreadableInput(name or "text", f"over the {options.max_bytes}-byte limit",
+                                  kind="too_large")  # fmt: skip
+        if not text.strip():
+            raise UnreadableInput(name or "text", "empty", kind="empty")
+        label = name or "pasted text"
+        start = text.lstrip()[:16].lower()
+        html = label.lower().endswith((".html", ".htm")) or start.startswith(_HTML_START)
+        docs = [document_from_text(text, name=label, source=f"added:{label}", meta=meta,
+                                   is_html=html)]  # fmt: skip
+    failures = [d for d in docs if isinstance(d, Failure)]
+    if failures and len(failures) == len(docs):
+        first = failures[0]
+        raise FetchError(first.subject, first.reason, kind=first.kind)
+    summary = IngestSummary(failures=failures)
+    started = time.perf_counter()
+    stored: list[str] = []
+    ids: list[str] = []
+    for doc in docs:
+        if isinstance(doc, Document):
+            ids.append(doc.id)
+            if _store_one(doc, store, True, summary):
+                stored.append(doc.id)
+    _fuse_pending(store, stored, summary)
+    summary.seconds = time.perf_counter() - started
+    event_ids = sorted({e for d in ids for e in store.events_of_document(d).values()})
+    events = [e for e in (store.event(i) for i in event_ids) if e is not None]
+    return Report(summary, ids, events)

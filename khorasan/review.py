@@ -11,12 +11,16 @@ stable identity (document and span), never by row or event id, which fusion may 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from khorasan.errors import NotFoundError, ReviewError
+from khorasan.export import spreadsheet_safe
 from khorasan.fuse import update_events
 from khorasan.kb.actors import actors_named
 from khorasan.kb.lexicons import LEXICON_CATEGORIES
@@ -26,11 +30,14 @@ from khorasan.store import Store
 __all__ = [
     "EVENT_FIELDS",
     "MENTION_FIELDS",
+    "CHANGE_COLUMNS",
     "changes",
+    "changes_csv",
     "check_mention_of",
     "confirm",
     "correct",
     "correct_mention",
+    "events_of",
     "history",
     "merge",
     "orphaned",
@@ -351,6 +358,31 @@ def changes(
     """Every action taken in a period (ISO dates), oldest first: what a published dataset
     says changed."""
     return _rows(store, store.review_actions(since=since, until=until))
+
+
+CHANGE_COLUMNS = ("id", "at", "user", "action", "target", "event_id", "field", "before",
+                  "after", "reason", "state", "undone_by", "anchors")  # fmt: skip
+
+
+def changes_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows of :func:`changes` as CSV (anchors as JSON; cells a spreadsheet would run as a
+    formula are defused)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CHANGE_COLUMNS)
+    for r in rows:
+        cells = {**r, "anchors": json.dumps(r["anchors"])}
+        writer.writerow([spreadsheet_safe(cells[c]) for c in CHANGE_COLUMNS])
+    return out.getvalue()
+
+
+def events_of(store: Store, action: ReviewAction) -> list[Event]:
+    """The events that hold the mentions ``action`` names, as they are now (after a merge,
+    the one event; after a split, both)."""
+    named = [a for group in action.anchors for a in group]
+    mentions = list(store.anchored_mentions(named).values())
+    ids = sorted(set(store.events_of_mentions(mentions).values()))
+    return [e for e in (store.event(i) for i in ids) if e is not None]
 
 
 def orphaned(store: Store) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import uvicorn
@@ -23,9 +24,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(db: str) -> Iterator[httpx.Client]:
-    """A client of the app over the store at ``db``, served over real HTTP until the block ends."""
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=free_port(),
+def served(db: str, **options: Any) -> Iterator[httpx.Client]:
+    """A client of the app over the store at ``db`` (``options`` for ``create_app``), served
+    over real HTTP until the block ends."""
+    server = uvicorn.Server(uvicorn.Config(create_app(db, **options), host="127.0.0.1",
+                                           port=free_port(),
                                            log_level="warning"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -6,10 +6,7 @@ why (``--reason``); re-extraction and re-fusion keep it (see ``khorasan.review``
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
-import json
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -27,7 +24,6 @@ from khorasan.cli._common import (
     safe,
     where,
 )
-from khorasan.export import spreadsheet_safe
 from khorasan.model import ReviewAction
 
 __all__ = ["COMMANDS"]
@@ -196,10 +192,6 @@ def history(event_id: str, db: str | None, as_json: bool) -> None:
                 _history_rows(rows))  # fmt: skip
 
 
-EXPORT_COLUMNS = ("id", "at", "user", "action", "target", "event_id", "field", "before",
-                  "after", "reason", "state", "undone_by", "anchors")  # fmt: skip
-
-
 @review.command("export")
 @db_option
 @date_options
@@ -212,13 +204,7 @@ def export_changes(db: str | None, date_from: str | None, date_to: str | None, f
     if fmt == "json":
         echo_json({"changes": rows})
         return
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for r in rows:
-        cells = {**r, "anchors": json.dumps(r["anchors"])}
-        writer.writerow([spreadsheet_safe(cells[c]) for c in EXPORT_COLUMNS])
-    click.echo(out.getvalue(), nl=False)
+    click.echo(library.changes_csv(rows), nl=False)
 
 
 @review.command()

@@ -1,6 +1,6 @@
 """The REST API: read endpoints for everything the CLI shows, each a thin skin over the
-library (``Store`` methods and ``khorasan.analyse``); no SQL here. Writes come with access
-control (issue 11)."""
+library (``Store`` methods and ``khorasan.analyse``); no SQL here. The writes (review, reports,
+users) are in :mod:`khorasan.serve.review_api`, behind :mod:`khorasan.serve.auth`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from khorasan.errors import FilterError, NotFoundError
 from khorasan.export import COLUMN_SETS, FORMATS, export_events
 from khorasan.model import RECORD_KINDS, Event
 from khorasan.pipeline import open_store
+from khorasan.serve.auth import LoginLimiter, read_access
 from khorasan.serve.errors import install_error_handlers
 from khorasan.store import Store
 
@@ -38,21 +39,30 @@ _MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
 Text = Annotated[str | None, Query()]
 
 
-def create_app(db: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, *, anonymous_read: bool = False) -> FastAPI:
     """The API over the store at ``db`` (a path or URL; it must exist: serving never
-    creates an empty database)."""
+    creates an empty database). Reads are open while no user exists, or with
+    ``anonymous_read``; else they need a viewer. Writes need an analyst (see
+    :mod:`khorasan.serve.auth`)."""
     store = open_store(db, create=False)
     app = FastAPI(title="Khorasan Monitor", version=_version(),
-                  description="A sourced record of IS-K violence from open reporting. "
-                              "Read-only.")  # fmt: skip
+                  description="A sourced record of IS-K violence from open reporting. Reads "
+                              "are open while no user exists (or with --anonymous-read), else "
+                              "they need a viewer; writes need an analyst, users an admin. "
+                              "Send 'Authorization: Bearer TOKEN' (khorasan user token).",
+                  dependencies=[Depends(read_access)])  # fmt: skip
     app.state.store = store
+    app.state.anonymous_read = anonymous_read
+    app.state.login_limiter = LoginLimiter()
     install_error_handlers(app)
     _routes(app)
     # these import this module (its dependencies): installed once it is loaded
     from khorasan.serve.pages import install_pages
+    from khorasan.serve.review_api import install_review_api
     from khorasan.serve.series_api import install_series_api
 
     install_series_api(app)
+    install_review_api(app)
     install_pages(app)
     return app
 

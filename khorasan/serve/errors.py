@@ -7,18 +7,22 @@ The codes are those of :mod:`khorasan.errors`; the HTTP status follows the class
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from khorasan.errors import (
     ConfigError,
+    Forbidden,
     InputError,
     KhorasanError,
     NotFoundError,
     StoreError,
+    TooManyAttempts,
+    Unauthenticated,
 )
 
 __all__ = ["install_error_handlers"]
@@ -28,6 +32,9 @@ _STATUS: tuple[tuple[type[KhorasanError], int], ...] = (
     (ConfigError, 422),  # FilterError and ExportError among them
     (InputError, 400),
     (StoreError, 503),
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (TooManyAttempts, 429),
 )
 
 
@@ -43,6 +50,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KhorasanError)
     async def khorasan_error(_request: Request, exc: KhorasanError) -> JSONResponse:
         return JSONResponse({"error": exc.as_dict()}, status_code=_status(exc))
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
+        path = request.url.path
+        if request.method == "GET" and not path.startswith("/api/"):
+            # a page: to the login form, and back here after it
+            return RedirectResponse("/login?" + urlencode({"next": path}), status_code=303)
+        return JSONResponse({"error": exc.as_dict()}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -23,14 +23,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from khorasan import review
 from khorasan.analyse import audit_statistics, merge_records
 from khorasan.errors import FilterError, KhorasanError
 from khorasan.model import RECORD_KINDS, Event
 from khorasan.serve.app import EventFilters
+from khorasan.serve.auth import describe
 from khorasan.serve.claimschart import MAX_ROWS as CLAIMS_SHOWN
 from khorasan.serve.claimschart import claims_chart_of
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
 from khorasan.serve.recordpages import install_record_pages
+from khorasan.serve.reviewpages import install_review_pages
 from khorasan.serve.timeline import TARGET_TYPES, timeline_of_groups
 from khorasan.store import Store
 
@@ -62,7 +65,7 @@ def install_pages(app: FastAPI) -> None:
                              autoescape=True)  # fmt: skip
     env.filters["label"] = _label
     env.filters["num"] = _num
-    templates = Jinja2Templates(env=env)
+    templates = Jinja2Templates(env=env, context_processors=[describe])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.middleware("http")
@@ -98,7 +101,9 @@ def install_pages(app: FastAPI) -> None:
         event = store.event(event_id)
         if event is None:
             return not_found(request, "event", event_id)
-        return render(request, "event.html", **_event_context(store, event))
+        return render(request, "event.html", **_event_context(store, event),
+                      history=review.history(store, event.id), review_fields=review.EVENT_FIELDS,
+                      mention_fields=review.MENTION_FIELDS)  # fmt: skip
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_page(request: Request) -> Response:
@@ -121,6 +126,7 @@ def install_pages(app: FastAPI) -> None:
         return render(request, "document.html", **_document_context(store, row))
 
     install_record_pages(app, render)  # /network, /leaders, /strength
+    install_review_pages(app, render)  # /login, /logout, /review, /add, the review forms
 
 
 # ---------------------------------------------------------------------------- the dashboard

@@ -32,10 +32,12 @@ from khorasan.model import (
     Document,
     Event,
     ReviewAction,
+    User,
 )
 from khorasan.store import events as event_sql
 from khorasan.store import records as record_sql
 from khorasan.store import review as review_sql
+from khorasan.store import users as user_sql
 from khorasan.store.events import EVENT_FILTERS, FusionTransaction
 from khorasan.store.schema import (
     appearances,
@@ -558,6 +560,67 @@ class Store:
         """The event holding each mention id."""
         with self._reading() as conn:
             return review_sql.event_of_mentions(conn, mention_ids)
+
+    # -- access control -------------------------------------------------------------------
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.IntegrityError as exc:
+            raise StoreError(self.url, f"cannot {what}: it conflicts with a stored one") from exc
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot {what}: {exc.__class__.__name__}") from exc
+
+    def add_user(self, name: str, role: str, password_hash: str | None) -> User:
+        with self._writing("add user") as conn:
+            return user_sql.add_user(conn, name, role, password_hash, _now())
+
+    def user(self, name: str) -> User | None:
+        with self._reading() as conn:
+            return user_sql.get_user(conn, name)
+
+    def users(self) -> list[User]:
+        """Every user by name, with how many live API tokens each holds."""
+        with self._reading() as conn:
+            return user_sql.list_users(conn, _now())
+
+    def password_hash(self, name: str) -> str | None:
+        with self._reading() as conn:
+            return user_sql.password_hash(conn, name)
+
+    def update_user(self, name: str, *, role: str | None = None,
+                    password_hash: str | None = None) -> None:  # fmt: skip
+        with self._writing("update user") as conn:
+            user_sql.update_user(conn, name, role=role, password_hash=password_hash)
+
+    def remove_user(self, user_id: int) -> None:
+        """Remove a user and every credential of theirs (their review actions stay logged)."""
+        with self._writing("remove user") as conn:
+            user_sql.delete_user(conn, user_id)
+
+    def add_credential(self, user_id: int, kind: str, secret_hash: str, *,
+                       csrf: str | None = None, expires_at: str | None = None) -> int:  # fmt: skip
+        """Store a credential (``token`` or ``session``) by the hash of its secret; a new
+        session clears away the ended ones."""
+        with self._writing("add credential") as conn:
+            if kind == "session":
+                user_sql.prune_sessions(conn, _now())
+            return user_sql.add_credential(conn, user_id, kind, secret_hash, _now(), csrf=csrf,
+                                           expires_at=expires_at)  # fmt: skip
+
+    def credential(self, secret_hash: str, kind: str) -> tuple[User, str | None] | None:
+        """The user holding the live credential of ``kind`` with that hash, and its CSRF
+        token (None: no such credential, or revoked, or expired)."""
+        with self._reading() as conn:
+            return user_sql.credential(conn, secret_hash, kind, _now())
+
+    def revoke_credentials(self, *, user_id: int | None = None, kind: str | None = None,
+                           secret_hash: str | None = None) -> int:  # fmt: skip
+        """Revoke live credentials; returns how many."""
+        with self._writing("revoke credentials") as conn:
+            return user_sql.revoke(conn, _now(), user_id=user_id, kind=kind,
+                                   secret_hash=secret_hash)  # fmt: skip
 
 
 def _event_selection(

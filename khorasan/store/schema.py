@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 __all__ = [
     "appearances",
+    "credentials",
     "documents",
     "event_mentions",
     "events",
@@ -16,6 +17,7 @@ __all__ = [
     "metadata",
     "record_mentions",
     "review_actions",
+    "users",
 ]
 
 metadata = sa.MetaData()
@@ -226,4 +228,35 @@ review_actions = sa.Table(
     sa.Column("after", sa.JSON),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("undone_by", sa.Integer),  # the restore that undid this action
+)
+
+
+# -- access control (migration 0008): users and their hashed credentials -----------------------
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(12), nullable=False),  # viewer, analyst or admin
+    sa.Column("password_hash", sa.Text),  # argon2; NULL: tokens only
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),  # fmt: skip
+    sa.Column("kind", sa.String(8), nullable=False),  # token (API) or session (browser)
+    sa.Column("secret_hash", sa.String(64), nullable=False, unique=True),  # sha256 hex
+    sa.Column("csrf", sa.String(64)),  # a session's CSRF token (forms carry it back)
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("expires_at", sa.String(32)),  # NULL: until revoked
+    sa.Column("revoked_at", sa.String(32)),
 )
