@@ -356,3 +356,18 @@ def test_fuse_the_same_toll_in_the_same_month_is_strong_evidence() -> None:
     assert pair((24, 24)) >= LINK_THRESHOLD
     assert pair((4, 4)) < LINK_THRESHOLD
     assert pair((24, 25)) < LINK_THRESHOLD
+
+
+def test_fuse_strong_evidence_contradicted_in_its_own_words_is_none() -> None:
+    """An undated report of gunmen in a university's classrooms and a dated one of a bomb on
+    the road to a shrine beside it share the place both were read at, but name kinds of site
+    with none in common: no link. Without the shrine the shared site still joins them."""
+    site = {"place": "Qasr University", "attack_type": "bombing"}
+    shrine = mention(**site, date="2019-03-21", date_precision="day", published="2019-03-21",
+                     evidence="A bomber struck on the road to a shrine downtown.")  # fmt: skip
+    other = mention(**site, date="2019-03-21", date_precision="day", published="2019-03-21",
+                    evidence="A bomber struck on the road downtown.")  # fmt: skip
+    undated = mention(**site, evidence="Gunmen stormed classrooms at Qasr University.")
+    assert site_kinds("gunmen in the classrooms of two universities") == {"school"}
+    assert pair_score(shrine, undated) < LINK_THRESHOLD
+    assert pair_score(other, undated) >= LINK_THRESHOLD
