@@ -261,12 +261,13 @@ def _distinctive_words(a: Mention, b: Mention) -> int:
     shared = a.words & b.words
     if not shared:
         return 0
-    areas = shared & _area_words()
-    countries = {c for c in (a.country, b.country) if c}
-    if countries:
+    rest = shared - _GENERIC
+    areas: set[str] = set(rest & _area_words())
+    if areas and (a.country or b.country):
+        countries = {a.country, b.country} - {None}
         foreign = _foreign_names()
         areas = {w for w in areas if w not in foreign or foreign[w] & countries}
-    return len(shared - _GENERIC - areas)
+    return len(rest) - len(areas)
 
 
 def _close_killed(a: Mention, b: Mention) -> bool:
