@@ -306,3 +306,68 @@ def test_fuse_month_without_attack_kind_needs_strong_evidence() -> None:
     bombing = mention(**month, attack_type="bombing", evidence="A bomb hit Nangarhar.")
     assert pair_score(strike, vague) < LINK_THRESHOLD
     assert pair_score(strike, bombing) >= LINK_THRESHOLD
+
+
+def test_fuse_generic_news_words_are_no_strong_evidence() -> None:
+    """Words every report of an attack may use ("slain", "citizens", "national") do not join
+    a year-only mention to an event; a name of the victims' site does."""
+    event = mention(date="2021-03-04", date_precision="day", published="2021-03-04",
+                    attack_type="bombing", target_type="civilians",
+                    evidence="Citizens slain in a blast near the national stadium.")  # fmt: skip
+    year = {"date": "2021", "date_precision": "year", "attack_type": "other",
+            "target_type": "civilians"}  # fmt: skip
+    generic = mention(**year, evidence="Militants slain citizens at a national ceremony.")
+    named = mention(**year, evidence="The blast near the stadium killed many.")
+    assert pair_score(event, generic) < LINK_THRESHOLD
+    assert pair_score(event, named) >= LINK_THRESHOLD
+
+
+def test_fuse_a_foreign_district_name_shared_by_two_reports_is_a_name() -> None:
+    """Orakzai is a Pakistani district; two reports of an Afghan air strike that both name
+    a commander Orakzai share a name, not a place. In Pakistan the word is the place."""
+    strike = {"admin1": "Nangarhar", "place": "Nangarhar", "attack_type": "airstrike",
+              "target_type": "militants", "perpetrator": "US"}  # fmt: skip
+    dated = mention(**strike, date="2019-07-20", date_precision="day", published="2019-07-21",
+                    evidence="Planes killed commander Orakzai and his guards.")  # fmt: skip
+    undated = mention(**strike, evidence="Orakzai was reported dead after a drone hit.")
+    assert pair_score(dated, undated) >= LINK_THRESHOLD
+    home = {"country": "Pakistan", "admin1": "Khyber Pakhtunkhwa", "attack_type": "bombing",
+            "target_type": "civilians"}  # fmt: skip
+    here = mention(**home, date="2019-07-20", date_precision="day", published="2019-07-21",
+                   evidence="A bomb blast in Orakzai killed five.")  # fmt: skip
+    undated_here = mention(**home, evidence="Five died when a bomb struck Orakzai.")
+    assert pair_score(here, undated_here) < LINK_THRESHOLD
+
+
+def test_fuse_the_same_toll_in_the_same_month_is_strong_evidence() -> None:
+    """A report that says only "last month" and where the country is, and one of a named
+    district in that month, giving the very same toll of ten or more, are one attack; a toll
+    of a handful, or a close but different one, is not enough there."""
+
+    def pair(killed: tuple[int, int]) -> float:
+        vague = mention(date="2020-10", date_precision="month", admin1=None, published="2020-11-03",
+                        attack_type="bombing", killed=killed[0],
+                        evidence="Students were killed last month in a bombing.")  # fmt: skip
+        placed = mention(date="2020-10", date_precision="month", place="Qala-e-Fathullah",
+                         attack_type="other", killed=killed[1],
+                         evidence="A strike on a learning centre in October 2020.")  # fmt: skip
+        return pair_score(vague, placed)
+
+    assert pair((24, 24)) >= LINK_THRESHOLD
+    assert pair((4, 4)) < LINK_THRESHOLD
+    assert pair((24, 25)) < LINK_THRESHOLD
+
+
+def test_fuse_strong_evidence_contradicted_in_its_own_words_is_none() -> None:
+    """An undated report of gunmen in a university's classrooms and a dated one of a bomb on
+    the road to a shrine beside it share the place both were read at, but name kinds of site
+    with none in common: no link. Without the shrine the shared site still joins them."""
+    site = {"place": "Qasr University", "attack_type": "bombing"}
+    shrine = mention(**site, date="2019-03-21", date_precision="day", published="2019-03-21",
+                     evidence="A bomber struck on the road to a shrine downtown.")  # fmt: skip
+    other = mention(**site, date="2019-03-21", date_precision="day", published="2019-03-21",
+                    evidence="A bomber struck on the road downtown.")  # fmt: skip
+    undated = mention(**site, evidence="Gunmen stormed classrooms at Qasr University.")
+    assert site_kinds("gunmen in the classrooms of two universities") == {"school"}
+    assert pair_score(shrine, undated) < LINK_THRESHOLD
+    assert pair_score(other, undated) >= LINK_THRESHOLD
