@@ -16,6 +16,7 @@ __all__ = [
     "metadata",
     "record_mentions",
     "review_actions",
+    "source_state",
 ]
 
 metadata = sa.MetaData()
@@ -226,4 +227,19 @@ review_actions = sa.Table(
     sa.Column("after", sa.JSON),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("undone_by", sa.Integer),  # the restore that undid this action
+)
+
+
+# -- watch (migration 0011): each watched source's polling state, so a restart resumes --------
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column("source", sa.Text, primary_key=True),  # the source's key: its name, else its URL
+    sa.Column("last_poll", sa.String(32)),  # ISO time, UTC
+    sa.Column("next_due", sa.String(32)),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("errors", sa.Integer, nullable=False, default=0),  # consecutive failed polls
+    sa.Column("last_error", sa.Text),
+    sa.Column("stamps", sa.JSON),  # entry URL -> the updated stamp its feed or sitemap gave
 )
