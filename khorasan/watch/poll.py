@@ -210,6 +210,8 @@ class _Poll:
                 self._fail(item)
             else:
                 entries.append(item)
+        if not entries and self.report.failed:
+            raise InputError(page.url, "malformed feed: no entry with a link", kind="not_a_feed")
         return entries
 
     def _fail(self, failure: Failure) -> None:
