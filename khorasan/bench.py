@@ -353,7 +353,7 @@ def _watch_site(n: int) -> Any:
         def do_GET(self) -> None:  # noqa: N802
             with site["lock"]:
                 site["hits"] += 1
-            port = self.server.server_address[1]
+            port = site["server"].server_address[1]
             if self.path == "/feed.rss":
                 items = "".join(f"<item><title>Report {p}</title><link>http://127.0.0.1:"
                                 f"{port}{p}</link></item>" for p in site["pages"])  # fmt: skip
