@@ -275,3 +275,33 @@ def test_watch_loop_polls_when_due_and_stops(site: Site, tmp_path: Path) -> None
     assert len(seen) == 3 and all(r.status == "ok" for r in seen)
     due = store.source_states()["wire"]
     assert due["next_due"] > due["last_poll"]
+
+
+def test_watch_hostile_listing_is_capped(site: Site, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.db")
+    site.set("/huge.rss", "<rss>" + "x" * 20_000 + "</rss>", "application/rss+xml")
+    options = WatchOptions(ingest=IngestOptions(allow_private=True, max_bytes=10_000),
+                           delay=0.0, retries=0)  # fmt: skip
+    report = _run(store, [_source(site, "huge", "/huge.rss", "feed")], options)["huge"]
+    assert report.status == "error" and "10000-byte limit" in (report.error or "")
+
+
+def test_watch_takes_at_most_max_entries_then_the_rest(site: Site, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.db")
+    options = WatchOptions(ingest=IngestOptions(allow_private=True), delay=0.0, max_entries=1)
+    sources = [_source(site, "wire", "/feed.rss", "feed")]
+    assert _run(store, sources, options)["wire"].new == 1
+    assert not store.source_states()["wire"]["etag"]  # not all read: ask for everything again
+    rest = _run(store, sources, options)["wire"]
+    assert (rest.status, rest.new, rest.skipped) == ("ok", 1, 1)
+    assert _run(store, sources, options)["wire"].status == "not_modified"
+
+
+def test_watch_sitemap_index(site: Site, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.db")
+    site.set("/index.xml",
+             '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+             f'sitemap/0.9"><sitemap><loc>{site.url("/sitemap.xml")}</loc></sitemap>'
+             "</sitemapindex>", "application/xml")  # fmt: skip
+    report = _run(store, [_source(site, "index", "/index.xml", "sitemap")])["index"]
+    assert (report.status, report.new) == ("ok", 1)
