@@ -193,3 +193,24 @@ def test_watch_refuses_loopback_unless_allowed(site: Site, tmp_path: Path) -> No
 
 def test_config_error_is_a_value_error() -> None:
     assert issubclass(ConfigError, ValueError)
+
+
+def test_sources_list_shows_each_sources_state(site: Site, tmp_path: Path) -> None:
+    sources, db = tmp_path / "s.toml", str(tmp_path / "k.db")
+    write_sources(sources, [{"name": "wire", "url": site.url("/rss"), "kind": "feed",
+                             "interval": "15m", "outlet": "Test Wire"},
+                            {"name": "gone", "url": site.url("/missing.rss"), "kind": "feed",
+                             "interval": "1h", "outlet": "Test Wire"}])  # fmt: skip
+    runner = CliRunner()
+    before = runner.invoke(cli, ["sources", "list", "--json", "--sources", str(sources),
+                                 "--db", db])  # fmt: skip
+    assert [s["state"] for s in json.loads(before.stdout)["sources"]] == [None, None]
+    runner.invoke(cli, ["watch", "--sources", str(sources), "--once", "--allow-private",
+                        "--db", db, "--delay", "0"])  # fmt: skip
+    listed = runner.invoke(cli, ["sources", "list", "--json", "--sources", str(sources),
+                                 "--db", db])  # fmt: skip
+    after = json.loads(listed.stdout)["sources"]
+    assert after[0]["state"]["errors"] == 0 and after[0]["state"]["last_poll"]
+    assert after[1]["state"]["errors"] == 1 and "HTTP 404" in after[1]["state"]["last_error"]
+    table = runner.invoke(cli, ["sources", "list", "--sources", str(sources), "--db", db])
+    assert table.exit_code == 0 and "HTTP 404" in table.stdout

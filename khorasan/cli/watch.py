@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import click
@@ -13,6 +14,7 @@ import click
 from khorasan.cli._common import Col, OptionError, db_option, echo_json, open_db, print_table, safe
 from khorasan.errors import ConfigError
 from khorasan.ingest import IngestOptions
+from khorasan.store import resolve_db_url
 from khorasan.watch import (
     KINDS,
     PollReport,
@@ -34,6 +36,12 @@ def sources_option(func: Any) -> Any:
         "--sources", "sources_file", envvar="KHORASAN_SOURCES", default=None, metavar="FILE",
         help="The sources file (default: $KHORASAN_SOURCES or ./sources.toml).",
     )(func)  # fmt: skip
+
+
+def database_exists(db: str | None) -> bool:
+    """Whether ``--db`` names a database there is (a server URL is taken to exist)."""
+    url = resolve_db_url(db)
+    return not url.startswith("sqlite:///") or Path(url[len("sqlite:///") :]).exists()
 
 
 @click.group()
@@ -73,17 +81,32 @@ def sources_add(
 
 @sources.command(name="list")
 @sources_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
-def sources_list(sources_file: str | None, as_json: bool) -> None:
-    """List the sources of the sources file."""
-    found = load_sources(default_path(sources_file)) if default_path(sources_file).exists() else []
+def sources_list(sources_file: str | None, db: str | None, as_json: bool) -> None:
+    """List the sources of the sources file, with each one's polling state when the
+    database exists (last poll, next due, consecutive errors, last error)."""
+    path = default_path(sources_file)
+    found = load_sources(path) if path.exists() else []
+    states: dict[str, dict[str, Any]] = {}
+    if found and database_exists(db):
+        with open_db(db) as store:
+            states = store.source_states()
+    fields = ("last_poll", "next_due", "errors", "last_error")
     if as_json:
-        echo_json({"sources": [s.as_entry() for s in found]})
+        echo_json({"sources": [{**s.as_entry(), "state": {f: states[s.key][f] for f in fields}
+                                if s.key in states else None} for s in found]})  # fmt: skip
         return
-    rows = [[s.name or "", s.kind, s.interval_text, s.outlet, s.url] for s in found]
+    rows = []
+    for s in found:
+        state = states.get(s.key) or {}
+        rows.append([s.name or "", s.kind, s.interval_text, s.outlet, s.url,
+                     state.get("last_poll") or "", state.get("errors") or 0,
+                     state.get("last_error") or ""])  # fmt: skip
     print_table(f"{len(found)} sources",
                 [Col("name"), Col("kind", "key"), Col("interval", "key"), Col("outlet"),
-                 Col("url", min_width=20)], rows)  # fmt: skip
+                 Col("url", min_width=20), Col("last poll", "key", drop=2),
+                 Col("errors", "num", drop=2), Col("last error", drop=1)], rows)  # fmt: skip
 
 
 @sources.command(name="remove")
