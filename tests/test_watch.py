@@ -305,3 +305,25 @@ def test_watch_sitemap_index(site: Site, tmp_path: Path) -> None:
              "</sitemapindex>", "application/xml")  # fmt: skip
     report = _run(store, [_source(site, "index", "/index.xml", "sitemap")])["index"]
     assert (report.status, report.new) == ("ok", 1)
+
+
+def test_watch_politeness_per_host(site: Site, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.db")
+    items = []
+    for i in range(5):
+        site.set(f"/s/{i}", BUS.replace("six civilians", f"{i + 2} civilians"), delay=0.3)
+        items.append((f"/s/{i}", f"Story {i}", "Sun, 08 Mar 2026 09:00:00 GMT"))
+    site.set("/many.rss", rss(site, items), "application/rss+xml")
+    sources = [_source(site, "many", "/many.rss", "feed")]
+    options = WatchOptions(ingest=IngestOptions(allow_private=True), delay=0.0, per_host=2,
+                           workers=8)  # fmt: skip
+    assert _run(store, sources, options)["many"].new == 5
+    assert site.most_active == 2  # concurrent, but never more than per_host at once
+
+    site.starts.clear()
+    site.set("/many.rss", rss(site, items[:1]), "application/rss+xml")  # a changed listing
+    spaced = WatchOptions(ingest=IngestOptions(allow_private=True), delay=0.25)
+    _run(store, sources, spaced)
+    times = [t for _, t in site.starts]
+    assert len(times) == 2  # robots.txt, then the feed (its one entry is stored)
+    assert times[1] - times[0] >= 0.2  # the 0.25 s delay between two requests to one host

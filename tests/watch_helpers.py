@@ -46,6 +46,9 @@ class Site:
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
         self.port = 0
+        self.active = 0  # requests being answered now
+        self.most_active = 0
+        self.starts: list[tuple[str, float]] = []  # (path, monotonic time) of each request
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -69,6 +72,17 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"  # keep-alive: the client reuses its connections
 
         def do_GET(self) -> None:  # noqa: N802
+            with site.lock:
+                site.active += 1
+                site.most_active = max(site.most_active, site.active)
+                site.starts.append((self.path, time.monotonic()))
+            try:
+                self._get()
+            finally:
+                with site.lock:
+                    site.active -= 1
+
+        def _get(self) -> None:
             with site.lock:
                 route = site.routes.get(self.path)
                 failing = route is not None and route.failures > 0
