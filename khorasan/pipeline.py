@@ -38,6 +38,7 @@ __all__ = [
     "add_report",
     "open_store",
     "reextract",
+    "store_documents",
 ]
 
 REEXTRACT_BATCH = 50  # documents read from the store at once by reextract
@@ -98,10 +99,24 @@ def ingest(
     summary and the batch goes on."""
     if isinstance(inputs, str | Path):
         inputs = [inputs]
+    items = iter_documents([str(i) for i in inputs], options or IngestOptions())
+    return store_documents(items, store, extract=extract, on_item=on_item)[0]
+
+
+def store_documents(
+    items: Iterable[Document | Failure],
+    store: Store,
+    *,
+    extract: bool = True,
+    on_item: Callable[[Document | Failure], None] | None = None,
+) -> tuple[IngestSummary, list[str]]:
+    """What :func:`ingest` does with documents already read (``khorasan watch`` reads its
+    own): extract and store each, then fuse. Returns the summary and the ids of the
+    documents stored with new records."""
     summary = IngestSummary()
     started = time.perf_counter()
-    stored: list[str] = []  # documents with new mentions: fused once at the end of the run
-    for item in iter_documents([str(i) for i in inputs], options or IngestOptions()):
+    stored: list[str] = []
+    for item in items:
         if isinstance(item, Failure):
             summary.failures.append(item)
         elif _store_one(item, store, extract, summary):
@@ -111,12 +126,17 @@ def ingest(
     if extract:
         _fuse_pending(store, stored, summary)
     summary.seconds = time.perf_counter() - started
-    return summary
+    return summary, stored
 
 
 def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
     """Store one document with its records; True when it has new mentions to fuse."""
-    extracted = extract_document(doc) if extract else None
+    # a text stored and extracted before needs no extraction: it is at most a new appearance
+    try:
+        known = extract and doc.content_hash in store.extracted_hashes([doc.content_hash])
+    except KhorasanError:
+        known = False  # the write below meets the same trouble and reports it
+    extracted = extract_document(doc) if extract and not known else None
     try:
         result = store.add_document(doc, extracted, EXTRACTOR_VERSION)
     except KhorasanError as exc:

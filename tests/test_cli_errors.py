@@ -16,9 +16,11 @@ from khorasan.errors import FilterError, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_DIR = ROOT / "khorasan" / "cli"
-GROUPS = ("ingest", "documents", "events", "records", "review", "eval", "serve", "users")
-# commands that read an existing database (ingest creates one; extract and eval read files)
-READERS = sorted(set(cli.commands) - {"ingest", "extract", "eval"})
+GROUPS = ("ingest", "documents", "events", "records", "review", "eval", "serve", "users",
+          "watch")  # fmt: skip
+# commands that read an existing database (ingest and watch create one; extract and eval read
+# files; sources edits the sources file)
+READERS = sorted(set(cli.commands) - {"ingest", "extract", "eval", "watch", "sources"})
 REPORT = ("A suicide bomber blew himself up at a crowded market in Jalalabad, the capital of "
           "Nangarhar province, on 12 May 2022, killing at least 13 people. The Islamic State "
           "Khorasan Province (ISKP) claimed responsibility.\n")  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from khorasan.ingest.clean import clean_text
 from khorasan.ingest.document import document_from_text
-from khorasan.ingest.fetch import FetchedPage, fetch_url
+from khorasan.ingest.fetch import FetchedPage, check_url, fetch_url, fetch_with, make_client
 from khorasan.ingest.fingerprint import (
     WIRE_COPY_MAX_DISTANCE,
     content_hash,
@@ -22,20 +22,33 @@ from khorasan.ingest.fingerprint import (
     simhash,
 )
 from khorasan.ingest.options import Failure, IngestOptions
-from khorasan.ingest.sources import iter_documents
+from khorasan.ingest.sources import (
+    FeedEntry,
+    feed_entries,
+    iter_documents,
+    page_document,
+    page_kind,
+)
 
 __all__ = [
     "WIRE_COPY_MAX_DISTANCE",
     "Failure",
+    "FeedEntry",
     "FetchedPage",
     "IngestOptions",
+    "check_url",
     "clean_text",
     "content_hash",
     "document_from_text",
+    "feed_entries",
     "fetch_url",
+    "fetch_with",
     "hamming",
     "is_wire_copy",
     "iter_documents",
+    "make_client",
     "normalise",
+    "page_document",
+    "page_kind",
     "simhash",
 ]

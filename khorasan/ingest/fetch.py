@@ -7,9 +7,11 @@ fetcher into the local network.
 
 from __future__ import annotations
 
+import http
 import ipaddress
 import socket
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -17,7 +19,7 @@ import httpx
 from khorasan.errors import FetchError
 from khorasan.ingest.options import IngestOptions
 
-__all__ = ["MAX_REDIRECTS", "FetchedPage", "check_url", "fetch_url"]
+__all__ = ["MAX_REDIRECTS", "FetchedPage", "check_url", "fetch_url", "fetch_with", "make_client"]
 
 MAX_REDIRECTS = 5
 USER_AGENT = "khorasan-monitor/0.1 (+https://github.com/; research ingest)"
@@ -31,6 +33,8 @@ class FetchedPage:
     content_type: str  # media type, lower case, without parameters ("" when absent)
     body: bytes
     charset: str | None = None
+    status: int = 200  # 304: not modified (empty body); >= 400 only from fetch_with
+    headers: Mapping[str, str] = field(default_factory=dict)  # the final response's
 
 
 def _is_public(address: str) -> bool:
@@ -108,36 +112,65 @@ def _content_type(response: httpx.Response) -> tuple[str, str | None]:
     return media, response.charset_encoding
 
 
+def _status_phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def make_client(options: IngestOptions) -> httpx.Client:
+    """An HTTP client as the fetchers use it: no automatic redirects (each hop is checked),
+    the options' timeout, our user agent. One client reuses its connections across calls."""
+    timeout = httpx.Timeout(options.timeout, connect=min(options.timeout, 10.0))
+    return httpx.Client(follow_redirects=False, timeout=timeout,
+                        headers={"User-Agent": USER_AGENT})  # fmt: skip
+
+
+def fetch_with(
+    client: httpx.Client,
+    url: str,
+    options: IngestOptions,
+    headers: Mapping[str, str] | None = None,
+) -> FetchedPage:
+    """GET ``url`` with ``client`` (see :func:`make_client`) under the same rules as
+    :func:`fetch_url`, sending ``headers`` (``If-None-Match``...); any final status comes
+    back as :attr:`FetchedPage.status`, the body read (capped) only for a 2xx."""
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        _check_hop(url, current, options)
+        try:
+            with client.stream("GET", current, headers=dict(headers or {})) as response:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    current = urljoin(current, response.headers["location"])
+                    continue
+                ok = 200 <= response.status_code < 300
+                body = _read_capped(response, url, options.max_bytes) if ok else b""
+                media, charset = _content_type(response)
+                return FetchedPage(url, current, media, body, charset,
+                                   status=response.status_code,
+                                   headers=dict(response.headers))  # fmt: skip
+        except httpx.TimeoutException as exc:
+            raise FetchError(
+                url, f"timed out after {options.timeout:g} s", kind="fetch_failed"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(
+                url, f"fetch failed: {exc.__class__.__name__}: {exc}", kind="fetch_failed"
+            ) from exc
+    raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", kind="fetch_failed")
+
+
 def fetch_url(url: str, options: IngestOptions) -> FetchedPage:
     """GET ``url`` safely; follow at most MAX_REDIRECTS redirects, checking every hop."""
-    timeout = httpx.Timeout(options.timeout, connect=min(options.timeout, 10.0))
-    current = url
-    with httpx.Client(
-        follow_redirects=False, timeout=timeout, headers={"User-Agent": USER_AGENT}
-    ) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            _check_hop(url, current, options)
-            try:
-                with client.stream("GET", current) as response:
-                    if response.status_code in _REDIRECTS and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
-                        continue
-                    if response.status_code >= 400:
-                        raise FetchError(
-                            url,
-                            f"HTTP {response.status_code} {response.reason_phrase}"
-                            + (f" from {current}" if current != url else ""),
-                            kind="http_error",
-                        )
-                    body = _read_capped(response, url, options.max_bytes)
-                    media, charset = _content_type(response)
-                    return FetchedPage(url, current, media, body, charset)
-            except httpx.TimeoutException as exc:
-                raise FetchError(
-                    url, f"timed out after {options.timeout:g} s", kind="fetch_failed"
-                ) from exc
-            except httpx.HTTPError as exc:
-                raise FetchError(
-                    url, f"fetch failed: {exc.__class__.__name__}: {exc}", kind="fetch_failed"
-                ) from exc
-    raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", kind="fetch_failed")
+    with make_client(options) as client:
+        page = fetch_with(client, url, options)
+    if page.status >= 400:
+        reason = " " + _status_phrase(page.status)
+        raise FetchError(
+            url,
+            f"HTTP {page.status}{reason}"
+            + (f" from {page.final_url}" if page.final_url != url else ""),  # fmt: skip
+            kind="http_error",
+        )
+    return page

@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -27,7 +28,7 @@ from khorasan.ingest.metadata import find_sidecar, read_sidecar
 from khorasan.ingest.options import DEFAULT_INCLUDE, SIDECAR_SUFFIXES, Failure, IngestOptions
 from khorasan.model import Document
 
-__all__ = ["iter_documents"]
+__all__ = ["FeedEntry", "feed_entries", "iter_documents", "page_document", "page_kind"]
 
 Item = Document | Failure
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -139,7 +140,7 @@ def _page_text(page: FetchedPage) -> str:
     return decode_bytes(page.body, page.url, declared=page.charset)
 
 
-def _kind_of(page: FetchedPage) -> str:
+def page_kind(page: FetchedPage) -> str:
     """``feed``, ``xml``, ``html``, ``text`` or ``other``, from the media type and the body."""
     if page.content_type in _FEED_TYPES or _FEED_START.match(page.body[:4096]):
         return "feed"
@@ -152,8 +153,8 @@ def _kind_of(page: FetchedPage) -> str:
     return "other"
 
 
-def _page_document(page: FetchedPage, fallback: dict[str, Any] | None = None) -> Document:
-    kind = _kind_of(page)
+def page_document(page: FetchedPage, fallback: dict[str, Any] | None = None) -> Document:
+    kind = page_kind(page)
     if kind not in ("html", "text"):
         raise UnreadableInput(
             page.url,
@@ -180,21 +181,44 @@ def _entry_date(entry: Any) -> str | None:
     return None
 
 
-def _from_feed(page: FetchedPage, options: IngestOptions) -> Iterator[Item]:
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry of a feed: its absolute link and what the feed says of it."""
+
+    link: str
+    fallback: dict[str, Any]  # url, title, published: a Document's metadata of last resort
+    updated: str | None  # the entry's own updated/published stamp, as the feed gives it
+
+
+def feed_entries(page: FetchedPage) -> list[FeedEntry | Failure]:
+    """The entries of an RSS/Atom feed in feed order (a :class:`Failure` for an entry
+    without a link); a body that is no feed with entries is one Failure."""
     feed = feedparser.parse(page.body)
     if not feed.entries:
         problem = f": {feed.get('bozo_exception')}" if feed.get("bozo") else ""
-        yield Failure(page.url, f"XML but not an RSS/Atom feed with entries{problem}", "not_a_feed")
-        return
+        return [Failure(page.url, f"XML but not an RSS/Atom feed with entries{problem}",
+                        "not_a_feed")]  # fmt: skip
+    out: list[FeedEntry | Failure] = []
     for number, entry in enumerate(feed.entries, start=1):
         link = entry.get("link")
         if not link:
-            yield Failure(f"{page.url}#entry-{number}", "feed entry has no link", "bad_metadata")
+            out.append(Failure(f"{page.url}#entry-{number}", "feed entry has no link",
+                               "bad_metadata"))  # fmt: skip
             continue
         link = urljoin(page.final_url, link)
         fallback = {"url": link, "title": entry.get("title"), "published": _entry_date(entry)}
+        stamp = entry.get("updated") or entry.get("published")
+        out.append(FeedEntry(link, fallback, str(stamp) if stamp else None))
+    return out
+
+
+def _from_feed(page: FetchedPage, options: IngestOptions) -> Iterator[Item]:
+    for entry in feed_entries(page):
+        if isinstance(entry, Failure):
+            yield entry
+            continue
         try:
-            yield _page_document(fetch_url(link, options), fallback)
+            yield page_document(fetch_url(entry.link, options), entry.fallback)
         except InputError as exc:
             yield _failure(exc)
 
@@ -202,11 +226,11 @@ def _from_feed(page: FetchedPage, options: IngestOptions) -> Iterator[Item]:
 def _from_url(url: str, options: IngestOptions) -> Iterator[Item]:
     try:
         page = fetch_url(url, options)
-        kind = _kind_of(page)
+        kind = page_kind(page)
         if kind in ("feed", "xml"):
             yield from _from_feed(page, options)
         else:
-            yield _page_document(page)
+            yield page_document(page)
     except InputError as exc:
         yield _failure(exc)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +38,7 @@ from khorasan.store import events as event_sql
 from khorasan.store import records as record_sql
 from khorasan.store import review as review_sql
 from khorasan.store import users as user_sql
+from khorasan.store import watch as watch_sql
 from khorasan.store.events import EVENT_FILTERS, FusionTransaction
 from khorasan.store.schema import (
     appearances,
@@ -319,6 +320,35 @@ class Store:
         with self._reading() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(tables[table]))
                        .scalar_one())  # fmt: skip
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Those of ``urls`` a stored document was read from (as its source or its URL)."""
+        with self._reading() as conn:
+            return watch_sql.known_urls(conn, urls)
+
+    def extracted_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """Those of ``hashes`` (content hashes) whose document is stored with its records:
+        a text seen again needs no extraction."""
+        with self._reading() as conn:
+            return watch_sql.extracted_hashes(conn, hashes)
+
+    # -- watched sources ------------------------------------------------------------------
+    def source_states(self) -> dict[str, dict[str, Any]]:
+        """Each watched source's polling state by its key: ``last_poll``, ``next_due``,
+        ``etag``, ``last_modified``, ``errors`` (consecutive), ``last_error``, ``stamps``."""
+        with self._reading() as conn:
+            return watch_sql.load_states(conn)
+
+    def save_source_state(self, source: str, **values: Any) -> None:
+        """Write one source's polling state (the fields of :meth:`source_states`)."""
+        unknown = set(values) - set(watch_sql.STATE_FIELDS)
+        if unknown:
+            raise FilterError(sorted(unknown)[0], "not a source state field")
+        try:
+            with self.engine.begin() as conn:
+                watch_sql.save_state(conn, source, values)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(source, f"cannot save source state: {exc.__class__.__name__}") from exc
 
     # -- mentions -------------------------------------------------------------------------
     def incidents(self, **filters: Any) -> list[dict[str, Any]]:

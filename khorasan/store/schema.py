@@ -18,6 +18,7 @@ __all__ = [
     "record_mentions",
     "review_actions",
     "users",
+    "source_state",
 ]
 
 metadata = sa.MetaData()
@@ -259,4 +260,19 @@ credentials = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("expires_at", sa.String(32)),  # NULL: until revoked
     sa.Column("revoked_at", sa.String(32)),
+)
+
+
+# -- watch (migration 0009): each watched source's polling state, so a restart resumes --------
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column("source", sa.Text, primary_key=True),  # the source's key: its name, else its URL
+    sa.Column("last_poll", sa.String(32)),  # ISO time, UTC
+    sa.Column("next_due", sa.String(32)),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("errors", sa.Integer, nullable=False, default=0),  # consecutive failed polls
+    sa.Column("last_error", sa.Text),
+    sa.Column("stamps", sa.JSON),  # entry URL -> the updated stamp its feed or sitemap gave
 )
