@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
+from khorasan.extract.incidents.attack import OTHER, likened_attack
 from khorasan.extract.incidents.clauses import sentence_features
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
@@ -57,6 +58,12 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             # "Elsewhere, a suicide bomber hit a funeral": the time of the incident before
             record["date"] = records[0]["date"]
             record["date_precision"] = records[0]["date_precision"]
+        likened = likened_attack(text, group.sentences) if records else None
+        if likened and record["attack_type"] == OTHER and records[-1]["attack_type"] != OTHER:
+            # "A similar attack took place outside a bank in Kandahar in March": the means of
+            # the incident it is likened to (the one told just before)
+            record["attack_type"] = records[-1]["attack_type"]
+            record["spans"]["attack_type"] = likened
         if g_index in borrowed:
             own = group.sentences + borrowed[g_index]
             record.update(stronger_perpetrator(record, text, own))

@@ -14,7 +14,7 @@ from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
 from khorasan.extract.lexicons import suicide_pattern, target_triggers
 
-__all__ = ["attack_fields"]
+__all__ = ["attack_fields", "likened_attack"]
 
 # Attack types in the order one wins over another when a report names several.
 ATTACK_TYPE_PRIORITY = tuple(INCIDENT_LEXICON["attack_type_priority"])
@@ -94,6 +94,17 @@ def attack_fields(
         "target_type": target_type,
         "target": target,
     }
+
+
+def likened_attack(text: str, sentences: list[SentenceFeatures]) -> list[int] | None:
+    """The span of an attack word likened to the incident told before ("a similar attack took
+    place outside a bank in March"), whose means the text leaves to that likeness."""
+    for f in sentences:
+        for kind, a, b in f.triggers:
+            lead = text[max(f.sentence.start, a - 40) : a]
+            if kind == GENERIC and cue_pattern("similar_attack_before").search(lead):
+                return [a, b]
+    return None
 
 
 def _attack_type(

@@ -211,8 +211,11 @@ def _aside(
     """The incident a shifted sentence tells (see :attr:`SentenceFeatures.shift`), with the
     date it implies and, "in the same province", the place of ``ref``, the incident before."""
     date = date or _shifted_date(f, ref, published)
-    if place is None and cue("same_scene", f.text):
-        place = ref.place  # "in a separate attack in the same province"
+    # "in a separate attack in the same province"; "this same shrine in Pakistan was also
+    # attacked in 2005": a country names no other scene than the one before
+    vague = place is None or (place.kind == "country" and places_compatible(ref.place, place))
+    if vague and ref.place is not None and cue("same_scene", f.text):
+        place = ref.place
     target = _told_before(groups, f, date, place)
     if target is None:
         target = Group(shift=f.shift)
