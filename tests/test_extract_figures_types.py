@@ -437,3 +437,13 @@ def test_a_deed_of_state_forces_whose_means_goes_unsaid(text: str, expected: str
     assert record["attack_type"] == expected
     if expected != "other":
         assert record["suicide"] is False  # SCHEMA: a raid or an air strike is no suicide attack
+
+
+def test_a_toll_of_attacks_in_the_plural_is_no_incident_toll() -> None:
+    text = (
+        "Gunmen stormed a clinic in Herat city on Tuesday, killing 12 patients and nurses. "
+        "Recent attacks in the western city have killed at least 45 people. "
+        "Police said three attackers were shot dead after a siege of six hours."
+    )
+    record = first(text)
+    assert value(record, "killed") == 15  # 12 and three attackers; never the 45 of the attacks
