@@ -305,3 +305,15 @@ def test_another_part_of_the_city_is_in_the_city() -> None:
     main, earlier = incidents(text, published="2024-03-28")
     assert main["admin1"] == "Kabul"
     assert (earlier["country"], earlier["admin1"]) == ("Afghanistan", "Kabul")
+
+
+def test_last_year_tells_an_earlier_incident_in_an_undated_report() -> None:
+    text = (
+        "Two bombs exploded on Tuesday outside a girls' school in Herat city, wounding at "
+        "least nine pupils, police said. "
+        "Around 60 people were wounded when a car bomb exploded near the same school in the "
+        "spring of last year, killing at least 20 people."
+    )
+    main, earlier = incidents(text, published=None)
+    assert (killed(main), main["wounded"]["value"]) == (None, 9)
+    assert (killed(earlier), earlier["wounded"]["value"]) == (20, 60)

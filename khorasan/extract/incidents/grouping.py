@@ -260,6 +260,8 @@ def _told_before(
             continue
         if any(x.index == f.index for x in g.sentences):
             continue  # "a shrine was blown up and, also on the same day, a bomb exploded"
+        if f.shift == "separate" and date is not None and g.date is None:
+            continue  # "another attack at the same school in October 2020": dated apart
         dated = date is not None and g.date is not None
         if (dated or g.shift is not None) and _same_spot(g.place, place):
             return g
