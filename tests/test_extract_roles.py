@@ -360,3 +360,13 @@ def test_an_attack_by_the_group_is_the_group_named_before() -> None:
         "Islamic State",
         "attributed",
     )
+
+
+def test_the_branch_named_for_an_earlier_incident_leaves_this_one_to_the_core() -> None:
+    found = records(
+        "Islamic State claimed a suicide bombing at a Shia mosque in Kandahar on Friday that "
+        "killed 40 worshippers. "
+        "A week earlier, a local group affiliated with the Islamic State bombed a Shia mosque "
+        "in the northern province, killing 30 people."
+    )
+    assert [r["perpetrator"] for r in found] == ["Islamic State", "IS-K"]
