@@ -106,7 +106,7 @@ def test_hours_after_an_earlier_attack_dates_it_to_the_month_they_fall_in() -> N
 
 def test_an_attack_is_dated_by_the_day_it_began() -> None:
     text = (
-        "Police guard the gate of the central prison in Herat, Afghanistan, 15 April 2024. "
+        "Police guard the prison after a militant attack in Herat, Afghanistan, 15 April 2024. "
         "Gunmen fought security forces at the prison in Herat city on Monday, with at least "
         "eleven people killed. "
         "The attack began on Sunday evening with a car bomb at the gate of the prison."
