@@ -114,3 +114,11 @@ def _check(text: str) -> None:
     for a in find_actors(text):
         assert 0 <= a.start < a.end <= len(text) and a.start >= last
         last = a.end
+
+
+def test_a_local_group_affiliated_with_the_islamic_state_is_the_branch() -> None:
+    text = "A local group affiliated with the Islamic State bombed a market in the east."
+    assert [a.canonical for a in find_actors(text)] == ["IS-K"]
+    assert [a.canonical for a in find_actors("A group affiliated with the Islamic State.")] == [
+        "Islamic State"
+    ]

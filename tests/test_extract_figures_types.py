@@ -407,3 +407,43 @@ def test_the_body_figure_beats_the_headline() -> None:
 def test_whose_claim_a_figure_is(text: str, killed: int, claimed: int | None) -> None:
     rec = first(text)
     assert (value(rec, "killed"), value(rec, "claimed_killed")) == (killed, claimed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # state forces killing fighters on the ground, no word of the air: a raid
+        (
+            "The FSB said on Friday it killed four IS fighters in a village in the southern "
+            "region of Dagestan.",
+            "raid",
+        ),
+        # a state's "strike": from the air
+        (
+            "A senior IS commander was killed by an American strike in Syria on Friday, "
+            "officials said.",
+            "airstrike",
+        ),
+        # an execution by a state's forces is no raid
+        (
+            "Taliban forces executed four IS fighters held in a prison in Kandahar on Friday, "
+            "officials said.",
+            "other",
+        ),
+    ],
+)
+def test_a_deed_of_state_forces_whose_means_goes_unsaid(text: str, expected: str) -> None:
+    record = first(text)
+    assert record["attack_type"] == expected
+    if expected != "other":
+        assert record["suicide"] is False  # SCHEMA: a raid or an air strike is no suicide attack
+
+
+def test_a_toll_of_attacks_in_the_plural_is_no_incident_toll() -> None:
+    text = (
+        "Gunmen stormed a clinic in Herat city on Tuesday, killing 12 patients and nurses. "
+        "Recent attacks in the western city have killed at least 45 people. "
+        "Police said three attackers were shot dead after a siege of six hours."
+    )
+    record = first(text)
+    assert value(record, "killed") == 15  # 12 and three attackers; never the 45 of the attacks

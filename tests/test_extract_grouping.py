@@ -265,3 +265,55 @@ def test_a_claim_on_a_later_weekday_stays_with_the_attack() -> None:
     [rec] = incidents(text, published="2024-01-06")
     assert rec["date"] == "2024-01-03"
     assert rec["perpetrator"] == "Islamic State"
+
+
+def test_a_similar_attack_was_carried_out_by_the_same_means() -> None:
+    text = (
+        "A suicide bomber blew himself up outside a bank in Herat city on Sunday, killing "
+        "nine customers, police said. "
+        "A similar attack took place outside a bank in Balkh province in June 2022, killing "
+        "four people."
+    )
+    main, similar = incidents(text, published="2024-04-08")
+    assert main["attack_type"] == "bombing"
+    assert (similar["date"], similar["admin1"], killed(similar)) == ("2022-06", "Balkh", 4)
+    assert similar["attack_type"] == "bombing"
+
+
+def test_the_same_shrine_attacked_years_before_is_at_the_same_place() -> None:
+    text = (
+        "A bomb exploded at a Sufi shrine in Sehwan in Sindh province on Thursday, killing "
+        "14 pilgrims, officials said. "
+        "The same shrine in Pakistan was also attacked on May 2, 2009, in one of the first "
+        "such attacks in the country."
+    )
+    main, earlier = incidents(text, published="2024-03-15")
+    assert main["admin1"] == "Sindh"
+    assert (earlier["date"], earlier["country"], earlier["admin1"]) == (
+        "2009-05-02",
+        "Pakistan",
+        "Sindh",
+    )
+
+
+def test_another_part_of_the_city_is_in_the_city() -> None:
+    text = (
+        "Gunmen stormed a Sikh temple in Kabul on Wednesday, killing 11 worshippers. "
+        "The attack comes weeks after the killing of 20 mourners at a memorial ceremony in "
+        "a different part of the city."
+    )
+    main, earlier = incidents(text, published="2024-03-28")
+    assert main["admin1"] == "Kabul"
+    assert (earlier["country"], earlier["admin1"]) == ("Afghanistan", "Kabul")
+
+
+def test_last_year_tells_an_earlier_incident_in_an_undated_report() -> None:
+    text = (
+        "Two bombs exploded on Tuesday outside a girls' school in Herat city, wounding at "
+        "least nine pupils, police said. "
+        "Around 60 people were wounded when a car bomb exploded near the same school in the "
+        "spring of last year, killing at least 20 people."
+    )
+    main, earlier = incidents(text, published=None)
+    assert (killed(main), main["wounded"]["value"]) == (None, 9)
+    assert (killed(earlier), earlier["wounded"]["value"]) == (20, 60)

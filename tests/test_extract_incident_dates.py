@@ -102,3 +102,14 @@ def test_hours_after_an_earlier_attack_dates_it_to_the_month_they_fall_in() -> N
     kabul = next(r for r in incidents(text) if r["admin1"] == "Kabul")
     assert dated(kabul) == ("2024-04", "month")
     assert kabul["killed"]["value"] == 20
+
+
+def test_an_attack_is_dated_by_the_day_it_began() -> None:
+    text = (
+        "Police guard the prison after a militant attack in Herat, Afghanistan, 15 April 2024. "
+        "Gunmen fought security forces at the prison in Herat city on Monday, with at least "
+        "eleven people killed. "
+        "The attack began on Sunday evening with a car bomb at the gate of the prison."
+    )
+    (record,) = incidents(text, published="2024-04-15")
+    assert record["date"] == "2024-04-14"

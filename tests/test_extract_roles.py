@@ -348,3 +348,25 @@ def test_a_claim_after_a_sentence_of_two_incidents_goes_to_the_first() -> None:
         ("Islamic State", "claimed"),
         ("unknown", "none"),
     ]
+
+
+def test_an_attack_by_the_group_is_the_group_named_before() -> None:
+    found = records(
+        "Soldiers killed a senior Islamic State commander in Syria on Monday, two days after "
+        "a car bombing by the group at a market in Raqqa killed 19 people."
+    )
+    earlier = [r for r in found if r["killed"] and r["killed"]["value"] == 19]
+    assert earlier and (earlier[0]["perpetrator"], earlier[0]["attribution"]) == (
+        "Islamic State",
+        "attributed",
+    )
+
+
+def test_the_branch_named_for_an_earlier_incident_leaves_this_one_to_the_core() -> None:
+    found = records(
+        "Islamic State claimed a suicide bombing at a Shia mosque in Kandahar on Friday that "
+        "killed 40 worshippers. "
+        "A week earlier, a local group affiliated with the Islamic State bombed a Shia mosque "
+        "in the northern province, killing 30 people."
+    )
+    assert [r["perpetrator"] for r in found] == ["Islamic State", "IS-K"]

@@ -22,6 +22,9 @@ _AFFILIATE = r"(?:affiliate|branch|chapter|franchise|offshoot|wing|province)"
 _REGION = r"(?:regional|local|Afghan|Afghanistan|Afghanistan[\u2019']s|South Asian|Central Asian)"
 _BRANCH_BEFORE = re.compile(
     rf"(?:\b{_REGION}\s+(?:[\w-]+\s+)?{_AFFILIATE}\s+of\s+(?:the\s+)?"
+    # "a local group affiliated with the Islamic State"
+    rf"|\b{_REGION}\s+(?:[\w-]+\s+)?(?:group|organi[sz]ation|outfit|faction)\s+"
+    rf"(?:affiliated|allied|linked)\s+(?:with|to)\s+(?:the\s+)?"
     rf"|\b(?:Afghan|Afghanistan[\u2019']s)\s+)$",
     re.I,
 )

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
+from khorasan.extract.incidents.attack import OTHER, likened_attack
 from khorasan.extract.incidents.clauses import sentence_features
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group, group_sentences
@@ -42,7 +43,10 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
     text = ann.doc.text
     features = sentence_features(ann)
     groups = group_sentences(features, ann.doc.published)
-    branch_attacks = branch_named_as_attacker(text, features)
+    # the branch named as the attacker of an earlier incident told for context ("a week
+    # earlier, a local group affiliated with IS bombed a mosque") says nothing of this one
+    asides = {id(f) for g in groups if g.shift for f in g.sentences}
+    branch_attacks = branch_named_as_attacker(text, [f for f in features if id(f) not in asides])
     borrowed = borrowed_sentences(text, features, groups)
     records: list[dict[str, Any]] = []
     doc_country = dominant_country(ann.places)
@@ -57,6 +61,12 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             # "Elsewhere, a suicide bomber hit a funeral": the time of the incident before
             record["date"] = records[0]["date"]
             record["date_precision"] = records[0]["date_precision"]
+        likened = likened_attack(text, group.sentences) if records else None
+        if likened and record["attack_type"] == OTHER and records[-1]["attack_type"] != OTHER:
+            # "A similar attack took place outside a bank in Kandahar in March": the means of
+            # the incident it is likened to (the one told just before)
+            record["attack_type"] = records[-1]["attack_type"]
+            record["spans"]["attack_type"] = likened
         if g_index in borrowed:
             own = group.sentences + borrowed[g_index]
             record.update(stronger_perpetrator(record, text, own))

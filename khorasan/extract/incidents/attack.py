@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern
+from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
 from khorasan.extract.lexicons import suicide_pattern, target_triggers
 
-__all__ = ["attack_fields"]
+__all__ = ["attack_fields", "likened_attack", "state_means"]
 
 # Attack types in the order one wins over another when a report names several.
 ATTACK_TYPE_PRIORITY = tuple(INCIDENT_LEXICON["attack_type_priority"])
@@ -58,6 +58,9 @@ FAITH_MODIFIERS = frozenset(INCIDENT_LEXICON["faith_modifiers"])
 ROLE_TARGET_TYPES = frozenset({MILITANTS, "security_forces", "government"})
 # The two means of a complex attack: which one is the main means (:func:`_complex`).
 COMPLEX_MEANS = ("bombing", "armed_assault")
+# Actor types of states and their forces (a state's "strike" is one from the air).
+STATE_TYPES = frozenset(INCIDENT_LEXICON["state_actor_types"])
+_STRIKE = re.compile(r"\bstrikes?\b", re.I)
 _GRENADE = re.compile(r"grenades?\b", re.I)
 _ARTICLE_END = re.compile(r"\b(?:an?|the|recently)\s+$", re.I)
 
@@ -94,6 +97,37 @@ def attack_fields(
         "target_type": target_type,
         "target": target,
     }
+
+
+def state_means(
+    text: str, sentences: list[SentenceFeatures], perpetrator: list[int] | None, target_type: str
+) -> str | None:
+    """The means of a deed by state forces whose words name no attack type: a "strike" or a
+    deed from the air is an air strike ("killed by an American strike"); killing fighters on
+    the ground is a raid ("the FSB said it killed six IS fighters"; SCHEMA: a ground
+    operation by state forces)."""
+    if perpetrator is None:
+        return None
+    actor = next((a for f in sentences for a in f.actors if [a.start, a.end] == perpetrator), None)
+    if actor is None or actor.type not in STATE_TYPES:
+        return None
+    told = " ".join(f.text for f in sentences if not f.headline) or text[perpetrator[0] :]
+    if _STRIKE.search(told) or cue("aerial_means", told):
+        return "airstrike"
+    if target_type == MILITANTS and cue("ground_operation", told):
+        return None if cue("not_ground_operation", told) else "raid"
+    return None
+
+
+def likened_attack(text: str, sentences: list[SentenceFeatures]) -> list[int] | None:
+    """The span of an attack word likened to the incident told before ("a similar attack took
+    place outside a bank in March"), whose means the text leaves to that likeness."""
+    for f in sentences:
+        for kind, a, b in f.triggers:
+            lead = text[max(f.sentence.start, a - 40) : a]
+            if kind == GENERIC and cue_pattern("similar_attack_before").search(lead):
+                return [a, b]
+    return None
 
 
 def _attack_type(

@@ -316,7 +316,7 @@ def features_of(
         plot=plot,
         total=cue("total", chunk),
         headline=headline,
-        shift=shift or _elsewhere_dated(chunk, dates),
+        shift=shift or _elsewhere_dated(chunk, dates) or _past_undated(chunk, dates),
     )
     if shift:
         set_offset(feats, chunk)
@@ -339,6 +339,14 @@ def _elsewhere_dated(chunk: str, dates: list[DateMention]) -> str | None:
     placed by the one told before and dated on its own is another incident there."""
     if any(not d.relative for d in dates) and cue("same_scene_other", chunk):
         return "separate"
+    return None
+
+
+def _past_undated(chunk: str, dates: list[DateMention]) -> str | None:
+    """ "Three bombs exploded near a school in May of last year" in a report without a date:
+    the words that would date it tell an earlier incident still."""
+    if not dates and cue("past_unresolved", chunk):
+        return "earlier"
     return None
 
 

@@ -47,6 +47,10 @@ _POINTS_AT_ASIDE = re.compile(
     rf"(?:{cue_alternation('refers_back_nouns')})\b",
     re.I,
 )
+# "The attack began on Sunday evening": the date the incident started
+_BEGAN_BEFORE = re.compile(
+    r"\b(?:began|begun|started|erupted|broke out)\s+(?:late\s+|early\s+)?(?:on\s+)?$", re.I
+)
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
@@ -60,6 +64,7 @@ class Group:
     implicit_date: DateMention | None = None  # used for compatibility only, never reported
     shift: str | None = None  # opened by an earlier or separate incident (see features.shift)
     said: set[int] = field(default_factory=set)  # starts of dates that are a statement's day
+    began: set[int] = field(default_factory=set)  # starts of dates the attack is said to begin
 
     def kinds(self) -> set[str]:
         """The kinds of attack its sentences name (bombing, airstrike ...)."""
@@ -71,7 +76,11 @@ class Group:
         self.sentences.append(feats)
         if date is not None and _said_date(feats, date):
             self.said.add(date.start)
-        if self.date is None or (date is not None and _finer(date, self.date, self.said)):
+        if date is not None and _began_date(feats, date):
+            self.began.add(date.start)
+        if self.date is None or (
+            date is not None and _finer(date, self.date, self.said, self.began)
+        ):
             self.date = date or self.date
         if place is not None and (self.place is None or _more_specific(place, self.place)):
             self.place = place
@@ -193,6 +202,12 @@ def _said_date(f: SentenceFeatures, d: DateMention) -> bool:
     return _SAID_BEFORE.search(before) is not None or _SAID_AFTER.match(after) is not None
 
 
+def _began_date(f: SentenceFeatures, d: DateMention) -> bool:
+    """A date the text gives as the start of the attack ("the attack began on Sunday")."""
+    start = f.sentence.start
+    return _BEGAN_BEFORE.search(f.text[max(0, d.start - start - 30) : d.start - start]) is not None
+
+
 def _lists(g: Group, f: SentenceFeatures) -> bool:
     """Whether ``g`` holds another item of the list ``f`` is an item of ("including the
     attack on a hospital in Kabul in May, ..., an attack on Kabul University in November"):
@@ -211,8 +226,11 @@ def _aside(
     """The incident a shifted sentence tells (see :attr:`SentenceFeatures.shift`), with the
     date it implies and, "in the same province", the place of ``ref``, the incident before."""
     date = date or _shifted_date(f, ref, published)
-    if place is None and cue("same_scene", f.text):
-        place = ref.place  # "in a separate attack in the same province"
+    # "in a separate attack in the same province"; "this same shrine in Pakistan was also
+    # attacked in 2005": a country names no other scene than the one before
+    vague = place is None or (place.kind == "country" and places_compatible(ref.place, place))
+    if vague and ref.place is not None and cue("same_scene", f.text):
+        place = ref.place
     target = _told_before(groups, f, date, place)
     if target is None:
         target = Group(shift=f.shift)
@@ -257,6 +275,8 @@ def _told_before(
             continue
         if any(x.index == f.index for x in g.sentences):
             continue  # "a shrine was blown up and, also on the same day, a bomb exploded"
+        if f.shift == "separate" and date is not None and g.date is None:
+            continue  # "another attack at the same school in October 2020": dated apart
         dated = date is not None and g.date is not None
         if (dated or g.shift is not None) and _same_spot(g.place, place):
             return g
@@ -387,7 +407,12 @@ def _dates_compatible(
     return False
 
 
-def _finer(a: DateMention, b: DateMention, said: set[int] | frozenset[int] = frozenset()) -> bool:
+def _finer(
+    a: DateMention,
+    b: DateMention,
+    said: set[int] | frozenset[int] = frozenset(),
+    began: set[int] | frozenset[int] = frozenset(),
+) -> bool:
     """Whether date ``a`` should replace ``b`` as an incident's date.
 
     The day of the attack beats the day a statement came ("IS on Thursday claimed the
@@ -397,6 +422,10 @@ def _finer(a: DateMention, b: DateMention, said: set[int] | frozenset[int] = fro
     """
     if (a.start in said) != (b.start in said):
         return b.start in said
+    if (a.start in began) != (b.start in began) and _dates_compatible(a, b):
+        # "The attack began on Sunday evening" beats a caption's "03 August" after midnight:
+        # an incident is dated by its start
+        return a.start in began
     if len(a.value) != len(b.value):
         return len(a.value) > len(b.value)
     if a.relative != b.relative:

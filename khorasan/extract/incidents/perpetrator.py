@@ -201,7 +201,7 @@ def antecedent_perpetrator(
         pronoun = subject.start() if subject else None
         claimed = subject is not None and cue("claim", subject.group())
         if pronoun is None:
-            for _, a, _ in f.triggers:
+            for _, a, b in f.triggers:
                 lead = max(sentence.start, a - 80)
                 # "days after it claimed responsibility for a Christmas Day bombing"
                 m = cue_pattern("group_pronoun_claim_before").search(text, lead, a)
@@ -209,6 +209,11 @@ def antecedent_perpetrator(
                 m = m or cue_pattern("group_possessive_before").search(text, max(lead, a - 40), a)
                 if m:
                     pronoun = m.start()
+                    break
+                # "a suicide bombing by the group at the airport"
+                by = cue_pattern("group_by_after").match(text[b : sentence.end])
+                if by:
+                    pronoun = b + by.start()
                     break
         if pronoun is None:
             continue

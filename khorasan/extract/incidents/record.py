@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from khorasan.extract.cues import cue
-from khorasan.extract.incidents.attack import attack_fields
+from khorasan.extract.incidents.attack import OTHER, attack_fields, state_means
 from khorasan.extract.incidents.casualties import casualty_fields
 from khorasan.extract.incidents.confidence import calibrated_confidence
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
@@ -55,6 +55,12 @@ def build_record(
     record.update(_place_fields(place, fallback_country, spans))
     record.update(perpetrator_fields(text, sentences, spans))
     record.update(attack_fields(text, sentences, spans))
+    if record["attack_type"] == OTHER:
+        means = state_means(text, sentences, spans.get("perpetrator"), record["target_type"])
+        if means is not None:
+            record["attack_type"] = means
+            if record["suicide"] is None:
+                record["suicide"] = False  # SCHEMA: an air strike or a raid is no suicide attack
     record.update(casualty_fields(sentences, spans))
     s = anchor.evidence
     record["evidence"] = text[s.start : s.end]
