@@ -18,7 +18,8 @@ PINNED = {
     "K000": "KhorasanError", "K100": "InputError", "K101": "UnreadableInput",
     "K102": "BadMetadata", "K103": "FetchError", "K200": "KnowledgeBaseError",
     "K201": "DataFileError", "K300": "StoreError", "K310": "NotFoundError", "K400": "ConfigError",
-    "K401": "FilterError", "K402": "ExportError", "K403": "ReviewError", "K500": "EvalError",
+    "K401": "FilterError", "K402": "ExportError", "K403": "ReviewError", "K410": "AlertError",
+    "K500": "EvalError", "K600": "DeliveryError",
 }  # fmt: skip
 
 
