@@ -53,13 +53,14 @@ class NotifySummary:
     sent: int = 0
     failed: int = 0
     queued: int = 0  # alerts of digest rules, waiting for their digest
+    deferred: int = 0  # not tried: an earlier alert of the same rule failed this run
     digests: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def count(self, rule: str, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
         counts = self.by_rule.setdefault(rule, {"sent": 0, "failed": 0, "queued": 0,
-                                                "digests": 0})  # fmt: skip
+                                                "deferred": 0, "digests": 0})  # fmt: skip
         counts[status] += 1
 
     def as_dict(self) -> dict[str, Any]:
@@ -143,9 +144,10 @@ def baseline(tx: AlertTransaction, rule: AlertRule) -> None:
 def _iso(now: datetime | str | None) -> str:
     if now is None:
         return now_iso()
-    if isinstance(now, datetime):
-        return now.astimezone(UTC).isoformat(timespec="seconds")
-    return now
+    when = datetime.fromisoformat(now) if isinstance(now, str) else now
+    if when.tzinfo is None:  # a naive time is taken as UTC
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _log_row(rule: AlertRule, document: dict[str, Any], kind: str, event_id: str | None,
@@ -191,11 +193,15 @@ def _run_rule(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | N
         latest = tx.latest_fusion()
         events = tx.matching_events(filters, since=rule.checked_through, killed_min=killed_min,
                                     claimed=claimed)  # fmt: skip
-        alerts, quiet = plan(events, tx.states(rule.id), at)
+        # nothing fused since the last run: the rule's state need not even be read
+        alerts, quiet = plan(events, tx.states(rule.id), at) if events else ([], [])
     kept = list(quiet)
     logs: list[dict[str, Any]] = []
     all_done = True
     for alert in alerts:
+        if not all_done:  # the channel is failing: the rest wait for the next run
+            summary.count(rule.name, "deferred")
+            continue
         document = alert_document(rule.name, alert.kind, alert.event, alert.changes,
                                   uuid.uuid4().hex, at)  # fmt: skip
         if rule.digest:
@@ -208,14 +214,21 @@ def _run_rule(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | N
             all_done = False
         else:
             kept.append(alert.state)
-    with store.alerting() as tx:
-        tx.save_states(rule.id, kept)
-        for row in logs:
-            tx.add_delivery(row)
-        if all_done and latest is not None:
-            tx.update_rule(rule.id, checked_through=latest)
+    if kept or logs or latest != rule.checked_through:
+        _record(store, rule, kept, logs, latest if all_done else None)
     if rule.digest:
         _digest(store, rule, at, policy, sleep, summary)
+
+
+def _record(store: Store, rule: AlertRule, states: list[dict[str, Any]],
+            logs: list[dict[str, Any]], checked_through: str | None) -> None:  # fmt: skip
+    assert rule.id is not None
+    with store.alerting() as tx:
+        tx.save_states(rule.id, states)
+        for row in logs:
+            tx.add_delivery(row)
+        if checked_through is not None:
+            tx.update_rule(rule.id, checked_through=checked_through)
 
 
 def _digest(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | None,

@@ -8,8 +8,10 @@ stdout).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from khorasan.errors import AlertError, FetchError
@@ -102,6 +104,9 @@ def _check(rule: AlertRule) -> None:
     unknown = set(rule.filters) - set(FILTERS)
     if unknown:
         raise AlertError(sorted(unknown)[0], f"not an alert filter; known: {', '.join(FILTERS)}")
+    killed_min = rule.filters.get("killed_min")
+    if killed_min is not None and (not isinstance(killed_min, int) or killed_min < 0):
+        raise AlertError("killed_min", f"{killed_min!r} is not a whole number of 0 or more")
     t = rule.target
     needs = {"webhook": ("url",), "email": ("to", "host", "port", "tls", "sender"),
              "file": ("path",)}[rule.channel]  # fmt: skip
@@ -122,17 +127,24 @@ def _check(rule: AlertRule) -> None:
 
 
 def add_rule(store: Store, rule: AlertRule, *, backfill: bool = False) -> AlertRule:
-    """Save ``rule`` (its name must be new). Events that match it now are taken as known:
+    """Save ``rule`` (its name must be new; a webhook without a secret gets a random one, in
+    ``rule.target["secret"]``). Events that match it now are taken as known:
     they fire only when a watched figure changes; ``backfill=True`` alerts them too on the
     next :func:`~khorasan.alerts.notify`. A bad filter or channel raises :class:`AlertError`
     (or :class:`FilterError`)."""
     from khorasan.alerts.firing import baseline
 
     _check(rule)
+    if rule.channel == "webhook" and not rule.target.get("secret"):
+        rule.target["secret"] = secrets.token_hex(16)  # the caller reads it from the rule
+    if rule.channel == "file" and rule.target["path"] != "-":
+        rule.target["path"] = str(Path(rule.target["path"]).expanduser().resolve())
     rule.created_at = rule.created_at or now_iso()
     rule.last_digest_at = rule.last_digest_at or rule.created_at
     row = {**rule.as_dict(secrets=True), "last_digest_at": rule.last_digest_at}
     with store.alerting() as tx:
+        # a bad filter value (an unknown date shape, ...) says so now, not at the first run
+        tx.resolve({k: v for k, v in rule.filters.items() if k not in ("killed_min", "claimed")})
         if tx.rules(rule.name):
             raise AlertError(rule.name, "a rule of that name exists (remove it first)")
         rule.id = tx.add_rule(row)

@@ -3,7 +3,6 @@ mailbox or a file (see ``khorasan.alerts``)."""
 
 from __future__ import annotations
 
-import secrets
 import sys
 from collections.abc import Mapping
 
@@ -37,8 +36,7 @@ def _channel(
     if len(given) != 1:
         raise OptionError("--webhook, --email, --file: give exactly one channel")
     if webhook is not None:
-        return "webhook", {"url": webhook, "secret": secret or secrets.token_hex(16),
-                           "allow_private": allow_private}  # fmt: skip
+        return "webhook", {"url": webhook, "secret": secret, "allow_private": allow_private}
     if email is not None:
         if not smtp["host"]:
             raise OptionError("--smtp-host: an --email channel needs it")
@@ -117,7 +115,7 @@ def add(
         library.add_rule(store, rule, backfill=backfill)
     click.echo(f"Alert rule {safe(name)!r}: {channel} {safe(rule.where())}")
     if channel == "webhook" and not secret:
-        click.echo(f"webhook secret (shown once): {target['secret']}")
+        click.echo(f"webhook secret (shown once): {rule.target['secret']}")
 
 
 @alerts.command(name="list")
