@@ -398,3 +398,57 @@ def test_alerts_bad_filters_are_refused(store: Store, bad: dict[str, Any]) -> No
     rule = AlertRule(name="b", channel="file", target={"path": "-"}, filters=bad)
     with pytest.raises(AlertError):
         add_rule(store, rule)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (made with the openssl command)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)  # fmt: skip
+    return cert, key
+
+
+@pytest.mark.parametrize("tls", ["starttls", "ssl"])
+def test_alerts_email_over_tls(store: Store, tmp_path: Path, certificate: tuple[Path, Path],
+                               tls: str) -> None:  # fmt: skip
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox(port)
+    if tls == "starttls":
+        controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=context,
+                                require_starttls=True)  # fmt: skip
+    else:
+        controller = Controller(box, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        rule = _email_rule(box, tls=tls, ca_file=str(cert))
+        add_rule(store, rule)
+        _ingest(store, tmp_path, "kunduz")
+        assert notify(store, policy=FAST).sent == 1 and len(box.messages) == 1
+        # without the CA the server's certificate is refused, and the log says so
+        rule.target["ca_file"] = None
+        rule.name = "untrusted"
+        assert test_rule(store, "mail", FAST).status == "sent"
+        add_rule(store, rule)
+        outcome = test_rule(store, "untrusted", FAST)
+        assert (outcome.status, outcome.attempts) == ("failed", 1)
+        assert "certificate refused" in (outcome.error or "")
+    finally:
+        controller.stop()

@@ -98,7 +98,8 @@ def _email(rule: AlertRule, document: dict[str, Any], timeout: float) -> None:
         if password is None:
             raise DeliveryError(where, f"environment variable {t['password_env']} (the SMTP "
                                 "password) is not set", permanent=True)  # fmt: skip
-    context = ssl.create_default_context()
+    # the system's CAs, or the rule's own (a relay with a private CA)
+    context = ssl.create_default_context(cafile=t.get("ca_file") or None)
     try:
         smtp: smtplib.SMTP
         if t["tls"] == "ssl":
@@ -119,6 +120,9 @@ def _email(rule: AlertRule, document: dict[str, Any], timeout: float) -> None:
     except smtplib.SMTPResponseException as exc:
         raise DeliveryError(where, f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}",
                             permanent=exc.smtp_code >= 500) from exc  # fmt: skip
+    except ssl.SSLCertVerificationError as exc:  # a retry meets the same certificate
+        raise DeliveryError(where, f"certificate refused: {exc.verify_message or exc}",
+                            permanent=True) from exc  # fmt: skip
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(where, f"{exc.__class__.__name__}: {exc}") from exc
 

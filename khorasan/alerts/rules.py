@@ -38,7 +38,7 @@ def now_iso() -> str:
 class AlertRule:
     """One saved rule. ``target`` holds the channel's settings: ``url``, ``secret``,
     ``allow_private`` (webhook); ``to``, ``host``, ``port``, ``tls``, ``sender``, ``user``,
-    ``password_env`` (email); ``path`` (file)."""
+    ``password_env``, ``ca_file`` (email); ``path`` (file)."""
 
     name: str
     channel: str

@@ -46,8 +46,12 @@ def _channel(
         port = smtp["port"] or library.SMTP_TLS[tls]
         return "email", {"to": email, "host": smtp["host"], "port": port, "tls": tls,
                          "sender": smtp["sender"], "user": smtp["user"],
-                         "password_env": smtp["password_env"]}  # fmt: skip
+                         "password_env": smtp["password_env"],
+                         "ca_file": smtp["ca_file"]}  # fmt: skip
     return "file", {"path": path}
+
+
+_CA_FILE = click.Path(exists=True, dir_okay=False, resolve_path=True)
 
 
 @alerts.command(name="add")
@@ -66,6 +70,12 @@ def _channel(
               show_default=True)  # fmt: skip
 @click.option("--smtp-from", "smtp_from", metavar="F", default="khorasan-monitor@localhost",
               show_default=True)  # fmt: skip
+@click.option(
+    "--smtp-ca",
+    metavar="FILE",
+    type=_CA_FILE,
+    help="CA certificates to trust for the SMTP server (default: the system's).",
+)
 @click.option("--smtp-user", metavar="U")
 @click.option(
     "--smtp-password-env",
@@ -89,14 +99,15 @@ def _channel(
 def add(
     name: str, db: str | None, webhook: str | None, secret: str | None, allow_private: bool,
     email: str | None, smtp_host: str | None, smtp_port: int | None, smtp_tls: str,
-    smtp_from: str, smtp_user: str | None, smtp_password_env: str | None, path: str | None,
+    smtp_from: str, smtp_ca: str | None, smtp_user: str | None,
+    smtp_password_env: str | None, path: str | None,
     country: str | None, admin1: str | None, perpetrator: str | None,
     attack_type: str | None, target_type: str | None, killed_min: int | None, claimed: bool,
     digest: str | None, backfill: bool,
 ) -> None:  # fmt: skip
     """Save an alert rule: an event filter and one channel (creates the database if need be)."""
     smtp = {"host": smtp_host, "port": smtp_port, "tls": smtp_tls, "sender": smtp_from,
-            "user": smtp_user, "password_env": smtp_password_env}  # fmt: skip
+            "user": smtp_user, "password_env": smtp_password_env, "ca_file": smtp_ca}  # fmt: skip
     channel, target = _channel(webhook, secret, allow_private, email, smtp, path)
     filters = {"country": country, "admin1": admin1, "perpetrator": perpetrator,
                "attack_type": attack_type, "target_type": target_type,
