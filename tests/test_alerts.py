@@ -452,3 +452,21 @@ def test_alerts_email_over_tls(store: Store, tmp_path: Path, certificate: tuple[
         assert "certificate refused" in (outcome.error or "")
     finally:
         controller.stop()
+
+
+def test_alerts_new_actor_relation(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "relations.jsonl"
+    add_rule(store, AlertRule(name="rel", channel="file", target={"path": str(out)},
+                              filters={"relation": "any", "perpetrator": "ISKP"}))  # fmt: skip
+    (tmp_path / "r1.txt").write_text("Tehrik-i-Taliban Pakistan commanders pledged allegiance "
+                                     "to IS-K in January 2015.\n", encoding="utf-8")  # fmt: skip
+    ingest([str(tmp_path / "r1.txt")], store)
+    notify(store)
+    (tmp_path / "r2.txt").write_text("The Taliban have been at war with IS-K since 2015, "
+                                     "fighting in Nangarhar.\n", encoding="utf-8")  # fmt: skip
+    ingest([str(tmp_path / "r2.txt")], store)
+    notify(store)
+    notify(store)  # nothing new
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["relation"]["kind"] for d in lines] == ["allegiance", "war"]
+    assert lines[1]["summary"].startswith("new relation: Taliban war IS-K")

@@ -11,6 +11,7 @@ the next run tries again.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from khorasan.alerts.messages import (
     Change,
     alert_document,
     digest_document,
+    relation_document,
 )
 from khorasan.alerts.rules import AlertRule, now_iso
 from khorasan.model import Event
@@ -40,9 +42,21 @@ class Alert:
     """One alert to send: ``kind`` new or update, and the state to keep once it is sent."""
 
     kind: str
-    event: Event
+    event: Event | None  # None: an actor relation
     changes: list[Change]
     state: dict[str, Any]
+    relation: dict[str, Any] | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        return self.event.id if self.event is not None else str(self.state["event_id"])
+
+    def document(self, rule: str, delivery_id: str, at: str) -> dict[str, Any]:
+        if self.event is None:
+            assert self.relation is not None
+            return relation_document(rule, self.relation, self.sources, delivery_id, at)
+        return alert_document(rule, self.kind, self.event, self.changes, delivery_id, at)
 
 
 @dataclass(slots=True)
@@ -124,18 +138,61 @@ def plan(events: Sequence[Event], states: Sequence[dict[str, Any]],
     return alerts, quiet
 
 
+def _relations(tx: AlertTransaction, rule: AlertRule) -> dict[str, list[dict[str, Any]]]:
+    """The actor relations a relation rule watches, by key (a, b, kind), with their records.
+    ``perpetrator`` keeps those with that actor (any alias, with its branches) on one side."""
+    kind = rule.filters["relation"]
+    records = tx.relations(None if kind == "any" else kind)
+    actor = rule.filters.get("perpetrator")
+    if actor:
+        wanted = tx.resolve({"perpetrator": actor})["perpetrator"]
+        names = {str(n).lower() for n in (wanted if isinstance(wanted, list) else [wanted])}
+        records = [
+            r
+            for r in records
+            if {str(r["group_name"]).lower(), str(r["other_group"]).lower()} & names
+        ]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        key = f"{r['group_name']}|{r['other_group']}|{r['relation']}".lower()
+        out.setdefault(hashlib.sha256(key.encode()).hexdigest()[:16], []).append(r)
+    return out
+
+
+def _relation_alerts(tx: AlertTransaction, rule: AlertRule, at: str) -> list[Alert]:
+    """One alert per relation the rule has not told of before (a new pair or a new kind)."""
+    assert rule.id is not None
+    known = {s["event_id"] for s in tx.states(rule.id)}
+    alerts = []
+    for key, records in _relations(tx, rule).items():
+        if key in known:
+            continue
+        first = records[0]
+        relation = {"a": first["group_name"], "b": first["other_group"],
+                    "kind": first["relation"], "date": first["date"]}  # fmt: skip
+        members = sorted(f"{r['document_id']}:{r['span_start']}-{r['span_end']}" for r in records)
+        state = {"id": None, "event_id": key, "members": members, "figures": relation,
+                 "first_at": at, "last_at": at}  # fmt: skip
+        alerts.append(Alert("new", None, [], state, relation, records))
+    return alerts
+
+
 def _selection(rule: AlertRule) -> tuple[dict[str, Any], int | None, bool]:
-    filters = {k: v for k, v in rule.filters.items() if k not in ("killed_min", "claimed")}
+    filters = {k: v for k, v in rule.filters.items()
+               if k not in ("killed_min", "claimed", "relation")}  # fmt: skip
     return filters, rule.filters.get("killed_min"), bool(rule.filters.get("claimed"))
 
 
 def baseline(tx: AlertTransaction, rule: AlertRule) -> None:
     """Take every event matching ``rule`` now as known (no alert until a figure changes)."""
     assert rule.id is not None
+    at = rule.created_at or now_iso()
+    if "relation" in rule.filters:
+        tx.save_states(rule.id, [a.state for a in _relation_alerts(tx, rule, at)])
+        return
     filters, killed_min, claimed = _selection(rule)
     latest = tx.latest_fusion()
     events = tx.matching_events(filters, since=None, killed_min=killed_min, claimed=claimed)
-    at = rule.created_at or now_iso()
     tx.save_states(rule.id, [{"event_id": e.id, "members": _members(e), "figures": figures(e),
                               "first_at": at, "last_at": at} for e in events])  # fmt: skip
     tx.update_rule(rule.id, checked_through=latest)
@@ -191,10 +248,14 @@ def _run_rule(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | N
     filters, killed_min, claimed = _selection(rule)
     with store.alerting() as tx:
         latest = tx.latest_fusion()
-        events = tx.matching_events(filters, since=rule.checked_through, killed_min=killed_min,
-                                    claimed=claimed)  # fmt: skip
-        # nothing fused since the last run: the rule's state need not even be read
-        alerts, quiet = plan(events, tx.states(rule.id), at) if events else ([], [])
+        quiet: list[dict[str, Any]] = []
+        if "relation" in rule.filters:
+            alerts = _relation_alerts(tx, rule, at)
+        else:
+            events = tx.matching_events(filters, since=rule.checked_through,
+                                        killed_min=killed_min, claimed=claimed)  # fmt: skip
+            # nothing fused since the last run: the rule's state need not even be read
+            alerts, quiet = plan(events, tx.states(rule.id), at) if events else ([], [])
     kept = list(quiet)
     logs: list[dict[str, Any]] = []
     all_done = True
@@ -202,14 +263,13 @@ def _run_rule(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | N
         if not all_done:  # the channel is failing: the rest wait for the next run
             summary.count(rule.name, "deferred")
             continue
-        document = alert_document(rule.name, alert.kind, alert.event, alert.changes,
-                                  uuid.uuid4().hex, at)  # fmt: skip
+        document = alert.document(rule.name, uuid.uuid4().hex, at)
         if rule.digest:
             outcome = Outcome("queued", 0)
         else:
             outcome = deliver(rule, document, policy, **({"sleep": sleep} if sleep else {}))
         summary.count(rule.name, outcome.status)
-        logs.append(_log_row(rule, document, alert.kind, alert.event.id, outcome, at))
+        logs.append(_log_row(rule, document, alert.kind, alert.subject, outcome, at))
         if outcome.status == "failed":
             all_done = False
         else:

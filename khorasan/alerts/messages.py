@@ -16,7 +16,7 @@ from khorasan.model import Event
 
 __all__ = ["FIGURE_LABELS", "Change", "alert_document", "change_text", "digest_document",
            "email_text", "plain",
-           "encode", "event_document", "headline"]  # fmt: skip
+           "encode", "event_document", "headline", "relation_document"]  # fmt: skip
 
 # The watched figures and how a message names them: a change of any fires an update
 FIGURE_LABELS = {"killed_best": "killed", "wounded_best": "wounded",
@@ -88,6 +88,21 @@ def alert_document(
             "event": event_document(event)}  # fmt: skip
 
 
+def relation_document(
+    rule: str, relation: dict[str, Any], sources: Sequence[dict[str, Any]], delivery_id: str,
+    at: str,
+) -> dict[str, Any]:  # fmt: skip
+    """A new actor relation (``a``, ``b``, ``kind``, ``date``) and the sentences telling it."""
+    said = plain(f"{relation['a']} {relation['kind']} {relation['b']}"
+                 + (f" ({relation['date']})" if relation.get("date") else ""))  # fmt: skip
+    rows = [{"document_id": r.get("document_id"), "outlet": r.get("outlet"),
+             "published": r.get("published"), "evidence": plain(r.get("evidence"), _MAX_EVIDENCE),
+             "span": [r.get("span_start"), r.get("span_end")]} for r in sources]  # fmt: skip
+    return {"rule": rule, "kind": "new", "delivery_id": delivery_id, "sent_at": at,
+            "summary": "new relation: " + said, "headline": said, "changes": [],
+            "relation": {**relation, "sources": rows}}  # fmt: skip
+
+
 def digest_document(rule: str, period: str, alerts: Sequence[dict[str, Any]],
                     delivery_id: str, at: str) -> dict[str, Any]:  # fmt: skip
     """The alerts a digest rule gathered since its last digest, in one document."""
@@ -107,7 +122,18 @@ def encode(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=True, sort_keys=True).encode("ascii")
 
 
+def _relation_lines(doc: dict[str, Any]) -> list[str]:
+    lines = [f"New relation: {plain(doc['headline'])}", "Sources:"]
+    for s in doc["relation"]["sources"]:
+        lines.append(f"  - {plain(s['outlet']) or plain(s['document_id'])}, "
+                     f"{plain(s['published']) or 'undated'}")  # fmt: skip
+        lines.append(f'    "{plain(s["evidence"])}"')
+    return lines
+
+
 def _event_lines(doc: dict[str, Any]) -> list[str]:
+    if "relation" in doc:
+        return _relation_lines(doc)
     e = doc["event"]
     lines = [f"{'Change' if doc['kind'] == 'update' else 'New event'}: {plain(doc['summary'])}",
              f"Event: {plain(e['id'])}", f"What: {plain(doc['headline'])}",

@@ -19,15 +19,17 @@ from khorasan.ingest.fetch import check_url
 from khorasan.ingest.options import IngestOptions
 from khorasan.store import Store
 
-__all__ = ["CHANNELS", "DIGESTS", "FILTERS", "SMTP_TLS", "AlertRule", "add_rule", "get_rule",
-           "list_rules", "remove_rule"]  # fmt: skip
+__all__ = ["CHANNELS", "DIGESTS", "FILTERS", "RELATION_KINDS", "SMTP_TLS", "AlertRule",
+           "add_rule", "get_rule", "list_rules", "remove_rule"]  # fmt: skip
 
 CHANNELS = ("webhook", "email", "file")
 DIGESTS = ("daily", "weekly")
 SMTP_TLS = {"starttls": 587, "ssl": 465, "none": 25}  # each mode and its usual port
 # Filters a rule may hold: those of Store.events, plus killed_min and claimed
 FILTERS = ("country", "admin1", "perpetrator", "attack_type", "target_type", "attribution",
-           "killed_min", "claimed")  # fmt: skip
+           "killed_min", "claimed", "relation")  # fmt: skip
+# A rule with ``relation`` watches actor relations (a kind of them, or "any"), not events
+RELATION_KINDS = ("any", "war", "rivalry", "alliance", "split", "allegiance", "defection")
 
 
 def now_iso() -> str:
@@ -104,6 +106,9 @@ def _check(rule: AlertRule) -> None:
     unknown = set(rule.filters) - set(FILTERS)
     if unknown:
         raise AlertError(sorted(unknown)[0], f"not an alert filter; known: {', '.join(FILTERS)}")
+    relation = rule.filters.get("relation")
+    if relation is not None and relation not in RELATION_KINDS:
+        raise AlertError("relation", f"{relation!r} is not one of {', '.join(RELATION_KINDS)}")
     killed_min = rule.filters.get("killed_min")
     if killed_min is not None and (not isinstance(killed_min, int) or killed_min < 0):
         raise AlertError("killed_min", f"{killed_min!r} is not a whole number of 0 or more")
@@ -144,7 +149,8 @@ def add_rule(store: Store, rule: AlertRule, *, backfill: bool = False) -> AlertR
     row = {**rule.as_dict(secrets=True), "last_digest_at": rule.last_digest_at}
     with store.alerting() as tx:
         # a bad filter value (an unknown date shape, ...) says so now, not at the first run
-        tx.resolve({k: v for k, v in rule.filters.items() if k not in ("killed_min", "claimed")})
+        tx.resolve({k: v for k, v in rule.filters.items()
+                    if k not in ("killed_min", "claimed", "relation")})  # fmt: skip
         if tx.rules(rule.name):
             raise AlertError(rule.name, "a rule of that name exists (remove it first)")
         rule.id = tx.add_rule(row)

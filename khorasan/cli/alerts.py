@@ -92,6 +92,9 @@ _CA_FILE = click.Path(exists=True, dir_okay=False, resolve_path=True)
               help="Best killed figure at least N.")  # fmt: skip
 @click.option("--claimed", is_flag=True, help="Only events with a claim (a claimed toll or a "
               "claimed attribution).")  # fmt: skip
+@click.option("--relation", type=click.Choice(library.RELATION_KINDS),
+              help="Watch actor relations instead of events: a new pair or kind of relation "
+              "(with --perpetrator: one that actor is party to).")  # fmt: skip
 @click.option("--digest", type=click.Choice(library.DIGESTS),
               help="Gather alerts and send one digest a day or a week.")  # fmt: skip
 @click.option("--backfill", is_flag=True, help="Alert the events that match already, too "
@@ -103,7 +106,7 @@ def add(
     smtp_password_env: str | None, path: str | None,
     country: str | None, admin1: str | None, perpetrator: str | None,
     attack_type: str | None, target_type: str | None, killed_min: int | None, claimed: bool,
-    digest: str | None, backfill: bool,
+    relation: str | None, digest: str | None, backfill: bool,
 ) -> None:  # fmt: skip
     """Save an alert rule: an event filter and one channel (creates the database if need be)."""
     smtp = {"host": smtp_host, "port": smtp_port, "tls": smtp_tls, "sender": smtp_from,
@@ -111,7 +114,8 @@ def add(
     channel, target = _channel(webhook, secret, allow_private, email, smtp, path)
     filters = {"country": country, "admin1": admin1, "perpetrator": perpetrator,
                "attack_type": attack_type, "target_type": target_type,
-               "killed_min": killed_min, "claimed": claimed or None}  # fmt: skip
+               "killed_min": killed_min, "claimed": claimed or None,
+               "relation": relation}  # fmt: skip
     rule = library.AlertRule(
         name=name,
         channel=channel,

@@ -167,6 +167,12 @@ class AlertTransaction:
     def states(self, rule_id: int) -> list[dict[str, Any]]:
         return states(self.conn, rule_id)
 
+    def relations(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Stored actor relation records (of one ``kind`` when given) with their document."""
+        from khorasan.store.records import list_records
+
+        return list_records(self.conn, "relations", relation=kind)
+
     def save_states(self, rule_id: int, rows: Sequence[dict[str, Any]]) -> None:
         save_states(self.conn, rule_id, rows)
 
