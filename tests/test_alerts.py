@@ -204,6 +204,9 @@ def test_alerts_failing_receiver_is_retried_then_logged(store: Store, tmp_path: 
     assert row["error"].startswith("HTTP 500")
     receiver.status = 200  # the next run tries again, and sends each once
     assert notify(store, policy=FAST).sent == 2 and len(receiver.got) == 5
+    # the same alert keeps its delivery id from run to run: a receiver can drop a repeat
+    ids = [r["headers"]["X-Khorasan-Delivery"] for r in receiver.got]
+    assert len(set(ids[:3])) == 1 and ids[0] in ids[3:]
     assert notify(store, policy=FAST).sent == 0
 
 

@@ -12,7 +12,7 @@ the next run tries again.
 from __future__ import annotations
 
 import hashlib
-import uuid
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -177,6 +177,13 @@ def _relation_alerts(tx: AlertTransaction, rule: AlertRule, at: str) -> list[Ale
     return alerts
 
 
+def _delivery_id(rule: AlertRule, kind: str, subject: str, what: Any) -> str:
+    """The same alert (rule, kind, event, figures) gets the same id in every run: a run that
+    sent it but died before logging it sends it again, and the receiver can drop the repeat."""
+    key = json.dumps([rule.id, rule.name, kind, subject, what], sort_keys=True, default=str)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
 def _selection(rule: AlertRule) -> tuple[dict[str, Any], int | None, bool]:
     filters = {k: v for k, v in rule.filters.items()
                if k not in ("killed_min", "claimed", "relation")}  # fmt: skip
@@ -263,7 +270,9 @@ def _run_rule(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | N
         if not all_done:  # the channel is failing: the rest wait for the next run
             summary.count(rule.name, "deferred")
             continue
-        document = alert.document(rule.name, uuid.uuid4().hex, at)
+        document = alert.document(
+            rule.name, _delivery_id(rule, alert.kind, alert.subject, alert.state["figures"]), at
+        )
         if rule.digest:
             outcome = Outcome("queued", 0)
         else:
@@ -301,8 +310,9 @@ def _digest(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | Non
     with store.alerting() as tx:
         waiting = tx.queued(rule.id)
     if waiting:
+        digest_id = _delivery_id(rule, "digest", "", [w["delivery_id"] for w in waiting])
         document = digest_document(rule.name, rule.digest, [w["payload"] for w in waiting],
-                                   uuid.uuid4().hex, at)  # fmt: skip
+                                   digest_id, at)  # fmt: skip
         document["summary"] = (
             f"{len(waiting)} alerts: "
             + "; ".join(str(w["summary"]) for w in waiting[:5])
