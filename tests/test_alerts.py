@@ -473,3 +473,18 @@ def test_alerts_new_actor_relation(store: Store, tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [d["relation"]["kind"] for d in lines] == ["allegiance", "war"]
     assert lines[1]["summary"].startswith("new relation: Taliban war IS-K")
+
+
+def test_alerts_a_rule_another_run_holds_is_left_to_it(store: Store, tmp_path: Path,
+                                                       receiver: Receiver) -> None:  # fmt: skip
+    rule = add_rule(store, _webhook(receiver))
+    _ingest(store, tmp_path, "kunduz")
+    assert rule.id is not None
+    with store.alerting() as tx:  # as a run in another process would
+        assert tx.claim_rule(rule.id, "2000-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00")
+    summary = notify(store, policy=FAST)
+    assert (summary.busy, summary.sent, len(receiver.got)) == (1, 0, 0)
+    with store.alerting() as tx:  # that run ends (or its hold lapses)
+        tx.update_rule(rule.id, running_until=None)
+    assert notify(store, policy=FAST).sent == 1
+    assert notify(store, policy=FAST).as_dict()["busy"] == 0

@@ -35,6 +35,8 @@ from khorasan.store.alerts import AlertTransaction
 __all__ = ["Alert", "NotifySummary", "baseline", "figures", "notify", "plan"]
 
 DIGEST_PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+# How long a run holds a rule: longer than any run takes (a crashed run's hold lapses)
+RUN_HOLD = timedelta(minutes=15)
 
 
 @dataclass(slots=True)
@@ -68,6 +70,7 @@ class NotifySummary:
     failed: int = 0
     queued: int = 0  # alerts of digest rules, waiting for their digest
     deferred: int = 0  # not tried: an earlier alert of the same rule failed this run
+    busy: int = 0  # rules another run was evaluating
     digests: int = 0
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -83,7 +86,9 @@ class NotifySummary:
             "sent": self.sent,
             "failed": self.failed,
             "queued": self.queued,
+            "deferred": self.deferred,
             "digests": self.digests,
+            "busy": self.busy,
             "by_rule": self.by_rule,
         }
 
@@ -245,7 +250,19 @@ def notify(
         rules = [AlertRule.from_row(r) for r in tx.rules()]
     summary.rules = len(rules)
     for rule in rules:
-        _run_rule(store, rule, at, policy, sleep, summary)
+        assert rule.id is not None
+        clock = datetime.now(UTC)  # the hold is real time, whatever ``now`` says
+        with store.alerting() as tx:
+            held = tx.claim_rule(rule.id, clock.isoformat(timespec="seconds"),
+                                 (clock + RUN_HOLD).isoformat(timespec="seconds"))  # fmt: skip
+        if not held:  # another run is at it: it sends what this one would
+            summary.busy += 1
+            continue
+        try:
+            _run_rule(store, rule, at, policy, sleep, summary)
+        finally:
+            with store.alerting() as tx:
+                tx.update_rule(rule.id, running_until=None)
     return summary
 
 

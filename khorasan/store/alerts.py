@@ -150,6 +150,17 @@ class AlertTransaction:
     def update_rule(self, rule_id: int, **values: Any) -> None:
         update_rule(self.conn, rule_id, **values)
 
+    def claim_rule(self, rule_id: int, now: str, until: str) -> bool:
+        """Hold the rule until ``until`` unless another run holds it past ``now``; whether
+        this run got it (one conditional UPDATE: atomic on SQLite and PostgreSQL)."""
+        c = alert_rules.c
+        result = self.conn.execute(
+            alert_rules.update()
+            .where(c.id == rule_id, sa.or_(c.running_until.is_(None), c.running_until < now))
+            .values(running_until=until)
+        )
+        return bool(result.rowcount == 1)
+
     def latest_fusion(self) -> str | None:
         return latest_fusion(self.conn)
 

@@ -246,6 +246,8 @@ alert_rules = sa.Table(
     # events fused before this were all looked at (a delivery that failed holds it back)
     sa.Column("checked_through", sa.String(32)),
     sa.Column("last_digest_at", sa.String(32)),
+    # a run that holds the rule (until then): two runs at once never send the same alert twice
+    sa.Column("running_until", sa.String(32)),
 )
 
 alert_state = sa.Table(

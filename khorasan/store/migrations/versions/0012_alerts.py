@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(32), nullable=False),
         sa.Column("checked_through", sa.String(32)),
         sa.Column("last_digest_at", sa.String(32)),
+        sa.Column("running_until", sa.String(32)),
     )
     op.create_table(
         "alert_state",
