@@ -108,6 +108,7 @@ def plan(events: Sequence[Event], states: Sequence[dict[str, Any]],
     states to save whatever the deliveries do (an event known under a new id or new members,
     its figures unchanged)."""
     by_event = {s["event_id"]: s for s in states}
+    by_id = {s["id"]: s for s in states}
     by_member: dict[str, dict[str, Any]] = {}
     for s in states:
         for uid in s["members"]:
@@ -124,7 +125,7 @@ def plan(events: Sequence[Event], states: Sequence[dict[str, Any]],
             shared = Counter(by_member[u]["id"] for u in members
                              if u in by_member and by_member[u]["id"] not in taken)  # fmt: skip
             best = max(shared, key=lambda k: (shared[k], -k)) if shared else None
-            state = next((s for s in states if s["id"] == best), None)
+            state = by_id.get(best)
         now = figures(event)
         if state is None:
             row = {"id": None, "event_id": event.id, "members": members, "figures": now,
