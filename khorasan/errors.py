@@ -15,12 +15,14 @@ Hierarchy and codes (the table the README's "Errors" section repeats; a test pin
     K401 │   ├── FilterError      a query filter is unknown or malformed (``field`` names it)
     K402 │   ├── ExportError      an export cannot be written as asked
     K403 │   ├── ReviewError      a review action names a field, value or mention it cannot take
-    K404 │   └── UserError        a user or role cannot be added or changed as asked
+    K404 │   ├── UserError        a user or role cannot be added or changed as asked
+    K410 │   └── AlertError       an alert rule cannot be added, found or used as asked
     K500 ├── EvalError            gold files or an evaluation baseline cannot be used
-    K600 └── AccessError          a request is refused by access control
-    K601     ├── Unauthenticated  no credentials, or bad ones (HTTP 401)
-    K602     ├── Forbidden        the user's role does not allow it, or a CSRF check failed (403)
-    K603     └── TooManyAttempts  too many failed logins for that name from that address (429)
+    K600 ├── AccessError          a request is refused by access control
+    K601 │   ├── Unauthenticated  no credentials, or bad ones (HTTP 401)
+    K602 │   ├── Forbidden        the user's role does not allow it, or a CSRF check failed (403)
+    K603 │   └── TooManyAttempts  too many failed logins for that name from that address (429)
+    K700 └── DeliveryError        an alert could not be delivered (the log keeps why)
 
 The CLI turns any of them into one line, ``Error: <input>: <reason>``; the REST API into
 ``{"error": {"code", "message", "field"}}``. Codes never change meaning; new errors get new codes.
@@ -31,9 +33,11 @@ from __future__ import annotations
 __all__ = [
     "ERROR_CODES",
     "AccessError",
+    "AlertError",
     "BadMetadata",
     "ConfigError",
     "DataFileError",
+    "DeliveryError",
     "EvalError",
     "ExportError",
     "FetchError",
@@ -167,6 +171,14 @@ class UserError(ConfigError):
         return self.subject
 
 
+class AlertError(ConfigError):
+    """Raised for an alert rule that cannot be taken as asked (a name already used or not
+    found, a channel without what it needs, a refused webhook address); ``subject`` names
+    the rule or the option."""
+
+    code = "K410"
+
+
 class EvalError(KhorasanError, ValueError):
     """Raised when gold files or an evaluation baseline cannot be read or used."""
 
@@ -196,6 +208,17 @@ class TooManyAttempts(AccessError):
     """Too many failed logins for one name from one address in the window (HTTP 429)."""
 
     code = "K603"
+
+
+class DeliveryError(KhorasanError):
+    """Raised when an alert cannot be delivered to its channel; ``subject`` names the
+    channel. ``permanent``: retrying would not help (a 4xx answer, a refused login)."""
+
+    code = "K700"
+
+    def __init__(self, subject: str, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(subject, reason, kind="delivery_failed")
+        self.permanent = permanent
 
 
 def _codes() -> dict[str, type[KhorasanError]]:

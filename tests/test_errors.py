@@ -19,9 +19,9 @@ PINNED = {
     "K102": "BadMetadata", "K103": "FetchError", "K200": "KnowledgeBaseError",
     "K201": "DataFileError", "K300": "StoreError", "K310": "NotFoundError", "K400": "ConfigError",
     "K401": "FilterError", "K402": "ExportError", "K403": "ReviewError",
-    "K404": "UserError", "K500": "EvalError",
+    "K404": "UserError", "K410": "AlertError", "K500": "EvalError",
     "K600": "AccessError", "K601": "Unauthenticated", "K602": "Forbidden",
-    "K603": "TooManyAttempts",
+    "K603": "TooManyAttempts", "K700": "DeliveryError",
 }  # fmt: skip
 
 

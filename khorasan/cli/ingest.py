@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from khorasan import alerts
 from khorasan.cli._common import db_option, echo_json, open_db, safe
 from khorasan.ingest import Failure, IngestOptions
 from khorasan.pipeline import fuse as run_fuse
@@ -79,6 +80,8 @@ def ingest(
             summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=on_item)
     else:
         summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=report)
+    # saved alert rules hear of what this run stored (no rules: one small query)
+    fired = alerts.notify(store) if not no_extract and alerts.has_rules(store) else None
     store.close()
     if as_json:
         echo_json(summary.as_dict())
@@ -91,6 +94,9 @@ def ingest(
             + (f" ({skipped})" if skipped else "")
             + f", {summary.seconds:.2f} s"
         )
+    if fired is not None and (fired.sent or fired.failed or fired.queued):
+        click.echo(f"alerts: sent {fired.sent}, failed {fired.failed}, queued {fired.queued}",
+                   err=True)  # fmt: skip
     if summary.failures:
         sys.exit(1)
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 
+from khorasan import alerts
 from khorasan.cli._common import Col, OptionError, db_option, echo_json, open_db, print_table, safe
 from khorasan.errors import ConfigError
 from khorasan.ingest import IngestOptions
-from khorasan.store import resolve_db_url
+from khorasan.store import Store, resolve_db_url
 from khorasan.watch import (
     KINDS,
     PollReport,
@@ -175,9 +176,15 @@ def watch(
         line = {k: safe(v) if isinstance(v, str) else v for k, v in report.line().items()}
         click.echo(json.dumps(line, ensure_ascii=False))
 
+    def on_stored(store: Store, _new: list[str]) -> None:
+        # saved alert rules hear of what each poll stored, as after ingest
+        if alerts.has_rules(store):
+            click.echo(json.dumps({"alerts": alerts.notify(store).as_dict()}))
+
     with open_db(db, create=True) as store:
         try:
-            reports = poll(store, found, options, once=once, on_report=on_report, stop=stop)
+            reports = poll(store, found, options, once=once, on_report=on_report,
+                           on_stored=on_stored, stop=stop)  # fmt: skip
         except KeyboardInterrupt:
             return
     if once and any(r.status == "error" for r in reports):

@@ -39,6 +39,7 @@ from khorasan.store import records as record_sql
 from khorasan.store import review as review_sql
 from khorasan.store import users as user_sql
 from khorasan.store import watch as watch_sql
+from khorasan.store.alerts import AlertTransaction
 from khorasan.store.events import EVENT_FILTERS, FusionTransaction
 from khorasan.store.schema import (
     appearances,
@@ -651,6 +652,22 @@ class Store:
         with self._writing("revoke credentials") as conn:
             return user_sql.revoke(conn, _now(), user_id=user_id, kind=kind,
                                    secret_hash=secret_hash)  # fmt: skip
+
+    # -- alerts ---------------------------------------------------------------------------
+    @contextmanager
+    def alerting(self) -> Iterator[AlertTransaction]:
+        """Alert rules, their state and their delivery log, read or written in one
+        transaction (``khorasan.alerts`` decides what fires)."""
+
+        def resolve(filters: dict[str, Any]) -> dict[str, Any]:
+            return _event_selection(filters, None, None, None)[0]
+
+        try:
+            with self.engine.begin() as conn:
+                yield AlertTransaction(conn, resolve)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot read or write alerts: "
+                             f"{exc.__class__.__name__}") from exc  # fmt: skip
 
 
 def _event_selection(

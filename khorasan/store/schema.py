@@ -8,6 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "alert_deliveries",
+    "alert_rules",
+    "alert_state",
     "appearances",
     "credentials",
     "documents",
@@ -275,4 +278,57 @@ source_state = sa.Table(
     sa.Column("errors", sa.Integer, nullable=False, default=0),  # consecutive failed polls
     sa.Column("last_error", sa.Text),
     sa.Column("stamps", sa.JSON),  # entry URL -> the updated stamp its feed or sitemap gave
+)
+
+
+# -- alerts (migration 0010): saved rules, what each sent of each event, every delivery --------
+alert_rules = sa.Table(
+    "alert_rules",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("filters", sa.JSON, nullable=False),  # as for Store.events
+    sa.Column("channel", sa.String(16), nullable=False),  # webhook, email or file
+    sa.Column("target", sa.JSON, nullable=False),  # the channel's settings (never a password)
+    sa.Column("digest", sa.String(8)),  # None (at once), daily or weekly
+    sa.Column("created_at", sa.String(32), nullable=False),
+    # events fused before this were all looked at (a delivery that failed holds it back)
+    sa.Column("checked_through", sa.String(32)),
+    sa.Column("last_digest_at", sa.String(32)),
+    # a run that holds the rule (until then): two runs at once never send the same alert twice
+    sa.Column("running_until", sa.String(32)),
+)
+
+alert_state = sa.Table(
+    "alert_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "rule_id", sa.Integer, sa.ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False
+    ),  # fmt: skip
+    sa.Column("event_id", sa.String(16), nullable=False),
+    sa.Column("members", sa.JSON, nullable=False),  # the event's mention uids (doc:start-end)
+    sa.Column("figures", sa.JSON, nullable=False),  # the watched figures last sent
+    sa.Column("first_at", sa.String(32), nullable=False),
+    sa.Column("last_at", sa.String(32), nullable=False),
+    sa.Index("ix_alert_state_rule_event", "rule_id", "event_id"),
+)
+
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("delivery_id", sa.String(32), nullable=False),  # sent along: receivers dedupe
+    sa.Column("rule_id", sa.Integer),  # kept when the rule is removed: the log stays
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("event_id", sa.String(16)),
+    sa.Column("kind", sa.String(8), nullable=False),  # new, update, digest, test
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),  # sent, failed, queued (for a digest)
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("summary", sa.Text),  # "new: ...", "killed 13 -> 60"
+    sa.Column("payload", sa.JSON),  # a queued alert's document, until its digest is sent
+    sa.Column("at", sa.String(32), nullable=False, index=True),
+    sa.Index("ix_alert_deliveries_rule_status", "rule_id", "status"),
 )
