@@ -20,6 +20,7 @@ from khorasan.annotate.persons import find_persons
 from khorasan.extract.cues import cue, cue_alternation, cue_pattern
 from khorasan.extract.figures import Figure, find_figures, perpetrator_figures
 from khorasan.extract.lexicons import attack_triggers
+from khorasan.kb import load_lexicon
 from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
 
 __all__ = ["GENERIC", "DocPasses", "SentenceFeatures", "features_of"]
@@ -62,6 +63,16 @@ _BARE_PLURAL = re.compile(
 )
 # "rocket strikes against Tajikistan": the attack word heads a bare plural compound
 _PLURAL_AFTER = re.compile(rf"\s+(?:{cue_alternation('activity_plurals')})\b", re.I)
+# "the Gozar-e-Sayed Abad mosque", "the Old Kabul Hotel": a place name inside a site's proper
+# name, between "the" (and more name words) and the kind of site (kb/data/site_kinds.csv)
+_SITE_NAME_BEFORE = re.compile(r"\bthe\s+(?:[A-Z][\w'’]*(?:-[\w'’]+)*[-\s]+){0,3}$")
+_SITE_NAME_AFTER = re.compile(
+    r"(?:[-\s]+[A-Z][\w'’]*(?:-[\w'’]+)*){0,3}\s+(?:"
+    + "|".join(sorted((re.escape(w) for ws in load_lexicon("site_kinds").values() for w in ws),
+                      key=len, reverse=True))
+    + r")\b",
+    re.I,
+)  # fmt: skip
 _COUNTED_BEFORE = re.compile(r"\b(?:the|two|twin|three|double|of|these|those|both)\s+$", re.I)
 _SEAT_BEFORE = re.compile(rf"(?:{cue_alternation('source_seat', 'before')})", re.I)
 _SEAT_AFTER = re.compile(rf"(?:{cue_alternation('source_seat', 'after')})", re.I)
@@ -125,6 +136,8 @@ class SentenceFeatures:
     offset_from_published: bool = False  # "a week ago": days before the report, not the incident
     offset_months: int | None = None  # "two months after": months before the incident just told
     offset_vague: str | None = None  # "weeks after": days, weeks or months, not counted
+    # starts of the places named only inside a site's proper name ("the Sayed Abad mosque")
+    site_names: frozenset[int] = frozenset()
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -318,9 +331,22 @@ def features_of(
         headline=headline,
         shift=shift or _elsewhere_dated(chunk, dates),
     )
+    feats.site_names = frozenset(p.start for p in places if _in_site_name(text, p))
     if shift:
         set_offset(feats, chunk)
     return feats
+
+
+def _in_site_name(text: str, p: PlaceMention) -> bool:
+    """Whether the place's words are part of a site's proper name ("the Gozar-e-Sayed Abad
+    mosque"): the name of the site, not necessarily the district it lies in."""
+    if p.kind in ("country", "admin1"):
+        return False
+    before = text[max(0, p.start - 40) : p.start]
+    return (
+        _SITE_NAME_BEFORE.search(before) is not None
+        and _SITE_NAME_AFTER.match(text, p.end, min(len(text), p.end + 60)) is not None
+    )
 
 
 def time_shift(chunk: str) -> str | None:
