@@ -315,7 +315,14 @@ def features_of(
         triggers=triggers,
         figures=figures,
         dates=[
-            d for d in dates if not _datelined(text, d) and not _since_when(text, d, s, triggers)
+            d
+            for d in dates
+            if not _datelined(text, d)
+            and not _since_when(text, d, s, triggers)
+            # "after it took power in August": the takeover's date, not the attack's
+            and not cue_pattern("power_taken_before").search(
+                text, max(s.start, d.start - 80), d.start
+            )
         ],
         places=places,
         actors=actors,
