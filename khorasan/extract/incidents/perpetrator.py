@@ -48,6 +48,7 @@ _BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)
 # Taliban, has claimed"
 _ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
 _LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
+_COMMA = re.compile(r",\s*")
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 
 
@@ -290,6 +291,11 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         after = text[parent.end : min(s.end, parent.end + 60)]
     # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
     after = _PAREN_ALIAS.sub("", after, count=1)
+    # "the group's Khorasan branch, IS-K, had carried out": skip an alias set off by commas
+    alias = next((a for a in f.actors if a.canonical == actor.canonical
+                  and _COMMA.fullmatch(text, actor.end, a.start)), None)  # fmt: skip
+    if alias is not None and text.startswith(",", alias.end):
+        after = text[alias.end + 1 : min(s.end, alias.end + 61)]
     by = cue_pattern("attributed_by").search(before) is not None
     by = by or cue_pattern("attacker_by_more").search(before) is not None
     # "claimed by the regional chapter of the Islamic State"
