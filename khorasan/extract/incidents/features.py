@@ -442,6 +442,9 @@ def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
     before = cue_pattern("reporting_place_before")
     if before.search(text, max(s.start, p.start - 50), p.start):
         return True
+    # "airlifted to hospitals in Peshawar": where the wounded were taken
+    if cue_pattern("care_place_before").search(text, max(s.start, p.start - 80), p.start):
+        return True
     # "The National Directorate of Security in Kabul had reported": the source's seat
     return bool(
         _SEAT_BEFORE.search(text, max(s.start, p.start - 60), p.start)
