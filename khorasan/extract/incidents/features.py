@@ -41,6 +41,8 @@ SINCE_CLAUSE_CHARS = 80
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|until|till|through|as of)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I
 )
+# "since the 2004 school siege": a date that modifies an attack word, a word or two before it
+_ATTACK_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}")
 # "since they returned to power in August 2021": the clause a period runs from (_since_when)
 _SINCE_CLAUSE = re.compile(r"\bsince\b[^,;:.()\n]*$", re.I)
 # a dateline's date: what may stand before it on its line, and after it (see _datelined)
@@ -292,7 +294,7 @@ def features_of(
             )
         )
     ]
-    dates = [d for d in passes.dates.within(s) if _event_date(text, d)]
+    dates = [d for d in passes.dates.within(s) if _event_date(text, d, triggers)]
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
         # "KABUL, June 6 (Reuters) -": the report's date, not the incident's
@@ -506,11 +508,16 @@ def _since_when(
     no attack word between "since" and the date (unlike "since a bomb hit a mosque in 2020")."""
     if _WHEN_AFTER.match(text[d.end : d.end + 12]):
         return False  # "since 1978, when arson killed": the date of an incident after all
+    if any(_ATTACK_NOUN_AFTER.fullmatch(text, d.end, a) for _, a, _ in triggers):
+        return False  # "since the 2004 school siege": the siege's date
     m = _SINCE_CLAUSE.search(text, max(s.start, d.start - SINCE_CLAUSE_CHARS), d.start)
     return m is not None and not any(m.start() < a < d.start for _, a, _ in triggers)
 
 
-def _event_date(text: str, d: DateMention) -> bool:
+def _event_date(text: str, d: DateMention, triggers: list[tuple[str, int, int]]) -> bool:
     if not _NOT_EVENT_DATE.search(text[max(0, d.start - 24) : d.start]):
+        return True
+    # "since the 2004 school siege": the date of the attack the period runs from
+    if any(_ATTACK_NOUN_AFTER.fullmatch(text, d.end, a) for _, a, _ in triggers):
         return True
     return _WHEN_AFTER.match(text[d.end : d.end + 12]) is not None
