@@ -72,9 +72,8 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         # nor one of another time than the report's own ("IS has claimed attacks in Iran,
         # including a 2022 shooting at a shrine" in a report of 2024)
         own_time = not records or _same_time(record["date"], records[0]["date"])
-        if (
-            in_group or (branch_attacks and not group.shift and own_time)
-        ) and record["perpetrator"] == CORE_IS:
+        branch = in_group or (branch_attacks and not group.shift and own_time)
+        if branch and record["perpetrator"] == CORE_IS:
             record["perpetrator"] = ISK
         records.append(record)
     return records
