@@ -102,3 +102,11 @@ def test_an_alias_between_commas_names_the_branch_as_attacker() -> None:
     )
     (rec,) = incidents(text, published="2023-08-15")
     assert rec["perpetrator"] == "IS-K"
+
+
+def test_no_attack_took_place_is_no_incident() -> None:
+    text = (
+        "Police in Vienna arrested three men on Tuesday on suspicion of supporting the Islamic "
+        "State. No attack took place, and the men had not chosen a target."
+    )
+    assert incidents(text, published="2023-06-08") == []
