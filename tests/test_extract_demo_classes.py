@@ -110,3 +110,19 @@ def test_no_attack_took_place_is_no_incident() -> None:
         "State. No attack took place, and the men had not chosen a target."
     )
     assert incidents(text, published="2023-06-08") == []
+
+
+def test_an_attack_the_same_group_claimed_is_that_groups_claim() -> None:
+    text = (
+        "Gunmen killed 14 people at a Sufi shrine in Jalalabad on Thursday.\n\n"
+        "The Islamic State's Khorasan branch claimed responsibility on its Amaq news agency.\n\n"
+        "Ten days earlier, a suicide bombing at a school in Kabul killed 20 students, an attack "
+        "the same group also claimed."
+    )
+    main, earlier = incidents(text, published="2022-05-14")
+    assert (main["perpetrator"], main["attribution"]) == ("IS-K", "claimed")
+    assert (earlier["perpetrator"], earlier["attribution"], killed(earlier)) == (
+        "IS-K",
+        "claimed",
+        20,
+    )

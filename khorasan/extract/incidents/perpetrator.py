@@ -48,6 +48,7 @@ _BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)
 # Taliban, has claimed"
 _ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
 _LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
+_GAP = re.compile(r"[\s,]*")
 _COMMA = re.compile(r",\s*")
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 
@@ -202,12 +203,19 @@ def antecedent_perpetrator(
         pronoun = subject.start() if subject else None
         claimed = subject is not None and cue("claim", subject.group())
         if pronoun is None:
-            for _, a, _ in f.triggers:
+            for _, a, b in f.triggers:
                 lead = max(sentence.start, a - 80)
                 # "days after it claimed responsibility for a Christmas Day bombing"
                 m = cue_pattern("group_pronoun_claim_before").search(text, lead, a)
                 claimed = m is not None
                 m = m or cue_pattern("group_possessive_before").search(text, max(lead, a - 40), a)
+                # "an attack the same group also claimed": the claim after the attack word
+                gap = _GAP.match(text, b, sentence.end)
+                after = cue_pattern("group_claim_after").match(
+                    text, gap.end() if gap else b, sentence.end
+                )
+                if m is None and after is not None:
+                    claimed, m = True, after
                 if m:
                     pronoun = m.start()
                     break
