@@ -79,10 +79,19 @@ def extract_incidents(ann: AnnotatedDocument) -> list[dict[str, Any]]:
         # or elsewhere (a report that calls it "the local IS affiliate" in passing, or tells
         # of arrests of IS-K members, does not say whose this attack was)
         in_group = branch_named_as_attacker(text, group.sentences)
-        if (in_group or (branch_attacks and not group.shift)) and record["perpetrator"] == CORE_IS:
+        # nor one of another time than the report's own ("IS has claimed attacks in Iran,
+        # including a 2022 shooting at a shrine" in a report of 2024)
+        own_time = not records or _same_time(record["date"], records[0]["date"])
+        branch = in_group or (branch_attacks and not group.shift and own_time)
+        if branch and record["perpetrator"] == CORE_IS:
             record["perpetrator"] = ISK
         records.append(record)
     return records
+
+
+def _same_time(a: str | None, b: str | None) -> bool:
+    """Whether two record dates may be one time (one within the other, or either unknown)."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
 def _country_only(place: PlaceMention | None, group: Group) -> PlaceMention | None:

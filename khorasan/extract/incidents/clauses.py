@@ -39,6 +39,14 @@ _CLAUSE_LEAD = re.compile(
     r"\b(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
     re.I,
 )
+# "a top general killed in | a US drone strike": the victim of the clause's attack word, told
+# in a participle phrase ("was killed in" is the sentence's own verb)
+_VICTIM_IN = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbe )"
+    rf"\b(?:{cue_alternation('clause_victim_verbs')})\s+(?:in|by|during)\s+"
+    r"(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.I,
+)
 # "days after the attack": a pointer back at the incident already told
 _POINTS_BACK = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # "weeks after the killing of several dozen civilians": the noun is told anew, not pointed at
@@ -137,7 +145,7 @@ def split_clauses(
             strict=False,
         )
     ]
-    if not apart and len(years) < 2:
+    if not apart and len(years) < 2 and not _dated_victim_clause(f, clauses, text):
         if not any(separate):
             return [f]
         # one place, one time: cut only where the words make another incident ("exploded",
@@ -216,6 +224,25 @@ def split_earlier(
     before.headline = after.headline = f.headline
     set_offset(after, m.group(0))
     return [before, after]
+
+
+def _dated_victim_clause(f: SentenceFeatures, clauses: list[Sentence], text: str) -> bool:
+    """Whether a later clause tells a victim killed in an attack dated on its own while the
+    first clause names no date ("The bombs went off near the grave of the general, killed in a
+    drone strike in 2020": the strike is an earlier incident than the bombs)."""
+    first = clauses[0]
+    if any(first.start <= d.start < first.end for d in f.dates):
+        return False
+    for c in clauses[1:]:
+        trigger = min((a for _, a, _ in f.triggers if c.start <= a < c.end), default=None)
+        # a date of its own: a written one ("in 2020"), not one counted from the report
+        if trigger is None or not any(
+            c.start <= d.start < c.end and not d.relative for d in f.dates
+        ):
+            continue
+        if _VICTIM_IN.search(text, max(c.start - CLAUSE_LEAD_CHARS, 0), trigger):
+            return True
+    return False
 
 
 def _kind_before(f: SentenceFeatures, at: int) -> str | None:

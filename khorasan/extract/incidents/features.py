@@ -20,6 +20,7 @@ from khorasan.annotate.persons import find_persons
 from khorasan.extract.cues import cue, cue_alternation, cue_pattern
 from khorasan.extract.figures import Figure, find_figures, perpetrator_figures
 from khorasan.extract.lexicons import attack_triggers
+from khorasan.kb import load_lexicon
 from khorasan.model import ActorMention, DateMention, PlaceMention, Sentence
 
 __all__ = ["GENERIC", "DocPasses", "SentenceFeatures", "features_of"]
@@ -40,6 +41,8 @@ SINCE_CLAUSE_CHARS = 80
 _NOT_EVENT_DATE = re.compile(
     r"\b(?:since|until|till|through|as of)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$", re.I
 )
+# "since the 2004 school siege": a date that modifies an attack word, a word or two before it
+_ATTACK_NOUN_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}")
 # "since they returned to power in August 2021": the clause a period runs from (_since_when)
 _SINCE_CLAUSE = re.compile(r"\bsince\b[^,;:.()\n]*$", re.I)
 # a dateline's date: what may stand before it on its line, and after it (see _datelined)
@@ -62,6 +65,16 @@ _BARE_PLURAL = re.compile(
 )
 # "rocket strikes against Tajikistan": the attack word heads a bare plural compound
 _PLURAL_AFTER = re.compile(rf"\s+(?:{cue_alternation('activity_plurals')})\b", re.I)
+# "the Gozar-e-Sayed Abad mosque", "the Old Kabul Hotel": a place name inside a site's proper
+# name, between "the" (and more name words) and the kind of site (kb/data/site_kinds.csv)
+_SITE_NAME_BEFORE = re.compile(r"\bthe\s+(?:[A-Z][\w'’]*(?:-[\w'’]+)*[-\s]+){0,3}$")
+_SITE_NAME_AFTER = re.compile(
+    r"(?:[-\s]+[A-Z][\w'’]*(?:-[\w'’]+)*){0,3}\s+(?:"
+    + "|".join(sorted((re.escape(w) for ws in load_lexicon("site_kinds").values() for w in ws),
+                      key=len, reverse=True))
+    + r")\b",
+    re.I,
+)  # fmt: skip
 _COUNTED_BEFORE = re.compile(r"\b(?:the|two|twin|three|double|of|these|those|both)\s+$", re.I)
 _SEAT_BEFORE = re.compile(rf"(?:{cue_alternation('source_seat', 'before')})", re.I)
 _SEAT_AFTER = re.compile(rf"(?:{cue_alternation('source_seat', 'after')})", re.I)
@@ -125,6 +138,8 @@ class SentenceFeatures:
     offset_from_published: bool = False  # "a week ago": days before the report, not the incident
     offset_months: int | None = None  # "two months after": months before the incident just told
     offset_vague: str | None = None  # "weeks after": days, weeks or months, not counted
+    # starts of the places named only inside a site's proper name ("the Sayed Abad mosque")
+    site_names: frozenset[int] = frozenset()
 
     @property
     def is_incident_sentence(self) -> bool:
@@ -279,7 +294,7 @@ def features_of(
             )
         )
     ]
-    dates = [d for d in passes.dates.within(s) if _event_date(text, d)]
+    dates = [d for d in passes.dates.within(s) if _event_date(text, d, triggers)]
     if dateline:  # "QUETTA:" / "Kabul (Reuters) -": where the report was filed, not the event
         places = [p for p in places if p.start >= s.start + dateline.end()]
         # "KABUL, June 6 (Reuters) -": the report's date, not the incident's
@@ -302,7 +317,14 @@ def features_of(
         triggers=triggers,
         figures=figures,
         dates=[
-            d for d in dates if not _datelined(text, d) and not _since_when(text, d, s, triggers)
+            d
+            for d in dates
+            if not _datelined(text, d)
+            and not _since_when(text, d, s, triggers)
+            # "after it took power in August": the takeover's date, not the attack's
+            and not cue_pattern("power_taken_before").search(
+                text, max(s.start, d.start - 80), d.start
+            )
         ],
         places=places,
         actors=actors,
@@ -318,9 +340,22 @@ def features_of(
         headline=headline,
         shift=shift or _elsewhere_dated(chunk, dates) or _past_undated(chunk, dates),
     )
+    feats.site_names = frozenset(p.start for p in places if _in_site_name(text, p))
     if shift:
         set_offset(feats, chunk)
     return feats
+
+
+def _in_site_name(text: str, p: PlaceMention) -> bool:
+    """Whether the place's words are part of a site's proper name ("the Gozar-e-Sayed Abad
+    mosque"): the name of the site, not necessarily the district it lies in."""
+    if p.kind in ("country", "admin1"):
+        return False
+    before = text[max(0, p.start - 40) : p.start]
+    return (
+        _SITE_NAME_BEFORE.search(before) is not None
+        and _SITE_NAME_AFTER.match(text, p.end, min(len(text), p.end + 60)) is not None
+    )
 
 
 def time_shift(chunk: str) -> str | None:
@@ -417,6 +452,9 @@ def _reported_from(text: str, p: PlaceMention, s: Sentence) -> bool:
     before = cue_pattern("reporting_place_before")
     if before.search(text, max(s.start, p.start - 50), p.start):
         return True
+    # "airlifted to hospitals in Peshawar": where the wounded were taken
+    if cue_pattern("care_place_before").search(text, max(s.start, p.start - 80), p.start):
+        return True
     # "The National Directorate of Security in Kabul had reported": the source's seat
     return bool(
         _SEAT_BEFORE.search(text, max(s.start, p.start - 60), p.start)
@@ -478,11 +516,16 @@ def _since_when(
     no attack word between "since" and the date (unlike "since a bomb hit a mosque in 2020")."""
     if _WHEN_AFTER.match(text[d.end : d.end + 12]):
         return False  # "since 1978, when arson killed": the date of an incident after all
+    if any(_ATTACK_NOUN_AFTER.fullmatch(text, d.end, a) for _, a, _ in triggers):
+        return False  # "since the 2004 school siege": the siege's date
     m = _SINCE_CLAUSE.search(text, max(s.start, d.start - SINCE_CLAUSE_CHARS), d.start)
     return m is not None and not any(m.start() < a < d.start for _, a, _ in triggers)
 
 
-def _event_date(text: str, d: DateMention) -> bool:
+def _event_date(text: str, d: DateMention, triggers: list[tuple[str, int, int]]) -> bool:
     if not _NOT_EVENT_DATE.search(text[max(0, d.start - 24) : d.start]):
+        return True
+    # "since the 2004 school siege": the date of the attack the period runs from
+    if any(_ATTACK_NOUN_AFTER.fullmatch(text, d.end, a) for _, a, _ in triggers):
         return True
     return _WHEN_AFTER.match(text[d.end : d.end + 12]) is not None

@@ -96,6 +96,16 @@ def group_sentences(feats: list[SentenceFeatures], published: str | None = None)
         if not f.is_incident_sentence:
             continue
         date, place = _sentence_date(f), _sentence_place(f)
+        if (
+            place is not None
+            and place.start in f.site_names
+            and date is None
+            and last is not None
+            and not places_compatible(last.place, place)
+        ):
+            # "The explosion tore through the Sayed Abad mosque" after an attack in Kunduz:
+            # the place word names the site, not a district in another province
+            place = None
         if f.shift and groups and (f.triggers or f.figures):
             # "A week earlier, ...", "Elsewhere, ...", "... comes days after gunmen stormed":
             # another incident than the one just told, with the date it tells or implies

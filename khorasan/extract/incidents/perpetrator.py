@@ -48,6 +48,8 @@ _BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)
 # Taliban, has claimed"
 _ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
 _LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
+_GAP = re.compile(r"[\s,]*")
+_COMMA = re.compile(r",\s*")
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
 
 
@@ -207,6 +209,13 @@ def antecedent_perpetrator(
                 m = cue_pattern("group_pronoun_claim_before").search(text, lead, a)
                 claimed = m is not None
                 m = m or cue_pattern("group_possessive_before").search(text, max(lead, a - 40), a)
+                # "an attack the same group also claimed": the claim after the attack word
+                gap = _GAP.match(text, b, sentence.end)
+                after = cue_pattern("group_claim_after").match(
+                    text, gap.end() if gap else b, sentence.end
+                )
+                if m is None and after is not None:
+                    claimed, m = True, after
                 if m:
                     pronoun = m.start()
                     break
@@ -295,6 +304,11 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         after = text[parent.end : min(s.end, parent.end + 60)]
     # "Islamic State-Khorasan Province (IS-KP) terrorists attacked": skip the acronym
     after = _PAREN_ALIAS.sub("", after, count=1)
+    # "the group's Khorasan branch, IS-K, had carried out": skip an alias set off by commas
+    alias = next((a for a in f.actors if a.canonical == actor.canonical
+                  and _COMMA.fullmatch(text, actor.end, a.start)), None)  # fmt: skip
+    if alias is not None and text.startswith(",", alias.end):
+        after = text[alias.end + 1 : min(s.end, alias.end + 61)]
     by = cue_pattern("attributed_by").search(before) is not None
     by = by or cue_pattern("attacker_by_more").search(before) is not None
     # "claimed by the regional chapter of the Islamic State"
