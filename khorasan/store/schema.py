@@ -8,6 +8,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "SEARCH_DOCUMENTS",
+    "SEARCH_DOCUMENT_KEYS",
+    "SEARCH_INCIDENTS",
+    "SEARCH_RECORDS",
     "appearances",
     "documents",
     "event_mentions",
@@ -227,3 +231,12 @@ review_actions = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("undone_by", sa.Integer),  # the restore that undid this action
 )
+
+
+# -- full-text search (migration 0010) ----------------------------------------------------------
+# SQLite: FTS5 indexes over the text above, kept in step by triggers (see the migration); they
+# hold no text of their own. PostgreSQL: GIN indexes on to_tsvector expressions instead.
+SEARCH_DOCUMENTS = "search_documents"  # title, text; rowid = search_document_keys.key
+SEARCH_DOCUMENT_KEYS = "search_document_keys"  # key INTEGER PRIMARY KEY, document_id
+SEARCH_INCIDENTS = "search_incidents"  # evidence; rowid = incident_mentions.id
+SEARCH_RECORDS = "search_records"  # evidence; rowid = record_mentions.id
