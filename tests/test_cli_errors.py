@@ -16,7 +16,7 @@ from khorasan.errors import FilterError, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_DIR = ROOT / "khorasan" / "cli"
-GROUPS = ("ingest", "documents", "events", "records", "review", "eval", "serve")
+GROUPS = ("ingest", "documents", "events", "records", "review", "search", "eval", "serve")
 # commands that read an existing database (ingest creates one; extract and eval read files)
 READERS = sorted(set(cli.commands) - {"ingest", "extract", "eval"})
 REPORT = ("A suicide bomber blew himself up at a crowded market in Jalalabad, the capital of "
@@ -84,7 +84,7 @@ def _one_line(result: object, code: int) -> str:
 @pytest.mark.parametrize("command", READERS)
 def test_cli_missing_database_is_an_error_not_a_new_file(command: str, tmp_path: Path) -> None:
     typo = tmp_path / "typo.db"
-    args = [command, "x"] if command in ("show", "event") else [command]
+    args = [command, "x"] if command in ("show", "event", "search") else [command]
     if command == "review":  # a group: one of its commands that reads
         args = ["review", "queue"]
     line = _one_line(CliRunner().invoke(cli, [*args, "--db", str(typo)]), 1)

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 import khorasan.cli.eval as evaluation  # "eval": a builtin's name, so imported by its path
-from khorasan.cli import documents, events, ingest, records, review, serve
+from khorasan.cli import documents, events, ingest, records, review, search, serve
 from khorasan.cli._common import as_click_error
 from khorasan.errors import KhorasanError
 
@@ -38,7 +38,7 @@ def cli() -> None:
     """Khorasan Monitor: a sourced, queryable record of IS-K violence from open reporting."""
 
 
-for _module in (ingest, documents, events, records, review, evaluation, serve):
+for _module in (ingest, documents, events, records, review, search, evaluation, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

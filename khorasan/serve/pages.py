@@ -31,6 +31,7 @@ from khorasan.serve.claimschart import MAX_ROWS as CLAIMS_SHOWN
 from khorasan.serve.claimschart import claims_chart_of
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
 from khorasan.serve.recordpages import install_record_pages
+from khorasan.serve.searchpage import install_search_page
 from khorasan.serve.timeline import TARGET_TYPES, timeline_of_groups
 from khorasan.store import Store
 
@@ -121,6 +122,7 @@ def install_pages(app: FastAPI) -> None:
         return render(request, "document.html", **_document_context(store, row))
 
     install_record_pages(app, render)  # /network, /leaders, /strength
+    install_search_page(app, render)  # /search
 
 
 # ---------------------------------------------------------------------------- the dashboard

@@ -13,7 +13,6 @@ document added, re-extracted or removed is found, changed or gone at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,20 +247,3 @@ def unmark(marked: str) -> tuple[str, list[list[int]]]:
             out.append(part)
             at += len(part)
     return "".join(out), matches
-
-
-def segments(text: str, matches: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, is a match) for a page to wrap the matches (it escapes
-    every piece)."""
-    out: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in matches):
-        if start < at or start >= end:
-            continue
-        if start > at:
-            out.append((text[at:start], False))
-        out.append((text[start:end], True))
-        at = end
-    if at < len(text):
-        out.append((text[at:], False))
-    return out
