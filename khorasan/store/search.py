@@ -23,13 +23,17 @@ from khorasan.errors import FilterError
 from khorasan.model import RECORD_KINDS
 from khorasan.store.searchquery import SearchQuery
 
-__all__ = ["SEARCH_KINDS", "MARK_CLOSE", "MARK_OPEN", "search"]
+__all__ = ["MARK_CLOSE", "MARK_OPEN", "RANKED_MAX", "SEARCH_KINDS", "search", "unmark"]
 
 # what ``kind`` may narrow a search to: documents, any sentence, or one kind of record
 SEARCH_KINDS = ("documents", "sentences", "incidents", *RECORD_KINDS)
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # around each match; never left in what is returned
 SNIPPET_TOKENS = 32  # a document's snippet: about a sentence around its best match
 TITLE_WEIGHT = 4.0  # a word in the title counts as four in the text
+# BM25 costs a few microseconds a matching row: a word in every report of a large store would
+# take seconds to rank, so beyond this many matches of one source only the newest stored are
+# ranked (found in rowid order, which costs little). More words reach older reports.
+RANKED_MAX = 5000
 _MARKS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
 # PostgreSQL: the expressions migration 0010 indexes (they must match it exactly)
 PG_DOC_VECTOR = "to_tsvector('english', coalesce(d.title, '') || ' ' || d.text)"
@@ -41,7 +45,7 @@ PG_HEADLINE = (f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWor
 @dataclass(frozen=True, slots=True)
 class _Hit:
     source: str  # documents, incidents or records
-    key: int  # the index's rowid (SQLite) or the mention id / ordinal (PostgreSQL)
+    key: int | str  # the index's rowid (SQLite); the mention or document id (PostgreSQL)
     score: float  # lower is better (FTS5's bm25 is negative; PostgreSQL's rank negated)
     document_id: str
 
@@ -66,15 +70,24 @@ def search(
     want = offset + limit + 1
     hits: list[_Hit] = []
     for source in _sources(filters.kind):
-        sql, params = (_pg_hits if pg else _sqlite_hits)(source, filters)
-        rows = conn.execute(sa.text(sql), {**params, "q": query.websearch() if pg
-                                           else query.fts5(), "n": want})  # fmt: skip
-        hits += [_Hit(source, int(r.key), float(r.score), r.document_id) for r in rows]
+        if pg:
+            sql, params = _pg_hits(source, filters)
+            params.update(q=query.websearch(), n=want)
+        else:
+            sql, params = _sqlite_hits(conn, query, source, filters)
+            params.update(q=query.fts5(), n=want)
+        rows = conn.execute(sa.text(sql), params)
+        hits += [_Hit(source, r.key, float(r.score), r.document_id) for r in rows]
     hits.sort(key=lambda h: (h.score, h.document_id, h.source, h.key))
     page = hits[offset : offset + limit + 1]
     more = len(page) > limit
-    detail = _pg_detail if pg else _sqlite_detail
-    return [detail(conn, query, hit) for hit in page[:limit]], more
+    page = page[:limit]
+    details = {}
+    for source in {h.source for h in page}:
+        keys = [h.key for h in page if h.source == source]
+        read = _pg_details if pg else _sqlite_details
+        details[source] = read(conn, query, source, keys)
+    return [_result(h, details[h.source][h.key]) for h in page], more
 
 
 def _sources(kind: str | None) -> tuple[str, ...]:
@@ -124,45 +137,108 @@ _SQLITE_TABLES = {"incidents": ("search_incidents", "incident_mentions"),
                   "records": ("search_records", "record_mentions")}  # fmt: skip
 
 
-def _sqlite_hits(source: str, f: Filters) -> tuple[str, dict[str, Any]]:
+def _sqlite_from(source: str, f: Filters) -> tuple[str, str, str, dict[str, Any]]:
+    """The FTS table, its FROM clause (joined to what the filters read), the filter
+    conditions and their parameters. CROSS JOIN keeps the index the outer loop (SQLite does
+    not reorder it): the other way round it would run the MATCH once per stored row."""
     if source == "documents":
         where, params = _where(source, f, "d.published")
-        join = " JOIN documents d ON d.id = k.document_id" if where else ""
-        return (f"SELECT search_documents.rowid AS key, bm25(search_documents, {TITLE_WEIGHT}, "
-                "1.0) AS score, k.document_id AS document_id FROM search_documents "
-                f"JOIN search_document_keys k ON k.key = search_documents.rowid{join} "
-                f"WHERE search_documents MATCH :q{where} ORDER BY score LIMIT :n",
-                params)  # fmt: skip
+        join = " CROSS JOIN documents d ON d.id = k.document_id" if where else ""
+        return ("search_documents", "search_documents CROSS JOIN search_document_keys k ON "
+                f"k.key = search_documents.rowid{join}", where, params)  # fmt: skip
     fts, table = _SQLITE_TABLES[source]
     where, params = _where(source, f, "coalesce(m.date, d.published)")
-    join = " JOIN documents d ON d.id = m.document_id" if where else ""
-    return (f"SELECT {fts}.rowid AS key, bm25({fts}) AS score, m.document_id AS document_id "
-            f"FROM {fts} JOIN {table} m ON m.id = {fts}.rowid{join} "
-            f"WHERE {fts} MATCH :q{where} ORDER BY score LIMIT :n", params)  # fmt: skip
+    join = " CROSS JOIN documents d ON d.id = m.document_id" if where else ""
+    return fts, f"{fts} CROSS JOIN {table} m ON m.id = {fts}.rowid{join}", where, params
 
 
-def _sqlite_detail(conn: Connection, query: SearchQuery, hit: _Hit) -> dict[str, Any]:
-    params = {"q": query.fts5(), "key": hit.key}
-    if hit.source == "documents":
-        row = conn.execute(sa.text(
-            "SELECT snippet(search_documents, 1, :open, :close, '…', :tokens) AS marked "
-            "FROM search_documents WHERE search_documents MATCH :q AND rowid = :key"
-        ), {**params, "open": MARK_OPEN, "close": MARK_CLOSE,
-            "tokens": SNIPPET_TOKENS}).one()  # fmt: skip
-        return _document_result(conn, hit, row.marked)
-    fts, table = _SQLITE_TABLES[hit.source]
-    row = conn.execute(sa.text(
-        f"SELECT highlight({fts}, 0, :open, :close) AS marked FROM {fts} "
-        f"WHERE {fts} MATCH :q AND rowid = :key"
-    ), {**params, "open": MARK_OPEN, "close": MARK_CLOSE}).one()  # fmt: skip
-    return _sentence_result(conn, hit, table, row.marked)
+def _sqlite_hits(
+    conn: Connection, query: SearchQuery, source: str, f: Filters
+) -> tuple[str, dict[str, Any]]:
+    """The ranking query of one source. BM25 costs per matching row, so when more than
+    ``RANKED_MAX`` rows match (a word found everywhere), the newest ``RANKED_MAX`` stored
+    are ranked: finding them in rowid order is cheap, ranking them all is not."""
+    fts, tables, where, params = _sqlite_from(source, f)
+    floor = conn.execute(sa.text(
+        f"SELECT {fts}.rowid FROM {tables} WHERE {fts} MATCH :q{where} "
+        f"ORDER BY {fts}.rowid DESC LIMIT 1 OFFSET :cap"
+    ), {**params, "q": query.fts5(), "cap": RANKED_MAX}).scalar()  # fmt: skip
+    if floor is not None:
+        where += f" AND {fts}.rowid > :floor"
+        params["floor"] = floor
+    weights = f", {TITLE_WEIGHT}, 1.0" if source == "documents" else ""
+    document = "k.document_id" if source == "documents" else "m.document_id"
+    return (f"SELECT {fts}.rowid AS key, bm25({fts}{weights}) AS score, {document} AS "
+            f"document_id FROM {tables} WHERE {fts} MATCH :q{where} ORDER BY score LIMIT :n",
+            params)  # fmt: skip
+
+
+def _sqlite_details(
+    conn: Connection, query: SearchQuery, source: str, keys: list[Any]
+) -> dict[Any, dict[str, Any]]:
+    """The page's rows of one source with their marked text, by the index's rowid.
+
+    The marking reads the matches of the query between the page's first and last rowid
+    (FTS5 seeks to a rowid range, not to a list); what a row is, is read by key."""
+    fts = "search_documents" if source == "documents" else _SQLITE_TABLES[source][0]
+    function = (f"snippet({fts}, 1, :open, :close, '…', :tokens)" if source == "documents"
+                else f"highlight({fts}, 0, :open, :close)")  # fmt: skip
+    marked = conn.execute(
+        sa.text(f"SELECT rowid AS key, {function} AS marked FROM {fts} WHERE {fts} MATCH :q "
+                "AND rowid BETWEEN :lo AND :hi AND rowid IN :keys")
+        .bindparams(sa.bindparam("keys", expanding=True)),
+        {"q": query.fts5(), "keys": keys, "lo": min(keys), "hi": max(keys), "open": MARK_OPEN,
+         "close": MARK_CLOSE, "tokens": SNIPPET_TOKENS},
+    ).all()  # fmt: skip
+    if source == "documents":
+        sql = ("SELECT k.key AS key, d.id AS document_id, d.title, d.outlet, d.published, d.url "
+               "FROM search_document_keys k JOIN documents d ON d.id = k.document_id "
+               "WHERE k.key IN :keys")  # fmt: skip
+    else:
+        table = _SQLITE_TABLES[source][1]
+        sql = (f"SELECT m.id AS key, {_MENTION_COLUMNS[table]} FROM {table} m "
+               "JOIN documents d ON d.id = m.document_id WHERE m.id IN :keys")  # fmt: skip
+    rows = {r.key: dict(r._mapping) for r in conn.execute(
+        sa.text(sql).bindparams(sa.bindparam("keys", expanding=True)), {"keys": keys})}  # fmt: skip
+    for key, text in marked:
+        rows[key]["marked"] = text
+    if source == "documents":
+        countries = _countries(conn, [row["document_id"] for row in rows.values()])
+        for row in rows.values():
+            row["countries"] = ", ".join(countries.get(row["document_id"], [])) or None
+    return rows
+
+
+def _countries(conn: Connection, document_ids: list[str]) -> dict[str, list[str]]:
+    """The countries each document's incidents name, sorted."""
+    out: dict[str, set[str]] = {}
+    rows = conn.execute(sa.text(
+        "SELECT document_id, country FROM incident_mentions WHERE document_id IN :ids "
+        "AND country IS NOT NULL"
+    ).bindparams(sa.bindparam("ids", expanding=True)), {"ids": document_ids})  # fmt: skip
+    for document_id, country in rows:
+        out.setdefault(document_id, set()).add(country)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+_MENTION_COLUMNS = {
+    table: (f"{kind} AS kind, m.document_id, m.date, m.country, m.span_start, m.span_end, "
+            f"{event} AS event_id, d.title, d.outlet, d.published, d.url")
+    for table, kind, event in (
+        ("incident_mentions", "'incidents'",
+         "(SELECT event_id FROM event_mentions e WHERE e.mention_id = m.id)"),
+        ("record_mentions", "m.kind", "NULL"),
+    )
+}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- PostgreSQL
 def _pg_hits(source: str, f: Filters) -> tuple[str, dict[str, Any]]:
+    """The ranking query of one source (every match ranked: GIN finds them, ts_rank_cd
+    ranks them)."""
     if source == "documents":
         where, params = _where(source, f, "d.published")
-        return (f"SELECT 0 AS key, -ts_rank_cd({PG_DOC_VECTOR}, q) AS score, "
+        return (f"SELECT d.id AS key, -ts_rank_cd({PG_DOC_VECTOR}, q) AS score, "
                 "d.id AS document_id FROM documents d, websearch_to_tsquery('english', :q) q "
                 f"WHERE {PG_DOC_VECTOR} @@ q{where} ORDER BY score, d.id LIMIT :n",
                 params)  # fmt: skip
@@ -175,58 +251,41 @@ def _pg_hits(source: str, f: Filters) -> tuple[str, dict[str, Any]]:
             params)  # fmt: skip
 
 
-def _pg_detail(conn: Connection, query: SearchQuery, hit: _Hit) -> dict[str, Any]:
-    params = {"q": query.websearch(), "options": PG_HEADLINE}
-    if hit.source == "documents":
-        marked = conn.execute(sa.text(
-            "SELECT ts_headline('english', d.text, websearch_to_tsquery('english', :q), "
-            ":options) FROM documents d WHERE d.id = :doc"
-        ), {**params, "doc": hit.document_id}).scalar_one()  # fmt: skip
-        return _document_result(conn, hit, marked)
-    table = _SQLITE_TABLES[hit.source][1]
-    marked = conn.execute(sa.text(
-        "SELECT ts_headline('english', m.evidence, websearch_to_tsquery('english', :q), "
-        f"'HighlightAll=true, StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}') "
-        f"FROM {table} m WHERE m.id = :key"
-    ), {"q": params["q"], "key": hit.key}).scalar_one()  # fmt: skip
-    return _sentence_result(conn, hit, table, marked)
+def _pg_details(
+    conn: Connection, query: SearchQuery, source: str, keys: list[Any]
+) -> dict[Any, Any]:
+    params = {"q": query.websearch(), "keys": keys, "options": PG_HEADLINE,
+              "all": f"HighlightAll=true, StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"}  # fmt: skip
+    if source == "documents":
+        sql = ("SELECT d.id AS key, ts_headline('english', d.text, "
+               "websearch_to_tsquery('english', :q), :options) AS marked, d.id AS document_id, "
+               "(SELECT string_agg(DISTINCT c.country, ', ') FROM incident_mentions c "
+               "WHERE c.document_id = d.id) AS countries, d.title, d.outlet, d.published, d.url "
+               "FROM documents d WHERE d.id IN :keys")  # fmt: skip
+    else:
+        table = _SQLITE_TABLES[source][1]
+        sql = ("SELECT m.id AS key, ts_headline('english', m.evidence, "
+               "websearch_to_tsquery('english', :q), :all) AS marked, "
+               f"{_MENTION_COLUMNS[table]} FROM {table} m "
+               "JOIN documents d ON d.id = m.document_id WHERE m.id IN :keys")  # fmt: skip
+    statement = sa.text(sql).bindparams(sa.bindparam("keys", expanding=True))
+    return {r.key: dict(r._mapping) for r in conn.execute(statement, params)}
 
 
 # ------------------------------------------------------------------------------ results
-def _document(conn: Connection, document_id: str) -> dict[str, Any]:
-    row = conn.execute(sa.text("SELECT id, title, outlet, published, url FROM documents "
-                               "WHERE id = :id"), {"id": document_id}).one()  # fmt: skip
-    return dict(row._mapping)
-
-
-def _document_result(conn: Connection, hit: _Hit, marked: str | None) -> dict[str, Any]:
-    text, matches = unmark(marked or "")
-    countries = [r[0] for r in conn.execute(sa.text(
-        "SELECT DISTINCT country FROM incident_mentions WHERE document_id = :id AND country "
-        "IS NOT NULL ORDER BY country"), {"id": hit.document_id})]  # fmt: skip
-    return {"kind": "document", "score": _score(hit), "sentence": text, "matches": matches,
-            "span": None, "mention_id": None, "event_id": None, "date": None,
-            "country": ", ".join(countries) or None,
-            "document": _document(conn, hit.document_id)}  # fmt: skip
-
-
-def _sentence_result(conn: Connection, hit: _Hit, table: str, marked: str | None) -> dict[str, Any]:
-    kind = "'incidents'" if table == "incident_mentions" else "m.kind"
-    event = ("(SELECT event_id FROM event_mentions WHERE mention_id = m.id)"
-             if table == "incident_mentions" else "NULL")  # fmt: skip
-    row = conn.execute(sa.text(
-        f"SELECT {kind} AS kind, m.document_id, m.date, m.country, m.span_start, m.span_end, "
-        f"{event} AS event_id FROM {table} m WHERE m.id = :id"
-    ), {"id": hit.key}).one()  # fmt: skip
-    text, matches = unmark(marked or "")
-    return {"kind": row.kind, "score": _score(hit), "sentence": text, "matches": matches,
-            "span": [row.span_start, row.span_end], "mention_id": hit.key,
-            "event_id": row.event_id, "date": row.date, "country": row.country,
-            "document": _document(conn, row.document_id)}  # fmt: skip
-
-
-def _score(hit: _Hit) -> float:
-    return float(f"{-hit.score:.6g}")  # higher is better, as a reader expects
+def _result(hit: _Hit, row: dict[str, Any]) -> dict[str, Any]:
+    text, matches = unmark(row.get("marked") or "")
+    document = {"id": row["document_id"], "title": row["title"], "outlet": row["outlet"],
+                "published": row["published"], "url": row["url"]}  # fmt: skip
+    score = float(f"{-hit.score:.6g}")  # higher is better, as a reader expects
+    if hit.source == "documents":
+        return {"kind": "document", "score": score, "sentence": text, "matches": matches,
+                "span": None, "mention_id": None, "event_id": None, "date": None,
+                "country": row["countries"] or None, "document": document}  # fmt: skip
+    return {"kind": row["kind"], "score": score, "sentence": text, "matches": matches,
+            "span": [row["span_start"], row["span_end"]], "mention_id": int(hit.key),
+            "event_id": row["event_id"], "date": row["date"], "country": row["country"],
+            "document": document}  # fmt: skip
 
 
 def unmark(marked: str) -> tuple[str, list[list[int]]]:
