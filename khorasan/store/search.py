@@ -13,6 +13,7 @@ document added, re-extracted or removed is found, changed or gone at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +74,9 @@ def search(
         if pg:
             sql, params = _pg_hits(source, filters)
             params.update(q=query.websearch(), n=want)
+            rows = conn.execute(sa.text(sql), params).all()
         else:
-            sql, params = _sqlite_hits(conn, query, source, filters)
-            params.update(q=query.fts5(), n=want)
-        rows = conn.execute(sa.text(sql), params)
+            rows = _sqlite_ranked(conn, query, source, filters, want)
         hits += [_Hit(source, r.key, float(r.score), r.document_id) for r in rows]
     hits.sort(key=lambda h: (h.score, h.document_id, h.source, h.key))
     page = hits[offset : offset + limit + 1]
@@ -152,25 +152,30 @@ def _sqlite_from(source: str, f: Filters) -> tuple[str, str, str, dict[str, Any]
     return fts, f"{fts} CROSS JOIN {table} m ON m.id = {fts}.rowid{join}", where, params
 
 
-def _sqlite_hits(
-    conn: Connection, query: SearchQuery, source: str, f: Filters
-) -> tuple[str, dict[str, Any]]:
-    """The ranking query of one source. BM25 costs per matching row, so when more than
-    ``RANKED_MAX`` rows match (a word found everywhere), the newest ``RANKED_MAX`` stored
-    are ranked: finding them in rowid order is cheap, ranking them all is not."""
+def _sqlite_ranked(
+    conn: Connection, query: SearchQuery, source: str, f: Filters, want: int
+) -> Sequence[Any]:
+    """The best ``want`` rows of one source. BM25 costs per matching row, so when more than
+    ``RANKED_MAX`` rows match (a word found everywhere), only the newest ``RANKED_MAX``
+    matches are filtered and ranked (finding them in rowid order costs little), unless too
+    few of them pass the filters: then every match is."""
     fts, tables, where, params = _sqlite_from(source, f)
+    params.update(q=query.fts5(), n=want)
     floor = conn.execute(sa.text(
-        f"SELECT {fts}.rowid FROM {tables} WHERE {fts} MATCH :q{where} "
-        f"ORDER BY {fts}.rowid DESC LIMIT 1 OFFSET :cap"
-    ), {**params, "q": query.fts5(), "cap": RANKED_MAX}).scalar()  # fmt: skip
-    if floor is not None:
-        where += f" AND {fts}.rowid > :floor"
-        params["floor"] = floor
+        f"SELECT rowid FROM {fts} WHERE {fts} MATCH :q ORDER BY rowid DESC LIMIT 1 "
+        "OFFSET :cap"
+    ), {"q": query.fts5(), "cap": RANKED_MAX}).scalar()  # fmt: skip
     weights = f", {TITLE_WEIGHT}, 1.0" if source == "documents" else ""
     document = "k.document_id" if source == "documents" else "m.document_id"
-    return (f"SELECT {fts}.rowid AS key, bm25({fts}{weights}) AS score, {document} AS "
-            f"document_id FROM {tables} WHERE {fts} MATCH :q{where} ORDER BY score LIMIT :n",
-            params)  # fmt: skip
+    sql = (f"SELECT {fts}.rowid AS key, bm25({fts}{weights}) AS score, {document} AS "
+           f"document_id FROM {tables} WHERE {fts} MATCH :q{where}")  # fmt: skip
+    order = " ORDER BY score LIMIT :n"
+    if floor is not None:
+        rows = conn.execute(sa.text(sql + f" AND {fts}.rowid > :floor" + order),
+                            {**params, "floor": floor}).all()  # fmt: skip
+        if len(rows) >= want or not where:
+            return rows
+    return conn.execute(sa.text(sql + order), params).all()
 
 
 def _sqlite_details(
