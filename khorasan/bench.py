@@ -1,4 +1,5 @@
-"""`make bench`: ingestion and extraction throughput and peak memory. A benchmark, never a test.
+"""`make bench`: ingestion and extraction throughput and peak memory, fusion, API, dashboard and
+search latency. A benchmark, never a test.
 
 Corpus: the shared pages (../shared/seeds and ../shared/eval/dev) replicated with small changes
 (a varied sentence appended, so each copy is a new document), or the bundled examples when
