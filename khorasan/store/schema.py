@@ -235,7 +235,9 @@ review_actions = sa.Table(
 
 # -- full-text search (migration 0010) ----------------------------------------------------------
 # SQLite: FTS5 indexes over the text above, kept in step by triggers (see the migration); they
-# hold no text of their own. PostgreSQL: GIN indexes on to_tsvector expressions instead.
+# hold no text of their own. PostgreSQL: GIN indexes on to_tsvector expressions instead. A
+# migration that rebuilds documents or a mentions table on SQLite must drop and recreate them
+# (see 0010's docstring).
 SEARCH_DOCUMENTS = "search_documents"  # title, text; rowid = search_document_keys.key
 SEARCH_DOCUMENT_KEYS = "search_document_keys"  # key INTEGER PRIMARY KEY, document_id
 SEARCH_INCIDENTS = "search_incidents"  # evidence; rowid = incident_mentions.id

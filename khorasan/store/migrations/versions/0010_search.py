@@ -11,6 +11,11 @@ implicit rowid may change on VACUUM, an INTEGER PRIMARY KEY never does),
 Triggers keep them in step with every insert, update and delete, a cascade from a removed
 document included, whichever code writes. Existing rows are indexed here.
 
+A later migration that rebuilds ``documents``, ``incident_mentions`` or ``record_mentions``
+on SQLite (Alembic's batch "move and copy", for a dropped or retyped column; adding a column is
+a plain ALTER and is fine) must first run ``SQLITE_DOWN`` (the view would make the rename fail,
+and dropping a table drops its triggers), then ``SQLITE_UP`` and ``SQLITE_BACKFILL`` again.
+
 PostgreSQL: GIN indexes on the same text's ``to_tsvector('english', ...)``; queries use the
 identical expressions (``khorasan.store.search``), so nothing else needs keeping in step.
 """
