@@ -285,7 +285,7 @@ def test_browser_hostile_text_never_runs(tab: Watched, db: Path) -> None:
     page.goto("/?" + httpx.QueryParams({"q": SCRIPT + TEMPLATE, "country": "Afghanistan"})
               .__str__())  # fmt: skip
     tab.map_ready()
-    assert page.locator("input[name=q]").input_value() == SCRIPT + TEMPLATE
+    assert page.locator("#filters input[name=q]").input_value() == SCRIPT + TEMPLATE
     page.goto("/?country=Afghanistan&since=2024-06")
     tab.map_ready()
     assert IMG in (page.text_content("#events tbody") or "")

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from watch_helpers import Site, article, atom, rss, serve, sitemap
 
 from khorasan.ingest import IngestOptions
 from khorasan.pipeline import open_store
 from khorasan.store import AddResult, Store
 from khorasan.watch import PollReport, Source, WatchOptions, poll, source_from_entry
-from tests.watch_helpers import Site, article, atom, rss, serve, sitemap
 
 # Invented reports, written for these tests.
 MOSQUE = article(

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_alerts import Receiver, receiver  # noqa: F401 (the fixture)
+from watch_helpers import Site, article, rss, serve
 
 from khorasan.cli import cli
 from khorasan.watch import write_sources
-from tests.test_alerts import Receiver, receiver  # noqa: F401 (the fixture)
-from tests.watch_helpers import Site, article, rss, serve
 
 SECRET = "another-invented-secret"
 FIRST = article(
@@ -56,7 +56,9 @@ def _alerts(got: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_watch_once_delivers_one_alert_per_new_event_and_one_update(
-    site: Site, receiver: Receiver, tmp_path: Path  # noqa: F811 (the fixture)
+    site: Site,
+    receiver: Receiver,  # noqa: F811 (the fixture)
+    tmp_path: Path,
 ) -> None:
     sources, db = tmp_path / "sources.toml", str(tmp_path / "k.db")
     write_sources(sources, [{"name": "wire", "url": site.url("/rss"), "kind": "feed",

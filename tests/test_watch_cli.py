@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from watch_helpers import Site, article, rss, serve
 
 from khorasan.cli import cli
 from khorasan.errors import ConfigError
 from khorasan.watch import load_sources, parse_interval, write_sources
-from tests.watch_helpers import Site, article, rss, serve
 
 STORY = article(
     "Attack on a Kabul checkpoint",

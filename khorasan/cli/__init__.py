@@ -15,7 +15,18 @@ from typing import Any
 import click
 
 import khorasan.cli.eval as evaluation  # "eval": a builtin's name, so imported by its path
-from khorasan.cli import alerts, documents, events, ingest, records, review, serve, users, watch
+from khorasan.cli import (
+    alerts,
+    documents,
+    events,
+    ingest,
+    records,
+    review,
+    search,
+    serve,
+    users,
+    watch,
+)
 from khorasan.cli._common import as_click_error
 from khorasan.errors import KhorasanError
 
@@ -44,6 +55,7 @@ for _module in (
     events,
     records,
     review,
+    search,
     evaluation,
     serve,
     users,

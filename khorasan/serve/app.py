@@ -27,12 +27,13 @@ from khorasan.serve.auth import LoginLimiter, read_access
 from khorasan.serve.errors import install_error_handlers
 from khorasan.store import Store
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "search_store"]
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 MAP_POINTS = 2000  # above this many placed events in view, the map gets clusters
 MAX_MAP_POINTS = 5000
+MAX_SEARCH = 100  # results per page of a search
 _MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
           "json": "application/json", "parquet": "application/vnd.apache.parquet"}  # fmt: skip
 
@@ -140,6 +141,16 @@ class EventFilters:
 
 
 Filters = Annotated[EventFilters, Depends()]
+
+
+def search_store(store: Store, q: str, **options: Any) -> dict[str, Any]:
+    """``Store.search`` with a bad query named as the API and the pages name it: ``q``."""
+    try:
+        return store.search(q, **options)
+    except FilterError as exc:
+        if exc.field == "query":
+            raise FilterError("q", exc.reason) from exc
+        raise
 
 
 def _cursor(event: Event) -> str:
@@ -283,6 +294,18 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         rows = store.incidents(since=since, until=until, country=country, admin1=admin1,
                                perpetrator=perpetrator, attack_type=attack_type)  # fmt: skip
         return {"incidents": rows}
+
+    @app.get("/api/search", tags=["documents"])
+    def search(
+        store: StoreDep, q: Annotated[str, Query(description="words, \"phrases\", OR, -word")],
+        since: Text = None, until: Text = None, outlet: Text = None, country: Text = None,
+        kind: Text = None, limit: Annotated[int, Query(ge=1, le=MAX_SEARCH)] = 20,
+        offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Documents and extracted sentences matching ``q``, best first, each with its
+        document and the record it fed (as ``khorasan search --json``)."""
+        return search_store(store, q, limit=limit, offset=offset, since=since, until=until,
+                            outlet=outlet, country=country, kind=kind)  # fmt: skip
 
     for kind in RECORD_KINDS:
         _record_route(app, kind)

@@ -34,6 +34,7 @@ from khorasan.serve.claimschart import claims_chart_of
 from khorasan.serve.highlight import Span, context_window, pieces, span_of
 from khorasan.serve.recordpages import install_record_pages
 from khorasan.serve.reviewpages import install_review_pages
+from khorasan.serve.searchpage import install_search_page
 from khorasan.serve.timeline import TARGET_TYPES, timeline_of_groups
 from khorasan.store import Store
 
@@ -127,6 +128,7 @@ def install_pages(app: FastAPI) -> None:
 
     install_record_pages(app, render)  # /network, /leaders, /strength
     install_review_pages(app, render)  # /login, /logout, /review, /add, the review forms
+    install_search_page(app, render)  # /search
 
 
 # ---------------------------------------------------------------------------- the dashboard

@@ -37,6 +37,7 @@ from khorasan.model import (
 from khorasan.store import events as event_sql
 from khorasan.store import records as record_sql
 from khorasan.store import review as review_sql
+from khorasan.store import search as search_sql
 from khorasan.store import users as user_sql
 from khorasan.store import watch as watch_sql
 from khorasan.store.alerts import AlertTransaction
@@ -49,6 +50,7 @@ from khorasan.store.schema import (
     incident_mentions,
     record_mentions,
 )
+from khorasan.store.searchquery import parse_query
 
 __all__ = ["AddResult", "DEFAULT_DB", "Store", "resolve_db_url"]
 
@@ -350,6 +352,39 @@ class Store:
                 watch_sql.save_state(conn, source, values)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(source, f"cannot save source state: {exc.__class__.__name__}") from exc
+
+    # -- full-text search -----------------------------------------------------------------
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, kind: str | None = None,
+        **filters: Any,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Documents and extracted sentences matching ``query``, best first (BM25).
+
+        ``query``: words (all must occur), ``"phrases"``, ``OR`` between two, ``-word``,
+        ``word*``; anything else is a literal word. Filters: ``since``/``date_from``,
+        ``until``/``date_to`` (the mention's date, else the document's publication date),
+        ``outlet``, ``country``; ``kind``: documents, sentences, incidents or a record kind.
+        Returns ``{"results": [...], "next_offset": N or None}``; each result has ``kind``
+        (``document`` or the record kind), ``score``, ``sentence`` (a document's snippet),
+        ``matches`` (``[start, end]`` in it), ``span``, ``mention_id``, ``event_id``,
+        ``date``, ``country`` and ``document`` (id, title, outlet, published, url). A bad
+        query or filter raises :class:`FilterError` naming it."""
+        parsed = parse_query(query)
+        if not 1 <= limit <= 1000:
+            raise FilterError("limit", "must lie in 1..1000")
+        if not 0 <= offset <= 100_000:
+            raise FilterError("offset", "must lie in 0..100000")
+        checked = _check_filters(filters, ("date_from", "date_to", "outlet", "country"))
+        wanted = search_sql.Filters(kind=kind or None, **checked)
+        try:
+            with self.engine.connect() as conn:
+                results, more = search_sql.search(conn, parsed, wanted, limit=limit,
+                                                  offset=offset)  # fmt: skip
+        except sa.exc.OperationalError as exc:  # the query builder's last line of defence
+            raise FilterError("query", "cannot be searched for as written") from exc
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot search: {exc.__class__.__name__}") from exc
+        return {"results": results, "next_offset": offset + limit if more else None}
 
     # -- mentions -------------------------------------------------------------------------
     def incidents(self, **filters: Any) -> list[dict[str, Any]]:

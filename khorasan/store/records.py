@@ -12,10 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from khorasan.model import RECORD_KINDS, IncidentMention, RecordMention
-from khorasan.store.schema import documents, incident_mentions, record_mentions
+from khorasan.model import RECORD_KINDS, Document, IncidentMention, RecordMention
+from khorasan.store.schema import appearances, documents, incident_mentions, record_mentions
 
-__all__ = ["list_incidents", "list_records", "replace_mentions"]
+__all__ = ["bulk_insert_documents", "list_incidents", "list_records", "replace_mentions"]
 
 
 def replace_mentions(
@@ -43,6 +43,33 @@ def replace_mentions(
     conn.execute(documents.update().where(documents.c.id == doc_id)
                  .values(extracted_with=version))  # fmt: skip
     return counts
+
+
+def bulk_insert_documents(
+    conn: Connection, docs: Sequence[Document], incidents: Sequence[Sequence[Mapping[str, Any]]],
+    version: str, ingested_at: str,
+) -> None:  # fmt: skip
+    """Insert new documents, each with its incident records, in a few statements: a bulk load
+    of documents known to be new and distinct (a benchmark's corpus). No duplicate or
+    wire-copy check: each is its own wire story. ``incidents[i]`` belongs to ``docs[i]``."""
+    conn.execute(documents.insert(), [
+        {"id": d.id, "content_hash": d.content_hash, "simhash": f"{d.simhash:016x}",
+         "wire_story_id": d.id, "name": d.name, "source": d.source, "title": d.title,
+         "published": d.published, "outlet": d.outlet, "url": d.url, "text": d.text,
+         "n_chars": len(d.text), "ingested_at": ingested_at, "extracted_with": version}
+        for d in docs
+    ])  # fmt: skip
+    conn.execute(appearances.insert(), [
+        {"document_id": d.id, "source": d.source, "name": d.name, "url": d.url,
+         "outlet": d.outlet, "published": d.published, "title": d.title,
+         "relation": "original", "ingested_at": ingested_at} for d in docs
+    ])  # fmt: skip
+    rows = [IncidentMention.from_record(dict(rec), document_id=d.id, seq=seq,
+                                        version=version).row()
+            for d, recs in zip(docs, incidents, strict=True)
+            for seq, rec in enumerate(recs)]  # fmt: skip
+    if rows:
+        conn.execute(incident_mentions.insert(), rows)
 
 
 def _replace_incidents(

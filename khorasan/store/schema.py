@@ -11,6 +11,10 @@ __all__ = [
     "alert_deliveries",
     "alert_rules",
     "alert_state",
+    "SEARCH_DOCUMENTS",
+    "SEARCH_DOCUMENT_KEYS",
+    "SEARCH_INCIDENTS",
+    "SEARCH_RECORDS",
     "appearances",
     "credentials",
     "documents",
@@ -332,3 +336,14 @@ alert_deliveries = sa.Table(
     sa.Column("at", sa.String(32), nullable=False, index=True),
     sa.Index("ix_alert_deliveries_rule_status", "rule_id", "status"),
 )
+
+
+# -- full-text search (migration 0011) ----------------------------------------------------------
+# SQLite: FTS5 indexes over the text above, kept in step by triggers (see the migration); they
+# hold no text of their own. PostgreSQL: GIN indexes on to_tsvector expressions instead. A
+# migration that rebuilds documents or a mentions table on SQLite must drop and recreate them
+# (see 0011's docstring).
+SEARCH_DOCUMENTS = "search_documents"  # title, text; rowid = search_document_keys.key
+SEARCH_DOCUMENT_KEYS = "search_document_keys"  # key INTEGER PRIMARY KEY, document_id
+SEARCH_INCIDENTS = "search_incidents"  # evidence; rowid = incident_mentions.id
+SEARCH_RECORDS = "search_records"  # evidence; rowid = record_mentions.id
