@@ -403,3 +403,18 @@ def test_fuse_weekday_named_by_an_undated_mention_picks_its_event() -> None:
     assert event[before.document_id] != event[undated.document_id]
     friday = mention(**claimed, killed=25, wounded=60, evidence=told.format("Friday"))
     assert pair_score(friday, thursday[0]) < pair_score(undated, thursday[0])
+
+
+def test_fuse_undated_mentions_need_a_province_between_them() -> None:
+    """Two undated reports are compared when one of them places the incident; one that names
+    no province joins another that does on a shared name, and two with none are never compared."""
+    base = {"attack_type": "assassination", "target_type": "media", "perpetrator": "IS-K"}
+    told = "the shooting of the radio presenter Zarmina Hotak in Kunar"
+    placed = mention(**base, admin1="Kunar", killed=1, evidence=told)
+    told = "gunmen killed Zarmina Hotak, a radio presenter"
+    unplaced = mention(**base, admin1=None, killed=1, evidence=told)
+    told = "a radio presenter, Zarmina Hotak, was shot dead"
+    other = mention(**base, admin1=None, killed=1, evidence=told)
+    assert is_candidate(placed, unplaced)
+    assert pair_score(placed, unplaced) >= LINK_THRESHOLD
+    assert not is_candidate(unplaced, other)
