@@ -13,6 +13,7 @@ from khorasan.fuse.mention import (
     date_interval,
     mention_from_row,
     named_months,
+    named_weekdays,
     site_kinds,
 )
 
@@ -371,3 +372,49 @@ def test_fuse_strong_evidence_contradicted_in_its_own_words_is_none() -> None:
     assert site_kinds("gunmen in the classrooms of two universities") == {"school"}
     assert pair_score(shrine, undated) < LINK_THRESHOLD
     assert pair_score(other, undated) >= LINK_THRESHOLD
+
+
+def test_fuse_named_weekdays() -> None:
+    assert named_weekdays("gunmen struck on Thursday, a day before Friday prayers") == {3, 4}
+    assert named_weekdays("a sunday market") == frozenset()
+
+
+def test_fuse_weekday_named_by_an_undated_mention_picks_its_event() -> None:
+    """An undated "on Thursday" report joins the two reports of a Thursday's bombing, not a
+    like report of a bombing of the same kind a year before, though it shares the claimant
+    with that one only: the weekday agrees with the Thursday's date."""
+    kind = {"admin1": "Herat", "place": "Herat", "attack_type": "bombing",
+            "target_type": "civilians"}  # fmt: skip
+    day = {"date": "2022-09-15", "date_precision": "day", "published": "2022-09-15"}
+    thursday = [
+        mention(**kind, **day, killed=4, wounded=10,
+                evidence=f"A suicide bomber struck a money exchange {where}.")
+        for where in ("in Herat city", "near the grand bazaar")
+    ]  # fmt: skip
+    claimed = {**kind, "perpetrator": "IS-K"}
+    before = mention(**claimed, date="2021-08", date_precision="month", killed=4,
+                     evidence="A money exchange was bombed in Herat in 2021.")  # fmt: skip
+    told = "A suicide bombing at a money exchange on {} killed 25."
+    undated = mention(**claimed, killed=25, wounded=60, evidence=told.format("Thursday"))
+    assert named_weekdays(undated.evidence or "") == {3}  # 2022-09-15 was a Thursday
+    clusters = cluster_mentions([*thursday, before, undated])
+    event = {m.document_id: i for i, cl in enumerate(clusters) for m in cl}
+    assert event[undated.document_id] == event[thursday[0].document_id]
+    assert event[before.document_id] != event[undated.document_id]
+    friday = mention(**claimed, killed=25, wounded=60, evidence=told.format("Friday"))
+    assert pair_score(friday, thursday[0]) < pair_score(undated, thursday[0])
+
+
+def test_fuse_undated_mentions_need_a_province_between_them() -> None:
+    """Two undated reports are compared when one of them places the incident; one that names
+    no province joins another that does on a shared name, and two with none are never compared."""
+    base = {"attack_type": "assassination", "target_type": "media", "perpetrator": "IS-K"}
+    told = "the shooting of the radio presenter Zarmina Hotak in Kunar"
+    placed = mention(**base, admin1="Kunar", killed=1, evidence=told)
+    told = "gunmen killed Zarmina Hotak, a radio presenter"
+    unplaced = mention(**base, admin1=None, killed=1, evidence=told)
+    told = "a radio presenter, Zarmina Hotak, was shot dead"
+    other = mention(**base, admin1=None, killed=1, evidence=told)
+    assert is_candidate(placed, unplaced)
+    assert pair_score(placed, unplaced) >= LINK_THRESHOLD
+    assert not is_candidate(unplaced, other)

@@ -17,7 +17,7 @@ from khorasan.kb.dates import MONTH_NUMBERS
 from khorasan.kb.lexicons import load_lexicon
 from khorasan.model import IncidentMention
 
-__all__ = ["Mention", "date_interval", "mention_from_row"]
+__all__ = ["Mention", "date_interval", "mention_from_row", "named_weekdays"]
 
 # Ordinal day bounds used for "no date": any day from year 1 to year 9999.
 MIN_DAY = date(1, 1, 1).toordinal()
@@ -54,6 +54,17 @@ def named_months(text: str) -> frozenset[int]:
         word = m.group("name") or m.group("abbr") or "may"
         out.add(MONTH_NUMBERS[word[:3].lower()])
     return frozenset(out)
+
+
+# A weekday the evidence names ("a suicide bombing on Thursday" in a report the extractor could not
+# date): Monday is 0, as date.weekday() counts. Case-sensitive, like the months.
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def named_weekdays(text: str) -> frozenset[int]:
+    """The weekdays ``text`` names (0 Monday ... 6 Sunday)."""
+    return frozenset(_WEEKDAYS.index(m.group(1)) for m in _WEEKDAY.finditer(text))
 
 
 @functools.cache
@@ -146,6 +157,7 @@ class Mention(IncidentMention):
     words: frozenset[str] = field(repr=False, default=frozenset())
     separate: bool = False  # told as set apart from its document's main incident
     months: frozenset[int] = field(repr=False, default=frozenset())  # months its evidence names
+    weekdays: frozenset[int] = field(repr=False, default=frozenset())  # weekdays it names
     sites: frozenset[str] = field(repr=False, default=frozenset())  # kinds of site it names
 
     @property
@@ -186,5 +198,6 @@ def mention_from_row(row: Mapping[Any, Any]) -> Mention:
         words=words,
         separate=bool(_SEPARATE.search(base["evidence"] or "")),
         months=named_months(base["evidence"] or ""),
+        weekdays=named_weekdays(base["evidence"] or ""),
         sites=site_kinds(" ".join(str(x) for x in (base["evidence"], base["target"]) if x)),
     )
