@@ -60,8 +60,10 @@ _CA_FILE = click.Path(exists=True, dir_okay=False, resolve_path=True)
 @click.option("--webhook", metavar="URL", help="POST each alert as JSON to this URL.")
 @click.option("--secret", metavar="S", help="The webhook's HMAC key (default: a random one, "
               "printed once).")  # fmt: skip
-@click.option("--allow-private", is_flag=True, help="Allow a webhook on a private or loopback "
-              "address (tests).")  # fmt: skip
+@click.option("--allow-private/--public-only", default=True, show_default=True,
+              help="A webhook on a private or loopback address (a relay on this machine or "
+              "this network: the operator's own setting, not an address an article named); "
+              "--public-only refuses them.")  # fmt: skip
 @click.option("--email", metavar="TO", help="Mail each alert (plain text) to this address.")
 @click.option("--smtp-host", metavar="H")
 @click.option("--smtp-port", type=click.IntRange(1, 65535), metavar="P",
