@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from khorasan.kb.dates import MONTH_NUMBERS
 
@@ -58,6 +59,8 @@ def find_date(text: str) -> str | None:
     return _iso(match) if match else None
 
 
+# Cleaning and metadata both classify every line, and pages repeat their furniture lines.
+@lru_cache(maxsize=4096)
 def date_line_kind(line: str) -> str | None:
     """Classify a line that carries a date: ``published``, ``updated``, ``bare``, ``byline``.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "WIRE_COPY_MAX_DISTANCE",
@@ -38,6 +39,7 @@ def _normalise_once(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4)  # content_hash and simhash read the same cleaned text in turn
 def normalise(text: str) -> str:
     """NFKC, unified quotes and dashes, casefolded, whitespace collapsed: what hashes read."""
     result = _normalise_once(text)
