@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -52,11 +53,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_records_db(tmp_path_factory.mktemp("browser") / "k.db")
 
 
-@pytest.fixture(scope="module")
-def base_url(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``python -m khorasan serve`` in a subprocess on a free loopback port."""
+@contextmanager
+def khorasan_serve(db: Path, log_dir: Path, ready: str = "/api/events?limit=1") -> Iterator[str]:
+    """``python -m khorasan serve`` over ``db`` in a subprocess on a free loopback port; yields
+    its base URL once ``ready`` answers 200."""
     port = free_port()
-    log = tmp_path_factory.mktemp("server") / "serve.log"
+    log = log_dir / "serve.log"
     # this checkout's package first, whatever the environment has installed
     paths = [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
@@ -71,7 +73,7 @@ def base_url(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         while True:
             assert proc.poll() is None, log.read_text(errors="replace")
             try:
-                if httpx.get(url + "/api/events?limit=1", timeout=5).status_code == 200:
+                if httpx.get(url + ready, timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -85,6 +87,12 @@ def base_url(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def base_url(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with khorasan_serve(db, tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,17 @@ history are saved like the dashboard's (``$KHORASAN_SCREENSHOTS``, else a tempor
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from serve_helpers import free_port
-from test_serve_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Watched, sync_api
+from test_serve_browser import (  # noqa: F401 (browser and shots: shared fixtures)
+    Watched,
+    browser,
+    khorasan_serve,
+    shots,
+)
 
 from khorasan import users
 from khorasan.pipeline import fuse, ingest, open_store, reextract
@@ -38,56 +37,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    paths = [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "khorasan", "serve", "--db", str(db), "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text(errors="replace")
-            try:
-                if httpx.get(url + "/login", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "khorasan serve did not answer in 90 s"
-            time.sleep(0.2)  # polling for the server to listen, not synchronising the page
+    with khorasan_serve(db, tmp_path_factory.mktemp("server"), ready="/login") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                     timeout=TIMEOUT_MS)  # fmt: skip
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("KHORASAN_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture
-def tab(browser: Any, base_url: str, shots: Path) -> Iterator[Watched]:
+def tab(browser: Any, base_url: str, shots: Path) -> Iterator[Watched]:  # noqa: F811
     watched = Watched(browser, base_url, shots)
     yield watched
     watched.close()
@@ -160,7 +115,10 @@ def test_browser_correction_persists_through_reextract_and_fuse(tab: Watched, db
 
 
 def test_browser_add_report_and_viewer_sees_no_forms(
-    tab: Watched, browser: Any, base_url: str, shots: Path
+    tab: Watched,
+    browser: Any,  # noqa: F811 (the shared fixture)
+    base_url: str,
+    shots: Path,  # noqa: F811 (the shared fixture)
 ) -> None:
     page = tab.page
     _log_in(tab, "rana", "/add")
