@@ -124,8 +124,9 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
             m = mention_from_row(row)
             seeds[m.id] = m
         for row in tx.unsettled():
-            m = mention_from_row(row)
-            seeds[m.id] = m
+            if int(row["id"]) not in seeds:  # new mentions are unsettled too: built already
+                m = mention_from_row(row)
+                seeds[m.id] = m
         known: dict[int, Mention] = dict(seeds)
 
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:

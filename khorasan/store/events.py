@@ -6,6 +6,7 @@ writes rows, inside the transaction of a :class:`FusionTransaction`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -60,6 +61,31 @@ def unlinked_mentions() -> Any:
     return incident_mentions.c.id.not_in(sa.select(event_mentions.c.mention_id))
 
 
+@functools.cache
+def _candidate_query(country: bool, admin1: bool, near: bool, undated_too: bool) -> Any:
+    """The statement of :meth:`FusionTransaction.candidate_ids` for one shape of its
+    arguments, built once with bound parameters (building it per mention cost more than
+    running it)."""
+    c = incident_mentions.c
+    where = [c.document_id != sa.bindparam("document_id")]
+    if country:
+        where.append(sa.or_(c.country == sa.bindparam("country"), c.country.is_(None)))
+    if admin1:
+        same_admin1 = sa.or_(c.admin1 == sa.bindparam("admin1"), c.admin1.is_(None))
+        if near:
+            lat = c.latitude.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi"))
+            lon = c.longitude.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi"))
+            box = sa.and_(lat, lon)
+            same_admin1 = sa.or_(same_admin1, box)
+        where.append(same_admin1)
+    in_window = sa.and_(c.date >= sa.bindparam("date_low"), c.date <= sa.bindparam("date_high"))
+    when = [in_window]
+    if undated_too:
+        when.append(c.date.is_(None))
+    where.append(sa.or_(*when))
+    return sa.select(c.id).where(sa.and_(*where))
+
+
 class FusionTransaction:
     """The reads and writes of one fusion run, in one transaction (see ``Store.fusion``)."""
 
@@ -96,23 +122,17 @@ class FusionTransaction:
         dated between the ISO bounds (or undated, when ``undated_too``; or dated at any time
         with a month or year read outside their own evidence, when ``borrowed_too``). A
         superset: fusion filters it with its own blocking rule."""
-        c = incident_mentions.c
-        where = [c.document_id != document_id]
+        params: dict[str, Any] = {"document_id": document_id, "date_low": date_low,
+                                  "date_high": date_high}  # fmt: skip
         if country:
-            where.append(sa.or_(c.country == country, c.country.is_(None)))
+            params["country"] = country
         if admin1:
-            same_admin1 = sa.or_(c.admin1 == admin1, c.admin1.is_(None))
+            params["admin1"] = admin1
             if near is not None:
-                box = sa.and_(c.latitude.between(near[0], near[1]),
-                              c.longitude.between(near[2], near[3]))  # fmt: skip
-                same_admin1 = sa.or_(same_admin1, box)
-            where.append(same_admin1)
-        in_window = sa.and_(c.date >= date_low, c.date <= date_high)
-        when = [in_window]
-        if undated_too:
-            when.append(c.date.is_(None))
-        where.append(sa.or_(*when))
-        found = [row[0] for row in self.conn.execute(sa.select(c.id).where(sa.and_(*where)))]
+                params.update(lat_lo=near[0], lat_hi=near[1], lon_lo=near[2], lon_hi=near[3])
+        query = _candidate_query(bool(country), bool(admin1), bool(admin1) and near is not None,
+                                 undated_too)  # fmt: skip
+        found = list(self.conn.execute(query, params).scalars())
         if not borrowed_too:
             return found
         # dated at any time, with a month or year read outside the mention's evidence: few, so

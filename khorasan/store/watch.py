@@ -35,12 +35,16 @@ def known_urls(conn: Connection, urls: Iterable[str]) -> set[str]:
 def extracted_hashes(conn: Connection, hashes: Iterable[str]) -> set[str]:
     """Those of ``hashes`` whose document is stored and extracted."""
     found: set[str] = set()
-    c = documents.c
     for chunk in _chunks(hashes):
-        query = sa.select(c.content_hash).where(c.content_hash.in_(chunk),
-                                                c.extracted_with.is_not(None))  # fmt: skip
-        found.update(r[0] for r in conn.execute(query))
+        found.update(conn.execute(_EXTRACTED, {"hashes": chunk}).scalars())
     return found
+
+
+# built once: ingest asks once per document, and building the statement cost more than the query
+_EXTRACTED = sa.select(documents.c.content_hash).where(
+    documents.c.content_hash.in_(sa.bindparam("hashes", expanding=True)),
+    documents.c.extracted_with.is_not(None),
+)
 
 
 def load_states(conn: Connection) -> dict[str, dict[str, Any]]:
