@@ -17,7 +17,7 @@ from khorasan.errors import FilterError
 from khorasan.model import Document
 from khorasan.store import Store, resolve_db_url
 from khorasan.store.db import MIGRATIONS_DIR
-from khorasan.store.search import unmark
+from khorasan.store.search import Filters, _sqlite_from, unmark
 from khorasan.store.searchquery import parse_query
 
 # invented reports
@@ -280,3 +280,27 @@ def test_search_marks_never_leak_from_hostile_text(store: Store) -> None:
     assert "\x02" not in result["sentence"] and "\x03" not in result["sentence"]
     assert [result["sentence"][a:b] for a, b in result["matches"]] == ["convoy"]
     assert unmark("\x03a\x02b") == ("ab", [])
+
+
+def test_search_prefix_and_filter_lookups_use_their_indexes(store: Store) -> None:
+    # every prefix length finds the same reports, whether a prefix index holds it or not
+    found = [{t for _, t in _ids(store.search(f"{p}* Kunduz"))} for p in ("bo", "bom", "bomb",
+                                                                          "bombe")]  # fmt: skip
+    assert found[0] == found[1] == found[2] == found[3] == {"Bomber strikes Kunduz mosque"}
+    if store.engine.dialect.name != "sqlite":
+        return
+    with store.engine.connect() as conn:
+        for table in ("search_documents", "search_incidents", "search_records"):
+            sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :t"),
+                               {"t": table}).scalar()  # fmt: skip
+            assert "prefix='2 3 4'" in sql
+        # a filter reads the date, outlet and countries from covering indexes, not the rows
+        wanted = Filters(date_from="2020", outlet="y", country="z")
+        plan = ""
+        for source in ("documents", "incidents"):
+            fts, tables, where, params = _sqlite_from(source, wanted)
+            plan += " ".join(str(row[-1]) for row in conn.execute(sa.text(
+                f"EXPLAIN QUERY PLAN SELECT 1 FROM {tables} WHERE {fts} MATCH 'x'{where}"),
+                params))  # fmt: skip
+    assert plan.count("COVERING INDEX ix_documents_search_filters") == 2
+    assert "COVERING INDEX ix_incident_mentions_search_filters" in plan

@@ -48,6 +48,8 @@ documents = sa.Table(
     sa.Column("ingested_at", sa.String(32), nullable=False),
     # the extractor version whose records this document holds; NULL: not extracted (0005)
     sa.Column("extracted_with", sa.String(32)),
+    # search filters read a document's date and outlet from this, not the wide row (0011)
+    sa.Index("ix_documents_search_filters", "id", "published", "outlet"),
 )
 
 appearances = sa.Table(
@@ -113,6 +115,7 @@ incident_mentions = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("record", sa.JSON, nullable=False),  # the full SCHEMA record with per-field spans
     sa.UniqueConstraint("document_id", "seq", name="uq_incident_document_seq"),
+    sa.Index("ix_incident_mentions_search_filters", "document_id", "country"),  # (0011)
 )
 
 # -- events (migration 0003): incident mentions fused into one record per real event ----------
@@ -217,6 +220,7 @@ record_mentions = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("record", sa.JSON, nullable=False),
     sa.UniqueConstraint("document_id", "kind", "seq", name="uq_record_document_kind_seq"),
+    sa.Index("ix_record_mentions_search_filters", "document_id", "country"),  # (0011)
 )
 
 

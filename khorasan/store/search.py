@@ -135,6 +135,9 @@ def _where(source: str, f: Filters, date: str) -> tuple[str, dict[str, Any]]:
 # ------------------------------------------------------------------------------- SQLite
 _SQLITE_TABLES = {"incidents": ("search_incidents", "incident_mentions"),
                   "records": ("search_records", "record_mentions")}  # fmt: skip
+# the filters read a document's date and outlet from this covering index (migration 0011), never
+# the wide row: the planner, left to itself, takes the unique index on id and then the row
+_SQLITE_DOCUMENTS = "documents d INDEXED BY ix_documents_search_filters"
 
 
 def _sqlite_from(source: str, f: Filters) -> tuple[str, str, str, dict[str, Any]]:
@@ -143,12 +146,12 @@ def _sqlite_from(source: str, f: Filters) -> tuple[str, str, str, dict[str, Any]
     not reorder it): the other way round it would run the MATCH once per stored row."""
     if source == "documents":
         where, params = _where(source, f, "d.published")
-        join = " CROSS JOIN documents d ON d.id = k.document_id" if where else ""
+        join = f" CROSS JOIN {_SQLITE_DOCUMENTS} ON d.id = k.document_id" if where else ""
         return ("search_documents", "search_documents CROSS JOIN search_document_keys k ON "
                 f"k.key = search_documents.rowid{join}", where, params)  # fmt: skip
     fts, table = _SQLITE_TABLES[source]
     where, params = _where(source, f, "coalesce(m.date, d.published)")
-    join = " CROSS JOIN documents d ON d.id = m.document_id" if where else ""
+    join = f" CROSS JOIN {_SQLITE_DOCUMENTS} ON d.id = m.document_id" if where else ""
     return fts, f"{fts} CROSS JOIN {table} m ON m.id = {fts}.rowid{join}", where, params
 
 
