@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -51,6 +52,7 @@ _LISTS_THEM = re.compile(r"\b(?:including|such as|among them|notably)\b", re.I)
 _GAP = re.compile(r"[\s,]*")
 _COMMA = re.compile(r",\s*")
 _PAREN_ALIAS = re.compile(r"^\s*\([^()]{1,30}\)|^\)")
+_THAT = re.compile(r"\s+that\b")
 
 
 def perpetrator_fields(
@@ -411,10 +413,16 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     return None
 
 
+@cache
+def _pair(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cue list ``name``'s first two patterns, compiled once (asked for every actor)."""
+    patterns: Any = INCIDENT_CUES[name]
+    return re.compile(patterns[0], re.I), re.compile(patterns[1], re.I)
+
+
 def _before_and_after(name: str, before: str, after: str) -> bool:
     """Whether cue list ``name``'s first pattern ends ``before`` and its second opens ``after``."""
-    patterns: Any = INCIDENT_CUES[name]
-    first, second = (re.compile(p, re.I) for p in patterns[:2])
+    first, second = _pair(name)
     return first.search(before) is not None and second.match(after) is not None
 
 
@@ -451,7 +459,7 @@ def _claims_of_another(
     Pakistani airstrikes killed 46": the speaker is no attacker."""
     if cue_pattern("claim_of_others_deed").match(text, start, f.sentence.end):
         return True
-    if not re.match(r"\s+that\b", text[end : end + 8]):
+    if not _THAT.match(text, end, end + 8):
         return False
     near = end + CLAIM_THAT_WINDOW
     return any(end <= a.start <= near and a.canonical != actor.canonical for a in f.actors)
