@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-import httpx
-
 from khorasan.alerts.messages import email_text, encode
 from khorasan.alerts.rules import AlertRule
 from khorasan.errors import DeliveryError, FetchError
-from khorasan.ingest.fetch import USER_AGENT, check_url
+from khorasan.ingest.fetch import USER_AGENT, post_url
 from khorasan.ingest.options import IngestOptions
 
 __all__ = ["DeliveryPolicy", "Outcome", "deliver", "send_once", "signature"]
@@ -57,10 +55,6 @@ def signature(secret: str, body: bytes) -> str:
 
 def _webhook(rule: AlertRule, document: dict[str, Any], timeout: float) -> None:
     url = str(rule.target["url"])
-    try:  # again at every send: a name may resolve elsewhere since the rule was saved
-        check_url(url, IngestOptions(allow_private=bool(rule.target.get("allow_private"))))
-    except FetchError as exc:
-        raise DeliveryError(url, exc.reason, permanent=exc.kind == "fetch_refused") from exc
     body = encode(document)
     headers = {
         "Content-Type": "application/json",
@@ -69,11 +63,14 @@ def _webhook(rule: AlertRule, document: dict[str, Any], timeout: float) -> None:
         "X-Khorasan-Delivery": str(document["delivery_id"]),
         "X-Khorasan-Signature": signature(str(rule.target.get("secret") or ""), body),
     }
+    # the address is checked again at every send, at connection time: a name may resolve
+    # elsewhere since the rule was saved (or between a check and a connection)
+    options = IngestOptions(allow_private=bool(rule.target.get("allow_private")),
+                            timeout=timeout, deadline=2 * timeout)  # fmt: skip
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=timeout,
-                              follow_redirects=False)  # fmt: skip
-    except httpx.HTTPError as exc:
-        raise DeliveryError(url, f"{exc.__class__.__name__}: {exc}") from exc
+        response = post_url(url, body, headers, options)
+    except FetchError as exc:
+        raise DeliveryError(url, exc.reason, permanent=exc.kind == "fetch_refused") from exc
     if response.is_success:
         return
     reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()

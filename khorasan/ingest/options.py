@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 __all__ = ["DEFAULT_INCLUDE", "Failure", "IngestOptions", "SIDECAR_SUFFIXES"]
 
@@ -20,7 +21,14 @@ class IngestOptions:
     exclude: tuple[str, ...] = ()  # file-name (or relative path) globs to skip
     max_bytes: int = 5_000_000
     allow_private: bool = False  # allow loopback/private/link-local fetches (tests only)
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds per connect, read or write
+    deadline: float = 60.0  # seconds for a whole download, redirects included
+    max_feed_entries: int = 200  # entries fetched from one feed; the rest are reported skipped
+    max_run_entries: int = 2000  # feed entries fetched in one run, all feeds together
+    # host, port -> addresses; None: the system resolver (tests inject a hostile one)
+    resolver: Callable[[str, int], Sequence[str]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)

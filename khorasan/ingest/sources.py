@@ -212,23 +212,44 @@ def feed_entries(page: FetchedPage) -> list[FeedEntry | Failure]:
     return out
 
 
-def _from_feed(page: FetchedPage, options: IngestOptions) -> Iterator[Item]:
-    for entry in feed_entries(page):
+@dataclass
+class _Budget:
+    """Feed entries a run may still fetch (an endless feed must not become an endless run)."""
+
+    left: int
+
+
+def _from_feed(page: FetchedPage, options: IngestOptions, budget: _Budget) -> Iterator[Item]:
+    entries = feed_entries(page)
+    links = [e for e in entries if isinstance(e, FeedEntry)]
+    fetched = 0
+    for entry in entries:
         if isinstance(entry, Failure):
             yield entry
             continue
+        if fetched >= options.max_feed_entries or budget.left <= 0:
+            break
+        fetched += 1
+        budget.left -= 1
         try:
             yield page_document(fetch_url(entry.link, options), entry.fallback)
         except InputError as exc:
             yield _failure(exc)
+    skipped = len(links) - fetched
+    if skipped:  # said, never silent: the run did not take everything it was given
+        cap = (f"the cap of {options.max_feed_entries} entries per feed"
+               if fetched >= options.max_feed_entries
+               else f"the cap of {options.max_run_entries} feed entries per run")  # fmt: skip
+        yield Failure(page.url, f"{skipped} of {len(links)} feed entries skipped: over {cap}",
+                      "capped")  # fmt: skip
 
 
-def _from_url(url: str, options: IngestOptions) -> Iterator[Item]:
+def _from_url(url: str, options: IngestOptions, budget: _Budget) -> Iterator[Item]:
     try:
         page = fetch_url(url, options)
         kind = page_kind(page)
         if kind in ("feed", "xml"):
-            yield from _from_feed(page, options)
+            yield from _from_feed(page, options, budget)
         else:
             yield page_document(page)
     except InputError as exc:
@@ -245,12 +266,15 @@ def iter_documents(
     """Yield a :class:`Document` per readable input and a :class:`Failure` per bad one.
 
     Inputs are files, directories (walked recursively in sorted order), JSONL files (one
-    document per line), http(s) URLs of pages, and URLs of RSS/Atom feeds (each entry fetched).
+    document per line), http(s) URLs of pages, and URLs of RSS/Atom feeds (each entry fetched,
+    up to ``max_feed_entries`` per feed and ``max_run_entries`` in all; one ``capped``
+    Failure per feed says how many were skipped).
     """
+    budget = _Budget(options.max_run_entries)
     for raw in inputs:
         if _SCHEME.match(raw):
             if raw.lower().startswith(("http://", "https://")):
-                yield from _from_url(raw, options)
+                yield from _from_url(raw, options, budget)
             else:
                 yield Failure(
                     raw, "only files, directories and http(s) URLs are read", "unsupported"
