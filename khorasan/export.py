@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from khorasan.errors import ExportError
+from khorasan.escape import csv_cell, json_text
 
 __all__ = [
     "COLUMN_SETS",
@@ -51,9 +52,6 @@ GTD_COLUMNS = (
 )  # fmt: skip
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)"):
-# text cells from articles get a leading apostrophe in CSV (OWASP's CSV-injection advice).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMERIC = frozenset({"latitude", "longitude", "killed_low", "killed_best", "killed_high",
                       "wounded_low", "wounded_best", "wounded_high", "claimed_killed",
                       "claimed_wounded", "n_sources", "n_mentions", "suicide", "year", "month",
@@ -62,13 +60,13 @@ _NUMERIC = frozenset({"latitude", "longitude", "killed_low", "killed_best", "kil
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    """``value`` as a CSV cell a spreadsheet shows as text, never runs as a formula, with no
+    control character a terminal would act on (:func:`khorasan.escape.csv_cell`)."""
+    return csv_cell(value)
 
 
 def _csv_safe(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: "'" + v if k not in _NUMERIC and isinstance(v, str) and v.startswith(
-        _FORMULA_START) else v for k, v in row.items()}  # fmt: skip
+    return {k: v if k in _NUMERIC else csv_cell(v) for k, v in row.items()}
 
 
 def _notes(event: Mapping[str, Any]) -> str:
@@ -256,9 +254,9 @@ def export_events(
         writer.writerows(_csv_safe(row) for row in rows)
         text = buf.getvalue()
     elif fmt == "geojson":
-        text = json.dumps(geojson(events), ensure_ascii=False)
+        text = json_text(geojson(events))
     else:
-        text = json.dumps({"events": list(events)}, ensure_ascii=False, indent=2)
+        text = json_text({"events": list(events)}, indent=2)
     if out is not None:
         Path(out).write_text(text, encoding="utf-8", newline="")
         return ""

@@ -142,6 +142,12 @@ def test_an_endless_redirect_chain_is_cut(hostile: Hostile) -> None:
     assert len(hostile.requests) - before == fetch_module.MAX_REDIRECTS + 1
 
 
+def test_a_url_with_a_control_character_is_one_refusal() -> None:
+    with pytest.raises(FetchError) as caught:  # httpx's own InvalidURL, not a traceback
+        fetch_url("http://127.0.0.1:9/\x1b[2J", LOCAL)
+    assert caught.value.kind == "fetch_refused" and "invalid URL" in caught.value.reason
+
+
 # ---------------------------------------------------------------------------- rebinding
 class _Rebinder:
     """Answers a public address first, then loopback: a DNS rebinding attack."""

@@ -6,7 +6,6 @@ Command modules import this module and the library, never each other.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -17,17 +16,20 @@ from typing import Any, Literal, TypeVar
 import click
 
 from khorasan.errors import FilterError, KhorasanError
+from khorasan.escape import csv_cell, escape_text, json_text, one_line
 from khorasan.pipeline import open_store
 from khorasan.store import Store
 
 __all__ = [
     "Col",
     "OptionError",
+    "csv_cell",
     "as_click_error",
     "date_options",
     "db_option",
     "echo_json",
     "exclusive",
+    "json_text",
     "open_db",
     "print_table",
     "safe",
@@ -37,11 +39,6 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# C0 and C1 control characters (ESC, CSI, BEL, backspace, carriage return...) but newline and
-# tab: article text is untrusted, and a terminal would act on them
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# DEL and C1: json.dumps escapes C0 itself, but with ensure_ascii=False lets these through
-_JSON_CONTROL = re.compile(r"[\x7f-\x9f]")
 _PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]*@")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _DIGITS = re.compile(r"\S*\d\S*")
@@ -52,14 +49,16 @@ _OPTION_OF = {"date_from": "--from", "since": "--from", "date_to": "--to", "unti
 
 # ---------------------------------------------------------------------------------- text
 def safe(value: Any) -> str:
-    """``value`` as one line of text: control characters shown as escapes (``\\x1b``), never
-    acted on; newlines and tabs become spaces."""
-    return safe_text("" if value is None else str(value)).replace("\n", " ").replace("\t", " ")
+    """``value`` as one line of text: control characters and bidi overrides shown as escapes
+    (``\\x1b``, ``\\u202e``), never acted on; newlines and tabs become spaces. Every table
+    cell, error line and line of plain text the CLI prints goes through it (or
+    :func:`safe_text`): both are :mod:`khorasan.escape`'s one escaping function."""
+    return one_line(value)
 
 
 def safe_text(text: str) -> str:
     """``text`` with its lines kept and every other control character shown as an escape."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escape_text(text)
 
 
 # -------------------------------------------------------------------------------- errors
@@ -135,8 +134,7 @@ def date_options(func: F) -> F:
 # -------------------------------------------------------------------------------- output
 def echo_json(obj: Any, *, indent: int | None = 2) -> None:
     """``obj`` as JSON on stdout, non-ASCII kept, control characters escaped."""
-    text = json.dumps(obj, indent=indent, ensure_ascii=False)
-    click.echo(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    click.echo(json_text(obj, indent=indent))
 
 
 def where(r: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ import click
 
 from khorasan.cli._common import (
     Col,
+    csv_cell,
     date_options,
     db_option,
     echo_json,
@@ -170,7 +171,7 @@ def _write_csv(stream: Any, rows: Sequence[dict[str, Any]]) -> None:
         return
     writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
 
 
 COMMANDS = [docs, show, extract, incidents]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from khorasan.cli._common import OptionError, echo_json, safe_text
+from khorasan.cli._common import OptionError, echo_json, safe, safe_text
 
 __all__ = ["COMMANDS"]
 
@@ -70,12 +70,12 @@ def eval_cmd(
         try:
             repin(data, baseline, name, allow_regression=allow_regression)
         except ValueError as exc:
-            raise click.ClickException(f"{baseline}: {exc}") from exc
-        click.echo(f"baseline {baseline} [{name}] updated", err=True)
+            raise click.ClickException(f"{safe(baseline)}: {safe(exc)}") from exc
+        click.echo(f"baseline {safe(baseline)} [{safe(name)}] updated", err=True)
         return
     regressions = check_gate(data, baseline, name)
     for line in regressions:
-        click.echo(f"regression: {line}", err=True)
+        click.echo(f"regression: {safe(line)}", err=True)
     if regressions:
         sys.exit(1)
 

@@ -56,7 +56,7 @@ def _done(action: ReviewAction, as_json: bool) -> None:
         echo_json(action.as_dict())
         return
     what = f" {action.field}: {safe(action.before)} -> {safe(action.after)}" if action.field else ""
-    click.echo(f"Review action {action.id}: {action.action} {action.target} "
+    click.echo(f"Review action {action.id}: {action.action} {safe(action.target)} "
                f"{safe(action.event_id or '')}{what} (by {safe(action.user)})")  # fmt: skip
 
 

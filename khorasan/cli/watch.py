@@ -12,7 +12,16 @@ from typing import Any
 import click
 
 from khorasan import alerts
-from khorasan.cli._common import Col, OptionError, db_option, echo_json, open_db, print_table, safe
+from khorasan.cli._common import (
+    Col,
+    OptionError,
+    db_option,
+    echo_json,
+    json_text,
+    open_db,
+    print_table,
+    safe,
+)
 from khorasan.errors import ConfigError
 from khorasan.ingest import IngestOptions
 from khorasan.store import Store, resolve_db_url
@@ -174,7 +183,7 @@ def watch(
 
     def on_report(report: PollReport) -> None:
         line = {k: safe(v) if isinstance(v, str) else v for k, v in report.line().items()}
-        click.echo(json.dumps(line, ensure_ascii=False))
+        click.echo(json_text(line))
 
     def on_stored(store: Store, _new: list[str]) -> None:
         # saved alert rules hear of what each poll stored, as after ingest

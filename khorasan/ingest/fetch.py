@@ -135,6 +135,9 @@ def _network_error(url: str, current: str, exc: Exception, options: IngestOption
     """A transport-level failure as the FetchError that names ``url``."""
     if isinstance(exc, AddressRefused):
         return _hop_error(url, current, FetchError(current, str(exc), kind="fetch_refused"))
+    if isinstance(exc, httpx.InvalidURL):  # a control character, a bad host: never sent
+        return _hop_error(url, current, FetchError(current, f"invalid URL: {exc}",
+                                                   kind="fetch_refused"))  # fmt: skip
     if isinstance(exc, httpx.TimeoutException):
         if time.monotonic() - started >= options.deadline:
             return FetchError(url, f"download passed its {options.deadline:g}-second deadline",
@@ -171,7 +174,7 @@ def fetch_with(
                     return FetchedPage(url, current, media, body, charset,
                                        status=response.status_code,
                                        headers=dict(response.headers))  # fmt: skip
-            except (AddressRefused, httpx.HTTPError) as exc:
+            except (AddressRefused, httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise _network_error(url, current, exc, options, started) from exc
     raise FetchError(url, f"more than {MAX_REDIRECTS} redirects", kind="fetch_failed")
 
@@ -186,7 +189,7 @@ def post_url(url: str, body: bytes, headers: Mapping[str, str],
     with make_client(options) as client, deadline(options.deadline):
         try:
             response = client.post(url, content=body, headers=dict(headers))
-        except (AddressRefused, httpx.HTTPError) as exc:
+        except (AddressRefused, httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _network_error(url, url, exc, options, started) from exc
     return response
 
