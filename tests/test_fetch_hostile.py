@@ -6,6 +6,8 @@ Loopback is allowed (``allow_private``) only where the defence under test is ano
 
 from __future__ import annotations
 
+import functools
+import gzip
 import socketserver
 import threading
 import time
@@ -41,6 +43,11 @@ def _feed(server: Hostile, count: int, tag: str) -> bytes:
                     "</link></item>" for i in range(count))  # fmt: skip
     return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>{tag}</title>{items}"
             "</channel></rss>").encode()  # fmt: skip
+
+
+@functools.cache
+def _bomb() -> bytes:
+    return gzip.compress(b"\0" * (16 << 20), compresslevel=6)
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -88,6 +95,9 @@ class _Handler(socketserver.StreamRequestHandler):
         elif parts.path == "/loop":  # an endless chain of redirects
             n = int(query.get("n", "0")) + 1
             self._send("302 Found", b"", extra=f"Location: /loop?n={n}\r\n")
+        elif parts.path == "/gzip-bomb":  # 16 KB on the wire, 16 MB inflated
+            body = _bomb()
+            self._send("200 OK", body, extra="Content-Encoding: gzip\r\n")
         elif parts.path == "/feed":
             self._send("200 OK", _feed(state, int(query["count"]), query["tag"]),
                        "application/rss+xml")  # fmt: skip
@@ -146,6 +156,27 @@ def test_a_url_with_a_control_character_is_one_refusal() -> None:
     with pytest.raises(FetchError) as caught:  # httpx's own InvalidURL, not a traceback
         fetch_url("http://127.0.0.1:9/\x1b[2J", LOCAL)
     assert caught.value.kind == "fetch_refused" and "invalid URL" in caught.value.reason
+
+
+def test_a_gzip_bomb_stops_at_the_size_cap(hostile: Hostile) -> None:
+    options = IngestOptions(allow_private=True, timeout=5.0, max_bytes=1_000_000)
+    with pytest.raises(FetchError) as caught:  # the inflated size counts, not the wire's
+        fetch_url(hostile.url("/gzip-bomb"), options)
+    assert caught.value.kind == "too_large"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.1/", "http://0x7f000001/", "http://2130706433/", "http://017700000001/",
+     "http://0/", "http://localhost/", "http://LOCALHOST:80/", "http://[::]/",
+     "http://[::ffff:7f00:1]/", "http://[0:0:0:0:0:ffff:127.0.0.1]/", "http://[::ffff:a9fe:a9fe]/",
+     "http://[2002:7f00:1::]/", "http://[64:ff9b::127.0.0.1]/", "http://[::127.0.0.1]/",
+     "http://0177.0.0.1/"],
+)  # fmt: skip
+def test_loopback_and_private_in_many_spellings_are_refused(url: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch_url(url, IngestOptions(timeout=2.0))
+    assert caught.value.kind == "fetch_refused"
 
 
 # ---------------------------------------------------------------------------- rebinding
