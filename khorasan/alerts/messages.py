@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from khorasan.escape import one_line
 from khorasan.model import Event
 
 __all__ = ["FIGURE_LABELS", "Change", "alert_document", "change_text", "digest_document",
@@ -26,7 +27,7 @@ _EVENT_FIELDS = ("id", "date", "date_precision", "country", "admin1", "admin2", 
                  "suicide", "target_type", "target", "killed_low", "killed_best", "killed_high",
                  "wounded_low", "wounded_best", "wounded_high", "claimed_killed",
                  "claimed_wounded", "n_sources", "review_status")  # fmt: skip
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_SEPARATORS = re.compile(r"[\u2028\u2029]")  # line breaks to a mail reader
 _SPACE = re.compile(r"\s+")
 _MAX_EVIDENCE = 600  # characters of each source's sentence a message carries
 
@@ -34,8 +35,10 @@ Change = tuple[str, Any, Any]  # (figure, before, after)
 
 
 def plain(value: Any, limit: int | None = None) -> str:
-    """``value`` as one line of plain text: control characters dropped, spaces collapsed."""
-    text = _SPACE.sub(" ", _CONTROL.sub(" ", "" if value is None else str(value))).strip()
+    """``value`` as one line of plain text: control characters and bidi overrides shown as
+    escapes (:func:`khorasan.escape.one_line`, as the CLI does), spaces collapsed."""
+    text = _SPACE.sub(" ", one_line(_SEPARATORS.sub(" ", "" if value is None else str(value))))
+    text = text.strip()
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
