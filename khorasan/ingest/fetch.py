@@ -130,6 +130,11 @@ def make_client(options: IngestOptions) -> httpx.Client:
                         headers={"User-Agent": USER_AGENT})  # fmt: skip
 
 
+def _deadline(options: IngestOptions) -> float:
+    # never shorter than one read's timeout: a longer --timeout is not silently cut
+    return max(options.deadline, options.timeout)
+
+
 def _network_error(url: str, current: str, exc: Exception, options: IngestOptions,
                    started: float) -> FetchError:  # fmt: skip
     """A transport-level failure as the FetchError that names ``url``."""
@@ -139,8 +144,8 @@ def _network_error(url: str, current: str, exc: Exception, options: IngestOption
         return _hop_error(url, current, FetchError(current, f"invalid URL: {exc}",
                                                    kind="fetch_refused"))  # fmt: skip
     if isinstance(exc, httpx.TimeoutException):
-        if time.monotonic() - started >= options.deadline:
-            return FetchError(url, f"download passed its {options.deadline:g}-second deadline",
+        if time.monotonic() - started >= _deadline(options):
+            return FetchError(url, f"download passed its {_deadline(options):g}-second deadline",
                               kind="fetch_failed")  # fmt: skip
         return FetchError(url, f"timed out after {options.timeout:g} s", kind="fetch_failed")
     return FetchError(url, f"fetch failed: {exc.__class__.__name__}: {exc}", kind="fetch_failed")
@@ -157,7 +162,7 @@ def fetch_with(
     back as :attr:`FetchedPage.status`, the body read (capped) only for a 2xx."""
     current = url
     started = time.monotonic()
-    with deadline(options.deadline):  # one total deadline for every hop of the download
+    with deadline(_deadline(options)):  # one total deadline for every hop of the download
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 _check_form(current)
@@ -186,7 +191,7 @@ def post_url(url: str, body: bytes, headers: Mapping[str, str],
     :class:`FetchError`."""
     _check_form(url)
     started = time.monotonic()
-    with make_client(options) as client, deadline(options.deadline):
+    with make_client(options) as client, deadline(_deadline(options)):
         try:
             response = client.post(url, content=body, headers=dict(headers))
         except (AddressRefused, httpx.HTTPError, httpx.InvalidURL) as exc:

@@ -22,7 +22,7 @@ class IngestOptions:
     max_bytes: int = 5_000_000
     allow_private: bool = False  # allow loopback/private/link-local fetches (tests only)
     timeout: float = 20.0  # seconds per connect, read or write
-    deadline: float = 60.0  # seconds for a whole download, redirects included
+    deadline: float = 60.0  # seconds for a whole download, redirects included (>= timeout)
     max_feed_entries: int = 200  # entries fetched from one feed; the rest are reported skipped
     max_run_entries: int = 2000  # feed entries fetched in one run, all feeds together
     # host, port -> addresses; None: the system resolver (tests inject a hostile one)
