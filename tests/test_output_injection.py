@@ -66,7 +66,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                  ["confirm", event, "--reason", "@checked " + ESCAPES]):  # fmt: skip
         done = runner.invoke(cli, ["review", *args, *who])
         assert done.exit_code == 0, done.output
-    return {"db": db, "src": str(src), "doc": doc, "event": event,
+    return {"db": db, "src": str(src), "doc": doc, "event": event, "sources": str(tmp / "s.toml"),
             "ingest_output": result.stdout_bytes.hex() + result.stderr_bytes.hex()}  # fmt: skip
 
 
@@ -91,6 +91,12 @@ def _commands(w: dict[str, str]) -> list[list[str]]:
         ["statistics", *db], ["audit", *db],
         ["review", "history", w["event"], *db], ["review", "export", *db],
         ["review", "export", *db, "--format", "json"], ["review", "queue", *db],
+        ["sources", "add", "https://news.example/feed", "--outlet", "=1+2" + ESCAPES,
+         "--name", "wire" + ESCAPES, "--sources", w["sources"]],
+        ["sources", "list", "--sources", w["sources"], *db],
+        ["sources", "check", "--sources", w["sources"]],
+        ["alerts", "add", "rule" + ESCAPES, "--file", "-", *db], ["alerts", "list", *db],
+        ["alerts", "log", *db],
     ]  # fmt: skip
 
 
