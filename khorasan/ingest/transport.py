@@ -107,7 +107,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in found:  # connect to an address just checked: no second lookup
             try:
-                stream = self._inner.connect_tcp(address.split("%", 1)[0], port, _clamp(timeout),
+                stream = self._inner.connect_tcp(address, port, _clamp(timeout),
                                                  local_address, socket_options)  # fmt: skip
             except httpcore.ConnectError as exc:
                 last = exc
