@@ -83,7 +83,12 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # the server imports extraction once; each worker forked from it then only loads data
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 @dataclass(slots=True)
@@ -95,8 +100,9 @@ class _Job(Generic[T]):
 
 
 class ExtractPool:
-    """Worker processes extracting documents; use as a context manager. The pool starts on
-    the first document to extract, so a run with nothing to extract starts no process."""
+    """Worker processes extracting documents; use as a context manager. The processes start
+    once a window's worth of documents waits to be extracted: a run with fewer is extracted
+    in this process, and starts none."""
 
     def __init__(self, workers: int, *, extract: Extractor = extract_document,
                  window: int | None = None) -> None:  # fmt: skip
@@ -163,9 +169,15 @@ class ExtractPool:
             else:
                 job.result = future.result()
 
+    @staticmethod
+    def _ready(job: _Job[T]) -> bool:
+        return job.doc is None or job.result is not None or bool(job.future and job.future.done())
+
     def _finish(self, jobs: deque[_Job[T]]) -> tuple[T, Extracted | None]:
         job = jobs[0]
-        if job.future is not None:
+        if job.doc is not None and job.future is None and job.result is None:
+            job.result = extract_safely(job.doc, self._extract)  # too few to start a pool for
+        elif job.future is not None:
             try:
                 job.result = job.future.result()
                 job.future = None
@@ -180,14 +192,19 @@ class ExtractPool:
         """For each ``(item, doc)`` in order, ``(item, result)``: ``doc``'s records or its
         Failure, None where ``doc`` is None (nothing to extract: the item passes through)."""
         pending: deque[_Job[T]] = deque()
+        started = False  # one worker is this process: no pool ever starts
         for item, doc in jobs:
             job: _Job[T] = _Job(item, doc)
-            if doc is not None:
-                job.future = self._submit(doc)
             pending.append(job)
+            if started and doc is not None:
+                job.future = self._submit(doc)
+            elif not started and self.workers > 1 and len(pending) > self.window:
+                started = True
+                for waiting in pending:
+                    if waiting.doc is not None and waiting.result is None:
+                        waiting.future = self._submit(waiting.doc)
             # hand on what is ready at the head; wait only when the window is full
-            while pending and (pending[0].future is None or pending[0].future.done()
-                               or len(pending) > self.window):  # fmt: skip
+            while pending and (self._ready(pending[0]) or len(pending) > self.window):
                 yield self._finish(pending)
         while pending:
             yield self._finish(pending)
