@@ -258,10 +258,19 @@ def extract_file(path: str | Path) -> dict[str, Any]:
     return empty
 
 
-def extract_files(paths: Iterable[str | Path]) -> Iterable[dict[str, Any] | Failure]:
-    """Each document the paths name, extracted (or its :class:`Failure`), in order."""
-    for item in iter_documents([str(p) for p in paths], IngestOptions()):
-        yield item if isinstance(item, Failure) else extract_document(item)
+def extract_files(
+    paths: Iterable[str | Path], *, workers: int = 1
+) -> Iterable[dict[str, Any] | Failure]:
+    """Each document the paths name, extracted (or its :class:`Failure`), in order;
+    ``workers`` > 1 extracts in that many processes."""
+    items = iter_documents([str(p) for p in paths], IngestOptions())
+    with ExtractPool(workers, extract=extract_document) as pool:
+        jobs = ((i, i if isinstance(i, Document) else None) for i in items)
+        for item, ready in pool.map_ordered(jobs):
+            if isinstance(item, Failure):
+                yield item
+            elif ready is not None:  # always, for a document
+                yield ready
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,3 +177,12 @@ def test_count_items_counts_what_iter_documents_yields(tmp_path: Path) -> None:
               str(tmp_path / "empty")]  # fmt: skip
     assert count_items(inputs) == len(list(iter_documents(inputs)))
     assert count_items([str(EXAMPLES), "https://example.org/feed.xml"]) is None
+
+
+def test_cli_extract_workers_print_the_same_lines(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["extract", str(EXAMPLES), str(tmp_path / "nope.txt"), "--json", "--workers"]
+    (tmp_path / "nope.txt").write_bytes(b"\x00\x01binary\x00" * 20)
+    one, two = (runner.invoke(cli, [*args, n]) for n in ("1", "2"))
+    assert one.exit_code == two.exit_code == 1
+    assert one.output == two.output and one.output.count("\n") > 9
