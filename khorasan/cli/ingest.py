@@ -139,8 +139,8 @@ class _IngestProgress:
 
             self.progress.console.print(Text(f"Error: {safe(item.subject)}: {safe(item.reason)}"))
         task = self.progress.tasks[0]
-        if task.total is not None and task.completed + 1 > task.total:
-            self.progress.update(self.task, total=None)  # more than counted: no bar then
+        if task.total is not None and task.completed + 1 > task.total:  # more than counted
+            self.progress.update(self.task, total=task.completed + 1)
         self.progress.advance(self.task)
         if time.monotonic() - self.drawn >= 0.1:
             self.progress.refresh()
