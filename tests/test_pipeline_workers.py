@@ -121,7 +121,8 @@ def test_a_worker_that_dies_fails_only_its_document() -> None:
 
 
 def test_a_pool_forks_only_a_single_threaded_process() -> None:
-    assert _context().get_start_method() == "fork"
+    if threading.active_count() == 1:  # (a session-wide test server may run a thread)
+        assert _context().get_start_method() == "fork"
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
