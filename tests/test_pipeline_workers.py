@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
 import shutil
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from khorasan.workers import EXTRACT_ERROR, ExtractPool, _context
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+MISSING = ROOT / "no-such-input.txt"
 SHARED = ROOT.parent / "shared"  # the project's dev pages and seeds, where a checkout has them
 REPORT = ("Gunmen killed four guards at a checkpoint near Herat, Afghanistan, on 3 March 2023, "
           "police said. No group claimed the attack. {}\n")  # fmt: skip
@@ -46,14 +50,38 @@ def _same_summary(a: IngestSummary, b: IngestSummary) -> None:
     assert a.failures == b.failures
 
 
-def test_workers_store_what_one_worker_stores(tmp_path: Path) -> None:
-    inputs = [EXAMPLES, tmp_path / "missing.txt"]
-    one, rows_one = _run(inputs, tmp_path / "one.db", 1)
-    two, rows_two = _run(inputs, tmp_path / "two.db", 2)
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory: pytest.TempPathFactory) -> tuple[IngestSummary, dict[str, Any]]:
+    return _run([EXAMPLES, MISSING], tmp_path_factory.mktemp("one") / "k.db", 1)
+
+
+def test_workers_store_what_one_worker_stores(
+    tmp_path: Path, one_worker: tuple[IngestSummary, dict[str, Any]]
+) -> None:
+    one, rows_one = one_worker
+    two, rows_two = _run([EXAMPLES, MISSING], tmp_path / "two.db", 2)
     _same_summary(one, two)
     assert one.ingested > 8 and one.wire_copies and one.events and len(one.failures) == 1
     # documents, wire stories, mentions, events with their figures, search indexes: all equal
     assert rows_one["events"] and rows_one == rows_two
+
+
+def test_a_killed_worker_is_replaced_and_nothing_is_lost(
+    tmp_path: Path, one_worker: tuple[IngestSummary, dict[str, Any]]
+) -> None:
+    killed: list[int] = []
+
+    def kill_one(item: object) -> None:
+        if not killed and multiprocessing.active_children():
+            killed.append(multiprocessing.active_children()[0].pid or 0)
+            os.kill(killed[0], signal.SIGKILL)
+
+    with open_store(tmp_path / "k.db") as store:
+        two = ingest([EXAMPLES, MISSING], store, workers=2, on_item=kill_one)
+        rows_two = store_rows(store)
+    assert killed  # a worker died mid-run; its documents were extracted again
+    _same_summary(one_worker[0], two)
+    assert rows_two == one_worker[1]
 
 
 def test_workers_extract_nothing_already_extracted(tmp_path: Path, monkeypatch: Any) -> None:
