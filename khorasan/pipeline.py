@@ -3,6 +3,10 @@
     sources -> ingest -> extract (annotate inside) -> store (one transaction per document)
             -> fuse (once per run; completes whatever an earlier run left unfused)
 
+With ``workers`` > 1 extraction runs in a process pool (:mod:`khorasan.workers`) and this
+process stays the one writer: it reads, stores and fuses, taking the extracted records in input
+order, so the store ends the same whatever the number of workers.
+
 Front doors (re-exported by ``khorasan``): :func:`open_store`, :func:`ingest`,
 :func:`extract_text`, :func:`extract_file`, :func:`reextract`, :func:`fuse`.
 """
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from khorasan.ingest import Failure, IngestOptions, document_from_text, iter_doc
 from khorasan.ingest.decode import decode_bytes
 from khorasan.model import RECORD_KINDS, Document, Event
 from khorasan.store import Store
+from khorasan.workers import Extracted, ExtractPool, extract_safely
 
 __all__ = [
     "REPORT_MAX_BYTES",
@@ -92,15 +97,18 @@ def ingest(
     *,
     extract: bool = True,
     on_item: Callable[[Document | Failure], None] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
     """Read every input (files, folders, JSONL, URLs, feeds), extract its records and store
     each document with them in one transaction; then fuse what the run stored (and anything
     an earlier run stored but could not fuse). A bad input is a :class:`Failure` in the
-    summary and the batch goes on."""
+    summary and the batch goes on. ``workers`` > 1 extracts in that many processes (the
+    stored result is the same; a script doing so needs an ``if __name__ == "__main__":``
+    guard on platforms without ``fork``)."""
     if isinstance(inputs, str | Path):
         inputs = [inputs]
     items = iter_documents([str(i) for i in inputs], options or IngestOptions())
-    return store_documents(items, store, extract=extract, on_item=on_item)[0]
+    return store_documents(items, store, extract=extract, on_item=on_item, workers=workers)[0]
 
 
 def store_documents(
@@ -109,34 +117,81 @@ def store_documents(
     *,
     extract: bool = True,
     on_item: Callable[[Document | Failure], None] | None = None,
+    workers: int = 1,
 ) -> tuple[IngestSummary, list[str]]:
     """What :func:`ingest` does with documents already read (``khorasan watch`` reads its
     own): extract and store each, then fuse. Returns the summary and the ids of the
-    documents stored with new records."""
+    documents stored with new records. A document whose extraction raises is a Failure
+    (kind ``extract_error``, passed to ``on_item`` in its place)."""
     summary = IngestSummary()
     started = time.perf_counter()
     stored: list[str] = []
-    for item in items:
-        if isinstance(item, Failure):
-            summary.failures.append(item)
-        elif _store_one(item, store, extract, summary):
-            stored.append(item.id)
-        if on_item is not None:
-            on_item(item)
+    with ExtractPool(workers, extract=extract_document) as pool:
+        for item, ready in _extracted(items, store, extract, pool):
+            if isinstance(item, Document):
+                outcome = _store_one(item, store, extract, summary, ready)
+                if isinstance(outcome, Failure):
+                    item = outcome
+                elif outcome:
+                    stored.append(item.id)
+            if isinstance(item, Failure):
+                summary.failures.append(item)
+            if on_item is not None:
+                on_item(item)
     if extract:
         _fuse_pending(store, stored, summary)
     summary.seconds = time.perf_counter() - started
     return summary, stored
 
 
-def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
-    """Store one document with its records; True when it has new mentions to fuse."""
-    # a text stored and extracted before needs no extraction: it is at most a new appearance
+def _extracted(
+    items: Iterable[Document | Failure], store: Store, extract: bool, pool: ExtractPool
+) -> Iterator[tuple[Document | Failure, Extracted | None]]:
+    """Each item with its records extracted ahead by the pool, in input order; None where
+    the pool extracted nothing (one worker, a failure, a text already extracted)."""
+    if not extract or pool.workers == 1:
+        return ((item, None) for item in items)
+    ahead: set[str] = set()  # texts in flight: a copy later in the window is not extracted twice
+
+    def jobs() -> Iterator[tuple[Document | Failure, Document | None]]:
+        for item in items:
+            if not isinstance(item, Document) or item.content_hash in ahead:
+                yield item, None
+                continue
+            ahead.add(item.content_hash)
+            yield item, None if _known(store, item) else item
+
+    def release() -> Iterator[tuple[Document | Failure, Extracted | None]]:
+        for item, ready in pool.map_ordered(jobs()):
+            if isinstance(item, Document):
+                ahead.discard(item.content_hash)
+            yield item, ready
+
+    return release()
+
+
+def _known(store: Store, doc: Document) -> bool:
+    """Whether the store holds this text extracted already (it needs no extraction)."""
     try:
-        known = extract and doc.content_hash in store.extracted_hashes([doc.content_hash])
+        return doc.content_hash in store.extracted_hashes([doc.content_hash])
     except KhorasanError:
-        known = False  # the write below meets the same trouble and reports it
-    extracted = extract_document(doc) if extract and not known else None
+        return False  # the write meets the same trouble and reports it
+
+
+def _store_one(
+    doc: Document, store: Store, extract: bool, summary: IngestSummary,
+    ready: Extracted | None = None,
+) -> bool | Failure:  # fmt: skip
+    """Store one document with its records (``ready``: extracted ahead by a worker); True
+    when it has new mentions to fuse, its Failure when extraction raised."""
+    # a text stored and extracted before needs no extraction: it is at most a new appearance;
+    # asked again here, in input order, so that any number of workers stores the same
+    extracted: dict[str, Any] | None = None
+    if extract and not _known(store, doc):
+        outcome = ready if ready is not None else extract_safely(doc, extract_document)
+        if isinstance(outcome, Failure):
+            return outcome
+        extracted = outcome
     try:
         result = store.add_document(doc, extracted, EXTRACTOR_VERSION)
     except KhorasanError as exc:
@@ -203,10 +258,19 @@ def extract_file(path: str | Path) -> dict[str, Any]:
     return empty
 
 
-def extract_files(paths: Iterable[str | Path]) -> Iterable[dict[str, Any] | Failure]:
-    """Each document the paths name, extracted (or its :class:`Failure`), in order."""
-    for item in iter_documents([str(p) for p in paths], IngestOptions()):
-        yield item if isinstance(item, Failure) else extract_document(item)
+def extract_files(
+    paths: Iterable[str | Path], *, workers: int = 1
+) -> Iterable[dict[str, Any] | Failure]:
+    """Each document the paths name, extracted (or its :class:`Failure`), in order;
+    ``workers`` > 1 extracts in that many processes."""
+    items = iter_documents([str(p) for p in paths], IngestOptions())
+    with ExtractPool(workers, extract=extract_document) as pool:
+        jobs = ((i, i if isinstance(i, Document) else None) for i in items)
+        for item, ready in pool.map_ordered(jobs):
+            if isinstance(item, Failure):
+                yield item
+            elif ready is not None:  # always, for a document
+                yield ready
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +368,10 @@ def add_report(
     for doc in docs:
         if isinstance(doc, Document):
             ids.append(doc.id)
-            if _store_one(doc, store, True, summary):
+            outcome = _store_one(doc, store, True, summary)
+            if isinstance(outcome, Failure):
+                summary.failures.append(outcome)
+            elif outcome:
                 stored.append(doc.id)
     _fuse_pending(store, stored, summary)
     summary.seconds = time.perf_counter() - started

@@ -26,6 +26,7 @@ from khorasan.cli._common import (
 )
 from khorasan.ingest import Failure
 from khorasan.pipeline import extract_files
+from khorasan.workers import cpu_count
 
 __all__ = ["COMMANDS"]
 
@@ -103,10 +104,12 @@ def _incident_cells(r: dict[str, Any]) -> list[Any]:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document, one per line.")
-def extract(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes extracting at once (default: the number of cores).")  # fmt: skip
+def extract(paths: tuple[Path, ...], as_json: bool, workers: int | None) -> None:
     """Extract records from document files (reading .meta.json sidecars) without storing."""
     failed = False
-    for result in extract_files(paths):
+    for result in extract_files(paths, workers=workers or cpu_count()):
         if isinstance(result, Failure):
             click.echo(f"Error: {safe(result.subject)}: {safe(result.reason)}", err=True)
             failed = True

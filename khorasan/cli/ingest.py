@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 import click
 
 from khorasan import alerts
 from khorasan.cli._common import db_option, echo_json, open_db, safe
-from khorasan.ingest import Failure, IngestOptions
+from khorasan.ingest import Failure, IngestOptions, count_items
 from khorasan.pipeline import fuse as run_fuse
 from khorasan.pipeline import ingest as run_ingest
 from khorasan.pipeline import reextract as run_reextract
+from khorasan.workers import cpu_count
 
 __all__ = ["COMMANDS"]
 
@@ -49,12 +51,15 @@ def _stderr() -> Any:
     "--timeout", type=float, default=20.0, show_default=True, help="Fetch timeout, seconds."
 )
 @click.option("--no-extract", is_flag=True, help="Store documents without extracting records.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes extracting at once (default: the number of cores; 1: this "
+              "process alone).")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 def ingest(
     inputs: tuple[str, ...], db: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
-    max_bytes: int, allow_private: bool, timeout: float, no_extract: bool, quiet: bool,
-    as_json: bool,
+    max_bytes: int, allow_private: bool, timeout: float, no_extract: bool, workers: int | None,
+    quiet: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Ingest files, directories, JSONL, URLs and RSS/Atom feeds; extract and store records."""
     options = IngestOptions(include=include, exclude=exclude, max_bytes=max_bytes,
@@ -65,21 +70,14 @@ def ingest(
         if isinstance(item, Failure):  # the batch goes on: one line per bad input
             click.echo(f"Error: {safe(item.subject)}: {safe(item.reason)}", err=True)
 
+    workers = workers or cpu_count()
     if _progress_wanted(quiet):
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                      TextColumn("{task.completed} documents"), TimeElapsedColumn(),
-                      console=_stderr(), transient=True) as progress:  # fmt: skip
-            task = progress.add_task("ingesting", total=None)
-
-            def on_item(item: object) -> None:
-                report(item)
-                progress.advance(task)
-
-            summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=on_item)
+        with _IngestProgress(count_items(inputs, options)) as on_item:
+            summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=on_item,
+                                 workers=workers)  # fmt: skip
     else:
-        summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=report)
+        summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=report,
+                             workers=workers)  # fmt: skip
     # saved alert rules hear of what this run stored (no rules: one small query)
     fired = alerts.notify(store) if not no_extract and alerts.has_rules(store) else None
     store.close()
@@ -99,6 +97,54 @@ def ingest(
                    err=True)  # fmt: skip
     if summary.failures:
         sys.exit(1)
+
+
+class _IngestProgress:
+    """The ingest progress bar on stderr: documents done, and with a known total a bar and
+    the time left. Redrawn by the run itself, at most ten times a second: no refresh thread,
+    so that extraction workers may be forked. Its text is fixed, never article text."""
+
+    def __init__(self, total: int | None) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        columns: list[Any] = [SpinnerColumn(), TextColumn("ingesting")]
+        if total is None:
+            columns += [TextColumn("{task.completed} documents"), TimeElapsedColumn()]
+        else:
+            columns += [BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
+                        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn()]  # fmt: skip
+        self.progress = Progress(*columns, console=_stderr(), transient=True,
+                                 auto_refresh=False)  # fmt: skip
+        self.task = self.progress.add_task("ingesting", total=total)
+        self.drawn = 0.0
+
+    def __enter__(self) -> Any:
+        self.progress.start()
+        return self.on_item
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def on_item(self, item: object) -> None:
+        if isinstance(item, Failure):  # printed above the bar, which is drawn again below
+            from rich.text import Text
+
+            self.progress.console.print(Text(f"Error: {safe(item.subject)}: {safe(item.reason)}"))
+        task = self.progress.tasks[0]
+        if task.total is not None and task.completed + 1 > task.total:  # more than counted
+            self.progress.update(self.task, total=task.completed + 1)
+        self.progress.advance(self.task)
+        if time.monotonic() - self.drawn >= 0.1:
+            self.progress.refresh()
+            self.drawn = time.monotonic()
 
 
 @click.command()

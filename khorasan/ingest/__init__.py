@@ -24,6 +24,7 @@ from khorasan.ingest.fingerprint import (
 from khorasan.ingest.options import Failure, IngestOptions
 from khorasan.ingest.sources import (
     FeedEntry,
+    count_items,
     feed_entries,
     iter_documents,
     page_document,
@@ -39,6 +40,7 @@ __all__ = [
     "check_url",
     "clean_text",
     "content_hash",
+    "count_items",
     "document_from_text",
     "feed_entries",
     "fetch_url",
