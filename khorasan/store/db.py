@@ -137,7 +137,7 @@ class Store:
         with self.engine.begin() as conn:
             # One process migrates at a time; the others wait, then find nothing to do
             if self.engine.dialect.name == "postgresql":
-                pg.lock_migrations(conn)
+                pg.lock(conn, pg.MIGRATION_LOCK)
             elif self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             config.attributes["connection"] = conn
@@ -165,6 +165,11 @@ class Store:
 
     # -- documents ------------------------------------------------------------------------
     def _wire_index(self, conn: Connection) -> list[tuple[int, str]]:
+        if self._simhashes is not None and conn.dialect.name == "postgresql":
+            # other writers may have stored documents since it was read (under the lock)
+            stored = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
+            if stored != len(self._simhashes):
+                self._simhashes = None
         if self._simhashes is None:
             rows = conn.execute(sa.select(documents.c.simhash, documents.c.wire_story_id))
             self._simhashes = [(int(h, 16), w) for h, w in rows]
@@ -204,6 +209,8 @@ class Store:
         extracted: Mapping[str, Any] | None,
         extractor_version: str,
     ) -> AddResult:
+        if conn.dialect.name == "postgresql":
+            pg.lock(conn, pg.DOCUMENT_LOCK)  # one writer of documents at a time, as SQLite
         existing = conn.execute(
             sa.select(documents.c.id, documents.c.wire_story_id, documents.c.extracted_with)
             .where(documents.c.content_hash == doc.content_hash)
@@ -434,6 +441,8 @@ class Store:
         """One fusion run's reads and writes, committed together or not at all."""
         try:
             with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    pg.lock(conn, pg.FUSION_LOCK)  # it then reads what earlier runs wrote
                 yield FusionTransaction(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot write events: {exc.__class__.__name__}") from exc

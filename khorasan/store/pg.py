@@ -1,5 +1,6 @@
-"""What PostgreSQL needs that SQLite does not: text without NUL characters, and one migrating
-process at a time. Everything else the store writes is portable SQLAlchemy."""
+"""What PostgreSQL needs that SQLite does not: text without NUL characters, and the writes
+that SQLite's single writer lock keeps apart (migrations, the wire-copy check and insert of a
+document, a fusion run) kept apart by advisory locks. Everything else is portable SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-# Any constant: the key of the advisory lock every store takes while it migrates
-MIGRATION_LOCK_KEY = 0x6B686F72  # "khor"
+# Advisory lock keys (any constants, distinct): held until the transaction ends
+MIGRATION_LOCK = 0x6B686F72  # "khor"
+DOCUMENT_LOCK = MIGRATION_LOCK + 1
+FUSION_LOCK = MIGRATION_LOCK + 2
 
 
 def _nul_safe_dumper(base: type) -> type:
@@ -38,7 +41,11 @@ def configure(engine: Engine) -> None:
         sa.event.listen(engine, "connect", _register_nul_safe_text)
 
 
-def lock_migrations(conn: Connection) -> None:
-    """Take the migration lock until the transaction of ``conn`` ends: two processes opening a
-    new database at once would otherwise both create its tables, and one would fail."""
-    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+def lock(conn: Connection, key: int) -> None:
+    """Wait for the advisory lock ``key`` and hold it until the transaction of ``conn`` ends.
+
+    MIGRATION_LOCK: two processes opening a new database at once would otherwise both create
+    its tables. DOCUMENT_LOCK: two writers would both miss a text the other is storing (and
+    one fail on its key) or each miss the other's wire copy. FUSION_LOCK: two fusion runs
+    would each put the same new mentions in events of their own."""
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
