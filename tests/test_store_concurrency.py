@@ -57,7 +57,7 @@ def _finished(proc: subprocess.Popen[bytes]) -> None:
 def _rows(conn: sa.Connection, table: sa.Table, *skip: str) -> list[tuple[Any, ...]]:
     """Every row without the columns that name a run (ids it drew, times, who came first)."""
     columns = [c for c in table.c if c.name not in skip and not c.name.endswith("_at")]
-    return sorted((tuple(map(repr, r)) for r in conn.execute(sa.select(*columns))))
+    return sorted(tuple(map(repr, r)) for r in conn.execute(sa.select(*columns)))
 
 
 def _snapshot(url: str) -> dict[str, Any]:
