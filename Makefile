@@ -27,7 +27,7 @@ PG_PORT ?= 54329
 export PG_PORT
 
 postgres:
-	scripts/postgres.sh start
+	@scripts/postgres.sh start
 
 # A fresh empty database on that server: prints its URL
 postgres-url: postgres

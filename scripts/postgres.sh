@@ -6,6 +6,7 @@
 #   scripts/postgres.sh url     create a fresh empty database and print its URL
 #   scripts/postgres.sh stop    stop the server started from this project
 #
+# Messages go to stderr: $(scripts/postgres.sh url) is the URL alone.
 # Settings (environment): PG_PORT (54329), PG_USER (the server's account when run as root:
 # khorasan-pg), PGDATA_DIR (.pgdata in the project). Connections from 127.0.0.1 are trusted (a
 # loopback test server, never one for real data: fsync is off to keep tests quick).
@@ -78,13 +79,13 @@ start() {
     local bin
     bin="$(pg_bin)"
     if [ -f "$DATA/PG_VERSION" ] && running "$bin"; then
-        echo "postgres: reusing the server on 127.0.0.1:$PORT (data in $DATA)"
+        echo "postgres: reusing the server on 127.0.0.1:$PORT (data in $DATA)" >&2
         return
     fi
     if answers "$bin"; then
         "$bin/psql" -h 127.0.0.1 -p "$PORT" -U "$DB_USER" -d postgres -Atqc 'SELECT 1' >/dev/null \
             2>&1 || die "port $PORT answers but not as user $DB_USER: set PG_PORT to a free port"
-        echo "postgres: reusing the server already on 127.0.0.1:$PORT"
+        echo "postgres: reusing the server already on 127.0.0.1:$PORT" >&2
         return
     fi
     ensure_user
@@ -107,7 +108,7 @@ EOF
     # The port may differ from the one at initdb (PG_PORT changed): the command line wins.
     as_owner "$bin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 -o "-p $PORT" start \
         >/dev/null || { tail -n 20 "$DATA/server.log" >&2; die "the server did not start"; }
-    echo "postgres: started on 127.0.0.1:$PORT (data in $DATA)"
+    echo "postgres: started on 127.0.0.1:$PORT (data in $DATA)" >&2
 }
 
 url() {
