@@ -16,7 +16,7 @@ FUSION_LOCK = MIGRATION_LOCK + 2
 
 
 def _nul_safe_dumper(base: type) -> type:
-    class NulSafe(base):  # type: ignore[valid-type,misc]
+    class NulSafe(base):
         """PostgreSQL text cannot hold NUL: it becomes U+FFFD, one character for one, so
         every character offset (the spans of extracted records) still holds."""
 
