@@ -79,4 +79,4 @@ boundaries: install
 	rm -rf .boundaries
 
 clean: postgres-stop
-	rm -rf .pgdata $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache
+	rm -rf "$$(readlink -f .pgdata)" .pgdata $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache

@@ -41,7 +41,7 @@ pg_bin() {
 # Run a server command as the server's account: root hands over to a system user (PostgreSQL
 # refuses to run as root), anyone else runs it as themselves.
 as_owner() {
-    if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_AS" -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u "$RUN_AS" -- "$@"); else "$@"; fi
 }
 
 ensure_user() {
@@ -69,6 +69,7 @@ ensure_data_dir() {
         fi
         chmod 700 "$DATA"
     fi
+    DATA="$(readlink -f "$DATA")"  # the server's account may not reach the link
 }
 
 running() { as_owner "$1/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
@@ -131,6 +132,8 @@ stop() {
         echo "postgres: not running (data in $DATA)"
     fi
 }
+
+if [ -L "$DATA" ] && [ -d "$DATA" ]; then DATA="$(readlink -f "$DATA")"; fi
 
 case "${1:-}" in
     start) start ;;
