@@ -57,7 +57,9 @@ test: install browser postgres
 	$(BIN)/ruff check khorasan tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	url="$$(scripts/postgres.sh url)" && KHORASAN_TEST_PG_URL="$$url" $(BIN)/pytest -q
+	url="$$(scripts/postgres.sh url)" && status=0 && \
+	  KHORASAN_TEST_PG_URL="$$url" $(BIN)/pytest -q || status=$$?; \
+	  scripts/postgres.sh drop "$$url"; exit $$status
 
 lint: install
 	$(BIN)/ruff check khorasan tests

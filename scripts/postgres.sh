@@ -4,6 +4,7 @@
 #
 #   scripts/postgres.sh start   start the server, or reuse the one already running on PG_PORT
 #   scripts/postgres.sh url     create a fresh empty database and print its URL
+#   scripts/postgres.sh drop URL  drop a database that `url` created
 #   scripts/postgres.sh stop    stop the server started from this project
 #
 # Messages go to stderr: $(scripts/postgres.sh url) is the URL alone.
@@ -122,6 +123,17 @@ url() {
     echo "postgresql://$DB_USER@127.0.0.1:$PORT/$name"
 }
 
+drop() {
+    local bin name="${1##*/}"
+    bin="$(pg_bin)"
+    case "$name" in
+        khorasan_[0-9]*) ;;
+        *) die "drop: only databases that 'url' created (khorasan_...), not '$name'" ;;
+    esac
+    "$bin/psql" -h 127.0.0.1 -p "$PORT" -U "$DB_USER" -d postgres -Atqc \
+        "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null
+}
+
 stop() {
     local bin
     bin="$(find_bin)" || { echo "postgres: not installed"; return; }
@@ -138,6 +150,7 @@ if [ -L "$DATA" ] && [ -d "$DATA" ]; then DATA="$(readlink -f "$DATA")"; fi
 case "${1:-}" in
     start) start ;;
     url) url ;;
+    drop) drop "${2:-}" ;;
     stop) stop ;;
-    *) die "usage: $0 start|url|stop" ;;
+    *) die "usage: $0 start|url|drop URL|stop" ;;
 esac
