@@ -81,6 +81,7 @@ start() {
     local bin
     bin="$(pg_bin)"
     if [ -f "$DATA/PG_VERSION" ] && running "$bin"; then
+        answers "$bin" || die "the server of $DATA is not on port $PORT: make postgres-stop first"
         echo "postgres: reusing the server on 127.0.0.1:$PORT (data in $DATA)" >&2
         return
     fi
