@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB := demo.db
 
-.PHONY: install browser demo test lint bench boundaries clean
+.PHONY: install browser postgres postgres-url postgres-stop demo test lint bench boundaries clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,21 @@ install: $(STAMP)
 # browser): Debian's package, installed when missing (CI runs as root).
 browser:
 	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+# A PostgreSQL server for development and tests on 127.0.0.1:$(PG_PORT), run as a non-root user
+# with its data in .pgdata (Debian's packages, installed when missing): scripts/postgres.sh.
+PG_PORT ?= 54329
+export PG_PORT
+
+postgres:
+	@scripts/postgres.sh start
+
+# A fresh empty database on that server: prints its URL
+postgres-url: postgres
+	@scripts/postgres.sh url
+
+postgres-stop:
+	scripts/postgres.sh stop
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -36,11 +51,15 @@ demo: install
 	@echo "Open the dashboard on the demo data: run the command below, then http://127.0.0.1:8000/"
 	@echo "    $(BIN)/khorasan serve --db $(DEMO_DB)"
 
-test: install browser
+# The store, fusion, review and API tests run against SQLite and against PostgreSQL (each test
+# gets its own database on the server `make postgres` runs).
+test: install browser postgres
 	$(BIN)/ruff check khorasan tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	url="$$(scripts/postgres.sh url)" && status=0 && \
+	  KHORASAN_TEST_PG_URL="$$url" $(BIN)/pytest -q || status=$$?; \
+	  scripts/postgres.sh drop "$$url"; exit $$status
 
 lint: install
 	$(BIN)/ruff check khorasan tests
@@ -61,5 +80,5 @@ boundaries: install
 	cp .boundaries/package/LICENSE khorasan/serve/static/vendor/world/LICENSE
 	rm -rf .boundaries
 
-clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache
+clean: postgres-stop
+	rm -rf "$$(readlink -f .pgdata)" .pgdata $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache

@@ -27,7 +27,8 @@ def free_port() -> int:
 def served(db: str, **options: Any) -> Iterator[httpx.Client]:
     """A client of the app over the store at ``db`` (``options`` for ``create_app``), served
     over real HTTP until the block ends."""
-    server = uvicorn.Server(uvicorn.Config(create_app(db, **options), host="127.0.0.1",
+    app = create_app(db, **options)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1",
                                            port=free_port(),
                                            log_level="warning"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
@@ -42,3 +43,4 @@ def served(db: str, **options: Any) -> Iterator[httpx.Client]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        app.state.store.close()  # its connections (a PostgreSQL server's sockets) go now

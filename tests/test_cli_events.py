@@ -19,8 +19,8 @@ from khorasan.store import Store
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = str(tmp_path / "k.db")
+def db(store_url: str) -> str:
+    path = store_url
     store = Store(path)
     ids = []
     for name, published, killed, claimed in (("a.txt", "2022-05-13", 13, 20),
@@ -98,11 +98,11 @@ def test_cli_fuse_rebuilds_the_same_events(db: str) -> None:
 
 
 @pytest.fixture
-def db2(tmp_path: Path) -> str:
+def db2(store_url: str) -> str:
     """Three events: the Kabul mosque bombing (two reports, a claim), a Nangarhar checkpoint
     attack whose figure has parts, and a Herat event whose text carries rich markup and a
     terminal escape (article text is untrusted)."""
-    path = str(tmp_path / "k2.db")
+    path = store_url
     store = Store(path)
     mosque = dict(date="2022-05-12", date_precision="day", **KABUL, perpetrator="IS-K",
                   attack_type="bombing", target_type="religious")  # fmt: skip

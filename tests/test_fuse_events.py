@@ -3,7 +3,7 @@ updates, wire copies, reconciliation and flags."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -154,10 +154,10 @@ def _snapshot(store: Store) -> list[tuple[Any, ...]]:
 
 
 @pytest.fixture
-def fused(tmp_path: Path) -> Store:
-    store = Store(str(tmp_path / "k.db"))
-    _ingest(store, list(range(len(DOCS))))
-    return store
+def fused(store_url: str) -> Iterator[Store]:
+    with Store(store_url) as store:
+        _ingest(store, list(range(len(DOCS))))
+        yield store
 
 
 def _kabul_mosque(store: Store) -> dict[str, Any]:
@@ -172,11 +172,12 @@ def test_fuse_groups_reports_of_one_event(fused: Store) -> None:
 
 
 @pytest.mark.parametrize("order", [[5, 4, 3, 2, 1, 0], [3, 0, 5, 1, 4, 2], [2, 4, 0, 3, 5, 1]])
-def test_fuse_result_does_not_depend_on_ingestion_order(tmp_path: Path, fused: Store,
-                                                        order: list[int]) -> None:  # fmt: skip
-    other = Store(str(tmp_path / "other.db"))
-    _ingest(other, order, batch=2)
-    assert _snapshot(other) == _snapshot(fused)
+def test_fuse_result_does_not_depend_on_ingestion_order(
+    more_store_urls: Callable[[str], str], fused: Store, order: list[int]
+) -> None:
+    with Store(more_store_urls("other.db")) as other:
+        _ingest(other, order, batch=2)
+        assert _snapshot(other) == _snapshot(fused)
 
 
 def test_fuse_incremental_updates_equal_a_full_fuse(fused: Store) -> None:
@@ -222,8 +223,8 @@ def test_fuse_links_every_value_to_mentions(fused: Store) -> None:
         assert m["evidence"] and len(m["span"]) == 2
 
 
-def test_fuse_counts_wire_copies_as_one_source(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "w.db"))
+def test_fuse_counts_wire_copies_as_one_source(store_url: str) -> None:
+    store = Store(store_url)
     body = (
         "KABUL (Wire) - A suicide bomber struck a Shia mosque in the west of Kabul on "
         "Friday, killing 13 worshippers and wounding 30 others, officials said. No group "
@@ -241,10 +242,11 @@ def test_fuse_counts_wire_copies_as_one_source(tmp_path: Path) -> None:
     (event,) = query_events(store)
     assert event["n_mentions"] == 2 and event["n_sources"] == 1
     assert len({m["wire_story_id"] for m in event["mentions"]}) == 1
+    store.close()
 
 
-def test_fuse_never_merges_two_incidents_of_one_document(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "one.db"))
+def test_fuse_never_merges_two_incidents_of_one_document(store_url: str) -> None:
+    store = Store(store_url)
     recs = [record("A bomb hit a Kabul mosque, killing 13.", date="2022-05-12",
                    date_precision="day", **KABUL, attack_type="bombing", killed=13)
             for _ in range(2)]  # fmt: skip
@@ -252,6 +254,7 @@ def test_fuse_never_merges_two_incidents_of_one_document(tmp_path: Path) -> None
     store.add_document(doc, {"incidents": recs}, "test")
     update_events(store, [doc.id])
     assert len(query_events(store)) == 2
+    store.close()
 
 
 def test_fuse_reextraction_updates_the_touched_events(fused: Store) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BACKENDS, copy_store_url, new_store_url
 from fuse_helpers import JALALABAD, KABUL, make_doc, query_events, record
 
 from khorasan.bench import synthetic_mentions
@@ -113,17 +114,22 @@ DOCS: list[tuple[str, str, str | None, str, list[dict[str, Any]]]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "empty.db"
-    Store(str(path)).close()  # migrated once; each run copies the file
-    return path
+@pytest.fixture(scope="module", params=BACKENDS)
+def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = new_store_url(request, request.param, tmp_path_factory.mktemp("template") / "empty.db")
+    Store(url).close()  # migrated once; each run copies it
+    return url
 
 
-def _ingest(path: Path, template: Path, order: tuple[int, ...], batch: int = 1) -> Store:
+@pytest.fixture
+def fresh(request: pytest.FixtureRequest, template: str, tmp_path: Path) -> Callable[[str], str]:
+    """A new empty store on the module's backend: ``fresh("name.db")``."""
+    return lambda name: copy_store_url(request, template, tmp_path / name)
+
+
+def _ingest(url: str, order: tuple[int, ...], batch: int = 1) -> Store:
     """Store the documents in ``order``, updating events after every ``batch`` of them."""
-    shutil.copy(template, path)
-    store = Store(str(path))
+    store = Store(url)
     for i in range(0, len(order), batch):
         ids = []
         for k in order[i : i + batch]:
@@ -158,8 +164,8 @@ def _snapshot(store: Store) -> str:
     return json.dumps(sorted(out, key=lambda e: e["id"]), sort_keys=True)
 
 
-def test_fuse_every_ingestion_order_gives_the_same_events(tmp_path: Path, template: Path) -> None:
-    reference = _ingest(tmp_path / "ref.db", template, tuple(range(len(DOCS))))
+def test_fuse_every_ingestion_order_gives_the_same_events(fresh: Callable[[str], str]) -> None:
+    reference = _ingest(fresh("ref.db"), tuple(range(len(DOCS))))
     expected = _snapshot(reference)
     fuse(reference)  # a full re-fuse of the same store changes nothing
     assert _snapshot(reference) == expected
@@ -175,18 +181,18 @@ def test_fuse_every_ingestion_order_gives_the_same_events(tmp_path: Path, templa
     for n, mosque_order in enumerate(itertools.permutations(range(4))):
         order = list(mosque_order)
         order.insert(n % 5, 4)
-        store = _ingest(tmp_path / f"p{n}.db", template, tuple(order))
+        store = _ingest(fresh(f"p{n}.db"), tuple(order))
         assert _snapshot(store) == expected, order
         store.close()
     # and in batches: one update for two documents, or for all of them
     for batch, order in ((2, (3, 1, 4, 0, 2)), (2, (2, 0, 1, 3, 4)), (5, (4, 3, 2, 1, 0))):
-        store = _ingest(tmp_path / f"b{batch}{order}.db", template, order, batch)
+        store = _ingest(fresh(f"b{batch}{order}.db"), order, batch)
         assert _snapshot(store) == expected, (batch, order)
         store.close()
 
 
-def test_fuse_wire_copies_count_as_one_source(tmp_path: Path, template: Path) -> None:
-    store = _ingest(tmp_path / "w.db", template, (1, 0, 2, 3))
+def test_fuse_wire_copies_count_as_one_source(fresh: Callable[[str], str]) -> None:
+    store = _ingest(fresh("w.db"), (1, 0, 2, 3))
     (e,) = query_events(store)
     by_doc = {m["doc"]: m for m in e["mentions"]}
     assert by_doc["w1.txt"]["wire_story_id"] == by_doc["w2.txt"]["wire_story_id"]
@@ -251,11 +257,9 @@ BORROWED: list[tuple[str, str, str | None, list[dict[str, Any]]]] = [
 ]  # fmt: skip
 
 
-def test_fuse_borrowed_date_joins_its_event_in_every_order(tmp_path: Path, template: Path
-                                                            ) -> None:  # fmt: skip
-    def ingest(path: Path, order: tuple[int, ...]) -> str:
-        shutil.copy(template, path)
-        store = Store(str(path))
+def test_fuse_borrowed_date_joins_its_event_in_every_order(fresh: Callable[[str], str]) -> None:
+    def ingest(url: str, order: tuple[int, ...]) -> str:
+        store = Store(url)
         for k in order:
             name, text, published, recs = BORROWED[k]
             doc = make_doc(name, text, published, "Outlet")
@@ -267,8 +271,8 @@ def test_fuse_borrowed_date_joins_its_event_in_every_order(tmp_path: Path, templ
         store.close()
         return out
 
-    expected = ingest(tmp_path / "ref.db", (0, 1, 2, 3))
+    expected = ingest(fresh("ref.db"), (0, 1, 2, 3))
     members = sorted(e["members"] for e in json.loads(expected))
     assert members == [["s1.txt", "s2.txt", "s3.txt"], ["s4.txt"]]
     for n, order in enumerate(itertools.permutations(range(4))):
-        assert ingest(tmp_path / f"o{n}.db", order) == expected, order
+        assert ingest(fresh(f"o{n}.db"), order) == expected, order

@@ -3,7 +3,7 @@ and the statistic audit beside our own tally."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,11 +24,11 @@ def rec(**fields: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(str(tmp_path / "r.db"), wire_copy_max_distance=-1)
-    for name in ("a.txt", "b.txt"):
-        s.add_document(doc(name, f"text of {name}"))
-    return s
+def store(store_url: str) -> Iterator[Store]:
+    with Store(store_url, wire_copy_max_distance=-1) as s:
+        for name in ("a.txt", "b.txt"):
+            s.add_document(doc(name, f"text of {name}"))
+        yield s
 
 
 def test_records_replace_per_document_and_kind(store: Store) -> None:

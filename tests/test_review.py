@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import BACKENDS, copy_store_url, new_store_url
 
 from khorasan import fuse, ingest, open_store, reextract, review
 from khorasan.cli import cli
@@ -20,19 +20,18 @@ from khorasan.store import Store
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("review") / "template.db"
-    with open_store(path) as store:
+@pytest.fixture(scope="module", params=BACKENDS)
+def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = new_store_url(request, request.param,
+                        tmp_path_factory.mktemp("review") / "template.db")  # fmt: skip
+    with open_store(url) as store:
         ingest([str(EXAMPLES)], store)
-    return path
+    return url
 
 
 @pytest.fixture()
-def store(template: Path, tmp_path: Path) -> Store:
-    path = tmp_path / "k.db"
-    shutil.copy(template, path)
-    s = open_store(path)
+def store(request: pytest.FixtureRequest, template: str, tmp_path: Path) -> Store:
+    s = open_store(copy_store_url(request, template, tmp_path / "k.db"))
     yield s
     s.close()
 
@@ -170,9 +169,10 @@ def test_queue_is_least_confident_first_and_skips_reviewed(store: Store) -> None
     assert queue[0].id not in [e.id for e in review.queue(store, limit=100)]
 
 
-def test_cli_correct_then_reextract_and_fuse(template: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "cli.db")
-    shutil.copy(template, db)
+def test_cli_correct_then_reextract_and_fuse(
+    request: pytest.FixtureRequest, template: str, tmp_path: Path
+) -> None:
+    db = copy_store_url(request, template, tmp_path / "cli.db")
     runner = CliRunner()
     with open_store(db) as s:
         event_id, _ = _shared(s)

@@ -4,7 +4,6 @@ kept in step with documents added, re-extracted and removed (SQLite FTS5, real f
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from alembic.config import Config
 
 from khorasan.errors import FilterError
 from khorasan.model import Document
-from khorasan.store import Store, resolve_db_url
+from khorasan.store import Store
 from khorasan.store.db import MIGRATIONS_DIR
 from khorasan.store.search import Filters, _sqlite_from, unmark
 from khorasan.store.searchquery import parse_query
@@ -51,21 +50,9 @@ def _incident(text: str, sentence: str, **fields: Any) -> dict[str, Any]:
             **fields}  # fmt: skip
 
 
-# PostgreSQL too when a server is named (e.g. postgresql://postgres@127.0.0.1:5432/scratch: a
-# database these tests empty); SQLite always
-PG_URL = os.environ.get("KHORASAN_TEST_PG_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    if request.param == "postgresql":
-        if not PG_URL:
-            pytest.skip("no PostgreSQL server: set KHORASAN_TEST_PG_URL to one to empty")
-        engine = sa.create_engine(resolve_db_url(PG_URL))
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    s = Store(PG_URL if request.param == "postgresql" else str(tmp_path / "k.db"))
+@pytest.fixture
+def store(store_url: str) -> Any:
+    s = Store(store_url)
     s.add_document(_doc(MOSQUE, "Bomber strikes Kunduz mosque"), {
         "incidents": [_incident(MOSQUE, MOSQUE.split(". ")[0] + ".", country="Afghanistan",
                                 date="2024-04-26")],
@@ -304,3 +291,10 @@ def test_search_prefix_and_filter_lookups_use_their_indexes(store: Store) -> Non
                 params))  # fmt: skip
     assert plan.count("COVERING INDEX ix_documents_search_filters") == 2
     assert "COVERING INDEX ix_incident_mentions_search_filters" in plan
+
+
+def test_search_query_for_postgresql_quotes_every_word_and_keeps_prefixes() -> None:
+    assert parse_query("bomb* Kunduz OR Herat -it's").tsquery() == (
+        "('bomb':*) & ('Kunduz' | 'Herat') & !('it''s')"
+    )
+    assert parse_query('"girls school" a\\b').tsquery() == "('girls school') & ('a\\\\b')"

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from conftest import BACKENDS, new_store_url
 from serve_helpers import free_port, served
 
 from khorasan.cli import cli
@@ -21,17 +22,17 @@ from khorasan.pipeline import ingest, open_store
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "k.db"
-    with open_store(path) as store:
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = new_store_url(request, request.param, tmp_path_factory.mktemp("serve") / "k.db")
+    with open_store(url) as store:
         assert not ingest([EXAMPLES], store).failures
-    return path
+    return url
 
 
 @pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[httpx.Client]:
-    with served(str(db)) as c:
+def client(db: str) -> Iterator[httpx.Client]:
+    with served(db) as c:
         yield c
 
 
@@ -51,7 +52,7 @@ def test_serve_openapi_lists_the_read_endpoints(client: httpx.Client) -> None:
         assert path in paths and set(paths[path]) == {"get"}  # no write endpoint yet
 
 
-def test_serve_events_pages_follow_the_cursor(client: httpx.Client, db: Path) -> None:
+def test_serve_events_pages_follow_the_cursor(client: httpx.Client, db: str) -> None:
     with open_store(db) as store:
         expected = [e.id for e in store.events(mentions=False)]
     seen, cursor = [], None
@@ -66,7 +67,7 @@ def test_serve_events_pages_follow_the_cursor(client: httpx.Client, db: Path) ->
     assert seen == expected and len(expected) > 8
 
 
-def test_serve_events_filters_as_the_cli(client: httpx.Client, db: Path) -> None:
+def test_serve_events_filters_as_the_cli(client: httpx.Client, db: str) -> None:
     body = client.get("/api/events", params={"country": "afghanistan", "since": "2021"}).json()
     assert body["events"]
     assert all(e["country"] == "Afghanistan" and e["date"] >= "2021" for e in body["events"])
@@ -107,10 +108,10 @@ def test_serve_unknown_ids_are_404(client: httpx.Client) -> None:
     assert _error(client.get("/api/nothing-here"), 404)["code"] == "K310"
 
 
-def test_serve_stats_and_claims_match_the_cli(client: httpx.Client, db: Path) -> None:
+def test_serve_stats_and_claims_match_the_cli(client: httpx.Client, db: str) -> None:
     import json
 
-    cli_stats = json.loads(CliRunner().invoke(cli, ["stats", "--db", str(db), "--json"]).output)
+    cli_stats = json.loads(CliRunner().invoke(cli, ["stats", "--db", db, "--json"]).output)
     api_stats = client.get("/api/stats").json()
     assert api_stats["sentence"] == cli_stats["sentence"]
     claims = client.get("/api/claims", params={"by": "month"}).json()
@@ -143,9 +144,9 @@ def test_serve_documents_and_records(client: httpx.Client) -> None:
     assert client.get("/api/incidents", params={"country": "Afghanistan"}).json()["incidents"]
 
 
-def test_serve_command_runs_a_real_server(db: Path) -> None:
+def test_serve_command_runs_a_real_server(db: str) -> None:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "khorasan", "serve", "--db", str(db),
+    proc = subprocess.Popen([sys.executable, "-m", "khorasan", "serve", "--db", db,
                              "--port", str(port)], stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"

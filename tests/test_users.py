@@ -6,24 +6,39 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from khorasan import users
 from khorasan.cli import cli
 from khorasan.errors import NotFoundError, UserError
 from khorasan.pipeline import open_store
+from khorasan.store import resolve_db_url
+from khorasan.store.schema import metadata
 
 PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "k.db"
-    open_store(path).close()
-    return path
+def db(store_url: str) -> str:
+    open_store(store_url).close()
+    return store_url
 
 
-def test_users_passwords_are_argon2_and_checked(db: Path) -> None:
+def _everything_stored(db: str) -> bytes:
+    """The SQLite file's bytes, or every row of every table of a PostgreSQL database."""
+    if "://" not in db:
+        return Path(db).read_bytes()
+    engine = sa.create_engine(resolve_db_url(db))
+    try:
+        with engine.connect() as conn:
+            return repr([conn.execute(sa.select(t)).all()
+                         for t in metadata.sorted_tables]).encode()  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def test_users_passwords_are_argon2_and_checked(db: str) -> None:
     with open_store(db) as store:
         added = users.add(store, "ann", "analyst", PASSWORD)
         assert added.role == "analyst" and added.may("viewer") and not added.may("admin")
@@ -37,7 +52,7 @@ def test_users_passwords_are_argon2_and_checked(db: Path) -> None:
         assert users.check_password(store, "ann", "another password") is not None
 
 
-def test_users_bad_names_roles_and_passwords(db: Path) -> None:
+def test_users_bad_names_roles_and_passwords(db: str) -> None:
     with open_store(db) as store:
         for name, role, password, field in (("ann", "boss", PASSWORD, "role"),
                                             ("", "viewer", PASSWORD, "name"),
@@ -53,7 +68,7 @@ def test_users_bad_names_roles_and_passwords(db: Path) -> None:
             users.new_token(store, "bob")
 
 
-def test_users_tokens_are_stored_hashed_and_revocable(db: Path) -> None:
+def test_users_tokens_are_stored_hashed_and_revocable(db: str) -> None:
     with open_store(db) as store:
         users.add(store, "bot", "analyst", PASSWORD)
         token = users.new_token(store, "bot")
@@ -61,14 +76,14 @@ def test_users_tokens_are_stored_hashed_and_revocable(db: Path) -> None:
         assert users.token_user(store, token).name == "bot"  # type: ignore[union-attr]
         assert store.users()[0].tokens == 1
         assert users.token_user(store, token + "x") is None
-    raw = db.read_bytes()
+    raw = _everything_stored(db)
     assert token.encode() not in raw and PASSWORD.encode() not in raw
     with open_store(db) as store:
         assert users.revoke(store, "bot") == 1 and users.token_user(store, token) is None
         assert store.users()[0].tokens == 0
 
 
-def test_users_sessions_end_on_logout_and_password_change(db: Path) -> None:
+def test_users_sessions_end_on_logout_and_password_change(db: str) -> None:
     with open_store(db) as store:
         ann = users.add(store, "ann", "admin", PASSWORD)
         secret, csrf = users.new_session(store, ann)
@@ -87,7 +102,7 @@ def test_users_sessions_end_on_logout_and_password_change(db: Path) -> None:
         assert users.has_admin(store) and users.has_users(store)
 
 
-def test_users_cli_add_list_token_revoke_passwd_remove(db: Path) -> None:
+def test_users_cli_add_list_token_revoke_passwd_remove(db: str) -> None:
     runner = CliRunner()
     base = ["--db", str(db)]
     added = runner.invoke(cli, ["user", "add", "ann", "--role", "admin", "--password-stdin",

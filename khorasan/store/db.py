@@ -20,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from khorasan.errors import FilterError, StoreError
@@ -35,6 +37,7 @@ from khorasan.model import (
     User,
 )
 from khorasan.store import events as event_sql
+from khorasan.store import pg
 from khorasan.store import records as record_sql
 from khorasan.store import review as review_sql
 from khorasan.store import search as search_sql
@@ -113,6 +116,8 @@ class Store:
             self.engine: Engine = sa.create_engine(self.url, future=True)
             if self.engine.dialect.name == "sqlite":
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            elif self.engine.dialect.name == "postgresql":
+                pg.configure(self.engine)
             self._migrate()
         except (sa.exc.SQLAlchemyError, ImportError, ValueError) as exc:
             raise StoreError(
@@ -125,7 +130,16 @@ class Store:
     def _migrate(self) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        heads = set(ScriptDirectory.from_config(config).get_heads())
+        with self.engine.connect() as conn:
+            if set(MigrationContext.configure(conn).get_current_heads()) == heads:
+                return  # up to date: open without taking the write lock (read-only use)
         with self.engine.begin() as conn:
+            # One process migrates at a time; the others wait, then find nothing to do
+            if self.engine.dialect.name == "postgresql":
+                pg.lock(conn, pg.MIGRATION_LOCK)
+            elif self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
 
@@ -151,6 +165,11 @@ class Store:
 
     # -- documents ------------------------------------------------------------------------
     def _wire_index(self, conn: Connection) -> list[tuple[int, str]]:
+        if self._simhashes is not None and conn.dialect.name == "postgresql":
+            # other writers may have stored documents since it was read (under the lock)
+            stored = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
+            if stored != len(self._simhashes):
+                self._simhashes = None
         if self._simhashes is None:
             rows = conn.execute(sa.select(documents.c.simhash, documents.c.wire_story_id))
             self._simhashes = [(int(h, 16), w) for h, w in rows]
@@ -190,6 +209,8 @@ class Store:
         extracted: Mapping[str, Any] | None,
         extractor_version: str,
     ) -> AddResult:
+        if conn.dialect.name == "postgresql":
+            pg.lock(conn, pg.DOCUMENT_LOCK)  # one writer of documents at a time, as SQLite
         existing = conn.execute(
             sa.select(documents.c.id, documents.c.wire_story_id, documents.c.extracted_with)
             .where(documents.c.content_hash == doc.content_hash)
@@ -420,6 +441,8 @@ class Store:
         """One fusion run's reads and writes, committed together or not at all."""
         try:
             with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    pg.lock(conn, pg.FUSION_LOCK)  # it then reads what earlier runs wrote
                 yield FusionTransaction(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot write events: {exc.__class__.__name__}") from exc

@@ -73,6 +73,8 @@ appearances = sa.Table(
     sa.Column("relation", sa.String(16), nullable=False),
     sa.Column("ingested_at", sa.String(32), nullable=False),
     sa.UniqueConstraint("document_id", "source", name="uq_appearance_document_source"),
+    sa.Index("ix_appearances_source", "source"),  # (0009: a watched source's documents)
+    sa.Index("ix_appearances_url", "url"),
 )
 
 incident_mentions = sa.Table(

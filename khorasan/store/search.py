@@ -73,7 +73,7 @@ def search(
     for source in _sources(filters.kind):
         if pg:
             sql, params = _pg_hits(source, filters)
-            params.update(q=query.websearch(), n=want)
+            params.update(q=query.tsquery(), n=want)
             rows = conn.execute(sa.text(sql), params).all()
         else:
             rows = _sqlite_ranked(conn, query, source, filters, want)
@@ -247,14 +247,14 @@ def _pg_hits(source: str, f: Filters) -> tuple[str, dict[str, Any]]:
     if source == "documents":
         where, params = _where(source, f, "d.published")
         return (f"SELECT d.id AS key, -ts_rank_cd({PG_DOC_VECTOR}, q) AS score, "
-                "d.id AS document_id FROM documents d, websearch_to_tsquery('english', :q) q "
+                "d.id AS document_id FROM documents d, to_tsquery('english', :q) q "
                 f"WHERE {PG_DOC_VECTOR} @@ q{where} ORDER BY score, d.id LIMIT :n",
                 params)  # fmt: skip
     table = _SQLITE_TABLES[source][1]
     where, params = _where(source, f, "coalesce(m.date, d.published)")
     return (f"SELECT m.id AS key, -ts_rank_cd({PG_SENTENCE_VECTOR}, q) AS score, "
             f"m.document_id AS document_id FROM {table} m "
-            "JOIN documents d ON d.id = m.document_id, websearch_to_tsquery('english', :q) q "
+            "JOIN documents d ON d.id = m.document_id, to_tsquery('english', :q) q "
             f"WHERE {PG_SENTENCE_VECTOR} @@ q{where} ORDER BY score, m.id LIMIT :n",
             params)  # fmt: skip
 
@@ -262,18 +262,18 @@ def _pg_hits(source: str, f: Filters) -> tuple[str, dict[str, Any]]:
 def _pg_details(
     conn: Connection, query: SearchQuery, source: str, keys: list[Any]
 ) -> dict[Any, Any]:
-    params = {"q": query.websearch(), "keys": keys, "options": PG_HEADLINE,
+    params = {"q": query.tsquery(), "keys": keys, "options": PG_HEADLINE,
               "all": f"HighlightAll=true, StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"}  # fmt: skip
     if source == "documents":
         sql = ("SELECT d.id AS key, ts_headline('english', d.text, "
-               "websearch_to_tsquery('english', :q), :options) AS marked, d.id AS document_id, "
+               "to_tsquery('english', :q), :options) AS marked, d.id AS document_id, "
                "(SELECT string_agg(DISTINCT c.country, ', ') FROM incident_mentions c "
                "WHERE c.document_id = d.id) AS countries, d.title, d.outlet, d.published, d.url "
                "FROM documents d WHERE d.id IN :keys")  # fmt: skip
     else:
         table = _SQLITE_TABLES[source][1]
         sql = ("SELECT m.id AS key, ts_headline('english', m.evidence, "
-               "websearch_to_tsquery('english', :q), :all) AS marked, "
+               "to_tsquery('english', :q), :all) AS marked, "
                f"{_MENTION_COLUMNS[table]} FROM {table} m "
                "JOIN documents d ON d.id = m.document_id WHERE m.id IN :keys")  # fmt: skip
     statement = sa.text(sql).bindparams(sa.bindparam("keys", expanding=True))

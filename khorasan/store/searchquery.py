@@ -1,6 +1,5 @@
 """A search box's words, read into a small query and written out for the database's own
-full-text syntax: an SQLite FTS5 ``MATCH`` expression or a PostgreSQL ``websearch_to_tsquery``
-string.
+full-text syntax: an SQLite FTS5 ``MATCH`` expression or a PostgreSQL ``to_tsquery`` string.
 
 What a user may type: words (all must occur, in any order), ``"quoted phrases"``, ``OR``
 between two words or phrases (either will do), ``-word`` or ``NOT word`` (must not occur) and
@@ -37,9 +36,11 @@ class Term:
         quoted = '"' + self.text.replace('"', '""') + '"'
         return quoted + ("*" if self.prefix else "")
 
-    def websearch(self) -> str:
-        text = self.text.replace('"', " ")
-        return f'"{text}"' if self.phrase or " " in text.strip() else text
+    def tsquery(self) -> str:
+        # A quoted lexeme is text, never operators; to_tsquery still stems it, and several
+        # words in one (a phrase) must follow each other
+        quoted = "'" + self.text.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted + (":*" if self.prefix else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +60,12 @@ class SearchQuery:
             out = f"({out}) NOT {_group([t.fts5() for t in self.excluded])}"
         return out
 
-    def websearch(self) -> str:
-        """The same query for PostgreSQL's ``websearch_to_tsquery`` (which never raises on
-        its input; prefixes are looked up as whole words there)."""
-        parts = [" or ".join(t.websearch() for t in clause) for clause in self.clauses]
-        parts += ["-" + t.websearch() for t in self.excluded]
-        return " ".join(parts)
+    def tsquery(self) -> str:
+        """The same query for PostgreSQL's ``to_tsquery``: AND of the clauses (OR within),
+        AND NOT each excluded term."""
+        parts = ["(" + " | ".join(t.tsquery() for t in clause) + ")" for clause in self.clauses]
+        parts += ["!(" + t.tsquery() + ")" for t in self.excluded]
+        return " & ".join(parts)
 
     def words(self) -> list[str]:
         """Every word looked for, lower case (for highlighting where the database does not)."""
