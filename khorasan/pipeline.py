@@ -109,17 +109,19 @@ def store_documents(
     *,
     extract: bool = True,
     on_item: Callable[[Document | Failure], None] | None = None,
+    extractor: Callable[[Document], dict[str, Any]] = extract_document,
 ) -> tuple[IngestSummary, list[str]]:
     """What :func:`ingest` does with documents already read (``khorasan watch`` reads its
     own): extract and store each, then fuse. Returns the summary and the ids of the
-    documents stored with new records."""
+    documents stored with new records. ``extractor`` gives a document's records (the Spark
+    engine's are extracted already)."""
     summary = IngestSummary()
     started = time.perf_counter()
     stored: list[str] = []
     for item in items:
         if isinstance(item, Failure):
             summary.failures.append(item)
-        elif _store_one(item, store, extract, summary):
+        elif _store_one(item, store, extract, summary, extractor):
             stored.append(item.id)
         if on_item is not None:
             on_item(item)
@@ -129,14 +131,17 @@ def store_documents(
     return summary, stored
 
 
-def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
+def _store_one(
+    doc: Document, store: Store, extract: bool, summary: IngestSummary,
+    extractor: Callable[[Document], dict[str, Any]] = extract_document,
+) -> bool:  # fmt: skip
     """Store one document with its records; True when it has new mentions to fuse."""
     # a text stored and extracted before needs no extraction: it is at most a new appearance
     try:
         known = extract and doc.content_hash in store.extracted_hashes([doc.content_hash])
     except KhorasanError:
         known = False  # the write below meets the same trouble and reports it
-    extracted = extract_document(doc) if extract and not known else None
+    extracted = extractor(doc) if extract and not known else None
     try:
         result = store.add_document(doc, extracted, EXTRACTOR_VERSION)
     except KhorasanError as exc:
