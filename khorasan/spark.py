@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -61,6 +62,12 @@ rootLogger.level = error
 rootLogger.appenderRef.stderr.ref = console
 logger.repl.name = org.apache.spark.repl.Main
 logger.repl.level = error
+logger.submit.name = org.apache.spark.deploy.SparkSubmit
+logger.submit.level = error
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
+logger.context.name = org.apache.spark.SparkContext
+logger.context.level = error
 appender.console.type = Console
 appender.console.name = console
 appender.console.target = SYSTEM_ERR
@@ -82,10 +89,21 @@ def _pyspark() -> Any:
 def spark_session(master: str | None = None) -> Iterator[SparkSession]:
     """A SparkSession for one ingest, stopped afterwards: ``master`` (``local[4]``,
     ``spark://host:7077``, ``yarn``...), else what spark-submit set, else every local core.
-    Spark's own logging is kept to errors; in local mode the executors run this Python."""
+    Spark's own logging is kept to errors; in local mode the executors run this Python. A
+    session already active in this thread is used as it is (its master wins) and kept."""
     _pyspark()
     from pyspark.sql import SparkSession
 
+    with warnings.catch_warnings():
+        # pyspark's converters import its test helpers, which warn once about the pandas
+        # version (pandas is not used here): import them now, quietly
+        warnings.simplefilter("ignore", FutureWarning)
+        import pyspark.testing.utils  # noqa: F401
+
+    running = SparkSession.getActiveSession()
+    if running is not None:  # a notebook's or a test's session: use it, leave it running
+        yield running
+        return
     with tempfile.TemporaryDirectory(prefix="khorasan-spark-log-") as folder:
         log4j = Path(folder) / "log4j2.properties"
         log4j.write_text(_LOG4J)
@@ -132,13 +150,12 @@ def _row(unit: Unit, item: int, found: Document | Failure, extracted: str | None
     if isinstance(found, Failure):
         return (*key, found.subject, found.reason, found.kind, *[None] * 12)
     d = found
-    return (*key, None, None, None, d.id, d.name, d.source, d.title, d.published, d.outlet,
-            d.url, d.content_hash, str(d.simhash), json.dumps(d.extra), d.text, extracted)  # fmt: skip
+    fields = (d.id, d.name, d.source, d.title, d.published, d.outlet, d.url, d.content_hash)
+    return (*key, None, None, None, *fields, str(d.simhash), json.dumps(d.extra), d.text,
+            extracted)  # fmt: skip
 
 
-def _run_partition(
-    options: IngestOptions, extract: bool, units: Iterable[Unit]
-) -> Iterator[tuple]:
+def _run_partition(options: IngestOptions, extract: bool, units: Iterable[Unit]) -> Iterator[tuple]:
     """One partition's documents with their records: the extractor's lexicons and patterns
     load once per partition (and stay loaded in a reused Python worker)."""
     from khorasan.extract import extract_document
@@ -293,7 +310,7 @@ def ingest_spark(
         with spark_session(master) as session:
             return ingest_spark(inputs, store, options, output=output, extract=extract,
                                 on_item=on_item, spark=session)  # fmt: skip
-    cluster = not spark.sparkContext.master.startswith("local")
+    cluster = not (spark.sparkContext.master or "local").startswith("local")
     if output is None and cluster:
         raise ConfigError("--spark-output", "a cluster's executors need an output folder they "
                           "all reach (hdfs://, s3a://, a shared mount)")  # fmt: skip

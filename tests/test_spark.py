@@ -119,8 +119,9 @@ def test_parquet_rows_as_jsonl_records(tmp_path: Path, spark: Any) -> None:
              "published": r.get("published"), "url": r.get("url"), "outlet": r.get("outlet")}
             for r in records]  # fmt: skip
     folder = tmp_path / "corpus.parquet"
-    spark.createDataFrame(rows, "text string, html string, title string, published string, "
-                          "url string, outlet string").coalesce(1).write.parquet(str(folder))
+    spark.createDataFrame(
+        rows, "text string, html string, title string, published string, url string, outlet string"
+    ).coalesce(1).write.parquet(str(folder))
     local, remote = open_store(tmp_path / "local.db"), open_store(tmp_path / "spark.db")
     expected = ingest([str(jsonl)], local)
     got = ingest_spark([folder.as_uri(), (tmp_path / "nowhere.parquet").as_uri()], remote,
@@ -133,6 +134,27 @@ def test_parquet_rows_as_jsonl_records(tmp_path: Path, spark: Any) -> None:
 
 
 def test_options_travel_to_the_executors(tmp_path: Path, spark: Any) -> None:
-    local, remote = _both(tmp_path, spark, [str(ROOT / "examples")],
-                          options=IngestOptions(include=("0*.txt",), max_bytes=4000))
+    local, remote = _both(
+        tmp_path,
+        spark,
+        [str(ROOT / "examples")],
+        options=IngestOptions(include=("0*.txt",), max_bytes=4000),
+    )
     assert _dump(remote) == _dump(local)
+
+
+def test_cli_engine_spark(tmp_path: Path, spark: Any) -> None:
+    from click.testing import CliRunner
+
+    from khorasan.cli import cli
+
+    db, out = tmp_path / "k.db", tmp_path / "out"
+    args = ["ingest", str(ROOT / "examples"), "--db", str(db), "--json", "--quiet"]
+    runner = CliRunner()
+    refused = runner.invoke(cli, [*args, "--spark-output", str(out)])
+    assert refused.exit_code == 2 and "--engine spark" in refused.output
+    result = runner.invoke(cli, [*args, "--engine", "spark", "--spark-master", "local[2]",
+                                  "--spark-output", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["ingested"] == 13
+    assert any((out / "documents").glob("*.parquet"))
