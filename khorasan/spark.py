@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.sql import Row, SparkSession
 
-__all__ = ["OUTPUT_SCHEMA", "ingest_spark", "spark_session"]
+__all__ = ["MENTIONS_SCHEMA", "OUTPUT_SCHEMA", "ingest_spark", "spark_session"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _KEY = ["input", "file_index", "file", "item"]  # the order documents are stored in
@@ -52,6 +52,11 @@ OUTPUT_SCHEMA = (
     "id STRING, name STRING, source STRING, title STRING, published STRING, outlet STRING, "
     "url STRING, content_hash STRING, simhash STRING, extra STRING, text STRING, "
     "extracted STRING"
+)
+# One row per extracted record, for queries on the cluster: ``kind`` is a key of
+# extract_document's result ("incidents", "statistics"...), ``record`` that record as JSON.
+MENTIONS_SCHEMA = (
+    "document_id STRING, kind STRING, position INT, span_start INT, span_end INT, record STRING"
 )
 # A unit of work: (input, file_index, file, item, kind, payload, name, source); kind is
 # "read" (payload: a path or URL for iter_documents), "record" (payload: one JSON object) or
@@ -189,6 +194,16 @@ def _jsonl_units(index: int, path: str, content: bytes, max_bytes: int) -> Itera
             yield (index, 0, path, number, "record", line, f"{name}:{number}", f"{path}:{number}")
 
 
+def _mention_rows(row: Row) -> Iterator[tuple[Any, ...]]:
+    for kind, records in json.loads(row.extracted).items():
+        if not isinstance(records, list):
+            continue  # "doc", "published": the document's, not records
+        for position, record in enumerate(records):
+            span = record.get("span") if isinstance(record, dict) else None
+            start, end = span if isinstance(span, list) and len(span) == 2 else (None, None)
+            yield (row.id, kind, position, start, end, json.dumps(record, ensure_ascii=False))
+
+
 def _parquet_unit(index: int, row: Row) -> Unit:
     name = row.file.rsplit("/", 1)[-1]
     number = row.row + 1
@@ -219,6 +234,7 @@ def _local_units(index: int, raw: str, options: IngestOptions) -> list[Unit]:
 def _hadoop_units(spark: SparkSession, index: int, url: str, max_bytes: int) -> RDD[Unit]:
     """The units of a Hadoop filesystem URL: a Parquet dataset (a name ending .parquet), else
     JSONL files (a file, a folder searched recursively for *.jsonl, or a glob)."""
+    from py4j.protocol import Py4JJavaError
     from pyspark.errors import AnalysisException
     from pyspark.sql import functions as F
 
@@ -237,9 +253,11 @@ def _hadoop_units(spark: SparkSession, index: int, url: str, max_bytes: int) -> 
         files = reader.load(url).select("path", "content").rdd
         lines = files.flatMap(lambda r: _jsonl_units(index, r.path, r.content, max_bytes))
         return lines.repartition(max(2, sc.defaultParallelism * 2))
-    except AnalysisException as exc:  # no such path, not Parquet
-        reason = str(exc).strip().splitlines()[0][:300]
-        return sc.parallelize([_failure_unit(index, url, reason, "not_found")], 1)
+    except (AnalysisException, Py4JJavaError) as exc:  # no such path, not Parquet, no such FS
+        java = getattr(exc, "java_exception", None)  # Py4JJavaError's first line says nothing
+        reason = str(java.toString() if java is not None else exc).strip().splitlines()[0]
+        kind = "not_found" if "PATH_NOT_FOUND" in reason else "unsupported"
+        return sc.parallelize([_failure_unit(index, url, reason[:300], kind)], 1)
 
 
 def _units(spark: SparkSession, inputs: Sequence[str], options: IngestOptions) -> RDD[Unit]:
@@ -287,6 +305,20 @@ def _load(
                            extractor=extractor)[0]  # fmt: skip
 
 
+def _write(frame: Any, target: str) -> None:
+    """Run the job that writes ``frame`` as Parquet; its failure is one line."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        frame.write.mode("overwrite").parquet(target)
+    except (PySparkException, Py4JJavaError) as exc:
+        java = getattr(exc, "java_exception", None)
+        reason = str(java.toString() if java is not None else exc).strip().splitlines()
+        raise ConfigError("--engine spark", f"the Spark job writing {target} failed: "
+                          f"{reason[-1] if reason else type(exc).__name__}") from exc  # fmt: skip
+
+
 def ingest_spark(
     inputs: str | Path | Sequence[str | Path],
     store: Store,
@@ -322,8 +354,13 @@ def ingest_spark(
     try:
         work = partial(_run_partition, options or IngestOptions(), extract)
         units = _units(spark, [str(i) for i in inputs], options or IngestOptions())
-        spark.createDataFrame(units.mapPartitions(work), OUTPUT_SCHEMA).write.mode(
-            "overwrite").parquet(target)  # fmt: skip
+        _write(spark.createDataFrame(units.mapPartitions(work), OUTPUT_SCHEMA), target)
+        if extract and output is not None:  # kept: the records one per row, to query there
+            found = spark.read.parquet(target).where("extracted IS NOT NULL")
+            mentions = found.dropDuplicates(["id"]).rdd.flatMap(_mention_rows)
+            _write(
+                spark.createDataFrame(mentions, MENTIONS_SCHEMA), where.rstrip("/") + "/mentions"
+            )
         rows = spark.read.parquet(target).orderBy(*_KEY).toLocalIterator()
         summary = _load(rows, store, extract, on_item)
     finally:

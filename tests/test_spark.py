@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
@@ -67,8 +68,12 @@ def test_examples_and_failures_as_the_local_engine(tmp_path: Path, spark: Any) -
     local, remote = _both(tmp_path, spark, inputs)
     assert _dump(remote) == _dump(local)
     assert len(_dump(remote)["events"]) > 5
-    # the documents and their records stay behind as Parquet
+    # the documents and their records stay behind as Parquet, and the records one per row
     assert any((tmp_path / "out" / "documents").glob("*.parquet"))
+    mentions = pq.read_table(tmp_path / "out" / "mentions").to_pylist()
+    incidents = [m for m in mentions if m["kind"] == "incidents"]
+    assert len(incidents) == len(_dump(local)["incident_mentions"])
+    assert all(m["span_end"] > m["span_start"] for m in incidents)
 
 
 @pytest.mark.skipif(not DEV.is_dir(), reason=f"the shared dev pages are not at {DEV}")
