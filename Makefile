@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# The image's old pip installs trafilatura without lxml_html_clean: upgrade pip first.
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,export,postgres,pandas]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,export,postgres,pandas,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -118,18 +118,22 @@ def store_documents(
     extract: bool = True,
     on_item: Callable[[Document | Failure], None] | None = None,
     workers: int = 1,
+    extractor: Callable[[Document], dict[str, Any]] | None = None,
 ) -> tuple[IngestSummary, list[str]]:
     """What :func:`ingest` does with documents already read (``khorasan watch`` reads its
     own): extract and store each, then fuse. Returns the summary and the ids of the
     documents stored with new records. A document whose extraction raises is a Failure
-    (kind ``extract_error``, passed to ``on_item`` in its place)."""
+    (kind ``extract_error``, passed to ``on_item`` in its place). ``extractor`` gives a
+    document's records (the Spark engine's are extracted already)."""
     summary = IngestSummary()
     started = time.perf_counter()
     stored: list[str] = []
-    with ExtractPool(workers, extract=extract_document) as pool:
+    # looked up at call time, not bound as a default: tests replace extract_document
+    extractor = extractor or extract_document
+    with ExtractPool(workers, extract=extractor) as pool:
         for item, ready in _extracted(items, store, extract, pool):
             if isinstance(item, Document):
-                outcome = _store_one(item, store, extract, summary, ready)
+                outcome = _store_one(item, store, extract, summary, ready, extractor)
                 if isinstance(outcome, Failure):
                     item = outcome
                 elif outcome:
@@ -181,6 +185,7 @@ def _known(store: Store, doc: Document) -> bool:
 def _store_one(
     doc: Document, store: Store, extract: bool, summary: IngestSummary,
     ready: Extracted | None = None,
+    extractor: Callable[[Document], dict[str, Any]] | None = None,
 ) -> bool | Failure:  # fmt: skip
     """Store one document with its records (``ready``: extracted ahead by a worker); True
     when it has new mentions to fuse, its Failure when extraction raised."""
@@ -188,7 +193,7 @@ def _store_one(
     # asked again here, in input order, so that any number of workers stores the same
     extracted: dict[str, Any] | None = None
     if extract and not _known(store, doc):
-        outcome = ready if ready is not None else extract_safely(doc, extract_document)
+        outcome = ready if ready is not None else extract_safely(doc, extractor or extract_document)
         if isinstance(outcome, Failure):
             return outcome
         extracted = outcome

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from typing import Any
 
 import click
@@ -14,6 +15,7 @@ from khorasan.ingest import Failure, IngestOptions, count_items
 from khorasan.pipeline import fuse as run_fuse
 from khorasan.pipeline import ingest as run_ingest
 from khorasan.pipeline import reextract as run_reextract
+from khorasan.spark import ingest_spark
 from khorasan.workers import cpu_count
 
 __all__ = ["COMMANDS"]
@@ -56,28 +58,48 @@ def _stderr() -> Any:
               "process alone).")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where to read and extract: here, or on Spark.",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Spark master (local[4], spark://host:7077, yarn); default all local cores.",
+)
+@click.option(
+    "--spark-output",
+    metavar="DIR|URL",
+    help="Where Spark writes the documents and records as Parquet (kept).",
+)
 def ingest(
     inputs: tuple[str, ...], db: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
     max_bytes: int, allow_private: bool, timeout: float, no_extract: bool, workers: int | None,
-    quiet: bool, as_json: bool,
+    quiet: bool, as_json: bool, engine: str, spark_master: str | None, spark_output: str | None,
 ) -> None:  # fmt: skip
-    """Ingest files, directories, JSONL, URLs and RSS/Atom feeds; extract and store records."""
+    """Ingest files, directories, JSONL, URLs and RSS/Atom feeds; extract and store records.
+    With --engine spark also JSONL and Parquet on Hadoop filesystem URLs (hdfs://, s3a://)."""
     options = IngestOptions(include=include, exclude=exclude, max_bytes=max_bytes,
                             allow_private=allow_private, timeout=timeout)  # fmt: skip
+    if engine != "spark" and (spark_master or spark_output):
+        raise click.UsageError("--spark-master and --spark-output need --engine spark")
+    run: Any = partial(run_ingest, workers=workers or cpu_count())
+    if engine == "spark":
+        run = partial(ingest_spark, master=spark_master, output=spark_output)
     store = open_db(db, create=True)
 
     def report(item: object) -> None:
         if isinstance(item, Failure):  # the batch goes on: one line per bad input
             click.echo(f"Error: {safe(item.subject)}: {safe(item.reason)}", err=True)
 
-    workers = workers or cpu_count()
     if _progress_wanted(quiet):
         with _IngestProgress(count_items(inputs, options)) as on_item:
-            summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=on_item,
-                                 workers=workers)  # fmt: skip
+            summary = run(inputs, store, options, extract=not no_extract, on_item=on_item)
     else:
-        summary = run_ingest(inputs, store, options, extract=not no_extract, on_item=report,
-                             workers=workers)  # fmt: skip
+        summary = run(inputs, store, options, extract=not no_extract, on_item=report)
     # saved alert rules hear of what this run stored (no rules: one small query)
     fired = alerts.notify(store) if not no_extract and alerts.has_rules(store) else None
     store.close()

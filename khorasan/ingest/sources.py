@@ -31,10 +31,13 @@ from khorasan.model import Document
 __all__ = [
     "FeedEntry",
     "count_items",
+    "empty_walk",
     "feed_entries",
     "iter_documents",
     "page_document",
     "page_kind",
+    "record_document",
+    "walk_files",
 ]
 
 Item = Document | Failure
@@ -96,6 +99,17 @@ def _jsonl_record(line: str, subject: str) -> tuple[str, bool, dict[str, Any]]:
     raise BadMetadata(subject, "record has no non-empty 'text' or 'html' string", kind="bad_jsonl")
 
 
+def record_document(line: str, *, name: str, source: str) -> Item:
+    """One JSONL line (a JSON object with ``text`` or ``html`` and metadata) as a Document,
+    or its Failure; ``source`` names it (``path:LINE``). The Spark engine reads JSONL and
+    Parquet rows through this too."""
+    try:
+        text, is_html, record = _jsonl_record(line, source)
+        return build_document(text, name=name, source=source, meta=record, is_html=is_html)
+    except InputError as exc:
+        return Failure(source, exc.reason, exc.kind)
+
+
 def _from_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
     try:
         content = read_text_file(path, options.max_bytes)
@@ -103,16 +117,8 @@ def _from_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
         yield _failure(exc)
         return
     for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        subject = f"{path}:{number}"
-        try:
-            text, is_html, record = _jsonl_record(line, subject)
-            yield build_document(
-                text, name=f"{path.name}:{number}", source=subject, meta=record, is_html=is_html
-            )
-        except InputError as exc:
-            yield Failure(subject, exc.reason, exc.kind)
+        if line.strip():
+            yield record_document(line, name=f"{path.name}:{number}", source=f"{path}:{number}")
 
 
 def _matches(path: Path, root: Path, globs: Sequence[str]) -> bool:
@@ -124,25 +130,33 @@ def _matches(path: Path, root: Path, globs: Sequence[str]) -> bool:
     )
 
 
-def _walk_files(root: Path, options: IngestOptions) -> Iterator[Path]:
+def walk_files(root: Path, options: IngestOptions) -> list[Path]:
+    """The files a directory walk reads, in the order it reads them: sorted, recursive, the
+    include globs (default DEFAULT_INCLUDE) less the exclude globs, no hidden folders, no
+    sidecars."""
     include = options.include or DEFAULT_INCLUDE
+    found: list[Path] = []
     for path in sorted(root.rglob("*")):
         parts = path.relative_to(root).parts
         if any(p.startswith(".") for p in parts) or not path.is_file() or _is_sidecar(path):
             continue  # hidden folders (.git) and sidecars are never documents
-        if not _matches(path, root, include) or _matches(path, root, options.exclude):
-            continue
-        yield path
+        if _matches(path, root, include) and not _matches(path, root, options.exclude):
+            found.append(path)
+    return found
+
+
+def empty_walk(root: Path, options: IngestOptions) -> Failure:
+    """What a walk that found no file reports."""
+    include = options.include or DEFAULT_INCLUDE
+    return Failure(str(root), "directory holds no files matching " + " ".join(include), "empty")
 
 
 def _walk(root: Path, options: IngestOptions) -> Iterator[Item]:
-    found = False
-    for path in _walk_files(root, options):
-        found = True
+    files = walk_files(root, options)
+    for path in files:
         yield from _from_file(path, options)
-    if not found:
-        include = options.include or DEFAULT_INCLUDE
-        yield Failure(str(root), "directory holds no files matching " + " ".join(include), "empty")
+    if not files:
+        yield empty_walk(root, options)
 
 
 # ------------------------------------------------------------------------------- URLs
@@ -301,7 +315,7 @@ def count_items(
             continue
         path = Path(raw)
         if path.is_dir():
-            total += max(sum(_count_file(p, options) for p in _walk_files(path, options)), 1)
+            total += max(sum(_count_file(p, options) for p in walk_files(path, options)), 1)
         else:
             total += _count_file(path, options) if path.is_file() else 1
     return total
