@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from khorasan.fuse.blocking import BlockIndex, is_candidate
 from khorasan.fuse.cluster import Cluster, agglomerate, components
-from khorasan.fuse.incremental import candidate_mentions
+from khorasan.fuse.incremental import CandidateFinder
 from khorasan.fuse.mention import Mention, mention_from_row
 from khorasan.fuse.overlay import Overlay
 from khorasan.fuse.reconcile import reconcile
@@ -128,9 +128,10 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
                 m = mention_from_row(row)
                 seeds[m.id] = m
         known: dict[int, Mention] = dict(seeds)
+        finder = CandidateFinder(tx, known)
 
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
-            return candidate_mentions(tx, m, known)
+            return finder(m)
 
         seeded: set[str] = set()
         while True:
