@@ -131,17 +131,16 @@ def store_documents(
 
 def _store_one(doc: Document, store: Store, extract: bool, summary: IngestSummary) -> bool:
     """Store one document with its records; True when it has new mentions to fuse."""
-    # a text stored and extracted before needs no extraction: it is at most a new appearance
+    # a text stored and extracted before needs no extraction (it is at most a new
+    # appearance): the store extracts only when it needs the records, in the transaction
+    # that looks the text up and writes it (one per document)
     try:
-        known = extract and doc.content_hash in store.extracted_hashes([doc.content_hash])
-    except KhorasanError:
-        known = False  # the write below meets the same trouble and reports it
-    extracted = extract_document(doc) if extract and not known else None
-    try:
-        result = store.add_document(doc, extracted, EXTRACTOR_VERSION)
+        result = store.add_document(doc, None, EXTRACTOR_VERSION,
+                                    extract=extract_document if extract else None)  # fmt: skip
     except KhorasanError as exc:
         summary.failures.append(Failure(exc.subject, exc.reason, "store_error"))
         return False
+    extracted = result.extracted
     n_incidents = len(extracted["incidents"]) if extracted is not None else 0
     if result.status == "already":
         summary.already += 1
