@@ -83,7 +83,7 @@ def _candidate_query(country: bool, admin1: bool, near: bool, undated_too: bool)
             same_admin1 = sa.or_(same_admin1, sa.and_(lat, lon))
         place.append(same_admin1)
     countries = [c.country == sa.bindparam("country"), c.country.is_(None)] if country else [None]
-    whens = [
+    whens: list[Any] = [
         c.date.between(sa.bindparam("date_low"), sa.bindparam("date_high")),
         c.date.in_([sa.bindparam("date_month"), sa.bindparam("date_year")]),
     ]
