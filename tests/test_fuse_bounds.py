@@ -64,3 +64,19 @@ def test_block_index_finds_what_the_rule_pairs_across_provinces() -> None:
     for m in mentions:
         expected = {o.id for o in mentions if o is not m and is_candidate(m, o)}
         assert {o.id for o in index.neighbours(m)} == expected
+
+
+def test_intervals_find_exactly_the_overlapping() -> None:
+    from khorasan.fuse.incremental import _Intervals
+
+    rng = random.Random(11)
+    items = []
+    for i in range(500):
+        lo = rng.randrange(0, 5000)
+        items.append((lo, lo + rng.choice([0, 0, 3, 30, 400, 2000, 6000]), i))
+    index = _Intervals(items)
+    for _ in range(300):
+        lo = rng.randrange(-100, 6000)
+        hi = lo + rng.choice([0, 7, 60, 900])
+        expected = {i for a, b, i in items if a <= hi and b >= lo}
+        assert set(index.overlapping(lo, hi)) == expected
