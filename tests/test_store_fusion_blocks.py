@@ -43,15 +43,20 @@ def test_migration_0012_up_down_and_backfill(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 's.db'}")
     a = _add(store, "a", "2021-03-02", "A bomb killed 5 people in Kabul.", date="2021-03-01")
     b = _add(store, "b", None, "The blast killed 5 people in Kabul.")
+    assert _published(store) == {a: None, b: None}  # fusion fills it
+    update_events(store, [a, b])
     assert _published(store) == {a: "2021-03-02", b: None}
     _migrate(store, "0011", down=True)
+    _add(store, "c", "2021-03-04", "A bomb killed 6 people in Kabul.", date="2021-03-03")
     inspector = sa.inspect(store.engine)
     assert "doc_published" not in {c["name"] for c in inspector.get_columns("incident_mentions")}
     assert not FUSE_INDEXES & {i["name"] for i in inspector.get_indexes("incident_mentions")}
     _migrate(store, "heads")
     inspector = sa.inspect(store.engine)
     assert FUSE_INDEXES <= {i["name"] for i in inspector.get_indexes("incident_mentions")}
-    assert _published(store) == {a: "2021-03-02", b: None}  # backfilled from the documents
+    published = _published(store)  # backfilled from the documents
+    assert (published[a], published[b], len(published)) == ("2021-03-02", None, 3)
+    assert "2021-03-04" in published.values()
     store.close()
 
 

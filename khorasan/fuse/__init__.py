@@ -103,6 +103,7 @@ def fuse(store: Store) -> FuseSummary:
         overlay.bind(mentions)
         new_events, links = events_of(cluster_mentions(mentions), overlay)
         tx.clear_events()
+        tx.settle_published()  # what an incremental update looks for undated mentions by
         n = tx.replace_events(new_events, links)
     return FuseSummary(len(mentions), n, time.perf_counter() - started)
 
@@ -127,6 +128,7 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
             if int(row["id"]) not in seeds:  # new mentions are unsettled too: built already
                 m = mention_from_row(row)
                 seeds[m.id] = m
+        tx.settle_published(list(seeds))  # new mentions are found by it from here on
         known: dict[int, Mention] = dict(seeds)
         finder = CandidateFinder(tx, known)
 

@@ -163,6 +163,21 @@ class FusionTransaction:
                                  published is not None)  # fmt: skip
         return [(int(i), str(d)) for i, d in self.conn.execute(query, params)]
 
+    def settle_published(self, mention_ids: Sequence[int] | None = None) -> None:
+        """Copy each document's publication date onto its mentions that lack it (``ids``, or
+        all), before they are looked for by it: the write path leaves ``doc_published`` to
+        fusion, so that a store at an older schema can still be written."""
+        c = incident_mentions.c
+        published = (sa.select(documents.c.published).where(documents.c.id == c.document_id)
+                     .scalar_subquery())  # fmt: skip
+        update = incident_mentions.update().values(doc_published=published)
+        missing = c.doc_published.is_(None)
+        if mention_ids is None:
+            self.conn.execute(update.where(missing))
+            return
+        for chunk in _chunks(sorted(set(mention_ids))):
+            self.conn.execute(update.where(missing, c.id.in_(chunk)))
+
     def borrowed_dates(self) -> list[tuple[Any, ...]]:
         """Mentions whose month or year was read outside their own evidence, which fusion
         compares beyond their date (back to their document's publication): (id, document id,

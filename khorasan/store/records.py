@@ -64,8 +64,8 @@ def bulk_insert_documents(
          "outlet": d.outlet, "published": d.published, "title": d.title,
          "relation": "original", "ingested_at": ingested_at} for d in docs
     ])  # fmt: skip
-    rows = [{**IncidentMention.from_record(dict(rec), document_id=d.id, seq=seq,
-                                           version=version).row(), "doc_published": d.published}
+    rows = [IncidentMention.from_record(dict(rec), document_id=d.id, seq=seq,
+                                        version=version).row()
             for d, recs in zip(docs, incidents, strict=True)
             for seq, rec in enumerate(recs)]  # fmt: skip
     if rows:
@@ -79,20 +79,13 @@ def _replace_incidents(
     # deleting a mention drops its event link (ON DELETE CASCADE); fusion mends the event
     conn.execute(incident_mentions.delete().where(incident_mentions.c.document_id == doc_id))
     rows = []
-    published = None
-    if incidents:  # fusion's blocks read it from the mention (migration 0012)
-        published = conn.execute(_PUBLISHED, {"doc_id": doc_id}).scalar()
     for seq, rec in enumerate(incidents):
         row = IncidentMention.from_record(dict(rec), document_id=doc_id, seq=seq,
                                           version=version).row()  # fmt: skip
-        row["doc_published"] = published
         _keep_id(row, old, (row["span_start"], row["span_end"]))
         rows.append(row)
     _insert(conn, incident_mentions, rows)
     return len(rows)
-
-
-_PUBLISHED = sa.select(documents.c.published).where(documents.c.id == sa.bindparam("doc_id"))
 
 
 def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -116,7 +116,7 @@ incident_mentions = sa.Table(
     sa.Column("record", sa.JSON, nullable=False),  # the full SCHEMA record with per-field spans
     # the document's publication date, copied here (0012) so that fusion finds the undated
     # mentions published near a day through an index (an undated mention spans the year
-    # before its document's publication)
+    # before its document's publication); fusion fills it (FusionTransaction.settle_published)
     sa.Column("doc_published", sa.String(10)),
     sa.UniqueConstraint("document_id", "seq", name="uq_incident_document_seq"),
     sa.Index("ix_incident_mentions_search_filters", "document_id", "country"),  # (0011)

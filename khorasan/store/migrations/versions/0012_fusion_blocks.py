@@ -9,8 +9,10 @@ days that overlap. The single-column indexes left the database one choice (every
 the country, at all times: rows read per mention grew with the store). Here:
 
 - ``doc_published`` copies the document's publication date onto its mentions (backfilled
-  here, written with each mention from now on): an undated mention spans the year before its
-  document's publication, so it is bounded in time by that;
+  here; fusion fills it for new mentions before it looks for any, and the candidate query
+  takes a mention without it for one of any time): an undated mention spans the year before
+  its document's publication, so it is bounded in time by that. The write path does not
+  name the column, so a store at an older schema can still be written;
 - ``ix_incident_mentions_fuse_block`` (country, date, doc_published, admin1): a country's
   dated mentions in a date range, and its undated ones (date IS NULL) in a publication
   range, the province read from the index;
