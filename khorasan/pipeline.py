@@ -189,19 +189,26 @@ def _store_one(
 ) -> bool | Failure:  # fmt: skip
     """Store one document with its records (``ready``: extracted ahead by a worker); True
     when it has new mentions to fuse, its Failure when extraction raised."""
-    # a text stored and extracted before needs no extraction: it is at most a new appearance;
-    # asked again here, in input order, so that any number of workers stores the same
-    extracted: dict[str, Any] | None = None
-    if extract and not _known(store, doc):
-        outcome = ready if ready is not None else extract_safely(doc, extractor or extract_document)
+
+    # a text stored and extracted before needs no extraction (it is at most a new
+    # appearance): the store calls this only when it needs the records, in the transaction
+    # that looks the text up and writes it (one per document), in input order, so that any
+    # number of workers stores the same
+    def records(d: Document) -> dict[str, Any]:
+        outcome = ready if ready is not None else extract_safely(d, extractor or extract_document)
         if isinstance(outcome, Failure):
-            return outcome
-        extracted = outcome
+            raise _ExtractionFailed(outcome)
+        return outcome
+
     try:
-        result = store.add_document(doc, extracted, EXTRACTOR_VERSION)
+        result = store.add_document(doc, None, EXTRACTOR_VERSION,
+                                    extract=records if extract else None)  # fmt: skip
+    except _ExtractionFailed as failed:
+        return failed.failure
     except KhorasanError as exc:
         summary.failures.append(Failure(exc.subject, exc.reason, "store_error"))
         return False
+    extracted = result.extracted
     n_incidents = len(extracted["incidents"]) if extracted is not None else 0
     if result.status == "already":
         summary.already += 1
@@ -217,6 +224,14 @@ def _store_one(
         summary.incidents += n_incidents
         return extract
     return False
+
+
+class _ExtractionFailed(Exception):
+    """Carries an extraction's Failure out of the store's transaction (nothing written)."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
 
 
 def _fuse_pending(store: Store, stored: Sequence[str], summary: IngestSummary) -> None:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from khorasan.fuse.blocking import BlockIndex, is_candidate
 from khorasan.fuse.cluster import Cluster, agglomerate, components
-from khorasan.fuse.incremental import candidate_mentions
+from khorasan.fuse.incremental import CandidateFinder
 from khorasan.fuse.mention import Mention, mention_from_row
 from khorasan.fuse.overlay import Overlay
 from khorasan.fuse.reconcile import reconcile
@@ -103,6 +103,7 @@ def fuse(store: Store) -> FuseSummary:
         overlay.bind(mentions)
         new_events, links = events_of(cluster_mentions(mentions), overlay)
         tx.clear_events()
+        tx.settle_published()  # what an incremental update looks for undated mentions by
         n = tx.replace_events(new_events, links)
     return FuseSummary(len(mentions), n, time.perf_counter() - started)
 
@@ -127,10 +128,12 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
             if int(row["id"]) not in seeds:  # new mentions are unsettled too: built already
                 m = mention_from_row(row)
                 seeds[m.id] = m
+        tx.settle_published(list(seeds))  # new mentions are found by it from here on
         known: dict[int, Mention] = dict(seeds)
+        finder = CandidateFinder(tx, known)
 
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
-            return candidate_mentions(tx, m, known)
+            return finder(m)
 
         seeded: set[str] = set()
         while True:

@@ -15,11 +15,19 @@ compared with its whole block.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 
 from khorasan.fuse.mention import MIN_DAY, Mention
-from khorasan.kb.scene import NEIGHBOURING_PROVINCE_KM, region_compatible, within_km
+from khorasan.kb.geo import EARTH_RADIUS_KM
+from khorasan.kb.scene import (
+    BOUND_MARGIN_KM,
+    KM_PER_DEGREE_LATITUDE,
+    NEIGHBOURING_PROVINCE_KM,
+    region_compatible,
+    within_km,
+)
 
 __all__ = [
     "DATE_WINDOW_DAYS",
@@ -117,14 +125,42 @@ class _Sorted:
         return self.mentions[start:stop]
 
 
+def _may_reach(lat: float, lon: float, box: list[float], km: float) -> bool:
+    """Whether some point of ``box`` (lat_lo, lat_hi, lon_lo, lon_hi) may lie within ``km`` of
+    (``lat``, ``lon``): False only when a lower bound of the haversine over the box says not.
+    North to south the distance is at least the latitude gap; east to west at least
+    2R asin(cos(highest latitude) sin(longitude gap / 2)), while every longitude difference
+    stays within half a turn."""
+    lat_lo, lat_hi, lon_lo, lon_hi = box
+    limit = km + BOUND_MARGIN_KM
+    if max(0.0, lat_lo - lat, lat - lat_hi) * KM_PER_DEGREE_LATITUDE > limit:
+        return False
+    gap = max(0.0, lon_lo - lon, lon - lon_hi)
+    widest = max(abs(lon - lon_lo), abs(lon - lon_hi))
+    highest = max(abs(lat), abs(lat_lo), abs(lat_hi))
+    if gap == 0.0 or widest > 180.0 or highest >= 90.0:
+        return True
+    h = math.cos(math.radians(highest)) * math.sin(math.radians(gap) / 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, h)) <= limit
+
+
 class _Block:
-    __slots__ = ("classes", "undated")
+    __slots__ = ("box", "classes", "undated")
 
     def __init__(self) -> None:
         self.classes: list[_Sorted] = [_Sorted() for _ in range(len(_SPAN_CLASSES) + 1)]
         self.undated: list[Mention] = []  # no date, no publication date: any time
+        self.box: list[float] | None = None  # lat_lo, lat_hi, lon_lo, lon_hi of located members
 
     def add(self, m: Mention) -> None:
+        if m.latitude is not None and m.longitude is not None:
+            lat, lon = m.latitude, m.longitude
+            if self.box is None:
+                self.box = [lat, lat, lon, lon]
+            else:
+                box = self.box
+                box[0], box[1] = min(box[0], lat), max(box[1], lat)
+                box[2], box[3] = min(box[2], lon), max(box[3], lon)
         if m.lo > MIN_DAY:  # dated, or bounded by its publication date
             width = m.hi - m.lo
             k = next((i for i, w in enumerate(_SPAN_CLASSES) if width <= w), len(_SPAN_CLASSES))
@@ -159,9 +195,19 @@ class BlockIndex:
             by_admin1 = self._blocks.get(country)
             if not by_admin1:
                 continue
-            if m.admin1 is None or m.latitude is not None:
-                # a located mention may match a neighbouring province's (place_compatible)
+            if m.admin1 is None:
                 yield from by_admin1.values()
+            elif m.latitude is not None and m.longitude is not None:
+                # a located mention may match a neighbouring province's located mentions
+                # within NEIGHBOURING_PROVINCE_KM (place_compatible): only provinces whose
+                # located mentions' box comes that near are looked in
+                lat, lon = m.latitude, m.longitude
+                for admin1, block in by_admin1.items():
+                    if admin1 is None or admin1 == m.admin1 or (
+                        block.box is not None
+                        and _may_reach(lat, lon, block.box, NEIGHBOURING_PROVINCE_KM)
+                    ):  # fmt: skip
+                        yield block
             else:
                 for admin1 in (m.admin1, None):
                     if admin1 in by_admin1:

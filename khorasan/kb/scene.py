@@ -7,7 +7,9 @@ measure with the same yardsticks, kept here so that the two stages cannot drift 
 
 from __future__ import annotations
 
-from khorasan.kb.geo import distance_km
+import math
+
+from khorasan.kb.geo import EARTH_RADIUS_KM, distance_km
 from khorasan.model import PlaceMention
 
 __all__ = [
@@ -33,12 +35,20 @@ SPECIFIC_KINDS = ("admin2", "city", "neighbourhood", "site")
 
 LatLon = tuple[float | None, float | None]
 
+# The great-circle distance is at least the difference of latitudes (a meridian's arc), so a
+# latitude gap wider than ``km`` settles "not within" without the haversine; the margin keeps
+# rounding from deciding what the haversine would not.
+KM_PER_DEGREE_LATITUDE = EARTH_RADIUS_KM * math.pi / 180
+BOUND_MARGIN_KM = 1e-6
+
 
 def within_km(a: LatLon, b: LatLon, km: float) -> bool:
     """Both points are known and lie within ``km`` of each other."""
     (lat1, lon1), (lat2, lon2) = a, b
     if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return False
+    if abs(lat1 - lat2) * KM_PER_DEGREE_LATITUDE > km + BOUND_MARGIN_KM:
+        return False  # farther apart north to south alone (no great circle is shorter)
     return distance_km(lat1, lon1, lat2, lon2) <= km
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,22 @@ class AddResult:
     status: str
     document_id: str
     wire_story_id: str
+    # the records ``extract`` gave (add_document's callable), when it was called
+    extracted: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+
+
+class _ExtractionFailed(Exception):
+    """Carries an exception of ``add_document``'s ``extract`` out of the transaction, so that
+    it reaches the caller as itself, not as a store error."""
+
+
+def _extracting(
+    extract: Callable[[Document], Mapping[str, Any]], doc: Document
+) -> Mapping[str, Any]:
+    try:
+        return extract(doc)
+    except Exception as exc:
+        raise _ExtractionFailed() from exc
 
 
 def _now() -> str:
@@ -180,6 +196,8 @@ class Store:
         doc: Document,
         extracted: Mapping[str, Any] | None = None,
         extractor_version: str = "",
+        *,
+        extract: Callable[[Document], Mapping[str, Any]] | None = None,
     ) -> AddResult:
         """Store ``doc`` and every record ``extracted`` from it in one transaction.
 
@@ -189,10 +207,19 @@ class Store:
         is stored with the wire story id of the copy it matches. Re-adding the same document
         changes nothing, except that a stored document that was never extracted gets its
         records (status ``completed``).
+
+        ``extract`` (instead of ``extracted``) is called for the records only when they are
+        needed (a new text, or a stored one never extracted), inside the same transaction
+        that looks the text up: one transaction per document, no separate read first.
         """
         try:
             with self.engine.begin() as conn:
-                return self._add_document(conn, doc, extracted, extractor_version)
+                return self._add_document(conn, doc, extracted, extractor_version, extract)
+        except _ExtractionFailed as failed:  # rolled back; the extractor's own exception
+            self._simhashes = None
+            cause = failed.__cause__
+            assert cause is not None
+            raise cause from None
         except (ValueError, TypeError) as exc:  # a malformed record: nothing of it is stored
             self._simhashes = None
             raise StoreError(doc.source, f"cannot store document: bad record: {exc}") from exc
@@ -208,6 +235,7 @@ class Store:
         doc: Document,
         extracted: Mapping[str, Any] | None,
         extractor_version: str,
+        extract: Callable[[Document], Mapping[str, Any]] | None = None,
     ) -> AddResult:
         if conn.dialect.name == "postgresql":
             pg.lock(conn, pg.DOCUMENT_LOCK)  # one writer of documents at a time, as SQLite
@@ -225,11 +253,15 @@ class Store:
             status = "already" if seen is not None else "duplicate"
             if seen is None:
                 conn.execute(appearances.insert().values(**_appearance(doc, doc_id, "duplicate")))
+            if extract is not None and extracted_with is None:
+                extracted = _extracting(extract, doc)
             if extracted is not None and extracted_with is None:
                 record_sql.replace_mentions(conn, doc_id, extracted, extractor_version)
                 status = "completed"
-            return AddResult(status, doc_id, wire_id)
+            return AddResult(status, doc_id, wire_id, extracted if extract else None)
 
+        if extract is not None:
+            extracted = _extracting(extract, doc)
         index = self._wire_index(conn)
         wire_id = doc.id
         for other_hash, other_wire in index:
@@ -257,7 +289,8 @@ class Store:
         if extracted is not None:
             record_sql.replace_mentions(conn, doc.id, extracted, extractor_version)
         index.append((doc.simhash, wire_id))
-        return AddResult("new" if wire_id == doc.id else "wire_copy", doc.id, wire_id)
+        return AddResult("new" if wire_id == doc.id else "wire_copy", doc.id, wire_id,
+                         extracted if extract else None)  # fmt: skip
 
     def replace_extracted(
         self, doc_id: str, extracted: Mapping[str, Any], extractor_version: str

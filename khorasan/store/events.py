@@ -65,25 +65,44 @@ def unlinked_mentions() -> Any:
 def _candidate_query(country: bool, admin1: bool, near: bool, undated_too: bool) -> Any:
     """The statement of :meth:`FusionTransaction.candidate_ids` for one shape of its
     arguments, built once with bound parameters (building it per mention cost more than
-    running it)."""
+    running it).
+
+    A union of parts that each read one index range (migration 0012): per country value (the
+    mention's, or none), dated mentions in the date range (``ix_incident_mentions_fuse_dated``)
+    or at the month or year the range starts in (a coarser date sorts before its first day),
+    and undated ones by their document's publication date the same way
+    (``ix_incident_mentions_fuse_undated``). An OR across these would leave the database one
+    index for all of them, read for every date."""
     c = incident_mentions.c
-    where = [c.document_id != sa.bindparam("document_id")]
-    if country:
-        where.append(sa.or_(c.country == sa.bindparam("country"), c.country.is_(None)))
+    place: list[Any] = [c.document_id != sa.bindparam("document_id")]
     if admin1:
         same_admin1 = sa.or_(c.admin1 == sa.bindparam("admin1"), c.admin1.is_(None))
         if near:
             lat = c.latitude.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi"))
             lon = c.longitude.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi"))
-            box = sa.and_(lat, lon)
-            same_admin1 = sa.or_(same_admin1, box)
-        where.append(same_admin1)
-    in_window = sa.and_(c.date >= sa.bindparam("date_low"), c.date <= sa.bindparam("date_high"))
-    when = [in_window]
+            same_admin1 = sa.or_(same_admin1, sa.and_(lat, lon))
+        place.append(same_admin1)
+    countries = [c.country == sa.bindparam("country"), c.country.is_(None)] if country else [None]
+    whens: list[Any] = [
+        c.date.between(sa.bindparam("date_low"), sa.bindparam("date_high")),
+        c.date.in_([sa.bindparam("date_month"), sa.bindparam("date_year")]),
+    ]
     if undated_too:
-        when.append(c.date.is_(None))
-    where.append(sa.or_(*when))
-    return sa.select(c.id).where(sa.and_(*where))
+        published = c.doc_published
+        whens += [
+            sa.and_(c.date.is_(None),
+                    published.between(sa.bindparam("published_low"),
+                                      sa.bindparam("published_high"))),
+            sa.and_(c.date.is_(None), published.in_([sa.bindparam("published_month"),
+                                                     sa.bindparam("published_year")])),
+            sa.and_(c.date.is_(None), published.is_(None)),
+        ]  # fmt: skip
+    parts = [
+        sa.select(c.id, c.document_id).where(*[w for w in (in_country, when) if w is not None],
+                                             *place)
+        for in_country in countries for when in whens
+    ]  # fmt: skip
+    return sa.union_all(*parts)
 
 
 class FusionTransaction:
@@ -91,7 +110,7 @@ class FusionTransaction:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._borrowed: list[tuple[int, str, str | None, str | None, Any, Any]] | None = None
+        self._borrowed: list[tuple[Any, ...]] | None = None
 
     # -- reading mentions ----------------------------------------------------------------
     def mention_rows(self, where: Any = None) -> list[RowMapping]:
@@ -114,16 +133,26 @@ class FusionTransaction:
 
     def candidate_ids(
         self, *, document_id: str, country: str | None, admin1: str | None,
-        near: tuple[float, float, float, float] | None, date_low: str, date_high: str,
-        undated_too: bool, borrowed_too: bool = False,
-    ) -> list[int]:  # fmt: skip
-        """Ids of mentions of other documents that may be the same incident: same country and
-        province where known (or inside the ``near`` box: lat_lo, lat_hi, lon_lo, lon_hi),
-        dated between the ISO bounds (or undated, when ``undated_too``; or dated at any time
-        with a month or year read outside their own evidence, when ``borrowed_too``). A
-        superset: fusion filters it with its own blocking rule."""
-        params: dict[str, Any] = {"document_id": document_id, "date_low": date_low,
-                                  "date_high": date_high}  # fmt: skip
+        near: tuple[float, float, float, float] | None, dates: tuple[str, str],
+        published: tuple[str, str] | None,
+    ) -> list[tuple[int, str]]:  # fmt: skip
+        """(id, document id) of mentions of other documents that may be the same incident:
+        same country and province where known (or inside the ``near`` box: lat_lo, lat_hi,
+        lon_lo, lon_hi), dated within ``dates`` (first and last ISO day: a month or year
+        that overlaps them counts), or undated in a document published within ``published``
+        (or undated: any time), when given. A superset: fusion filters it with its own
+        blocking rule. Mentions whose month or year was read outside their own evidence are
+        not all among them: see :meth:`borrowed_dates`."""
+        params: dict[str, Any] = {"document_id": document_id, "date_low": dates[0],
+                                  "date_high": dates[1] + "\uffff", "date_month": dates[0][:7],
+                                  "date_year": dates[0][:4]}  # fmt: skip
+        if published is not None:
+            params.update(
+                published_low=published[0],
+                published_high=published[1] + "\uffff",
+                published_month=published[0][:7],
+                published_year=published[0][:4],
+            )
         if country:
             params["country"] = country
         if admin1:
@@ -131,30 +160,36 @@ class FusionTransaction:
             if near is not None:
                 params.update(lat_lo=near[0], lat_hi=near[1], lon_lo=near[2], lon_hi=near[3])
         query = _candidate_query(bool(country), bool(admin1), bool(admin1) and near is not None,
-                                 undated_too)  # fmt: skip
-        found = list(self.conn.execute(query, params).scalars())
-        if not borrowed_too:
-            return found
-        # dated at any time, with a month or year read outside the mention's evidence: few, so
-        # read once a run and filtered here (an OR in the query would scan every row each time)
-        extra = [
-            mid for mid, doc, m_country, m_admin1, lat, lon in self._borrowed_dates()
-            if doc != document_id and (not country or m_country in (country, None))
-            if not admin1 or m_admin1 in (admin1, None) or (
-                near is not None and lat is not None and lon is not None
-                and near[0] <= lat <= near[1] and near[2] <= lon <= near[3])
-        ]  # fmt: skip
-        return sorted(set(found).union(extra))
+                                 published is not None)  # fmt: skip
+        return [(int(i), str(d)) for i, d in self.conn.execute(query, params)]
 
-    def _borrowed_dates(self) -> list[tuple[int, str, str | None, str | None, Any, Any]]:
-        """Mentions whose month or year was read outside their own evidence (once a run)."""
+    def settle_published(self, mention_ids: Sequence[int] | None = None) -> None:
+        """Copy each document's publication date onto its mentions that lack it (``ids``, or
+        all), before they are looked for by it: the write path leaves ``doc_published`` to
+        fusion, so that a store at an older schema can still be written."""
+        c = incident_mentions.c
+        published = (sa.select(documents.c.published).where(documents.c.id == c.document_id)
+                     .scalar_subquery())  # fmt: skip
+        update = incident_mentions.update().values(doc_published=published)
+        missing = c.doc_published.is_(None)
+        if mention_ids is None:
+            self.conn.execute(update.where(missing))
+            return
+        for chunk in _chunks(sorted(set(mention_ids))):
+            self.conn.execute(update.where(missing, c.id.in_(chunk)))
+
+    def borrowed_dates(self) -> list[tuple[Any, ...]]:
+        """Mentions whose month or year was read outside their own evidence, which fusion
+        compares beyond their date (back to their document's publication): (id, document id,
+        country, admin1, latitude, longitude, date, publication date). Few, read once a run."""
         if self._borrowed is None:
             c = incident_mentions.c
             first, last = c.record[("spans", "date", 0)], c.record[("spans", "date", 1)]
             coarse = sa.or_(c.date_precision.in_(("month", "year")), sa.func.length(c.date) < 10)
             borrowed = sa.or_(first.as_integer() < c.span_start, last.as_integer() > c.span_end)
-            query = sa.select(c.id, c.document_id, c.country, c.admin1, c.latitude,
-                              c.longitude).where(c.date.is_not(None), coarse, borrowed)  # fmt: skip
+            query = sa.select(c.id, c.document_id, c.country, c.admin1, c.latitude, c.longitude,
+                              c.date, c.doc_published).where(
+                c.date.is_not(None), coarse, borrowed)  # fmt: skip
             self._borrowed = [tuple(r) for r in self.conn.execute(query)]
         return self._borrowed
 

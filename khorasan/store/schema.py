@@ -116,8 +116,17 @@ incident_mentions = sa.Table(
     sa.Column("span_end", sa.Integer, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("record", sa.JSON, nullable=False),  # the full SCHEMA record with per-field spans
+    # the document's publication date, copied here (0012) so that fusion finds the undated
+    # mentions published near a day through an index (an undated mention spans the year
+    # before its document's publication); fusion fills it (FusionTransaction.settle_published)
+    sa.Column("doc_published", sa.String(10)),
     sa.UniqueConstraint("document_id", "seq", name="uq_incident_document_seq"),
     sa.Index("ix_incident_mentions_search_filters", "document_id", "country"),  # (0011)
+    # fusion's candidate blocks (0012): a country's dated mentions by date, its undated ones
+    # (date IS NULL) by publication date, the province read from the index; the same for
+    # mentions of no country, or of any
+    sa.Index("ix_incident_mentions_fuse_block", "country", "date", "doc_published", "admin1"),
+    sa.Index("ix_incident_mentions_fuse_time", "date", "doc_published"),
 )
 
 # -- events (migration 0003): incident mentions fused into one record per real event ----------
