@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,33 @@ def test_store_near_duplicate_joins_the_wire_story(store: Store) -> None:
     assert other.status == "new"
     rows = {r["id"]: r for r in store.documents()}
     assert rows[first.document_id]["wire_copies"] == 2
+
+
+def test_store_wire_copies_match_a_scan_of_every_stored_hash(store: Store) -> None:
+    # the vectorised check against the plain rule: the first stored document within the
+    # distance gives the wire story (hashes across all 64 bits, the top bit included)
+    rng = random.Random(5)
+    bases = [rng.getrandbits(64) for _ in range(40)]
+    stored: list[tuple[int, str]] = []
+    copies = 0
+    for i in range(300):
+        simhash = rng.choice(bases) ^ sum(1 << b for b in rng.sample(range(64), rng.randrange(30)))
+        result = store.add_document(make_doc(f"Report {i}.", f"/w/{i}.txt", simhash=simhash))
+        near = [w for h, w in stored if (h ^ simhash).bit_count() <= store.wire_copy_max_distance]
+        assert result.wire_story_id == (near[0] if near else result.document_id)
+        stored.append((simhash, result.wire_story_id))
+        copies += result.status == "wire_copy"
+    assert 20 < copies < 280  # both outcomes exercised
+
+
+def test_store_writers_of_one_database_group_wire_copies_alike(store_url: str) -> None:
+    # two stores on one database (two processes, as it were): each sees the other's documents
+    with Store(store_url) as one, Store(store_url) as two:
+        first = one.add_document(make_doc("Wire story B.", "/a/1.txt", simhash=0b1111 << 60))
+        copy = two.add_document(make_doc("Wire story B!", "/b/2.txt", simhash=0b0111 << 60))
+        again = one.add_document(make_doc("Wire story B?", "/c/3.txt", simhash=0b0011 << 60))
+    assert copy.status == again.status == "wire_copy"
+    assert copy.wire_story_id == again.wire_story_id == first.document_id
 
 
 def test_store_failed_write_leaves_no_half_document(store: Store) -> None:

@@ -43,6 +43,7 @@ from khorasan.store import review as review_sql
 from khorasan.store import search as search_sql
 from khorasan.store import users as user_sql
 from khorasan.store import watch as watch_sql
+from khorasan.store import wireindex as wire_sql
 from khorasan.store.alerts import AlertTransaction
 from khorasan.store.events import EVENT_FILTERS, FusionTransaction
 from khorasan.store.schema import (
@@ -54,6 +55,7 @@ from khorasan.store.schema import (
     record_mentions,
 )
 from khorasan.store.searchquery import parse_query
+from khorasan.store.wireindex import WireIndex
 
 __all__ = ["AddResult", "DEFAULT_DB", "Store", "resolve_db_url"]
 
@@ -107,10 +109,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
-
-
 class Store:
     """Documents, their extracted records and the events fused from them, in one database.
 
@@ -140,7 +138,7 @@ class Store:
                 self.url,
                 f"cannot open database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}",
             ) from exc
-        self._simhashes: list[tuple[int, str]] | None = None
+        self._wire_index = WireIndex()
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -180,17 +178,6 @@ class Store:
             raise StoreError(self.url, f"cannot read: {exc.__class__.__name__}") from exc
 
     # -- documents ------------------------------------------------------------------------
-    def _wire_index(self, conn: Connection) -> list[tuple[int, str]]:
-        if self._simhashes is not None and conn.dialect.name == "postgresql":
-            # other writers may have stored documents since it was read (under the lock)
-            stored = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
-            if stored != len(self._simhashes):
-                self._simhashes = None
-        if self._simhashes is None:
-            rows = conn.execute(sa.select(documents.c.simhash, documents.c.wire_story_id))
-            self._simhashes = [(int(h, 16), w) for h, w in rows]
-        return self._simhashes
-
     def add_document(
         self,
         doc: Document,
@@ -216,15 +203,12 @@ class Store:
             with self.engine.begin() as conn:
                 return self._add_document(conn, doc, extracted, extractor_version, extract)
         except _ExtractionFailed as failed:  # rolled back; the extractor's own exception
-            self._simhashes = None
             cause = failed.__cause__
             assert cause is not None
             raise cause from None
         except (ValueError, TypeError) as exc:  # a malformed record: nothing of it is stored
-            self._simhashes = None
             raise StoreError(doc.source, f"cannot store document: bad record: {exc}") from exc
         except sa.exc.SQLAlchemyError as exc:
-            self._simhashes = None  # the transaction rolled back: rebuild the index lazily
             raise StoreError(
                 doc.source, f"cannot store document: {exc.__class__.__name__}"
             ) from exc
@@ -262,12 +246,9 @@ class Store:
 
         if extract is not None:
             extracted = _extracting(extract, doc)
-        index = self._wire_index(conn)
-        wire_id = doc.id
-        for other_hash, other_wire in index:
-            if _hamming(other_hash, doc.simhash) <= self.wire_copy_max_distance:
-                wire_id = other_wire
-                break
+        # every document stored before this one, by any writer (under the write lock)
+        self._wire_index.refresh(conn)
+        wire_id = self._wire_index.match(doc.simhash, self.wire_copy_max_distance) or doc.id
         conn.execute(
             documents.insert().values(
                 id=doc.id,
@@ -288,7 +269,7 @@ class Store:
         conn.execute(appearances.insert().values(**_appearance(doc, doc.id, "original")))
         if extracted is not None:
             record_sql.replace_mentions(conn, doc.id, extracted, extractor_version)
-        index.append((doc.simhash, wire_id))
+        wire_sql.record(conn, doc.id, doc.simhash, wire_id)
         return AddResult("new" if wire_id == doc.id else "wire_copy", doc.id, wire_id,
                          extracted if extract else None)  # fmt: skip
 

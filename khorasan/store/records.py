@@ -13,7 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from khorasan.model import RECORD_KINDS, Document, IncidentMention, RecordMention
-from khorasan.store.schema import appearances, documents, incident_mentions, record_mentions
+from khorasan.store.schema import (
+    appearances,
+    documents,
+    incident_mentions,
+    record_mentions,
+    wire_fingerprints,
+)
+from khorasan.store.wireindex import signed64
 
 __all__ = ["bulk_insert_documents", "list_incidents", "list_records", "replace_mentions"]
 
@@ -57,6 +64,10 @@ def bulk_insert_documents(
          "wire_story_id": d.id, "name": d.name, "source": d.source, "title": d.title,
          "published": d.published, "outlet": d.outlet, "url": d.url, "text": d.text,
          "n_chars": len(d.text), "ingested_at": ingested_at, "extracted_with": version}
+        for d in docs
+    ])  # fmt: skip
+    conn.execute(wire_fingerprints.insert(), [
+        {"document_id": d.id, "simhash": signed64(d.simhash), "wire_story_id": d.id}
         for d in docs
     ])  # fmt: skip
     conn.execute(appearances.insert(), [

@@ -26,6 +26,7 @@ __all__ = [
     "review_actions",
     "users",
     "source_state",
+    "wire_fingerprints",
 ]
 
 metadata = sa.MetaData()
@@ -50,6 +51,24 @@ documents = sa.Table(
     sa.Column("extracted_with", sa.String(32)),
     # search filters read a document's date and outlet from this, not the wide row (0011)
     sa.Index("ix_documents_search_filters", "id", "published", "outlet"),
+)
+
+# Every stored document's SimHash in the order stored, for the wire-copy check (0014): each
+# writer reads only the rows appended since its last look, so processes writing one store
+# group wire copies alike; the hash as a signed 64-bit integer (SQL has no unsigned one)
+wire_fingerprints = sa.Table(
+    "wire_fingerprints",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "document_id",
+        sa.String(16),
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column("simhash", sa.BigInteger, nullable=False),
+    sa.Column("wire_story_id", sa.String(16), nullable=False),
 )
 
 appearances = sa.Table(
