@@ -22,6 +22,7 @@ from khorasan.cli._common import (
     date_options,
     db_option,
     echo_json,
+    echo_json_items,
     open_db,
     print_table,
     safe,
@@ -100,10 +101,13 @@ def _figure(value: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help='JSON: {"events": [...]} with mentions.')
 def events(db: str | None, limit: int | None, as_json: bool, **kwargs: Any) -> None:
     """List fused events (one per real event) with reconciled fields and their sources."""
-    rows = _events(db, _filters(kwargs), mentions=as_json, limit=limit)
-    if as_json:
-        echo_json({"events": rows})
+    if as_json:  # written as read: memory stays flat however many events there are
+        filters = resolve_filters(_filters(kwargs))
+        with open_db(db) as store:
+            echo_json_items("events", (e.as_dict() for e in store.iter_events(
+                mentions=True, limit=limit, **filters)))  # fmt: skip
         return
+    rows = _events(db, _filters(kwargs), mentions=False, limit=limit)
     print_table(
         f"Events ({len(rows)}, newest first; killed/wounded: best (low-high))",
         [Col("id", "key"), Col("date", "key"), Col("where", min_width=12),
@@ -293,7 +297,8 @@ def claims(db: str | None, by: str, as_json: bool, every_actor: bool, **kwargs: 
     """Claims vs reported: the perpetrator's claimed killed against independent figures; the
     IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
-    result = claims_vs_reported(_events(db, filters, mentions=False, detail=False), by=by)
+    with open_db(db) as store:  # only the events with a claim, from one small index
+        result = claims_vs_reported(store.event_claims(**filters), by=by)
     result["scope"] = scope
     if as_json:
         echo_json(result)
