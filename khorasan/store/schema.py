@@ -171,8 +171,10 @@ events = sa.Table(
     sa.Column("month", sa.String(7), index=True),
     *(sa.Column(f"killed_{name}", sa.Integer) for name in KILLED_CATEGORY_NAMES),
     # (0013) filtered pages in the list's order, and the events with a claim
-    *(sa.Index(f"ix_events_{name}_key", f"{name}_key", sa.text("date DESC"), "id")
-      for name in KEYED_COLUMNS),
+    *(
+        sa.Index(f"ix_events_{name}_key", f"{name}_key", sa.text("date DESC"), "id")
+        for name in KEYED_COLUMNS
+    ),
     sa.Index("ix_events_list", sa.text("date DESC"), "id"),
     # (0007) the small columns the dashboard sums and filters on: its sums scan this, not
     # the rows with their detail JSON
@@ -194,11 +196,24 @@ events = sa.Table(
         *(f"{name}_key" for name in KEYED_COLUMNS),  # (0013)
     ),
     # (0013, partial: WHERE claimed_killed IS NOT NULL) what claims reads
-    sa.Index("ix_events_claims", sa.text("date DESC"), "id", "claimed_killed", "killed_best",
-             "killed_high", "place", "admin1", "perpetrator", "target_type", "review_status",
-             "country_key", "admin1_key", "perpetrator_key",
-             sqlite_where=sa.text("claimed_killed IS NOT NULL"),
-             postgresql_where=sa.text("claimed_killed IS NOT NULL")),
+    sa.Index(
+        "ix_events_claims",
+        sa.text("date DESC"),
+        "id",
+        "claimed_killed",
+        "killed_best",
+        "killed_high",
+        "place",
+        "admin1",
+        "perpetrator",
+        "target_type",
+        "review_status",
+        "country_key",
+        "admin1_key",
+        "perpetrator_key",
+        sqlite_where=sa.text("claimed_killed IS NOT NULL"),
+        postgresql_where=sa.text("claimed_killed IS NOT NULL"),
+    ),
 )
 
 # (0013) the events summed by month, place, perpetrator and verdict, kept current by every

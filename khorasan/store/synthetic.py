@@ -72,7 +72,9 @@ def synthetic_event_rows(n: int, seed: int = 13) -> Iterator[tuple[dict[str, Any
         perpetrator = rng.choices(perpetrators, p_weights)[0]
         attribution = rng.choice(_ATTRIBUTIONS) if perpetrator else "none"
         target_type = rng.choice(_TARGETS)
-        killed = rng.choice([None, 0, 1, 2, 3, 5, 8, 13, 20, 40, 60]) if rng.random() < 0.9 else None
+        killed = (
+            rng.choice([None, 0, 1, 2, 3, 5, 8, 13, 20, 40, 60]) if rng.random() < 0.9 else None
+        )
         low = killed if killed is None else max(0, killed - rng.randrange(3))
         high = killed if killed is None else killed + rng.randrange(4)
         wounded = rng.choice([None, 0, 2, 5, 9, 30])

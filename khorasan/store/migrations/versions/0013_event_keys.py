@@ -32,9 +32,21 @@ depends_on = None
 
 KEYED = ("country", "admin1", "perpetrator", "attack_type", "target_type", "attribution")
 CATEGORIES = ("civilians", "security_forces", "militants", "unspecified")
-SUMMARY = ("date", "target_type", "killed_best", "latitude", "longitude", "claimed_killed",
-           "country", "admin1", "perpetrator", "attack_type", "attribution", "review_status",
-           "id")  # fmt: skip (0007's covering index; this one adds the keys)
+SUMMARY = (
+    "date",
+    "target_type",
+    "killed_best",
+    "latitude",
+    "longitude",
+    "claimed_killed",
+    "country",
+    "admin1",
+    "perpetrator",
+    "attack_type",
+    "attribution",
+    "review_status",
+    "id",
+)  # fmt: skip (0007's covering index; this one adds the keys)
 CLAIMS = ("date", "id", "claimed_killed", "killed_best", "killed_high", "place", "admin1",
           "perpetrator", "target_type", "review_status", "country_key", "admin1_key",
           "perpetrator_key")  # fmt: skip
