@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from khorasan import ingest, open_store, review
 from khorasan.analyse import claims_vs_reported, scoped_filters, tally, tally_groups
 from khorasan.cli import cli
+from khorasan.export import export_events
 from khorasan.kb.resolve import resolve_filters
 from khorasan.model import KILLED_CATEGORIES, Event
 from khorasan.store import Store
@@ -345,3 +346,25 @@ def test_synthetic_store_builder(tmp_path: Path) -> None:
         assert some.mentions and store.event(some.id) is not None
         selected = [e.row() for e in store.events(mentions=False, perpetrator="ISKP")]
         assert tally_groups(store.event_tally_groups(perpetrator="ISKP")) == tally(selected)
+
+
+@pytest.mark.parametrize(("fmt", "columns"), [("csv", "default"), ("csv", "acled"),
+                                              ("csv", "gtd"), ("json", "default"),
+                                              ("geojson", "default")])  # fmt: skip
+@pytest.mark.parametrize("args", [[], ["--perpetrator", "ISKP"], ["--country", "Nowhere"]])
+def test_export_streams_the_same_text(
+    ingested: Path, tmp_path: Path, fmt: str, columns: str, args: list[str]
+) -> None:  # fmt: skip
+    filters = dict(zip([a.lstrip("-") for a in args[::2]], args[1::2], strict=True))
+    with Store(str(ingested)) as store:
+        rows = [e.as_dict() for e in store.events(**resolve_filters(filters))]
+    expected = export_events(rows, fmt, columns=columns)
+    base = ["export", "--db", str(ingested), "--format", fmt, "--columns", columns, *args]
+    result = CliRunner().invoke(cli, base)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == expected.encode("utf-8")
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, [*base, "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == expected.encode("utf-8")
+    assert f"{len(rows)} events written" in result.stderr

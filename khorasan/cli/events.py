@@ -28,7 +28,8 @@ from khorasan.cli._common import (
     safe,
     where,
 )
-from khorasan.export import COLUMN_SETS, export_events
+from khorasan.errors import ExportError, KhorasanError
+from khorasan.export import COLUMN_SETS, export_events, write_events
 from khorasan.model import REVIEW_STATUSES
 
 __all__ = ["COMMANDS"]
@@ -340,16 +341,27 @@ def export(db: str | None, fmt: str, output: Path | None, columns: str, **kwargs
     """Export events as CSV, GeoJSON, JSON or Parquet (our columns, ACLED's or the GTD's)."""
     if fmt == "parquet" and output is None:
         raise OptionError("--format: parquet needs --output FILE")
-    rows = _events(db, _filters(kwargs))
+    filters = resolve_filters(_filters(kwargs))
     try:
-        text = export_events(rows, fmt, output, columns=columns)
+        with open_db(db) as store:
+            if fmt == "parquet":  # one table, written at once
+                rows = [e.as_dict() for e in store.events(**filters)]
+                export_events(rows, fmt, output, columns=columns)
+                n = len(rows)
+            elif output is None:  # the others streamed: memory flat in the number of events
+                n = write_events((e.as_dict() for e in store.iter_events(**filters)), fmt,
+                                 sys.stdout, columns=columns)  # fmt: skip
+            else:
+                with output.open("w", encoding="utf-8", newline="") as stream:
+                    n = write_events((e.as_dict() for e in store.iter_events(**filters)), fmt,
+                                     stream, columns=columns)  # fmt: skip
     except (OSError, ValueError) as exc:
+        if isinstance(exc, KhorasanError) and not isinstance(exc, ExportError):
+            raise  # a bad filter or an unreadable store says so itself, as before
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise click.ClickException(f"{safe(output or fmt)}: {safe(reason)}") from exc
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        click.echo(f"{len(rows)} events written to {safe(output)}", err=True)
+    if output is not None:
+        click.echo(f"{n} events written to {safe(output)}", err=True)
 
 
 COMMANDS = [events, event, stats, claims, export]

@@ -479,7 +479,15 @@ class Store:
         of events (``events --json``)."""
         if page < 1:
             raise FilterError("page", "below 1")
+        # checked now, not at the first event: a bad filter is an error before any output
         filters, words = _event_selection(filters, killed_min, killed_max, text)
+        return self._pages(filters, words, mentions=mentions, limit=limit, page=page,
+                           killed_min=killed_min, killed_max=killed_max, detail=detail)  # fmt: skip
+
+    def _pages(
+        self, filters: dict[str, Any], words: list[str], *, mentions: bool, limit: int | None,
+        page: int, killed_min: int | None, killed_max: int | None, detail: bool,
+    ) -> Iterator[Event]:  # fmt: skip
         after: tuple[str | None, str] | None = None
         left = limit
         with self._reading() as conn:
