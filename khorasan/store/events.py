@@ -306,10 +306,11 @@ def refresh_tallies(conn: Connection, months: Iterable[str | None] | None = None
 
 
 # ------------------------------------------------------------------------------------ queries
-def _filtered(query: sa.Select[Any], filters: dict[str, Any],
-              table: sa.Table = events) -> sa.Select[Any]:  # fmt: skip
+def _filtered(query: sa.Select[Any], filters: dict[str, Any], table: sa.Table = events,
+              unindexed: frozenset[str] = frozenset()) -> sa.Select[Any]:  # fmt: skip
     """``query`` narrowed by ``filters``; ``table`` the events or their tallies (whose month
-    stands for the date: see :func:`_tally_serves`)."""
+    stands for the date: see :func:`_tally_serves`); the keys of the ``unindexed`` filters
+    compared so that SQLite uses no index for them (see :func:`_sqlite_plan`)."""
     c = table.c
     date = c.date if table is events else c.month
     if filters.get("date_from"):
@@ -328,14 +329,45 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any],
         if not value:
             continue
         # each column's lower-cased copy (0013), written with the row: an index serves it
+        key: Any = c[f"{name}_key"]
+        if name in unindexed:  # SQLite's unary plus: the same value, no index
+            key = sa.literal_column(f"+{table.name}.{name}_key", sa.Text)
         if isinstance(value, list | tuple | set | frozenset):
             # canonical values the caller resolved (an actor and its branches, a province and
             # its aliases): any of them
-            wanted = sorted({str(v).lower() for v in value})
-            query = query.where(c[f"{name}_key"].in_(wanted))
+            query = query.where(key.in_(sorted({str(v).lower() for v in value})))
         else:
-            query = query.where(c[f"{name}_key"] == str(value).lower())
+            query = query.where(key == str(value).lower())
     return query
+
+
+ESTIMATED = ("country", "admin1", "perpetrator")  # the filters event_tallies counts
+SELECTIVE = 100  # a key index serves a page when at most this many pages of events match
+
+
+def _sqlite_plan(conn: Connection, filters: dict[str, Any],
+                 limit: int | None) -> tuple[frozenset[str], bool]:  # fmt: skip
+    """Which index reads one page of the list (newest first) on SQLite, which keeps no
+    statistics and so takes any equality index over the list's order, sorting a
+    million-row match: the key index of the most selective of :data:`ESTIMATED` when the
+    tallies count at most :data:`SELECTIVE` pages of its events, otherwise the list's own
+    order (read until the page is full). Returns the filters whose index is not to be used
+    and whether the order's index may be."""
+    present = [n for n in EVENT_FILTERS[2:-1] if filters.get(n)]
+    if conn.dialect.name != "sqlite" or limit is None or not present:
+        return frozenset(), True
+    counts = {}
+    for name in (n for n in present if n in ESTIMATED):
+        value = filters[name]
+        values = value if isinstance(value, list | tuple | set | frozenset) else [value]
+        key = event_tallies.c[f"{name}_key"]
+        query = sa.select(sa.func.coalesce(sa.func.sum(event_tallies.c.events), 0)).where(
+            key.in_(sorted({str(v).lower() for v in values})))  # fmt: skip
+        counts[name] = int(conn.execute(query).scalar_one())
+    best = min(counts, key=lambda n: counts[n]) if counts else None
+    if best is not None and counts[best] <= SELECTIVE * limit:
+        return frozenset(present) - {best}, False
+    return frozenset(present), True
 
 
 def _refined(
@@ -429,12 +461,20 @@ def query_events(
                 c.claimed_killed.desc(), _text_key(conn, c.date), c.id)  # fmt: skip
         return _ordered(conn, query, sort, descending)
 
-    def selected(*chosen: Any) -> sa.Select[Any]:
-        return _refined(_filtered(sa.select(*chosen), filters), after, killed_min,
-                        killed_max, words)  # fmt: skip
-
     natural = not claimed_only and (sort is None or (sort == "date" and descending))
+    unindexed, by_order = frozenset[str](), True
     if natural and not offset:
+        unindexed, by_order = _sqlite_plan(conn, filters, limit)
+
+    def selected(*chosen: Any) -> sa.Select[Any]:
+        return _refined(_filtered(sa.select(*chosen), filters, unindexed=unindexed), after,
+                        killed_min, killed_max, words)  # fmt: skip
+
+    if natural and not offset and not by_order:
+        # the key index finds the few matches; sorting them beats reading the whole order
+        plain_date = sa.literal_column("+events.date", sa.String)
+        query = selected(*columns).order_by(plain_date.desc().nulls_last(), c.id).limit(limit)
+    elif natural and not offset:
         query = arranged(selected(*columns)).limit(limit)
     else:
         # sort and skip narrow rows (ids), then read the page's whole rows: a sort of 100k

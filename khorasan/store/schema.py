@@ -234,6 +234,10 @@ event_tallies = sa.Table(
     *(sa.Column(name, sa.Integer, nullable=False) for name in TALLY_COLUMNS),
     sa.Column("first", sa.String(10)),
     sa.Column("last", sa.String(10)),
+    *(
+        sa.Index(f"ix_event_tallies_{name}_key", f"{name}_key", "events")
+        for name in ("country", "admin1", "perpetrator")
+    ),
 )
 
 event_mentions = sa.Table(

@@ -128,6 +128,8 @@ def upgrade() -> None:
         sa.Column("last", sa.String(10)),
     )
     op.create_index("ix_event_tallies_month", "event_tallies", ["month"])
+    for name in ("country", "admin1", "perpetrator"):  # how many events a filter selects
+        op.create_index(f"ix_event_tallies_{name}_key", "event_tallies", [f"{name}_key", "events"])
     _refill_tallies(bind)
 
 
