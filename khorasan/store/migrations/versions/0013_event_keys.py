@@ -73,10 +73,19 @@ def _backfill(conn: sa.Connection) -> None:
                       *(sa.column(n) for n in KEYED))  # fmt: skip
     target = sa.table("events", sa.column("id"), *(c.copy() for c in _new_columns()))
     update = target.update().where(target.c.id == sa.bindparam("_id"))
-    rows = conn.execute(sa.select(events).order_by(events.c.id)).mappings().all()
-    for start in range(0, len(rows), BATCH):
+    last = ""
+    while True:  # a page at a time by id: memory stays flat in the number of events
+        rows = (
+            conn.execute(
+                sa.select(events).where(events.c.id > last).order_by(events.c.id).limit(BATCH)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            return
         values = []
-        for r in rows[start : start + BATCH]:
+        for r in rows:
             detail = r["detail"] or {}
             categories = detail.get("killed_by_category") or {} if isinstance(detail, dict) else {}
             values.append({
@@ -84,8 +93,8 @@ def _backfill(conn: sa.Connection) -> None:
                 "month": r["date"][:7] if r["date"] is not None else None,
                 **{f"killed_{n}": categories.get(n) for n in CATEGORIES},
             })  # fmt: skip
-        if values:
-            conn.execute(update, values)
+        conn.execute(update, values)
+        last = rows[-1]["id"]
 
 
 def _refill_tallies(conn: sa.Connection) -> None:
