@@ -506,8 +506,11 @@ def claim_rows(
     c = events.c
     columns = [c.id, c.date, c.place, c.admin1, c.perpetrator, c.target_type,
                c.claimed_killed, c.killed_best, c.killed_high]  # fmt: skip
-    query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
-                     words).where(c.claimed_killed.is_not(None))  # fmt: skip
+    # SQLite would take a key's index over the partial one (it keeps no statistics)
+    unindexed = frozenset(EVENT_FILTERS[2:-1]) if conn.dialect.name == "sqlite" else frozenset()
+    query = _filtered(sa.select(*columns), filters, unindexed=unindexed)
+    query = _refined(query, None, killed_min, killed_max, words)
+    query = query.where(c.claimed_killed.is_not(None))
     result = conn.execute(query.order_by(c.date.desc().nulls_last(), c.id))
     names = list(result.keys())
     return [dict(zip(names, values, strict=True)) for values in result]
@@ -771,13 +774,16 @@ def event_ids(conn: Connection, prefix: str, limit: int = 2) -> list[str]:
         return []
     c = events.c
     query = sa.select(c.id).where(c.id.startswith(prefix, autoescape=True))
-    if conn.dialect.name == "sqlite":
-        # SQLite's LIKE ignores ASCII case and so uses no index: a range per case of the
-        # prefix finds the candidates by the primary key; LIKE still decides
-        ranges = [sa.and_(c.id >= p, c.id < p + "\uffff")
-                  for p in sorted({prefix, prefix.lower(), prefix.upper()})]  # fmt: skip
-        query = query.where(sa.or_(*ranges))
-    return [r[0] for r in conn.execute(query.order_by(events.c.id).limit(limit))]
+    if conn.dialect.name != "sqlite":
+        return [r[0] for r in conn.execute(query.order_by(c.id).limit(limit))]
+    # SQLite's LIKE ignores ASCII case and so uses no index: one range of the primary key per
+    # case of the prefix finds the candidates (one query each: an OR of ranges scans them
+    # all in order); LIKE still decides
+    found: set[str] = set()
+    for p in {prefix, prefix.lower(), prefix.upper()}:
+        ranged = query.where(c.id >= p, c.id < p + "\uffff").order_by(c.id).limit(limit)
+        found.update(r[0] for r in conn.execute(ranged))
+    return sorted(found)[:limit]
 
 
 def get_event(conn: Connection, event_id: str) -> Event | None:
