@@ -222,7 +222,7 @@ event_tallies = sa.Table(
     "event_tallies",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("month", sa.String(7), index=True),
+    sa.Column("month", sa.String(7)),
     sa.Column("country", sa.Text),
     sa.Column("admin1", sa.Text),
     sa.Column("perpetrator", sa.Text),
@@ -234,6 +234,7 @@ event_tallies = sa.Table(
     *(sa.Column(name, sa.Integer, nullable=False) for name in TALLY_COLUMNS),
     sa.Column("first", sa.String(10)),
     sa.Column("last", sa.String(10)),
+    sa.Index("ix_event_tallies_group", "month", "country", "admin1"),  # stats' order
     *(
         sa.Index(f"ix_event_tallies_{name}_key", f"{name}_key", "events")
         for name in ("country", "admin1", "perpetrator")

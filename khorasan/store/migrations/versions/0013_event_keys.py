@@ -136,7 +136,8 @@ def upgrade() -> None:
         sa.Column("first", sa.String(10)),
         sa.Column("last", sa.String(10)),
     )
-    op.create_index("ix_event_tallies_month", "event_tallies", ["month"])
+    # stats group by these (and a refresh finds a month's rows): read in this order, no sort
+    op.create_index("ix_event_tallies_group", "event_tallies", ["month", "country", "admin1"])
     for name in ("country", "admin1", "perpetrator"):  # how many events a filter selects
         op.create_index(f"ix_event_tallies_{name}_key", "event_tallies", [f"{name}_key", "events"])
     _refill_tallies(bind)
