@@ -177,9 +177,9 @@ class FusionTransaction:
         )
         out = self.mention_rows(sa.or_(incident_mentions.c.id.in_(members), unlinked_mentions()))
         if damaged_ids:
-            months = _months_of(self.conn, damaged_ids)
+            groups = _groups_of(self.conn, damaged_ids)
             self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
-            refresh_tallies(self.conn, months)
+            refresh_tallies(self.conn, groups)
         return out
 
     def review_actions(self) -> list[ReviewAction]:
@@ -198,18 +198,18 @@ class FusionTransaction:
         """Replace the events of every linked mention by ``new_events``; ``links`` are
         (mention id, event id, score)."""
         ids = [mention_id for mention_id, _, _ in links]
-        months: set[str | None] = set()
+        groups: set[Group] = set()
         for chunk in _chunks(ids):
             old = sa.select(event_mentions.c.event_id).where(event_mentions.c.mention_id.in_(chunk))
-            months |= _months_of(self.conn, old)
+            groups |= _groups_of(self.conn, old)
             self.conn.execute(events.delete().where(events.c.id.in_(old)))
             self.conn.execute(event_mentions.delete().where(event_mentions.c.mention_id.in_(chunk)))
         if new_events:
             rows = complete_event_rows([e.row() for e in new_events])
-            months |= {r["month"] for r in rows}
+            groups |= {tuple(r[n] for n in GROUP_COLUMNS) for r in rows}
             self.conn.execute(events.insert(), rows)
-        if months:
-            refresh_tallies(self.conn, months)
+        if groups:
+            refresh_tallies(self.conn, groups)
         if links:
             self.conn.execute(event_mentions.insert(), [
                 {"mention_id": m, "event_id": e, "score": s} for m, e, s in links
@@ -240,15 +240,19 @@ def complete_event_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _months_of(conn: Connection, ids: Any) -> set[str | None]:
-    """The months of the events ``ids`` (a list or a subquery) names."""
-    query = sa.select(events.c.month).where(events.c.id.in_(ids)).distinct()
-    return {m for (m,) in conn.execute(query)}
+# an event_tallies row's group: the raw values (its keys follow from them)
+GROUP_COLUMNS = ("month", "country", "admin1", "perpetrator", "review_status")
+Group = tuple[Any, ...]
 
 
-_TALLY_GROUP = ("month", "country", "admin1", "perpetrator", "review_status", "country_key",
-                "admin1_key", "perpetrator_key")  # fmt: skip
-FULL_REFRESH = 64  # more months than this touched: rebuild the whole table in one statement
+def _groups_of(conn: Connection, ids: Any) -> set[Group]:
+    """The tally groups of the events ``ids`` (a list or a subquery) names."""
+    query = sa.select(*(events.c[n] for n in GROUP_COLUMNS)).where(events.c.id.in_(ids))
+    return {tuple(r) for r in conn.execute(query.distinct())}
+
+
+_TALLY_GROUP = (*GROUP_COLUMNS, "country_key", "admin1_key", "perpetrator_key")
+FULL_REFRESH = 2000  # more groups than this touched: rebuild the whole table in one statement
 
 
 def _tally_select() -> sa.Select[Any]:
@@ -283,26 +287,35 @@ def _tally_select() -> sa.Select[Any]:
 _TALLY_TARGET = [*_TALLY_GROUP, "events", *TALLY_COLUMNS, "first", "last"]
 
 
-def refresh_tallies(conn: Connection, months: Iterable[str | None] | None = None) -> None:
-    """Recompute ``event_tallies`` from the events: the rows of ``months`` (None: all)."""
-    wanted = None if months is None else set(months)
-    if wanted is not None and len(wanted) > FULL_REFRESH:
-        wanted = None
-    if wanted is None:
+@functools.cache
+def _group_statements(nulls: tuple[bool, ...]) -> tuple[Any, Any]:
+    """The delete and the re-insert of one tally group whose values are None where ``nulls``
+    says (``col = :value`` or ``col IS NULL``: both databases index either)."""
+
+    def where(table: sa.Table) -> Any:
+        return sa.and_(*(table.c[n].is_(None) if null else table.c[n] == sa.bindparam(n)
+                         for n, null in zip(GROUP_COLUMNS, nulls, strict=True)))  # fmt: skip
+
+    delete = event_tallies.delete().where(where(event_tallies))
+    insert = event_tallies.insert().from_select(_TALLY_TARGET, _tally_select().where(where(events)))
+    return delete, insert
+
+
+def refresh_tallies(conn: Connection, groups: Iterable[Group] | None = None) -> None:
+    """Recompute ``event_tallies`` from the events: the rows of ``groups`` (values of
+    :data:`GROUP_COLUMNS`; None: every row). Each group is recounted from its own events
+    (an index on the group's columns finds them), so a fusion write costs the same at any
+    size of the store."""
+    wanted = None if groups is None else set(groups)
+    if wanted is None or len(wanted) > FULL_REFRESH:
         conn.execute(event_tallies.delete())
         conn.execute(event_tallies.insert().from_select(_TALLY_TARGET, _tally_select()))
         return
-    dated = sorted(m for m in wanted if m is not None)
-    parts: list[tuple[Any, Any]] = []
-    if dated:
-        parts.append((event_tallies.c.month.in_(dated), events.c.month.in_(dated)))
-    if None in wanted:
-        parts.append((event_tallies.c.month.is_(None), events.c.month.is_(None)))
-    for tallied, counted in parts:
-        conn.execute(event_tallies.delete().where(tallied))
-        conn.execute(
-            event_tallies.insert().from_select(_TALLY_TARGET, _tally_select().where(counted))
-        )
+    for group in sorted(wanted, key=repr):
+        delete, insert = _group_statements(tuple(v is None for v in group))
+        params = {n: v for n, v in zip(GROUP_COLUMNS, group, strict=True) if v is not None}
+        conn.execute(delete, params)
+        conn.execute(insert, params)
 
 
 # ------------------------------------------------------------------------------------ queries

@@ -113,7 +113,9 @@ def upgrade() -> None:
     for name in KEYED:
         op.create_index(f"ix_events_{name}_key", "events", [f"{name}_key", date_desc, "id"])
     op.create_index("ix_events_list", "events", [date_desc, "id"])
-    op.create_index("ix_events_month", "events", ["month"])
+    # a tally group's events (a fusion write recounts the groups it touched)
+    op.create_index("ix_events_tally_group", "events",
+                    ["month", "country", "admin1", "perpetrator", "review_status"])  # fmt: skip
     op.drop_index("ix_events_summary", "events")
     op.create_index("ix_events_summary", "events",
                     [*SUMMARY, *(f"{n}_key" for n in KEYED)])  # fmt: skip
@@ -145,7 +147,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("event_tallies")
-    for name in ("ix_events_claims", "ix_events_summary", "ix_events_month", "ix_events_list",
+    for name in ("ix_events_claims", "ix_events_summary", "ix_events_tally_group", "ix_events_list",
                  *(f"ix_events_{n}_key" for n in KEYED)):  # fmt: skip
         op.drop_index(name, "events")
     op.create_index("ix_events_summary", "events", list(SUMMARY))
