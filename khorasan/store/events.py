@@ -198,7 +198,7 @@ class FusionTransaction:
         """Replace the events of every linked mention by ``new_events``; ``links`` are
         (mention id, event id, score)."""
         ids = [mention_id for mention_id, _, _ in links]
-        groups: set[Group] = set()
+        groups: set[str] = set()
         for chunk in _chunks(ids):
             old = sa.select(event_mentions.c.event_id).where(event_mentions.c.mention_id.in_(chunk))
             groups |= _groups_of(self.conn, old)
@@ -206,7 +206,7 @@ class FusionTransaction:
             self.conn.execute(event_mentions.delete().where(event_mentions.c.mention_id.in_(chunk)))
         if new_events:
             rows = complete_event_rows([e.row() for e in new_events])
-            groups |= {tuple(r[n] for n in GROUP_COLUMNS) for r in rows}
+            groups |= {r["tally_group"] for r in rows}
             self.conn.execute(events.insert(), rows)
         if groups:
             refresh_tallies(self.conn, groups)
@@ -237,22 +237,30 @@ def complete_event_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         categories = (detail.get("killed_by_category") if isinstance(detail, dict) else None) or {}
         for name in KILLED_CATEGORY_NAMES:
             row[f"killed_{name}"] = categories.get(name)
+        row["tally_group"] = tally_group(row)
     return rows
+
+
+def tally_group(row: Any) -> str:
+    """The event_tallies row an events row counts in, as one indexed string: its
+    :data:`GROUP_COLUMNS` joined, None as a record separator (no text holds one; a clash
+    would only recount two groups together), so a fusion write recounts every group it
+    touched in two statements."""
+    return "\x1f".join("\x1e" if row[n] is None else str(row[n]) for n in GROUP_COLUMNS)
 
 
 # an event_tallies row's group: the raw values (its keys follow from them)
 GROUP_COLUMNS = ("month", "country", "admin1", "perpetrator", "review_status")
-Group = tuple[Any, ...]
 
 
-def _groups_of(conn: Connection, ids: Any) -> set[Group]:
+def _groups_of(conn: Connection, ids: Any) -> set[str]:
     """The tally groups of the events ``ids`` (a list or a subquery) names."""
-    query = sa.select(*(events.c[n] for n in GROUP_COLUMNS)).where(events.c.id.in_(ids))
-    return {tuple(r) for r in conn.execute(query.distinct())}
+    query = sa.select(events.c.tally_group).where(events.c.id.in_(ids)).distinct()
+    return {g for (g,) in conn.execute(query)}
 
 
-_TALLY_GROUP = (*GROUP_COLUMNS, "country_key", "admin1_key", "perpetrator_key")
-FULL_REFRESH = 2000  # more groups than this touched: rebuild the whole table in one statement
+_TALLY_GROUP = ("tally_group", *GROUP_COLUMNS, "country_key", "admin1_key", "perpetrator_key")
+FULL_REFRESH = 5000  # more groups than this touched: rebuild the whole table in one statement
 
 
 def _tally_select() -> sa.Select[Any]:
@@ -287,35 +295,28 @@ def _tally_select() -> sa.Select[Any]:
 _TALLY_TARGET = [*_TALLY_GROUP, "events", *TALLY_COLUMNS, "first", "last"]
 
 
-@functools.cache
-def _group_statements(nulls: tuple[bool, ...]) -> tuple[Any, Any]:
-    """The delete and the re-insert of one tally group whose values are None where ``nulls``
-    says (``col = :value`` or ``col IS NULL``: both databases index either)."""
-
-    def where(table: sa.Table) -> Any:
-        return sa.and_(*(table.c[n].is_(None) if null else table.c[n] == sa.bindparam(n)
-                         for n, null in zip(GROUP_COLUMNS, nulls, strict=True)))  # fmt: skip
-
-    delete = event_tallies.delete().where(where(event_tallies))
-    insert = event_tallies.insert().from_select(_TALLY_TARGET, _tally_select().where(where(events)))
-    return delete, insert
+_DELETE_GROUPS = event_tallies.delete().where(
+    event_tallies.c.tally_group.in_(sa.bindparam("groups", expanding=True))
+)
+_INSERT_GROUPS = event_tallies.insert().from_select(
+    _TALLY_TARGET,
+    _tally_select().where(events.c.tally_group.in_(sa.bindparam("groups", expanding=True))),
+)
 
 
-def refresh_tallies(conn: Connection, groups: Iterable[Group] | None = None) -> None:
-    """Recompute ``event_tallies`` from the events: the rows of ``groups`` (values of
-    :data:`GROUP_COLUMNS`; None: every row). Each group is recounted from its own events
-    (an index on the group's columns finds them), so a fusion write costs the same at any
-    size of the store."""
-    wanted = None if groups is None else set(groups)
+def refresh_tallies(conn: Connection, groups: Iterable[str] | None = None) -> None:
+    """Recompute ``event_tallies`` from the events: the rows of ``groups`` (``tally_group``
+    values; None: every row). Each group is recounted from its own events, found by their
+    indexed ``tally_group``: a fusion write costs what the groups it touched hold (a month's
+    events of one place, perpetrator and verdict), not a scan of the store."""
+    wanted = None if groups is None else sorted(set(groups))
     if wanted is None or len(wanted) > FULL_REFRESH:
         conn.execute(event_tallies.delete())
         conn.execute(event_tallies.insert().from_select(_TALLY_TARGET, _tally_select()))
         return
-    for group in sorted(wanted, key=repr):
-        delete, insert = _group_statements(tuple(v is None for v in group))
-        params = {n: v for n, v in zip(GROUP_COLUMNS, group, strict=True) if v is not None}
-        conn.execute(delete, params)
-        conn.execute(insert, params)
+    for chunk in _chunks(wanted):
+        conn.execute(_DELETE_GROUPS, {"groups": list(chunk)})
+        conn.execute(_INSERT_GROUPS, {"groups": list(chunk)})
 
 
 # ------------------------------------------------------------------------------------ queries

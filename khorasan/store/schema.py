@@ -170,6 +170,7 @@ events = sa.Table(
     *(sa.Column(f"{name}_key", sa.Text) for name in KEYED_COLUMNS),
     sa.Column("month", sa.String(7)),
     *(sa.Column(f"killed_{name}", sa.Integer) for name in KILLED_CATEGORY_NAMES),
+    sa.Column("tally_group", sa.Text),  # its event_tallies row (``events.tally_group``)
     # (0013) filtered pages in the list's order, and the events with a claim
     *(
         sa.Index(f"ix_events_{name}_key", f"{name}_key", sa.text("date DESC"), "id")
@@ -177,7 +178,7 @@ events = sa.Table(
     ),
     sa.Index("ix_events_list", sa.text("date DESC"), "id"),
     # (0013) a tally group's events: a fusion write recounts the groups it touched
-    sa.Index("ix_events_tally_group", "month", "country", "admin1", "perpetrator", "review_status"),
+    sa.Index("ix_events_tally_group", "tally_group"),
     # (0007) the small columns the dashboard sums and filters on: its sums scan this, not
     # the rows with their detail JSON
     sa.Index(
@@ -224,6 +225,7 @@ event_tallies = sa.Table(
     "event_tallies",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("tally_group", sa.Text, nullable=False, index=True),
     sa.Column("month", sa.String(7)),
     sa.Column("country", sa.Text),
     sa.Column("admin1", sa.Text),

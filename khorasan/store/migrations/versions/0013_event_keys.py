@@ -61,7 +61,16 @@ def _new_columns() -> list[sa.Column[Any]]:
         *(sa.Column(f"{name}_key", sa.Text) for name in KEYED),
         sa.Column("month", sa.String(7)),
         *(sa.Column(f"killed_{name}", sa.Integer) for name in CATEGORIES),
+        sa.Column("tally_group", sa.Text),
     ]
+
+
+def _group(row: Any) -> str:
+    """``khorasan.store.events.tally_group`` as it is at this revision."""
+    return "\x1f".join(
+        "\x1e" if row[n] is None else str(row[n])
+        for n in ("month", "country", "admin1", "perpetrator", "review_status")
+    )
 
 
 def _key(value: Any) -> str | None:
@@ -70,7 +79,7 @@ def _key(value: Any) -> str | None:
 
 def _backfill(conn: sa.Connection) -> None:
     events = sa.table("events", sa.column("id"), sa.column("date"), sa.column("detail", sa.JSON),
-                      *(sa.column(n) for n in KEYED))  # fmt: skip
+                      sa.column("review_status"), *(sa.column(n) for n in KEYED))  # fmt: skip
     target = sa.table("events", sa.column("id"), *(c.copy() for c in _new_columns()))
     update = target.update().where(target.c.id == sa.bindparam("_id"))
     last = ""
@@ -92,6 +101,7 @@ def _backfill(conn: sa.Connection) -> None:
                 "_id": r["id"], **{f"{n}_key": _key(r[n]) for n in KEYED},
                 "month": r["date"][:7] if r["date"] is not None else None,
                 **{f"killed_{n}": categories.get(n) for n in CATEGORIES},
+                "tally_group": _group({**r, "month": r["date"][:7] if r["date"] else None}),
             })  # fmt: skip
         conn.execute(update, values)
         last = rows[-1]["id"]
@@ -114,8 +124,7 @@ def upgrade() -> None:
         op.create_index(f"ix_events_{name}_key", "events", [f"{name}_key", date_desc, "id"])
     op.create_index("ix_events_list", "events", [date_desc, "id"])
     # a tally group's events (a fusion write recounts the groups it touched)
-    op.create_index("ix_events_tally_group", "events",
-                    ["month", "country", "admin1", "perpetrator", "review_status"])  # fmt: skip
+    op.create_index("ix_events_tally_group", "events", ["tally_group"])
     op.drop_index("ix_events_summary", "events")
     op.create_index("ix_events_summary", "events",
                     [*SUMMARY, *(f"{n}_key" for n in KEYED)])  # fmt: skip
@@ -125,6 +134,7 @@ def upgrade() -> None:
     op.create_table(
         "event_tallies",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("tally_group", sa.Text, nullable=False),
         sa.Column("month", sa.String(7)),
         sa.Column("country", sa.Text),
         sa.Column("admin1", sa.Text),
@@ -140,6 +150,7 @@ def upgrade() -> None:
     )
     # stats group by these (and a refresh finds a month's rows): read in this order, no sort
     op.create_index("ix_event_tallies_group", "event_tallies", ["month", "country", "admin1"])
+    op.create_index("ix_event_tallies_tally_group", "event_tallies", ["tally_group"])
     for name in ("country", "admin1", "perpetrator"):  # how many events a filter selects
         op.create_index(f"ix_event_tallies_{name}_key", "event_tallies", [f"{name}_key", "events"])
     _refill_tallies(bind)
