@@ -10,9 +10,12 @@ every event row, ``khorasan.store.events.complete_event_rows``), indexed with th
 filtered page reads only its rows. ``month`` (the date's first seven characters) and the
 killed by category (``killed_<category>``, from ``detail``) are columns so a tally reads no
 JSON. ``event_tallies`` holds the events summed by (month, country, province, perpetrator,
-review status), kept current by every fusion write: stats and the dashboard's totals read a
-few thousand rows, not every event. Existing rows are filled here (in Python: the same
-lower-casing as at write time, which SQL's ``lower`` is not beyond ASCII).
+review status), kept current by every fusion write (each event row names its group in
+``tally_group``, indexed, so a write recounts only the groups it touched): stats and the
+dashboard's totals read a few thousand rows, not every event. Existing rows are filled here,
+a page at a time (in Python: the same lower-casing as at write time, which SQL's ``lower`` is
+not beyond ASCII); the tallies by ``khorasan.store.events.refresh_tallies`` (a later migration
+that changes these tables must fill them itself).
 
 The downgrade drops all of it; on SQLite by ``ALTER TABLE ... DROP COLUMN`` (3.35+), not a
 batch copy: dropping the events table would cascade to ``event_mentions``.
