@@ -7,11 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from khorasan.errors import ExportError
 from khorasan.escape import csv_cell, json_text
@@ -22,6 +22,7 @@ __all__ = [
     "FORMATS",
     "export_events",
     "geojson",
+    "write_events",
     "spreadsheet_safe",
     "to_rows",
 ]
@@ -261,6 +262,46 @@ def export_events(
         Path(out).write_text(text, encoding="utf-8", newline="")
         return ""
     return text
+
+
+def write_events(
+    events: Iterable[Mapping[str, Any]], fmt: str, stream: TextIO, columns: str = "default"
+) -> int:
+    """Write ``events`` as ``fmt`` (csv, geojson or json) to ``stream`` as they come, the same
+    text :func:`export_events` returns, without holding them all (``export`` over a large
+    store); returns how many events were written."""
+    if fmt not in ("csv", "geojson", "json"):
+        raise ExportError(fmt, "streams csv, geojson or json only")
+    if columns not in COLUMN_SETS:
+        raise ExportError(columns, f"unknown columns; choose one of {', '.join(COLUMN_SETS)}")
+    n = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=list(COLUMN_SETS[columns]))
+        writer.writeheader()
+        for e in events:
+            writer.writerow(_csv_safe(_ROW_MAKERS[columns](e)))
+            n += 1
+        return n
+    if fmt == "json":  # json.dumps(..., indent=2) of {"events": [...]}, an event at a time
+        stream.write('{\n  "events": [')
+        for e in events:
+            text = json.dumps(e, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            stream.write(("," if n else "") + "\n    " + text)
+            n += 1
+        stream.write("\n  ]\n}" if n else "]\n}")
+        return n
+    stream.write('{"type": "FeatureCollection", "features": [')  # as geojson(), one line
+    skipped = 0
+    for e in events:
+        n += 1
+        collection = geojson([e])
+        skipped += collection["khorasan"]["without_coordinates"]
+        for feature in collection["features"]:
+            stream.write(
+                (", " if n - skipped > 1 else "") + json.dumps(feature, ensure_ascii=False)
+            )
+    stream.write(f'], "khorasan": {{"without_coordinates": {skipped}}}}}')
+    return n
 
 
 def _arrow_schema(pa: Any, names: Sequence[str]) -> Any:

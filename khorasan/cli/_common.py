@@ -137,6 +137,22 @@ def echo_json(obj: Any, *, indent: int | None = 2) -> None:
     click.echo(json_text(obj, indent=indent))
 
 
+def echo_json_items(key: str, items: Iterable[Any]) -> None:
+    """``{key: [items]}`` as :func:`echo_json` prints it, byte for byte, each item written as
+    soon as it comes (a long list never sits in memory as one text)."""
+
+    def out(text: str) -> None:
+        click.echo(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), nl=False)
+
+    head = "{\n  " + json.dumps(key, ensure_ascii=False) + ": ["
+    empty = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        out((head if empty else ",") + "\n    " + text)
+        empty = False
+    out(head + "]\n}\n" if empty else "\n  ]\n}\n")
+
+
 def where(r: dict[str, Any]) -> str:
     """Place, district, province, country: each once, most precise first."""
     seen: list[str] = []

@@ -22,12 +22,14 @@ from khorasan.cli._common import (
     date_options,
     db_option,
     echo_json,
+    echo_json_items,
     open_db,
     print_table,
     safe,
     where,
 )
-from khorasan.export import COLUMN_SETS, export_events
+from khorasan.errors import ExportError, KhorasanError
+from khorasan.export import COLUMN_SETS, export_events, write_events
 from khorasan.model import REVIEW_STATUSES
 
 __all__ = ["COMMANDS"]
@@ -100,10 +102,13 @@ def _figure(value: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help='JSON: {"events": [...]} with mentions.')
 def events(db: str | None, limit: int | None, as_json: bool, **kwargs: Any) -> None:
     """List fused events (one per real event) with reconciled fields and their sources."""
-    rows = _events(db, _filters(kwargs), mentions=as_json, limit=limit)
-    if as_json:
-        echo_json({"events": rows})
+    if as_json:  # written as read: memory stays flat however many events there are
+        filters = resolve_filters(_filters(kwargs))
+        with open_db(db) as store:
+            echo_json_items("events", (e.as_dict() for e in store.iter_events(
+                mentions=True, limit=limit, **filters)))  # fmt: skip
         return
+    rows = _events(db, _filters(kwargs), mentions=False, limit=limit)
     print_table(
         f"Events ({len(rows)}, newest first; killed/wounded: best (low-high))",
         [Col("id", "key"), Col("date", "key"), Col("where", min_width=12),
@@ -293,7 +298,8 @@ def claims(db: str | None, by: str, as_json: bool, every_actor: bool, **kwargs: 
     """Claims vs reported: the perpetrator's claimed killed against independent figures; the
     IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
-    result = claims_vs_reported(_events(db, filters, mentions=False, detail=False), by=by)
+    with open_db(db) as store:  # only the events with a claim, from one small index
+        result = claims_vs_reported(store.event_claims(**filters), by=by)
     result["scope"] = scope
     if as_json:
         echo_json(result)
@@ -335,16 +341,27 @@ def export(db: str | None, fmt: str, output: Path | None, columns: str, **kwargs
     """Export events as CSV, GeoJSON, JSON or Parquet (our columns, ACLED's or the GTD's)."""
     if fmt == "parquet" and output is None:
         raise OptionError("--format: parquet needs --output FILE")
-    rows = _events(db, _filters(kwargs))
+    filters = resolve_filters(_filters(kwargs))
     try:
-        text = export_events(rows, fmt, output, columns=columns)
+        with open_db(db) as store:
+            if fmt == "parquet":  # one table, written at once
+                rows = [e.as_dict() for e in store.events(**filters)]
+                export_events(rows, fmt, output, columns=columns)
+                n = len(rows)
+            elif output is None:  # the others streamed: memory flat in the number of events
+                n = write_events((e.as_dict() for e in store.iter_events(**filters)), fmt,
+                                 sys.stdout, columns=columns)  # fmt: skip
+            else:
+                with output.open("w", encoding="utf-8", newline="") as stream:
+                    n = write_events((e.as_dict() for e in store.iter_events(**filters)), fmt,
+                                     stream, columns=columns)  # fmt: skip
     except (OSError, ValueError) as exc:
+        if isinstance(exc, KhorasanError) and not isinstance(exc, ExportError):
+            raise  # a bad filter or an unreadable store says so itself, as before
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise click.ClickException(f"{safe(output or fmt)}: {safe(reason)}") from exc
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        click.echo(f"{len(rows)} events written to {safe(output)}", err=True)
+    if output is not None:
+        click.echo(f"{n} events written to {safe(output)}", err=True)
 
 
 COMMANDS = [events, event, stats, claims, export]

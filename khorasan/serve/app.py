@@ -115,6 +115,12 @@ class EventFilters:
             filters = scoped_filters(self.store_filters, every_actor)
         return store.events(**options, **self.refinements, **filters)
 
+    def claims(self, store: Store, *, every_actor: bool) -> list[dict[str, Any]]:
+        """The selected events with a claimed figure (the scope of claims), read narrow
+        (``Store.event_claims``)."""
+        filters = scoped_filters(self.store_filters, every_actor)
+        return store.event_claims(**self.refinements, **filters)
+
     def totals(self, store: Store) -> dict[str, int]:
         """The store's SQL sums over what :meth:`select` selects (see ``Store.event_totals``)."""
         return store.event_totals(**self.refinements, **resolve_filters(self.store_filters))
@@ -238,8 +244,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         """Claimed against independently reported killed, per event and in aggregate (the
         IS-K family unless ``all`` or a perpetrator says otherwise)."""
         scope = filters.scope(all)
-        events = filters.select(store, every_actor=all, mentions=False, detail=False)
-        result = claims_vs_reported([e.row() for e in events], by=by)
+        result = claims_vs_reported(filters.claims(store, every_actor=all), by=by)
         result["scope"] = scope
         return result
 

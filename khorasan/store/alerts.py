@@ -77,7 +77,7 @@ def matching_events(
         query = query.where(c.fused_at >= since)
     if claimed:
         query = query.where(sa.or_(c.claimed_killed.is_not(None),
-                                   sa.func.lower(c.attribution) == "claimed"))  # fmt: skip
+                                   c.attribution_key == "claimed"))  # fmt: skip
     found = [Event.from_row(r._mapping) for r in conn.execute(query.order_by(c.id))]
     by_event = mentions_of(conn, [e.id for e in found]) if found else {}
     for e in found:

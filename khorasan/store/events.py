@@ -14,12 +14,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from khorasan.model import KILLED_CATEGORIES, Event, ReviewAction
+from khorasan.model import EVENT_COLUMNS, KILLED_CATEGORIES, Event, ReviewAction
 from khorasan.store import review as review_sql
-from khorasan.store.schema import documents, event_mentions, events, incident_mentions
+from khorasan.store.schema import (
+    KEYED_COLUMNS,
+    KILLED_CATEGORY_NAMES,
+    TALLY_COLUMNS,
+    documents,
+    event_mentions,
+    event_tallies,
+    events,
+    incident_mentions,
+)
 
-__all__ = ["EVENT_FILTERS", "EVENT_SORTS", "FusionTransaction", "event_ids", "mentions_of",
-           "query_events"]  # fmt: skip
+__all__ = ["EVENT_FILTERS", "EVENT_SORTS", "FusionTransaction", "complete_event_rows",
+           "event_ids", "mentions_of", "query_events", "refresh_tallies"]  # fmt: skip
 
 EVENT_FILTERS = ("date_from", "date_to", "country", "admin1", "perpetrator", "attack_type",
                  "target_type", "attribution", "review_status")  # fmt: skip
@@ -203,7 +212,9 @@ class FusionTransaction:
         )
         out = self.mention_rows(sa.or_(incident_mentions.c.id.in_(members), unlinked_mentions()))
         if damaged_ids:
+            groups = _groups_of(self.conn, damaged_ids)
             self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
+            refresh_tallies(self.conn, groups)
         return out
 
     def review_actions(self) -> list[ReviewAction]:
@@ -214,6 +225,7 @@ class FusionTransaction:
     def clear_events(self) -> None:
         self.conn.execute(event_mentions.delete())
         self.conn.execute(events.delete())
+        self.conn.execute(event_tallies.delete())
 
     def replace_events(
         self, new_events: Sequence[Event], links: Sequence[tuple[int, str, float | None]]
@@ -221,12 +233,18 @@ class FusionTransaction:
         """Replace the events of every linked mention by ``new_events``; ``links`` are
         (mention id, event id, score)."""
         ids = [mention_id for mention_id, _, _ in links]
+        groups: set[str] = set()
         for chunk in _chunks(ids):
             old = sa.select(event_mentions.c.event_id).where(event_mentions.c.mention_id.in_(chunk))
+            groups |= _groups_of(self.conn, old)
             self.conn.execute(events.delete().where(events.c.id.in_(old)))
             self.conn.execute(event_mentions.delete().where(event_mentions.c.mention_id.in_(chunk)))
         if new_events:
-            self.conn.execute(events.insert(), [e.row() for e in new_events])
+            rows = complete_event_rows([e.row() for e in new_events])
+            groups |= {r["tally_group"] for r in rows}
+            self.conn.execute(events.insert(), rows)
+        if groups:
+            refresh_tallies(self.conn, groups)
         if links:
             self.conn.execute(event_mentions.insert(), [
                 {"mention_id": m, "event_id": e, "score": s} for m, e, s in links
@@ -234,13 +252,120 @@ class FusionTransaction:
         return len(new_events)
 
 
-# ------------------------------------------------------------------------------------ queries
-def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
+# ------------------------------------------------------------------ derived columns, tallies
+def _key(value: Any) -> str | None:
+    """A filterable value as filters compare it: lower-cased (``str.lower``, as the filter's
+    own value is)."""
+    return None if value is None else str(value).lower()
+
+
+def complete_event_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``events`` rows (``Event.row()``) with the columns derived from them filled in: each
+    filterable column's ``_key``, the ``month`` and the killed by category (migration 0013).
+    Every writer of event rows passes them through here."""
+    for row in rows:
+        for name in KEYED_COLUMNS:
+            row[f"{name}_key"] = _key(row.get(name))
+        date = row.get("date")
+        row["month"] = None if date is None else str(date)[:7]
+        detail = row.get("detail")
+        categories = (detail.get("killed_by_category") if isinstance(detail, dict) else None) or {}
+        for name in KILLED_CATEGORY_NAMES:
+            row[f"killed_{name}"] = categories.get(name)
+        row["tally_group"] = tally_group(row)
+    return rows
+
+
+def tally_group(row: Any) -> str:
+    """The event_tallies row an events row counts in, as one indexed string: its
+    :data:`GROUP_COLUMNS` joined, None as a record separator (no text holds one; a clash
+    would only recount two groups together), so a fusion write recounts every group it
+    touched in two statements."""
+    return "\x1f".join("\x1e" if row[n] is None else str(row[n]) for n in GROUP_COLUMNS)
+
+
+# an event_tallies row's group: the raw values (its keys follow from them)
+GROUP_COLUMNS = ("month", "country", "admin1", "perpetrator", "review_status")
+
+
+def _groups_of(conn: Connection, ids: Any) -> set[str]:
+    """The tally groups of the events ``ids`` (a list or a subquery) names."""
+    query = sa.select(events.c.tally_group).where(events.c.id.in_(ids)).distinct()
+    return {g for (g,) in conn.execute(query)}
+
+
+_TALLY_GROUP = ("tally_group", *GROUP_COLUMNS, "country_key", "admin1_key", "perpetrator_key")
+FULL_REFRESH = 5000  # more groups than this touched: rebuild the whole table in one statement
+
+
+def _tally_select() -> sa.Select[Any]:
     c = events.c
+
+    def count(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    def total(value: Any, condition: Any = None) -> Any:
+        inner = value if condition is None else sa.case((condition, value), else_=0)
+        return sa.func.coalesce(sa.func.sum(inner), 0)
+
+    both = sa.and_(c.claimed_killed.is_not(None), c.killed_best.is_not(None),
+                   c.killed_best != 0)  # fmt: skip
+    sums = {
+        **{f: total(c[f]) for f in TALLY_COLUMNS[:6]},
+        **{n: total(c[f"killed_{n}"]) for n in KILLED_CATEGORY_NAMES},
+        "without_killed": count(c.killed_best.is_(None)),
+        "unplaced": count(sa.or_(c.latitude.is_(None), c.longitude.is_(None))),
+        "claims": count(c.claimed_killed.is_not(None)),
+        "claims_events": count(both),
+        "claimed_killed": total(c.claimed_killed, both),
+        "reported_killed": total(c.killed_best, both),
+    }
+    group = [c[n] for n in _TALLY_GROUP]
+    columns = [*group, sa.func.count().label("events"),
+               *(sums[n].label(n) for n in TALLY_COLUMNS),
+               sa.func.min(c.date).label("first"), sa.func.max(c.date).label("last")]  # fmt: skip
+    return sa.select(*columns).group_by(*group)
+
+
+_TALLY_TARGET = [*_TALLY_GROUP, "events", *TALLY_COLUMNS, "first", "last"]
+
+
+_DELETE_GROUPS = event_tallies.delete().where(
+    event_tallies.c.tally_group.in_(sa.bindparam("groups", expanding=True))
+)
+_INSERT_GROUPS = event_tallies.insert().from_select(
+    _TALLY_TARGET,
+    _tally_select().where(events.c.tally_group.in_(sa.bindparam("groups", expanding=True))),
+)
+
+
+def refresh_tallies(conn: Connection, groups: Iterable[str] | None = None) -> None:
+    """Recompute ``event_tallies`` from the events: the rows of ``groups`` (``tally_group``
+    values; None: every row). Each group is recounted from its own events, found by their
+    indexed ``tally_group``: a fusion write costs what the groups it touched hold (a month's
+    events of one place, perpetrator and verdict), not a scan of the store."""
+    wanted = None if groups is None else sorted(set(groups))
+    if wanted is None or len(wanted) > FULL_REFRESH:
+        conn.execute(event_tallies.delete())
+        conn.execute(event_tallies.insert().from_select(_TALLY_TARGET, _tally_select()))
+        return
+    for chunk in _chunks(wanted):
+        conn.execute(_DELETE_GROUPS, {"groups": list(chunk)})
+        conn.execute(_INSERT_GROUPS, {"groups": list(chunk)})
+
+
+# ------------------------------------------------------------------------------------ queries
+def _filtered(query: sa.Select[Any], filters: dict[str, Any], table: sa.Table = events,
+              unindexed: frozenset[str] = frozenset()) -> sa.Select[Any]:  # fmt: skip
+    """``query`` narrowed by ``filters``; ``table`` the events or their tallies (whose month
+    stands for the date: see :func:`_tally_serves`); the keys of the ``unindexed`` filters
+    compared so that SQLite uses no index for them (see :func:`_sqlite_plan`)."""
+    c = table.c
+    date = c.date if table is events else c.month
     if filters.get("date_from"):
-        query = query.where(c.date >= filters["date_from"])
+        query = query.where(date >= filters["date_from"])
     if filters.get("date_to"):
-        query = query.where(c.date <= filters["date_to"] + "\uffff")
+        query = query.where(date <= filters["date_to"] + "\uffff")
     status = filters.get("review_status")
     if not status:  # an event an analyst rejected is out of every list and tally unless asked
         query = query.where(sa.or_(c.review_status.is_(None), c.review_status != "rejected"))
@@ -252,14 +377,46 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any]) -> sa.Select[Any]:
         value = filters.get(name)
         if not value:
             continue
+        # each column's lower-cased copy (0013), written with the row: an index serves it
+        key: Any = c[f"{name}_key"]
+        if name in unindexed:  # SQLite's unary plus: the same value, no index
+            key = sa.literal_column(f"+{table.name}.{name}_key", sa.Text)
         if isinstance(value, list | tuple | set | frozenset):
             # canonical values the caller resolved (an actor and its branches, a province and
             # its aliases): any of them
-            wanted = sorted({str(v).lower() for v in value})
-            query = query.where(sa.func.lower(c[name]).in_(wanted))
+            query = query.where(key.in_(sorted({str(v).lower() for v in value})))
         else:
-            query = query.where(sa.func.lower(c[name]) == str(value).lower())
+            query = query.where(key == str(value).lower())
     return query
+
+
+ESTIMATED = ("country", "admin1", "perpetrator")  # the filters event_tallies counts
+SELECTIVE = 100  # a key index serves a page when at most this many pages of events match
+
+
+def _sqlite_plan(conn: Connection, filters: dict[str, Any],
+                 limit: int | None) -> tuple[frozenset[str], bool]:  # fmt: skip
+    """Which index reads one page of the list (newest first) on SQLite, which keeps no
+    statistics and so takes any equality index over the list's order, sorting a
+    million-row match: the key index of the most selective of :data:`ESTIMATED` when the
+    tallies count at most :data:`SELECTIVE` pages of its events, otherwise the list's own
+    order (read until the page is full). Returns the filters whose index is not to be used
+    and whether the order's index may be."""
+    present = [n for n in EVENT_FILTERS[2:-1] if filters.get(n)]
+    if conn.dialect.name != "sqlite" or limit is None or not present:
+        return frozenset(), True
+    counts = {}
+    for name in (n for n in present if n in ESTIMATED):
+        value = filters[name]
+        values = value if isinstance(value, list | tuple | set | frozenset) else [value]
+        key = event_tallies.c[f"{name}_key"]
+        query = sa.select(sa.func.coalesce(sa.func.sum(event_tallies.c.events), 0)).where(
+            key.in_(sorted({str(v).lower() for v in values})))  # fmt: skip
+        counts[name] = int(conn.execute(query).scalar_one())
+    best = min(counts, key=lambda n: counts[n]) if counts else None
+    if best is not None and counts[best] <= SELECTIVE * limit:
+        return frozenset(present) - {best}, False
+    return frozenset(present), True
 
 
 def _refined(
@@ -342,7 +499,7 @@ def query_events(
     document gave) unless told not to. ``detail=False`` reads of each event's detail only its
     killed by category (tallies need no more; it is much faster). ``claimed_only``: only
     events with a claimed killed figure, largest claim first (then oldest, then id)."""
-    columns: list[Any] = [col for col in events.c if col.name != "detail" or detail]
+    columns: list[Any] = [events.c[n] for n in EVENT_COLUMNS if n != "detail" or detail]
     if not detail:
         columns.append(events.c.detail["killed_by_category"].label("killed_by_category"))
     c = events.c
@@ -353,12 +510,20 @@ def query_events(
                 c.claimed_killed.desc(), _text_key(conn, c.date), c.id)  # fmt: skip
         return _ordered(conn, query, sort, descending)
 
-    def selected(*chosen: Any) -> sa.Select[Any]:
-        return _refined(_filtered(sa.select(*chosen), filters), after, killed_min,
-                        killed_max, words)  # fmt: skip
-
     natural = not claimed_only and (sort is None or (sort == "date" and descending))
+    unindexed, by_order = frozenset[str](), True
     if natural and not offset:
+        unindexed, by_order = _sqlite_plan(conn, filters, limit)
+
+    def selected(*chosen: Any) -> sa.Select[Any]:
+        return _refined(_filtered(sa.select(*chosen), filters, unindexed=unindexed), after,
+                        killed_min, killed_max, words)  # fmt: skip
+
+    if natural and not offset and not by_order:
+        # the key index finds the few matches; sorting them beats reading the whole order
+        plain_date = sa.literal_column("+events.date", sa.String)
+        query = selected(*columns).order_by(plain_date.desc().nulls_last(), c.id).limit(limit)
+    elif natural and not offset:
         query = arranged(selected(*columns)).limit(limit)
     else:
         # sort and skip narrow rows (ids), then read the page's whole rows: a sort of 100k
@@ -380,6 +545,26 @@ def query_events(
     return out
 
 
+def claim_rows(
+    conn: Connection, *, killed_min: int | None = None, killed_max: int | None = None,
+    words: Sequence[str] = (), **filters: Any,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The selected events with a claimed killed figure, in the list's order (newest first,
+    undated last, then id), with only what ``claims_vs_reported`` reads: a partial index
+    holds exactly these rows and columns."""
+    c = events.c
+    columns = [c.id, c.date, c.place, c.admin1, c.perpetrator, c.target_type,
+               c.claimed_killed, c.killed_best, c.killed_high]  # fmt: skip
+    # SQLite would take a key's index over the partial one (it keeps no statistics)
+    unindexed = frozenset(EVENT_FILTERS[2:-1]) if conn.dialect.name == "sqlite" else frozenset()
+    query = _filtered(sa.select(*columns), filters, unindexed=unindexed)
+    query = _refined(query, None, killed_min, killed_max, words)
+    query = query.where(c.claimed_killed.is_not(None))
+    result = conn.execute(query.order_by(c.date.desc().nulls_last(), c.id))
+    names = list(result.keys())
+    return [dict(zip(names, values, strict=True)) for values in result]
+
+
 TALLY_FIGURES = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
                  "wounded_high")  # fmt: skip
 
@@ -391,13 +576,24 @@ def tally_groups(
     """The selected events summed by (month, country, admin1), in SQL: per group the number of
     events, the sums of each figure and of each killed category, the events without a killed
     figure, and the first and last date. A few hundred rows stand for any number of events."""
+    if _tally_serves(filters, killed_min, killed_max, words):
+        t = event_tallies.c
+        columns: list[Any] = [
+            t.month, t.country, t.admin1, sa.func.sum(t.events).label("events"),
+            *(sa.func.sum(t[f]).label(f) for f in (*TALLY_FIGURES, *KILLED_CATEGORIES,
+                                                  "without_killed")),
+            sa.func.min(t.first).label("first"), sa.func.max(t.last).label("last"),
+        ]  # fmt: skip
+        query = _filtered(sa.select(*columns), filters, event_tallies)
+        result = conn.execute(query.group_by(t.month, t.country, t.admin1))
+        names = list(result.keys())  # once: a few thousand groups read much faster
+        return [dict(zip(names, values, strict=True)) for values in result]
     c = events.c
-    month = sa.func.substr(c.date, 1, 7).label("month")  # a year-only date stays its year
-    categories = c.detail["killed_by_category"]
-    columns: list[Any] = [
+    month = c.month  # the date's first seven characters: a year-only date stays its year
+    columns = [
         month, c.country, c.admin1, sa.func.count().label("events"),
         *(sa.func.coalesce(sa.func.sum(c[f]), 0).label(f) for f in TALLY_FIGURES),
-        *(sa.func.coalesce(sa.func.sum(categories[k].as_integer()), 0).label(k)
+        *(sa.func.coalesce(sa.func.sum(c[f"killed_{k}"]), 0).label(k)
           for k in KILLED_CATEGORIES),
         sa.func.sum(sa.case((c.killed_best.is_(None), 1), else_=0)).label("without_killed"),
         sa.func.min(c.date).label("first"), sa.func.max(c.date).label("last"),
@@ -405,6 +601,21 @@ def tally_groups(
     query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
                      words).group_by(month, c.country, c.admin1)  # fmt: skip
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+_TALLY_FILTERS = {"date_from", "date_to", "country", "admin1", "perpetrator", "review_status"}
+
+
+def _tally_serves(filters: dict[str, Any], killed_min: int | None, killed_max: int | None,
+                  words: Sequence[str]) -> bool:  # fmt: skip
+    """Whether ``event_tallies`` answers a sum over the events ``filters`` select: filters
+    on its columns only, dates to the year or month (a month's events are all in or all out:
+    ``date >= F`` is ``month >= F`` for an F of at most seven characters, as is ``<=``)."""
+    if killed_min is not None or killed_max is not None or words:
+        return False
+    if any(v for k, v in filters.items() if k not in _TALLY_FILTERS):
+        return False
+    return all(len(str(filters.get(k) or "")) <= 7 for k in ("date_from", "date_to"))
 
 
 def review_queue(
@@ -417,7 +628,7 @@ def review_queue(
     query = _refined(_filtered(sa.select(events), filters), None, killed_min, killed_max, words)
     query = query.order_by(confidence.asc().nulls_first(), events.c.killed_best.desc().nulls_last(),
                            events.c.id).limit(limit)  # fmt: skip
-    return [Event(**dict(r._mapping)) for r in conn.execute(query)]
+    return [Event.from_row(r._mapping) for r in conn.execute(query)]
 
 
 def totals(
@@ -428,6 +639,20 @@ def totals(
     (no coordinates); and over those with a claimed killed figure: ``claims``, and where the
     reported toll is known and not 0, ``claims_events``, ``claimed_killed`` and
     ``reported_killed`` (the totals of ``claims_vs_reported``)."""
+    if _tally_serves(filters, killed_min, killed_max, words):
+        t = event_tallies.c
+        sums = {
+            "events": t.events,
+            "killed": t.killed_best,
+            "unplaced": t.unplaced,
+            "claims": t.claims,
+            "claims_events": t.claims_events,
+            "claimed_killed": t.claimed_killed,
+            "reported_killed": t.reported_killed,
+        }
+        query = _filtered(sa.select(*(sa.func.sum(v).label(k) for k, v in sums.items())),
+                          filters, event_tallies)  # fmt: skip
+        return {k: int(v or 0) for k, v in conn.execute(query).one()._mapping.items()}
     c = events.c
 
     def count(condition: Any) -> Any:
@@ -596,8 +821,18 @@ def event_ids(conn: Connection, prefix: str, limit: int = 2) -> list[str]:
     """Ids of events starting with ``prefix`` (at most ``limit``; ``%`` and ``_`` are literal)."""
     if not prefix:
         return []
-    query = sa.select(events.c.id).where(events.c.id.startswith(prefix, autoescape=True))
-    return [r[0] for r in conn.execute(query.order_by(events.c.id).limit(limit))]
+    c = events.c
+    query = sa.select(c.id).where(c.id.startswith(prefix, autoescape=True))
+    if conn.dialect.name != "sqlite":
+        return [r[0] for r in conn.execute(query.order_by(c.id).limit(limit))]
+    # SQLite's LIKE ignores ASCII case and so uses no index: one range of the primary key per
+    # case of the prefix finds the candidates (one query each: an OR of ranges scans them
+    # all in order); LIKE still decides
+    found: set[str] = set()
+    for p in {prefix, prefix.lower(), prefix.upper()}:
+        ranged = query.where(c.id >= p, c.id < p + "\uffff").order_by(c.id).limit(limit)
+        found.update(r[0] for r in conn.execute(ranged))
+    return sorted(found)[:limit]
 
 
 def get_event(conn: Connection, event_id: str) -> Event | None:

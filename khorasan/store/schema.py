@@ -8,6 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "KEYED_COLUMNS",
+    "KILLED_CATEGORY_NAMES",
+    "TALLY_COLUMNS",
     "alert_deliveries",
     "alert_rules",
     "alert_state",
@@ -20,6 +23,7 @@ __all__ = [
     "documents",
     "event_mentions",
     "events",
+    "event_tallies",
     "incident_mentions",
     "metadata",
     "record_mentions",
@@ -30,6 +34,14 @@ __all__ = [
 ]
 
 metadata = sa.MetaData()
+
+# The event columns filters compare without case: each has a lower-cased ``<name>_key`` (0013)
+KEYED_COLUMNS = ("country", "admin1", "perpetrator", "attack_type", "target_type", "attribution")
+KILLED_CATEGORY_NAMES = ("civilians", "security_forces", "militants", "unspecified")
+# the sums of an event_tallies row besides its number of events
+TALLY_COLUMNS = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
+                 "wounded_high", *KILLED_CATEGORY_NAMES, "without_killed", "unplaced",
+                 "claims", "claims_events", "claimed_killed", "reported_killed")  # fmt: skip
 
 documents = sa.Table(
     "documents",
@@ -182,6 +194,21 @@ events = sa.Table(
     sa.Column("review_status", sa.String(12), index=True),  # analyst's verdict (0006)
     sa.Column("detail", sa.JSON, nullable=False),  # provenance, flags, killed by category
     sa.Column("fused_at", sa.String(32), nullable=False),
+    # (0013) what the filters and tallies read, filled when the row is written
+    # (``khorasan.store.events.complete_event_rows``): each filterable column lower-cased,
+    # the date's month, the killed by category of ``detail``
+    *(sa.Column(f"{name}_key", sa.Text) for name in KEYED_COLUMNS),
+    sa.Column("month", sa.String(7)),
+    *(sa.Column(f"killed_{name}", sa.Integer) for name in KILLED_CATEGORY_NAMES),
+    sa.Column("tally_group", sa.Text),  # its event_tallies row (``events.tally_group``)
+    # (0013) filtered pages in the list's order, and the events with a claim
+    *(
+        sa.Index(f"ix_events_{name}_key", f"{name}_key", sa.text("date DESC"), "id")
+        for name in KEYED_COLUMNS
+    ),
+    sa.Index("ix_events_list", sa.text("date DESC"), "id"),
+    # (0013) a tally group's events: a fusion write recounts the groups it touched
+    sa.Index("ix_events_tally_group", "tally_group"),
     # (0007) the small columns the dashboard sums and filters on: its sums scan this, not
     # the rows with their detail JSON
     sa.Index(
@@ -199,6 +226,52 @@ events = sa.Table(
         "attribution",
         "review_status",
         "id",
+        *(f"{name}_key" for name in KEYED_COLUMNS),  # (0013)
+    ),
+    # (0013, partial: WHERE claimed_killed IS NOT NULL) what claims reads
+    sa.Index(
+        "ix_events_claims",
+        sa.text("date DESC"),
+        "id",
+        "claimed_killed",
+        "killed_best",
+        "killed_high",
+        "place",
+        "admin1",
+        "perpetrator",
+        "target_type",
+        "review_status",
+        "country_key",
+        "admin1_key",
+        "perpetrator_key",
+        sqlite_where=sa.text("claimed_killed IS NOT NULL"),
+        postgresql_where=sa.text("claimed_killed IS NOT NULL"),
+    ),
+)
+
+# (0013) the events summed by month, place, perpetrator and verdict, kept current by every
+# fusion write (``khorasan.store.events.refresh_tallies``): stats and totals read these
+event_tallies = sa.Table(
+    "event_tallies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("tally_group", sa.Text, nullable=False, index=True),
+    sa.Column("month", sa.String(7)),
+    sa.Column("country", sa.Text),
+    sa.Column("admin1", sa.Text),
+    sa.Column("perpetrator", sa.Text),
+    sa.Column("review_status", sa.String(12)),
+    sa.Column("country_key", sa.Text),
+    sa.Column("admin1_key", sa.Text),
+    sa.Column("perpetrator_key", sa.Text),
+    sa.Column("events", sa.Integer, nullable=False),
+    *(sa.Column(name, sa.Integer, nullable=False) for name in TALLY_COLUMNS),
+    sa.Column("first", sa.String(10)),
+    sa.Column("last", sa.String(10)),
+    sa.Index("ix_event_tallies_group", "month", "country", "admin1"),  # stats' order
+    *(
+        sa.Index(f"ix_event_tallies_{name}_key", f"{name}_key", "events")
+        for name in ("country", "admin1", "perpetrator")
     ),
 )
 
