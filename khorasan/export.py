@@ -282,10 +282,10 @@ def write_events(
             writer.writerow(_csv_safe(_ROW_MAKERS[columns](e)))
             n += 1
         return n
-    if fmt == "json":  # json.dumps(..., indent=2) of {"events": [...]}, an event at a time
+    if fmt == "json":  # json_text(..., indent=2) of {"events": [...]}, an event at a time
         stream.write('{\n  "events": [')
         for e in events:
-            text = json.dumps(e, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            text = json_text(e, indent=2).replace("\n", "\n    ")
             stream.write(("," if n else "") + "\n    " + text)
             n += 1
         stream.write("\n  ]\n}" if n else "]\n}")
@@ -298,7 +298,7 @@ def write_events(
         skipped += collection["khorasan"]["without_coordinates"]
         for feature in collection["features"]:
             stream.write(
-                (", " if n - skipped > 1 else "") + json.dumps(feature, ensure_ascii=False)
+                (", " if n - skipped > 1 else "") + json_text(feature)
             )
     stream.write(f'], "khorasan": {{"without_coordinates": {skipped}}}}}')
     return n

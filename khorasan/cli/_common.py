@@ -142,12 +142,12 @@ def echo_json_items(key: str, items: Iterable[Any]) -> None:
     soon as it comes (a long list never sits in memory as one text)."""
 
     def out(text: str) -> None:
-        click.echo(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), nl=False)
+        click.echo(text, nl=False)
 
-    head = "{\n  " + json.dumps(key, ensure_ascii=False) + ": ["
+    head = "{\n  " + json_text(key) + ": ["
     empty = True
     for item in items:
-        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        text = json_text(item, indent=2).replace("\n", "\n    ")
         out((head if empty else ",") + "\n    " + text)
         empty = False
     out(head + "]\n}\n" if empty else "\n  ]\n}\n")

@@ -2,7 +2,7 @@
 the indexes the event filters and claims use
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 
 Filters compared ``lower(column)``, which no index serves. Each filterable event column gets a
 ``<column>_key`` beside it, its value lower-cased when the event is written (fusion writes
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """the wire-copy check's fingerprints as a log in the store
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 
 A new document is a wire copy when its SimHash lies within a few bits of a stored one. Each
 process used to read every stored hash once and keep its own list, so a second process
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
