@@ -100,7 +100,13 @@ def _sqlite_or_pg(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'a.db'}"
     if not PG_URL:
         pytest.skip("no PostgreSQL server: set KHORASAN_TEST_PG_URL to one to empty")
-    return resolve_db_url(PG_URL)
+    url = resolve_db_url(PG_URL)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the database is the test's to empty
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
