@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB := demo.db
 
-.PHONY: install browser postgres postgres-url postgres-stop demo test lint bench boundaries clean
+.PHONY: install browser postgres postgres-url postgres-stop demo test lint bench boundaries clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,18 @@ lint: install
 
 bench: install
 	$(BIN)/python -m khorasan.bench
+
+# Fuzz every stage for a set time: the Hypothesis tests with many examples, then the mutation
+# runner and atheris (coverage-guided; skipped with a note where it does not install) sharing
+# FUZZ_SECONDS and FUZZ_INPUTS. Crashing and hanging inputs are saved under fuzz-crashes/.
+FUZZ_SECONDS ?= 600
+FUZZ_INPUTS ?= 100000
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3' || \
+	  echo "atheris did not install: Hypothesis and the mutation runner only"
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
+	$(BIN)/python -m khorasan.fuzz --seconds $(FUZZ_SECONDS) --inputs $(FUZZ_INPUTS) --crashes fuzz-crashes
 
 # Rebuild the dashboard's base map (country outlines) from the npm package world-atlas
 # (Natural Earth, public domain). The output is committed: serving needs no network.

@@ -22,7 +22,8 @@ Hierarchy and codes (the table the README's "Errors" section repeats; a test pin
     K601 │   ├── Unauthenticated  no credentials, or bad ones (HTTP 401)
     K602 │   ├── Forbidden        the user's role does not allow it, or a CSRF check failed (403)
     K603 │   └── TooManyAttempts  too many failed logins for that name from that address (429)
-    K700 └── DeliveryError        an alert could not be delivered (the log keeps why)
+    K700 ├── DeliveryError        an alert could not be delivered (the log keeps why)
+    K800 └── BackupError          a backup cannot be written, or a restore cannot be done as asked
 
 The CLI turns any of them into one line, ``Error: <input>: <reason>``; the REST API into
 ``{"error": {"code", "message", "field"}}``. Codes never change meaning; new errors get new codes.
@@ -34,6 +35,7 @@ __all__ = [
     "ERROR_CODES",
     "AccessError",
     "AlertError",
+    "BackupError",
     "BadMetadata",
     "ConfigError",
     "DataFileError",
@@ -219,6 +221,14 @@ class DeliveryError(KhorasanError):
     def __init__(self, subject: str, reason: str, *, permanent: bool = False) -> None:
         super().__init__(subject, reason, kind="delivery_failed")
         self.permanent = permanent
+
+
+class BackupError(KhorasanError):
+    """Raised when a backup cannot be written or a restore cannot be done as asked (the file
+    exists, is not a backup, the store is not empty, ``pg_dump`` is missing or failed);
+    ``subject`` names the file, the store or the tool."""
+
+    code = "K800"
 
 
 def _codes() -> dict[str, type[KhorasanError]]:

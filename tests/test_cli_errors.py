@@ -17,10 +17,11 @@ from khorasan.errors import FilterError, StoreError
 ROOT = Path(__file__).resolve().parents[1]
 CLI_DIR = ROOT / "khorasan" / "cli"
 GROUPS = ("ingest", "documents", "events", "records", "review", "search", "eval", "serve",
-          "users", "watch", "alerts")  # fmt: skip
+          "users", "watch", "alerts", "backup")  # fmt: skip
 # commands that read an existing database (ingest and watch create one; extract and eval read
 # files; sources edits the sources file)
-READERS = sorted(set(cli.commands) - {"ingest", "extract", "eval", "watch", "sources"})
+READERS = sorted(set(cli.commands) - {"ingest", "extract", "eval", "watch", "sources",
+                                       "restore"})  # fmt: skip
 REPORT = ("A suicide bomber blew himself up at a crowded market in Jalalabad, the capital of "
           "Nangarhar province, on 12 May 2022, killing at least 13 people. The Islamic State "
           "Khorasan Province (ISKP) claimed responsibility.\n")  # fmt: skip
@@ -86,7 +87,7 @@ def _one_line(result: object, code: int) -> str:
 @pytest.mark.parametrize("command", READERS)
 def test_cli_missing_database_is_an_error_not_a_new_file(command: str, tmp_path: Path) -> None:
     typo = tmp_path / "typo.db"
-    args = [command, "x"] if command in ("show", "event", "search") else [command]
+    args = [command, "x"] if command in ("show", "event", "search", "backup") else [command]
     if command in ("review", "user", "alerts"):  # a group: one of its commands that reads
         args = [command, "queue" if command == "review" else "list"]
     line = _one_line(CliRunner().invoke(cli, [*args, "--db", str(typo)]), 1)

@@ -22,6 +22,7 @@ PINNED = {
     "K404": "UserError", "K410": "AlertError", "K500": "EvalError",
     "K600": "AccessError", "K601": "Unauthenticated", "K602": "Forbidden",
     "K603": "TooManyAttempts", "K700": "DeliveryError",
+    "K800": "BackupError",
 }  # fmt: skip
 
 

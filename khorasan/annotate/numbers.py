@@ -24,6 +24,7 @@ word: ``one U.S. soldier``) or after a qualifier (``at least one``). ``a`` alone
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ _S = r"[^\S\n\r]"  # whitespace within a line: a number never spans a line break
 _RANGE_TAIL = re.compile(rf"(?:{_S}*[-–—]{_S}*|{_S}+to{_S}+)[\d,.]+")
 # How far before a number to look for a qualifier or a label ("in excess of", "Resolution").
 _LOOKBACK_CHARS = 40
+# Above this a "number" is no count of anything (and would not fit a database integer).
+MAX_NUMBER = 10**15
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +138,8 @@ def _lexicon() -> _Lexicon:
 # ---------------------------------------------------------------------------------- public
 def find_numbers(text: str) -> list[NumberMention]:
     """Number mentions in ``text``, sorted, non-overlapping."""
-    blocked = date_spans(text)
-    atoms = [a for a in _atoms(text) if not _overlaps(a, blocked) and _is_count(text, a)]
+    blocked = _SpanIndex(date_spans(text))
+    atoms = [a for a in _atoms(text) if not blocked.overlaps(a) and _is_count(text, a)]
     groups = [g for g in _ranges(text, atoms) if len(g) == 2 or g[0].kind != "decimal"]
     return [_mention(text, group) for group in groups]
 
@@ -179,6 +182,8 @@ def _digit_atom(text: str, m: re.Match[str]) -> _Atom | None:
         return None  # GBU-43, COVID-19
     scale = _lexicon().digit_scales[scale_word.lower()] if scale_word else 1
     raw = float(num.replace(",", ""))
+    if not raw * scale <= MAX_NUMBER:  # 400 digits, 1e400 (inf): no count, and no int64
+        return None
     # 7.8 magnitude, 2.5 km: not a count, unless it opens a range ("1.5 to 2 million")
     kind = "decimal" if "." in num and scale == 1 else "digits"
     return _Atom(m.start(), m.end(), round(raw * scale), kind, scale=scale, raw=raw)
@@ -197,8 +202,9 @@ def _word_atoms(m: re.Match[str]) -> list[_Atom]:
         first, last = tokens[i], tokens[i + used - 1]
         word = last[0]
         scale = _lexicon().scales.get(word, 100 if word == "hundred" else 1)
-        atoms.append(_Atom(m.start() + first[1], m.start() + last[2], value, "words", scale=scale,
-                           raw=float(value)))  # fmt: skip
+        if value <= MAX_NUMBER:  # "a million million million ..."
+            atoms.append(_Atom(m.start() + first[1], m.start() + last[2], value, "words",
+                               scale=scale, raw=float(value)))  # fmt: skip
         i += used
     return atoms
 
@@ -246,8 +252,20 @@ def _parse_tokens(tokens: list[str]) -> tuple[int, int]:
     return best
 
 
-def _overlaps(a: _Atom, spans: list[tuple[int, int]]) -> bool:
-    return any(s < a.end and a.start < e for s, e in spans)
+class _SpanIndex:
+    """Spans asked "does any overlap this atom?" in log time (a page of 20,000 dates and
+    numbers asked it of every span for every atom: quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _e in ordered]
+        self._max_end: list[int] = []  # the furthest end among the spans up to each one
+        for _s, e in ordered:
+            self._max_end.append(max(e, self._max_end[-1]) if self._max_end else e)
+
+    def overlaps(self, a: _Atom) -> bool:
+        n = bisect.bisect_left(self._starts, a.end)  # the spans that start before a ends
+        return n > 0 and self._max_end[n - 1] > a.start
 
 
 def _is_count(text: str, a: _Atom) -> bool:

@@ -17,6 +17,7 @@ import click
 import khorasan.cli.eval as evaluation  # "eval": a builtin's name, so imported by its path
 from khorasan.cli import (
     alerts,
+    backup,
     documents,
     events,
     ingest,
@@ -61,6 +62,7 @@ for _module in (
     users,
     watch,
     alerts,
+    backup,
 ):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -100,8 +100,16 @@ def db_option(func: F) -> F:
 
 def open_db(db: str | None, *, create: bool = False) -> Store:
     """The store ``--db`` names. Only ``ingest`` creates one: elsewhere a mistyped path is
-    an error, not a new empty database."""
-    return open_store(db, create=create)
+    an error, not a new empty database. Commands that create one write: a store they cannot
+    write is one error line before any work."""
+    store = open_store(db, create=create)
+    if create:
+        try:
+            store.check_writable()
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

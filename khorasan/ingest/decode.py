@@ -33,6 +33,9 @@ MAX_CONTROL_RATIO = 0.02
 MIN_TEXT_RATIO = 0.85
 # Prose has spaces between words; a long guessed decoding with fewer is a wrong code page.
 MIN_SPACE_RATIO = 0.04
+# charset-normalizer's mess threshold on a second try, when its default (0.2) kept nothing: it
+# rejects a page when any one chunk is messy; the whole-text checks above still apply.
+RELAXED_CHAOS = 0.5
 _SPACE_CHECK_CHARS = 80  # shorter texts (a headline) are not held to the space ratio
 _SNIFF = 8192  # bytes looked at when judging whether data is binary or finding a <meta charset>
 
@@ -115,6 +118,10 @@ def _clean(data: bytes, codec: str) -> str | None:
 
 def _detected(data: bytes) -> str | None:
     matches = list(from_bytes(data, cp_isolation=list(LEGACY_CODEPAGES)))
+    if not matches:  # one noisy chunk (a ZWNJ in short Persian) can sink a clean page: retry
+        matches = list(
+            from_bytes(data, cp_isolation=list(LEGACY_CODEPAGES), threshold=RELAXED_CHAOS)
+        )
     if not matches:
         return None
 

@@ -14,6 +14,7 @@ from khorasan.ingest.metadata import (
     outlet_from_url,
     publication_date,
     split_date_marker,
+    storable,
     title_from_text,
     validate_meta,
 )
@@ -41,6 +42,7 @@ def build_document(
     fallback: Mapping[str, Any] | None = None,
 ) -> Document:
     """Like :func:`document_from_text`; ``fallback`` metadata (a feed entry's) is used last."""
+    text = storable(text)
     given = validate_meta(meta or {}, source)
     spare = validate_meta(fallback or {}, source)
     page_title = page_date = sitename = None

@@ -35,6 +35,28 @@ _CODE = re.compile(
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
 
 
+# trafilatura drops every non-printable character, the zero-width non-joiner and joiner among
+# them, which Persian spells words with (مقام‌ها): they cross it as rare printable letters.
+_JOINERS = {"\u200c": "\U00010380", "\u200d": "\U00010381"}  # Ugaritic letters
+_JOINER_ENTITIES = re.compile(r"&(?:(zwnj|#8204|#x200c)|zwj|#8205|#x200d);", re.I)
+
+
+def _hide_joiners(html: str) -> tuple[str, dict[str, str]]:
+    kept = {j: p for j, p in _JOINERS.items() if p not in html}
+    if "&" in html:
+        html = _JOINER_ENTITIES.sub(lambda m: "\u200c" if m.group(1) else "\u200d", html)
+    for joiner, placeholder in kept.items():
+        html = html.replace(joiner, placeholder)
+    return html, kept
+
+
+def _restore_joiners(text: str | None, kept: dict[str, str]) -> str | None:
+    if text:
+        for joiner, placeholder in kept.items():
+            text = text.replace(placeholder, joiner)
+    return text
+
+
 @dataclass(frozen=True)
 class HtmlText:
     text: str
@@ -50,6 +72,7 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str, subject: str, url: str | None = None) -> HtmlText:
     """Main text of an HTML page (no comments, no tables of links); raises when none is found."""
+    html, kept = _hide_joiners(html)
     result = trafilatura.bare_extraction(
         html,
         url=url,
@@ -62,8 +85,8 @@ def html_to_text(html: str, subject: str, url: str | None = None) -> HtmlText:
     if not text or not text.strip():
         raise UnreadableInput(subject, "no main text found in HTML", kind="empty")
     return HtmlText(
-        text=text,
-        title=getattr(result, "title", None) or None,
+        text=_restore_joiners(text, kept) or text,
+        title=_restore_joiners(getattr(result, "title", None), kept) or None,
         published=getattr(result, "date", None) or None,
         sitename=getattr(result, "sitename", None) or None,
     )

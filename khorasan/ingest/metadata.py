@@ -13,6 +13,7 @@ from khorasan.errors import BadMetadata
 from khorasan.ingest.dates import date_line_kind, find_date, iso_or_none
 
 __all__ = [
+    "storable",
     "HEAD_LINES",
     "META_FIELDS",
     "find_sidecar",
@@ -34,6 +35,16 @@ TITLE_MIN_WORDS = 3
 _DATE_MARKER = re.compile(r"^\s*date\s+((?:19|20)\d\d-[01]\d-[0-3]\d)\b[ \t]*")
 # Which date line wins when several are in the head.
 _DATE_PRIORITY = ("published", "bare", "byline", "updated")
+
+
+# Lone surrogates (from "\ud800" in JSON, or a caller's str) cannot be encoded, and NUL cannot be
+# stored in PostgreSQL text: they are the only characters taken out.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` without the characters no store can keep (lone surrogates, NUL)."""
+    return _UNSTORABLE.sub("", text)
 
 
 def split_date_marker(text: str) -> tuple[str, str | None]:
@@ -100,7 +111,7 @@ def validate_meta(meta: Mapping[str, Any], subject: str) -> dict[str, str | None
                 f"field {field!r} must be a string or null, got {type(value).__name__}",
                 kind="bad_metadata",
             )
-        out[field] = value.strip()
+        out[field] = storable(value).strip() or None
     if out["published"] is not None:
         iso = iso_or_none(out["published"])
         if iso is None:
@@ -127,6 +138,10 @@ def read_sidecar(path: Path) -> dict[str, str | None]:
             subject,
             f"metadata sidecar is not valid JSON: {exc.msg} at line {exc.lineno}",
             kind="bad_metadata",
+        ) from exc
+    except RecursionError as exc:
+        raise BadMetadata(
+            subject, "metadata sidecar nested too deeply", kind="bad_metadata"
         ) from exc
     if not isinstance(data, dict):
         raise BadMetadata(subject, "metadata sidecar must be a JSON object", kind="bad_metadata")

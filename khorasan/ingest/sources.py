@@ -90,6 +90,8 @@ def _jsonl_record(line: str, subject: str) -> tuple[str, bool, dict[str, Any]]:
         raise BadMetadata(
             subject, f"invalid JSON: {exc.msg} at column {exc.colno}", kind="bad_jsonl"
         ) from exc
+    except RecursionError as exc:
+        raise BadMetadata(subject, "JSON nested too deeply", kind="bad_jsonl") from exc
     if not isinstance(record, dict):
         raise BadMetadata(subject, "a JSONL line must be a JSON object", kind="bad_jsonl")
     for field, is_html in (("text", False), ("html", True)):

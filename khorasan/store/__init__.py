@@ -4,7 +4,17 @@ The only package that speaks SQL: documents and their mentions (``records``), ev
 (``events``), all through :class:`Store`.
 """
 
+from khorasan.store.backup import BackupResult, backup_store, restore_store
 from khorasan.store.db import DEFAULT_DB, AddResult, Store, resolve_db_url
 from khorasan.store.events import FusionTransaction
 
-__all__ = ["DEFAULT_DB", "AddResult", "FusionTransaction", "Store", "resolve_db_url"]
+__all__ = [
+    "DEFAULT_DB",
+    "AddResult",
+    "BackupResult",
+    "FusionTransaction",
+    "Store",
+    "backup_store",
+    "resolve_db_url",
+    "restore_store",
+]

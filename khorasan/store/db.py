@@ -64,6 +64,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _ISO_PREFIX = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 # Friendlier names an analyst may use for the date window
 _FILTER_ALIASES = {"since": "date_from", "until": "date_to"}
+_SCHEMES = ("sqlite", "postgresql", "postgres")  # the dialects the migrations are tested on
 
 
 def resolve_db_url(value: str | None = None) -> str:
@@ -74,6 +75,14 @@ def resolve_db_url(value: str | None = None) -> str:
     """
     value = value or os.environ.get("KHORASAN_DB") or DEFAULT_DB
     if "://" in value:
+        prefix, rest = value.split("://", 1)
+        scheme = prefix.split("+", 1)[0].lower()
+        if scheme not in _SCHEMES:
+            raise StoreError(
+                f"{prefix}://{rest.rsplit('@', 1)[-1]}",  # never echo a password
+                f"unsupported database URL scheme {scheme!r}: use a file path, "
+                "sqlite:///PATH or postgresql://USER@HOST/NAME",
+            )
         if value.startswith("postgresql://"):  # psycopg 3 is the driver we ship
             value = "postgresql+psycopg://" + value[len("postgresql://") :]
         return value
@@ -156,6 +165,20 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             config.attributes["connection"] = conn
             command.upgrade(config, "heads")
+
+    def check_writable(self) -> None:
+        """Raise :class:`StoreError` now when the store cannot be written (a read-only file,
+        directory or URI, a read-only role), before a command does any work.
+
+        Probes with an update that changes nothing, rolled back: the database refuses it
+        exactly as it would refuse a real write, whoever runs it (root included)."""
+        try:
+            with self.engine.connect() as conn, conn.begin() as trans:
+                conn.execute(sa.text("UPDATE alembic_version SET version_num = version_num"))
+                trans.rollback()
+        except sa.exc.SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", exc) or exc.__class__.__name__).splitlines()[0]
+            raise StoreError(self.url, f"cannot write to the database: {reason}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -828,7 +851,10 @@ def _check_filters(filters: Mapping[str, Any], known: tuple[str, ...]) -> dict[s
 def _must_exist(url: str) -> None:
     """Refuse a SQLite path that does not exist (say so instead of creating an empty one)."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        path = Path(url[len("sqlite:///") :])
+        path_part = url[len("sqlite:///") :]
+        if path_part.startswith("file:"):  # a SQLite URI (``?mode=ro&uri=true``)
+            path_part = path_part[len("file:") :].split("?", 1)[0]
+        path = Path(path_part)
         if not path.exists():
             raise StoreError(str(path), "no such database (ingest creates one)")
 
