@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.persons import PersonMention, find_persons
 from khorasan.extract.cues import RECORD_CUES, join_patterns
+from khorasan.extract.prefilter import prefiltered
 from khorasan.model import ActorMention, DateMention, NumberMention, PlaceMention
 
 __all__ = [
@@ -51,7 +52,8 @@ def cue_alternation(name: str, sub: str | None = None) -> str:
 @cache
 def cue_pattern(name: str, sub: str | None = None) -> re.Pattern[str]:
     """One case-insensitive alternation over cue list ``name`` (or ``name[sub]``)."""
-    return re.compile(rf"(?<![\w-])(?:{cue_alternation(name, sub)})(?![\w])", re.IGNORECASE)
+    pattern = re.compile(rf"(?<![\w-])(?:{cue_alternation(name, sub)})(?![\w])", re.IGNORECASE)
+    return prefiltered(pattern)
 
 
 def cue(name: str, text: str, sub: str | None = None) -> re.Match[str] | None:
