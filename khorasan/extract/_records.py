@@ -90,8 +90,17 @@ class View:
         return self.text[start - self.start : end - self.start]
 
 
+# The last document's views (the record extractors of one document ask in turn): the
+# annotated document they were cut from, by identity, and the views with and without persons.
+_VIEWS: dict[bool, tuple[AnnotatedDocument, list[View]]] = {}
+
+
 def sentence_views(ann: AnnotatedDocument, persons: bool = False) -> list[View]:
-    """A :class:`View` per sentence; ``persons`` also runs the person matcher."""
+    """A :class:`View` per sentence; ``persons`` also runs the person matcher. The views are
+    read only: the extractors of one document share them."""
+    hit = _VIEWS.get(persons)
+    if hit is not None and hit[0] is ann:
+        return list(hit[1])
     text = ann.doc.text
     found = find_persons(text) if persons else []
     lists: tuple[Sequence[Any], ...] = (ann.numbers, ann.dates, ann.actors, ann.places, found)
@@ -102,7 +111,8 @@ def sentence_views(ann: AnnotatedDocument, persons: bool = False) -> list[View]:
             _inside(items, st, s.start, s.end) for items, st in zip(lists, starts, strict=True)
         ]
         views.append(View(i, s.start, s.end, text[s.start : s.end], *parts))
-    return views
+    _VIEWS[persons] = (ann, views)
+    return list(views)
 
 
 def focal_group(ann: AnnotatedDocument) -> str:

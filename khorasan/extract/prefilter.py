@@ -18,6 +18,7 @@ import re
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -46,7 +47,8 @@ def folded(text: str) -> str | None:
     many cues in turn, a document's text for many windows)."""
     hit = _FOLD_CACHE.get(id(text))
     if hit is not None and hit[0] is text:
-        _FOLD_CACHE.move_to_end(id(text))
+        with suppress(KeyError):  # another thread may have dropped it meanwhile
+            _FOLD_CACHE.move_to_end(id(text))
         return hit[1]
     lowered = text.lower()
     low: str | None = lowered
@@ -54,7 +56,8 @@ def folded(text: str) -> str | None:
         low = None
     _FOLD_CACHE[id(text)] = (text, low)
     if len(_FOLD_CACHE) > _FOLD_CACHE_SIZE:
-        _FOLD_CACHE.popitem(last=False)
+        with suppress(KeyError):
+            _FOLD_CACHE.popitem(last=False)
     return low
 
 
