@@ -18,7 +18,6 @@ import re
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -38,26 +37,33 @@ TROUBLE = "\u0130\u0131\u017f\u212a"
 _TROUBLE = re.compile(f"[{TROUBLE}]")
 
 _FOLD_CACHE: OrderedDict[int, tuple[str, str | None]] = OrderedDict()
-_FOLD_CACHE_SIZE = 32
+_FOLD_CACHE_SIZE = 16
+_SHORT_TEXT = 400  # characters: a sentence or a window of one
 
 
 def folded(text: str) -> str | None:
     """``text.lower()`` when it matches position for position what ``re.IGNORECASE`` matches,
-    else None. The texts last searched are remembered by identity (a sentence is searched for
-    many cues in turn, a document's text for many windows)."""
-    hit = _FOLD_CACHE.get(id(text))
-    if hit is not None and hit[0] is text:
-        with suppress(KeyError):  # another thread may have dropped it meanwhile
-            _FOLD_CACHE.move_to_end(id(text))
-        return hit[1]
+    else None. Long texts are remembered by identity (a document's text is searched for many
+    windows in turn); a short one costs less to lower again than to look up."""
+    if len(text) > _SHORT_TEXT:
+        hit = _FOLD_CACHE.get(id(text))
+        if hit is not None and hit[0] is text:
+            try:
+                _FOLD_CACHE.move_to_end(id(text))
+            except KeyError:  # another thread dropped it meanwhile
+                pass
+            return hit[1]
     lowered = text.lower()
     low: str | None = lowered
     if not text.isascii() and (_TROUBLE.search(text) or len(lowered) != len(text)):
         low = None
-    _FOLD_CACHE[id(text)] = (text, low)
-    if len(_FOLD_CACHE) > _FOLD_CACHE_SIZE:
-        with suppress(KeyError):
-            _FOLD_CACHE.popitem(last=False)
+    if len(text) > _SHORT_TEXT:
+        _FOLD_CACHE[id(text)] = (text, low)
+        if len(_FOLD_CACHE) > _FOLD_CACHE_SIZE:
+            try:
+                _FOLD_CACHE.popitem(last=False)
+            except KeyError:
+                pass
     return low
 
 
