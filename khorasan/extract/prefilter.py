@@ -152,10 +152,16 @@ class Prefiltered:
 
     def _absent(self, text: str, pos: int, endpos: int) -> bool:
         """True only if no match can exist in ``text[pos:endpos]``."""
-        probe_text = folded(text) if self._lower else text
+        if not self._lower:
+            probe_text: str | None = text
+        elif len(text) <= _SHORT_TEXT and text.isascii():
+            probe_text = text.lower()  # the common case, without a call to folded()
+        else:
+            probe_text = folded(text)
         if probe_text is None:
             return False
-        start, end = max(pos, 0), min(endpos, len(text))
+        start = pos if pos > 0 else 0
+        end = endpos if endpos < len(text) else len(text)
         if end - start < MIN_LITERAL:
             return True  # too short to hold a literal the match must contain
         return next(self._probe.iter(probe_text, start, end), None) is None
