@@ -29,11 +29,20 @@ def _matcher() -> AliasMatcher[Person]:
     return AliasMatcher((s, "title", p) for p in load_persons() for s in p.spellings)
 
 
+# The text last read and its mentions: the incident and record extractors of one document
+# each ask for them (by identity: the same text object, so the same answer).
+_LAST: list[tuple[str, tuple[PersonMention, ...]]] = []
+
+
 def find_persons(text: str) -> list[PersonMention]:
     """Person mentions in ``text``, sorted and non-overlapping (the longest spelling wins)."""
+    hit = _LAST[0] if _LAST else None  # one read: another thread may replace it
+    if hit is not None and hit[0] is text:
+        return list(hit[1])
     out = []
     for m in _matcher().find(text):
         person = m.payloads[0]
         group = actor_by_id(person.group).canonical
         out.append(PersonMention(m.start, m.end, person.id, person.name, group, person.roles))
+    _LAST[:] = [(text, tuple(out))]
     return out

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from khorasan.annotate import AnnotatedDocument
 from khorasan.annotate.persons import PersonMention, find_persons
 from khorasan.extract.cues import RECORD_CUES, join_patterns
+from khorasan.extract.prefilter import prefiltered
 from khorasan.model import ActorMention, DateMention, NumberMention, PlaceMention
 
 __all__ = [
@@ -51,7 +52,8 @@ def cue_alternation(name: str, sub: str | None = None) -> str:
 @cache
 def cue_pattern(name: str, sub: str | None = None) -> re.Pattern[str]:
     """One case-insensitive alternation over cue list ``name`` (or ``name[sub]``)."""
-    return re.compile(rf"(?<![\w-])(?:{cue_alternation(name, sub)})(?![\w])", re.IGNORECASE)
+    pattern = re.compile(rf"(?<![\w-])(?:{cue_alternation(name, sub)})(?![\w])", re.IGNORECASE)
+    return prefiltered(pattern)
 
 
 def cue(name: str, text: str, sub: str | None = None) -> re.Match[str] | None:
@@ -88,8 +90,17 @@ class View:
         return self.text[start - self.start : end - self.start]
 
 
+# The last document's views (the record extractors of one document ask in turn): the
+# annotated document they were cut from, by identity, and the views with and without persons.
+_VIEWS: dict[bool, tuple[AnnotatedDocument, list[View]]] = {}
+
+
 def sentence_views(ann: AnnotatedDocument, persons: bool = False) -> list[View]:
-    """A :class:`View` per sentence; ``persons`` also runs the person matcher."""
+    """A :class:`View` per sentence; ``persons`` also runs the person matcher. The views are
+    read only: the extractors of one document share them."""
+    hit = _VIEWS.get(persons)
+    if hit is not None and hit[0] is ann:
+        return list(hit[1])
     text = ann.doc.text
     found = find_persons(text) if persons else []
     lists: tuple[Sequence[Any], ...] = (ann.numbers, ann.dates, ann.actors, ann.places, found)
@@ -100,7 +111,8 @@ def sentence_views(ann: AnnotatedDocument, persons: bool = False) -> list[View]:
             _inside(items, st, s.start, s.end) for items, st in zip(lists, starts, strict=True)
         ]
         views.append(View(i, s.start, s.end, text[s.start : s.end], *parts))
-    return views
+    _VIEWS[persons] = (ann, views)
+    return list(views)
 
 
 def focal_group(ann: AnnotatedDocument) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from khorasan.errors import DataFileError
+from khorasan.extract.prefilter import prefiltered
 
 __all__ = [
     "DATA_DIR",
@@ -111,7 +112,8 @@ def cue_alternation(name: str, sub: str | None = None) -> str:
 @cache
 def cue_pattern(name: str) -> re.Pattern[str]:
     """One case-insensitive alternation over the incident cue list ``name``, on word boundaries."""
-    return re.compile(r"(?<!\w)(?:" + cue_alternation(name) + r")", re.IGNORECASE)
+    pattern = re.compile(r"(?<!\w)(?:" + cue_alternation(name) + r")", re.IGNORECASE)
+    return prefiltered(pattern)
 
 
 def cue(name: str, text: str) -> bool:

@@ -6,8 +6,6 @@ import html
 import re
 from dataclasses import dataclass
 
-import trafilatura
-
 from khorasan.errors import UnreadableInput
 
 __all__ = ["HtmlText", "html_to_text", "looks_like_html", "strip_fragment_markup"]
@@ -72,6 +70,10 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str, subject: str, url: str | None = None) -> HtmlText:
     """Main text of an HTML page (no comments, no tables of links); raises when none is found."""
+    # imported here, not at the top: trafilatura (lxml, its date and charset libraries) takes
+    # longer to import than plain text takes to extract, and most inputs are plain text
+    import trafilatura
+
     html, kept = _hide_joiners(html)
     result = trafilatura.bare_extraction(
         html,

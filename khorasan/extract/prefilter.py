@@ -1,0 +1,192 @@
+"""A cheap necessary test in front of a costly regex: the literal words any match must contain.
+
+A case-insensitive alternation of cue phrases ("(?<!\\w)(?:plot(?:s|ted)?\\b|foiled|...)") is
+tried at every position of the text, alternative by alternative: Python's ``re`` has no fast
+skip for it. Each phrase, though, contains some literal word ("plot", "foiled") that every
+match of it contains. :func:`prefiltered` reads those words off the parsed pattern and answers
+``search`` with a case-sensitive scan of the lowercased text for them first (one fast pass);
+the costly pattern runs only where one occurs, so the results are exactly the pattern's own.
+
+The parse tree comes from ``re._parser`` (the module ``re.compile`` itself uses). Anything the
+walk does not know (lookarounds, back references, an unknown op) proves nothing and is skipped,
+so a pattern with no provable literal runs unfiltered: the filter may only ever be too lenient.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+import ahocorasick
+
+__all__ = ["TROUBLE", "Prefiltered", "folded", "prefiltered", "required_literals"]
+
+# Shorter literals than this filter too little to pay for the scan.
+MIN_LITERAL = 3
+
+# The characters other than ASCII that ``re.IGNORECASE`` matches to an ASCII letter although
+# their ``str.lower()`` is another character (dotted capital I, dotless i, long s, the Kelvin
+# sign; tests/test_prefilter.py checks the list against every code point): a text holding one
+# is searched without the filter.
+TROUBLE = "\u0130\u0131\u017f\u212a"
+_TROUBLE = re.compile(f"[{TROUBLE}]")
+
+_FOLD_CACHE: OrderedDict[int, tuple[str, str | None]] = OrderedDict()
+_FOLD_CACHE_SIZE = 16
+_SHORT_TEXT = 400  # characters: a sentence or a window of one
+
+
+def folded(text: str) -> str | None:
+    """``text.lower()`` when it matches position for position what ``re.IGNORECASE`` matches,
+    else None. Long texts are remembered by identity (a document's text is searched for many
+    windows in turn); a short one costs less to lower again than to look up."""
+    if len(text) > _SHORT_TEXT:
+        hit = _FOLD_CACHE.get(id(text))
+        if hit is not None and hit[0] is text:
+            try:
+                _FOLD_CACHE.move_to_end(id(text))
+            except KeyError:  # another thread dropped it meanwhile
+                pass
+            return hit[1]
+    lowered = text.lower()
+    low: str | None = lowered
+    if not text.isascii() and (_TROUBLE.search(text) or len(lowered) != len(text)):
+        low = None
+    if len(text) > _SHORT_TEXT:
+        _FOLD_CACHE[id(text)] = (text, low)
+        if len(_FOLD_CACHE) > _FOLD_CACHE_SIZE:
+            try:
+                _FOLD_CACHE.popitem(last=False)
+            except KeyError:
+                pass
+    return low
+
+
+def _literal_ok(c: int, ignorecase: bool) -> bool:
+    """Whether literal ``c`` may stand in the probe: any character of a case-sensitive
+    pattern, only ASCII in a case-insensitive one (lowercased, see :func:`folded`)."""
+    return c < 128 or not ignorecase
+
+
+def _req_seq(items: Any, ignorecase: bool) -> set[str] | None:
+    """The best set of literals one of which every match of the sequence ``items`` contains."""
+    options: list[set[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append({"".join(run)})
+            run.clear()
+
+    for op, av in items:
+        if op is sre.LITERAL and _literal_ok(av, ignorecase):
+            run.append(chr(av).lower() if ignorecase else chr(av))
+            continue
+        flush()
+        sub: set[str] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, p = av
+            if (add_flags | del_flags) & sre.SRE_FLAG_IGNORECASE:
+                return None  # a case change inside: not worth the trouble
+            sub = _req_seq(p, ignorecase)
+        elif op is sre.BRANCH:
+            alts = [_req_seq(p, ignorecase) for p in av[1]]
+            if alts and all(a for a in alts):
+                sub = set().union(*alts)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _req_seq(av[2], ignorecase)
+        elif op is sre.ATOMIC_GROUP:
+            sub = _req_seq(av, ignorecase)
+        if sub:
+            options.append(sub)
+    flush()
+    if not options:
+        return None
+    # the set whose shortest literal is longest filters best
+    return max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+
+
+def required_literals(pattern: re.Pattern[str]) -> set[str] | None:
+    """Literals one of which every match of ``pattern`` contains (lowercased if the pattern is
+    case-insensitive), or None when no such set of useful length can be proven."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    flags = pattern.flags
+    if flags & (re.LOCALE | re.ASCII):
+        return None
+    try:
+        tree = _parser.parse(pattern.pattern, flags)
+    except Exception:  # noqa: BLE001 - an unknown parser: go unfiltered
+        return None
+    if tree.state.flags & (re.LOCALE | re.ASCII):
+        return None
+    found = _req_seq(list(tree), bool(tree.state.flags & re.IGNORECASE))
+    if not found or min(len(x) for x in found) < MIN_LITERAL:
+        return None
+    return found
+
+
+class Prefiltered:
+    """A compiled pattern whose ``search``, ``finditer`` and ``sub`` first look for its
+    required literals; ``match`` and ``fullmatch`` (anchored, cheap) go straight to it."""
+
+    __slots__ = ("_probe", "_lower", "flags", "fullmatch", "match", "pattern", "regex")
+
+    def __init__(self, regex: re.Pattern[str], literals: set[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.match = regex.match
+        self.fullmatch = regex.fullmatch
+        self._lower = bool(regex.flags & re.IGNORECASE)
+        # an Aho-Corasick automaton finds the first of many literals in one pass over the text
+        self._probe = ahocorasick.Automaton()
+        for literal in literals:
+            self._probe.add_word(literal, None)
+        self._probe.make_automaton()
+
+    def _absent(self, text: str, pos: int, endpos: int) -> bool:
+        """True only if no match can exist in ``text[pos:endpos]``."""
+        if not self._lower:
+            probe_text: str | None = text
+        elif len(text) <= _SHORT_TEXT and text.isascii():
+            probe_text = text.lower()  # the common case, without a call to folded()
+        else:
+            probe_text = folded(text)
+        if probe_text is None:
+            return False
+        start = pos if pos > 0 else 0
+        end = endpos if endpos < len(text) else len(text)
+        if end - start < MIN_LITERAL:
+            return True  # too short to hold a literal the match must contain
+        return next(self._probe.iter(probe_text, start, end), None) is None
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._absent(string, pos, endpos):
+            return None
+        return self.regex.search(string, pos, endpos)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        if self._absent(string, pos, endpos):
+            return iter(())
+        return self.regex.finditer(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        if self._absent(string, 0, sys.maxsize):
+            return string
+        return self.regex.sub(repl, string, count)
+
+
+def prefiltered(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` behind the literal filter, or ``regex`` itself where none can be proven."""
+    literals = required_literals(regex)
+    if literals is None:
+        return regex
+    return Prefiltered(regex, literals)  # type: ignore[return-value]

@@ -1,0 +1,67 @@
+"""The literal prefilter in front of the cue patterns: same answers as the bare pattern."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from khorasan.extract.cues import INCIDENT_CUES, cue_pattern
+from khorasan.extract.prefilter import TROUBLE, Prefiltered, prefiltered, required_literals
+
+
+def test_trouble_lists_every_character_ignorecase_folds_onto_ascii_unlike_lower() -> None:
+    every = "".join(chr(c) for c in range(128, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    folds_onto_ascii = {m.group() for m in re.finditer("[a-z]", every, re.IGNORECASE)}
+    assert folds_onto_ascii <= set(TROUBLE)
+    assert "\u0131" in folds_onto_ascii and "\u017f" in folds_onto_ascii
+
+
+@pytest.mark.parametrize(
+    ("source", "flags", "expected"),
+    [
+        # the parser factors the shared "b" out of the branch: "omb" or "last" is left
+        (r"(?<!\w)(?:bomb(?:ing|er)?|blast)", re.I, {"omb", "last"}),
+        (r"no (?:\w+\s+)?Group", re.I, {"group"}),
+        (r"Amaq", 0, {"Amaq"}),
+        (r"(?:a|the)?\s*(?:x+)", re.I, None),  # nothing of length three is required
+        (r"(?=attack)\w+", re.I, None),  # a lookahead's words are not part of the match
+        (r"(?:foo)?bar\d", re.I, {"bar"}),
+    ],
+)
+def test_required_literals(source: str, flags: int, expected: set[str] | None) -> None:
+    assert required_literals(re.compile(source, flags)) == expected
+
+
+SENTENCES = [
+    "A SUICIDE BOMBER struck a mosque, killing 12.",
+    "The blast in the market wounded dozens.",
+    "No group has yet claimed the attack.",
+    "The \u0130slamic State \u017fuicide cell was blamed.",  # characters that fold oddly
+    "Police said nothing happened on Tuesday.",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in INCIDENT_CUES.items() if isinstance(v, list)))
+def test_filtered_cues_answer_as_the_bare_pattern(name: str) -> None:
+    fast = cue_pattern(name)
+    bare = fast.regex if isinstance(fast, Prefiltered) else fast
+    for text in SENTENCES:
+        assert fast.search(text) == bare.search(text) or (
+            fast.search(text).span() == bare.search(text).span()  # type: ignore[union-attr]
+        )
+        for pos, endpos in ((0, 10), (5, 30), (12, len(text)), (3, 4)):
+            got, want = fast.search(text, pos, endpos), bare.search(text, pos, endpos)
+            assert (got and got.span()) == (want and want.span())
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in bare.finditer(text)]
+        assert fast.sub(" ", text) == bare.sub(" ", text)
+
+
+def test_odd_folds_go_unfiltered() -> None:
+    pattern = prefiltered(re.compile(r"suicide", re.I))
+    assert isinstance(pattern, Prefiltered)
+    assert pattern.search("\u017fuicide") is not None  # long s: re.IGNORECASE matches it
+    assert pattern.search("Suicide")
+    assert pattern.search("homicide") is None
