@@ -56,7 +56,6 @@ def _event_store(path: Path, n: int) -> tuple[list[Any], float]:
     return events, time.perf_counter() - started
 
 
-
 def bench_serve(n: int = 100_000, repeats: int = 30) -> None:
     """Latency of the REST API over ``n`` events in a real store, served by uvicorn on a
     loopback port and asked over HTTP: the event list (first page, a filtered page, a deep
@@ -104,7 +103,6 @@ def bench_serve(n: int = 100_000, repeats: int = 30) -> None:
                 print(f"  {label:<36} {percentiles(seconds)}")
         server.should_exit = True
         thread.join(timeout=10)
-
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -225,4 +223,3 @@ def bench_dashboard(n: int = 100_000, loads: int = 5, app_root: Path = ROOT,
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=20)
-

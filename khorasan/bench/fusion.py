@@ -48,12 +48,14 @@ def synthetic_mentions(n: int, seed: int = 11) -> list[Any]:
     return out
 
 
-def bench_fusion(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
+def bench_fusion(sizes: tuple[int, ...] = (10_000, 100_000)) -> dict[str, Any]:
     """Fusion throughput on synthetic mentions held in memory (blocking, scoring, clustering,
-    reconciliation; no SQL), and the peak memory of the process after each size."""
+    reconciliation; no SQL), and the peak memory of the process after each size. (These
+    mentions are not shaped like real ones: the ``stages`` bench fuses real-shaped ones.)"""
     from khorasan.fuse import cluster_mentions
     from khorasan.fuse.reconcile import reconcile
 
+    results: dict[str, Any] = {}
     for n in sizes:
         mentions = synthetic_mentions(n)
         started = time.perf_counter()
@@ -68,4 +70,11 @@ def bench_fusion(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
             f"(clustering {clustered - started:.2f} s), {len(clusters) / seconds:8.0f} "
             f"events/s, {n / seconds:8.0f} mentions/s; peak memory {peak_mb:.0f} MiB"
         )
-
+        results[str(n)] = {
+            "events": len(clusters),
+            "seconds": round(seconds, 3),
+            "clustering_s": round(clustered - started, 3),
+            "mentions_per_s": n / seconds,
+            "peak_mb": round(peak_mb, 1),
+        }
+    return results

@@ -97,8 +97,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
                for i in range(len(headers))]  # fmt: skip
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w)
-                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
 
@@ -163,8 +165,11 @@ def stage_targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]
         if size in sizes:
             run = _best_ingest(sizes[size])
             per_core = run.get("docs_per_s_per_core") if run else None
-            add(f"ingest end to end at {int(size) // 1000}k: >= {floor:.0f} docs/s per core",
-                per_core, per_core is not None and per_core >= floor)
+            add(
+                f"ingest end to end at {int(size) // 1000}k: >= {floor:.0f} docs/s per core",
+                per_core,
+                per_core is not None and per_core >= floor,
+            )
     if "20000" in sizes:
         peaks = [r.get("peak_mb") for r in sizes["20000"].get("ingest", [])]
         known = [p for p in peaks if p is not None]
@@ -173,8 +178,11 @@ def stage_targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]
     for size, result in sorted(sizes.items(), key=lambda kv: int(kv[0])):
         extract = result.get("stages", {}).get("extract")
         speed = extract.get("docs_per_s") if extract else None
-        add(f"extraction at {int(size):,} docs: >= 150 docs/s per core", speed,
-            speed is not None and speed >= 150)
+        add(
+            f"extraction at {int(size):,} docs: >= 150 docs/s per core",
+            speed,
+            speed is not None and speed >= 150,
+        )
     return out
 
 
@@ -195,6 +203,8 @@ def query_targets(queries: Mapping[str, Mapping[str, Any]]) -> list[dict[str, An
 
 
 def target_table(targets: Sequence[Mapping[str, Any]]) -> str:
-    rows = [[t["target"], t["measured"],
-             "-" if t["met"] is None else "met" if t["met"] else "not met"] for t in targets]
+    rows = [
+        [t["target"], t["measured"], "-" if t["met"] is None else "met" if t["met"] else "not met"]
+        for t in targets
+    ]
     return table(["target (issue 13)", "measured", "met?"], rows)

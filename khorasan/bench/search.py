@@ -132,4 +132,3 @@ def bench_search(n: int = 100_000, repeats: int = 30) -> None:
                 seconds.append(time.perf_counter() - t0)
             print(f"  {label:<36} {percentiles(seconds)}  ({found} results)")
         store.close()
-

@@ -53,9 +53,10 @@ def _write(out: Path, result: dict[str, Any]) -> None:
 
 def _stage(result: dict[str, Any], name: str, docs: int, words: int, seconds: float,
            **extra: Any) -> None:  # fmt: skip
-    result["stages"][name] = {"seconds": round(seconds, 3), "docs": docs,
-                              "docs_per_s": rate(docs, seconds), "words_per_s": rate(words, seconds),
-                              "peak_mb": round(peak_mb(), 1), **extra}  # fmt: skip
+    result["stages"][name] = {
+        "seconds": round(seconds, 3), "docs": docs, "docs_per_s": rate(docs, seconds),
+        "words_per_s": rate(words, seconds), "peak_mb": round(peak_mb(), 1), **extra,
+    }  # fmt: skip
 
 
 def run_stages(corpus: Path, db: Path, out: Path) -> dict[str, Any]:
@@ -63,16 +64,16 @@ def run_stages(corpus: Path, db: Path, out: Path) -> dict[str, Any]:
     from khorasan.annotate import annotate
     from khorasan.extract import EXTRACTOR_VERSION, extract_document
     from khorasan.fuse import update_events
-    from khorasan.ingest import iter_documents
-    from khorasan.model import Document
-    from khorasan.store import Store
 
     # one small document through every stage first: the one-off loading of lexicons and
     # patterns is not a per-document cost
-    from khorasan.ingest import document_from_text
+    from khorasan.ingest import document_from_text, iter_documents
+    from khorasan.model import Document
+    from khorasan.store import Store
 
     extract_document(document_from_text("Warm-up. A bomb killed 3 people in Kabul on 2 May "
-                                        "2020, officials said.", name="warmup"))  # fmt: skip
+                                        "2020, officials said.", name="warmup",
+                                        source="warmup"))  # fmt: skip
     result: dict[str, Any] = {"stages": {"unfinished": True}, "peak_reset": peak_reset()}
     t0 = time.perf_counter()
     docs = [d for d in iter_documents([str(corpus)], IngestOptions()) if isinstance(d, Document)]
@@ -143,7 +144,9 @@ def run_ingest(corpus: Path, db: Path, out: Path, workers: int) -> dict[str, Any
     kwargs: dict[str, Any] = {}
     if workers > 1 or ingest_has_workers():
         if any(f.name == "workers" for f in dataclasses.fields(IngestOptions)):
-            options = dataclasses.replace(options, **{"workers": workers})
+            # a field this version may lack: by name, so mypy passes with or without it
+            extra: dict[str, Any] = {"workers": workers}
+            options = dataclasses.replace(options, **extra)
         else:
             kwargs["workers"] = workers
     summary = ingest([str(corpus)], store, options, on_item=progress, **kwargs)
@@ -202,8 +205,9 @@ def measure_sizes(sizes: list[int], *, seed: int = 13, timeout: float = 3600.0,
             t0 = time.perf_counter()
             summary = write_corpus(n, corpus, seed=seed, source=source)
             made = time.perf_counter() - t0
-            log(f"corpus of {n:,} documents, {summary['words']:,} words "
-                f"({summary['words'] / max(1, n):.0f} per document) written in {made:.1f} s")  # fmt: skip
+            per_doc = summary["words"] / max(1, n)
+            log(f"corpus of {n:,} documents, {summary['words']:,} words ({per_doc:.0f} per "
+                f"document) written in {made:.1f} s")  # fmt: skip
             entry: dict[str, Any] = {"corpus": {**summary, "seconds": round(made, 2)}}
             res = _child(["stages", str(corpus), "--db", str(Path(tmp) / f"stages{n}.db")],
                          Path(tmp) / f"stages{n}.json", timeout)  # fmt: skip

@@ -89,4 +89,3 @@ def bench_watch(entries: int = 46) -> None:
             store.close()
         site["server"].shutdown()
         site["server"].server_close()
-
