@@ -55,6 +55,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds each stages or ingest child may run (default 3600); one "
                              "that runs out reports what it finished")  # fmt: skip
     parser.add_argument("--seed", type=int, default=13, help="corpus seed (default 13)")
+    parser.add_argument("--api-events", type=int, default=None, metavar="N",
+                        help="events behind the API and dashboard (default 100000)")  # fmt: skip
+    parser.add_argument("--search-docs", type=int, default=None, metavar="N",
+                        help="documents of the search bench (default 100000)")  # fmt: skip
     parser.add_argument("--browser-loads", type=int, default=5, metavar="K",
                         help="page loads for the dashboard's first render (0: skip)")  # fmt: skip
     parser.add_argument("--app-root", type=Path, default=report.ROOT,
@@ -138,11 +142,11 @@ def main(argv: list[str] | None = None) -> None:
         from khorasan.bench.search import bench_search
 
         log("== search")
-        bench_search(10_000 if args.quick else 100_000)
+        bench_search(args.search_docs or (10_000 if args.quick else 100_000))
     if "api" in parts:
         from khorasan.bench.api import bench_dashboard, bench_serve
 
-        n = 10_000 if args.quick else 100_000
+        n = args.api_events or (10_000 if args.quick else 100_000)
         log("== api")
         bench_serve(n)
         if args.browser_loads:
