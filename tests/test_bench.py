@@ -151,6 +151,7 @@ def test_targets_and_exponents_on_made_up_numbers() -> None:
     sizes = _made_up()
     exps = report.exponents(sizes)
     assert exps["fuse"] == pytest.approx(1.0)
+    assert report.fuse_share(sizes["1000"]["stages"]) == pytest.approx(0.25)
     assert exps["ingest_1_workers"] == pytest.approx(1.0)
     assert exps["ingest_2_workers"] is None  # one finished size only
     targets = {t["target"]: t for t in report.stage_targets(sizes)}

@@ -77,6 +77,10 @@ def render(results: dict[str, Any]) -> str:
                    "stages process holds every document and record)")  # fmt: skip
         out.append(report.table(["docs", "stage", "docs/s", "words/s", "peak MiB", "seconds",
                                  "note"], report.stage_rows(sizes)))  # fmt: skip
+        shares = [f"{int(n):,}: {share:.0%}" for n, v in sizes.items()
+                  if (share := report.fuse_share(v.get("stages", {}))) is not None]  # fmt: skip
+        if shares:
+            out.append("fusion's share of read + extract + store + fuse: " + ", ".join(shares))
         exps = results.get("exponents", {})
         out.append("\nGrowth exponent (slope of log cost against log size; 1.0 = linear)")
         out.append(report.table(["measure", "exponent"],

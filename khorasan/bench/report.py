@@ -129,6 +129,18 @@ def stage_rows(sizes: Mapping[str, Mapping[str, Any]]) -> list[list[Any]]:
     return rows
 
 
+def fuse_share(stages: Mapping[str, Any]) -> float | None:
+    """Fusion's share of the time of one document's way through ingest: fuse over read and
+    clean + extract + store + fuse (annotation is inside extraction)."""
+    parts: list[float] = []
+    for name in ("read_clean", "extract", "store", "fuse"):
+        seconds = stages.get(name, {}).get("seconds")
+        if seconds is None:
+            return None
+        parts.append(float(seconds))
+    return parts[-1] / sum(parts) if sum(parts) else None
+
+
 def exponents(sizes: Mapping[str, Mapping[str, Any]]) -> dict[str, float | None]:
     """Growth exponents (cost against corpus size) of each stage and of ingest (one worker,
     and every worker when measured), over the sizes that finished."""
