@@ -40,8 +40,8 @@ _WORD = r"(?:[\w-]|['’](?!s\b))+"  # a name's word; a possessive 's stays outs
 # names, years, figures (plain or with thousands separators), capitalised runs (names)
 _SLOTS = re.compile(
     rf"(?P<iso>\b(?:19|20)\d\d-\d\d-\d\d\b)"
-    rf"|(?P<daymonth>\b(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\b)"
-    rf"|(?P<monthday>\b(?P<m2>{_MONTH})\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\d))"
+    rf"|(?P<daymonth>\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:{_MONTH})\b)"
+    rf"|(?P<monthday>\b(?:{_MONTH})\s+[0-3]?\d(?:st|nd|rd|th)?\b(?!,?\d))"
     rf"|(?P<month>\b(?:{_MONTH})\b)"
     rf"|(?P<year>\b(?:19[89]\d|20[0-3]\d)\b)"
     rf"|(?P<figure>\b\d{{1,3}}(?:,\d{{3}})+\b|\b\d{{1,4}}\b)"
