@@ -75,8 +75,8 @@ def render(results: dict[str, Any]) -> str:
     if sizes:
         out.append("Stages per corpus size (peak: the RSS high-water mark during the stage; the "
                    "stages process holds every document and record)")  # fmt: skip
-        out.append(report.table(["docs", "stage", "docs/s", "words/s", "peak MiB", "seconds",
-                                 "note"], report.stage_rows(sizes)))  # fmt: skip
+        out.append(report.table(["docs", "stage", "docs/s", "words/s", "docs/cpu-s", "peak MiB",
+                                 "seconds", "note"], report.stage_rows(sizes)))  # fmt: skip
         shares = [f"{int(n):,}: {share:.0%}" for n, v in sizes.items()
                   if (share := report.fuse_share(v.get("stages", {}))) is not None]  # fmt: skip
         if shares:

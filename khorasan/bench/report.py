@@ -107,7 +107,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 # -- stages and ingest ---------------------------------------------------------------------
 def stage_rows(sizes: Mapping[str, Mapping[str, Any]]) -> list[list[Any]]:
-    """One row per (size, stage) and per ingest run: docs/s, words/s, peak MiB, seconds."""
+    """One row per (size, stage) and per ingest run: docs/s, words/s, docs per CPU second,
+    peak MiB, seconds, a note."""
     rows: list[list[Any]] = []
     for size, result in sizes.items():
         stages = result.get("stages", {})
@@ -116,16 +117,20 @@ def stage_rows(sizes: Mapping[str, Mapping[str, Any]]) -> list[list[Any]]:
             if s is None:
                 if stages.get("unfinished"):
                     rows.append([int(size), STAGE_LABELS[name], None, None, None, None,
-                                 "unfinished"])  # fmt: skip
+                                 None, "unfinished"])  # fmt: skip
                     break
                 continue
             rows.append([int(size), STAGE_LABELS[name], s.get("docs_per_s"),
-                         s.get("words_per_s"), s.get("peak_mb"), s.get("seconds"), ""])  # fmt: skip
+                         s.get("words_per_s"), s.get("docs_per_cpu_s"), s.get("peak_mb"),
+                         s.get("seconds"), ""])  # fmt: skip
         for run in result.get("ingest", []):
             note = "unfinished" if run.get("unfinished") else ""
+            if run.get("unfinished") and run.get("docs_done"):
+                note = f"unfinished: {run['docs_done']} documents read"
             rows.append([int(size), f"ingest end to end, {run['workers']} worker(s)",
-                         run.get("docs_per_s"), run.get("words_per_s"), run.get("peak_mb"),
-                         run.get("seconds"), note])  # fmt: skip
+                         run.get("docs_per_s"), run.get("words_per_s"),
+                         run.get("docs_per_cpu_s"), run.get("peak_mb"), run.get("seconds"),
+                         note])  # fmt: skip
     return rows
 
 
@@ -143,19 +148,26 @@ def fuse_share(stages: Mapping[str, Any]) -> float | None:
 
 def exponents(sizes: Mapping[str, Mapping[str, Any]]) -> dict[str, float | None]:
     """Growth exponents (cost against corpus size) of each stage and of ingest (one worker,
-    and every worker when measured), over the sizes that finished."""
+    and every worker when measured), over the sizes that finished: on wall time, and on CPU
+    time (``..._cpu``, steadier on a shared machine) where it was measured."""
     out: dict[str, float | None] = {}
     ordered = sorted(sizes.items(), key=lambda kv: int(kv[0]))
+    runs: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     for name in STAGES:
-        points = [(int(k), v["stages"][name]["seconds"]) for k, v in ordered
-                  if name in v.get("stages", {})]  # fmt: skip
-        out[name] = growth_exponent([p[0] for p in points], [p[1] for p in points])
+        runs[name] = [(int(k), v["stages"][name]) for k, v in ordered
+                      if name in v.get("stages", {})]  # fmt: skip
     workers = sorted({run["workers"] for _, v in ordered for run in v.get("ingest", [])})
     for w in workers:
-        points = [(int(k), run["seconds"]) for k, v in ordered for run in v.get("ingest", [])
-                  if run["workers"] == w and not run.get("unfinished")]  # fmt: skip
-        out[f"ingest_{w}_workers"] = growth_exponent([p[0] for p in points],
-                                                     [p[1] for p in points])  # fmt: skip
+        runs[f"ingest_{w}_workers"] = [
+            (int(k), run) for k, v in ordered for run in v.get("ingest", [])
+            if run["workers"] == w and not run.get("unfinished")
+        ]  # fmt: skip
+    for name, points in runs.items():
+        for key, suffix in (("seconds", ""), ("cpu_s", "_cpu")):
+            known = [(n, m[key]) for n, m in points if m.get(key) is not None]
+            if suffix and len(known) < 2:
+                continue
+            out[name + suffix] = growth_exponent([n for n, _ in known], [c for _, c in known])
     return out
 
 

@@ -51,11 +51,26 @@ def _write(out: Path, result: dict[str, Any]) -> None:
     tmp.replace(out)
 
 
-def _stage(result: dict[str, Any], name: str, docs: int, words: int, seconds: float,
-           **extra: Any) -> None:  # fmt: skip
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children: unlike wall time, barely
+    moved by other work on a shared machine."""
+    import resource
+
+    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), _cpu()
+
+
+def _stage(result: dict[str, Any], name: str, docs: int, words: int,
+           since: tuple[float, float], **extra: Any) -> None:  # fmt: skip
+    seconds, cpu_s = time.perf_counter() - since[0], _cpu() - since[1]
     result["stages"][name] = {
         "seconds": round(seconds, 3), "docs": docs, "docs_per_s": rate(docs, seconds),
-        "words_per_s": rate(words, seconds), "peak_mb": round(peak_mb(), 1), **extra,
+        "words_per_s": rate(words, seconds), "peak_mb": round(peak_mb(), 1),
+        "cpu_s": round(cpu_s, 3), "docs_per_cpu_s": rate(docs, cpu_s), **extra,
     }  # fmt: skip
 
 
@@ -75,30 +90,30 @@ def run_stages(corpus: Path, db: Path, out: Path) -> dict[str, Any]:
                                         "2020, officials said.", name="warmup",
                                         source="warmup"))  # fmt: skip
     result: dict[str, Any] = {"stages": {"unfinished": True}, "peak_reset": peak_reset()}
-    t0 = time.perf_counter()
+    t0 = _clock()
     docs = [d for d in iter_documents([str(corpus)], IngestOptions()) if isinstance(d, Document)]
     words = sum(len(d.text.split()) for d in docs)
-    _stage(result, "read_clean", len(docs), words, time.perf_counter() - t0)
+    _stage(result, "read_clean", len(docs), words, t0)
     result["documents"], result["words"] = len(docs), words
     _write(out, result)
 
     peak_reset()
-    t0 = time.perf_counter()
+    t0 = _clock()
     for d in docs:
         annotate(d)
-    _stage(result, "annotate", len(docs), words, time.perf_counter() - t0)
+    _stage(result, "annotate", len(docs), words, t0)
     _write(out, result)
 
     peak_reset()
-    t0 = time.perf_counter()
+    t0 = _clock()
     extracted = [extract_document(d) for d in docs]
-    _stage(result, "extract", len(docs), words, time.perf_counter() - t0,
+    _stage(result, "extract", len(docs), words, t0,
            incidents=sum(len(r["incidents"]) for r in extracted))  # fmt: skip
     _write(out, result)
 
     peak_reset()
     store = Store(str(db))
-    t0 = time.perf_counter()
+    t0 = _clock()
     stored: list[str] = []
     statuses: dict[str, int] = {}
     for d, records in zip(docs, extracted, strict=True):
@@ -106,14 +121,14 @@ def run_stages(corpus: Path, db: Path, out: Path) -> dict[str, Any]:
         statuses[status] = statuses.get(status, 0) + 1
         if status not in ("already", "duplicate"):  # as ingest: these have mentions to fuse
             stored.append(d.id)
-    _stage(result, "store", len(docs), words, time.perf_counter() - t0, statuses=statuses)
+    _stage(result, "store", len(docs), words, t0, statuses=statuses)
     _write(out, result)
     del extracted
 
     peak_reset()
-    t0 = time.perf_counter()
+    t0 = _clock()
     fused = update_events(store, stored)
-    _stage(result, "fuse", len(docs), words, time.perf_counter() - t0, events=fused.events,
+    _stage(result, "fuse", len(docs), words, t0, events=fused.events,
            mentions=store.count("incident_mentions"))  # fmt: skip
     store.close()
     del result["stages"]["unfinished"]
@@ -130,14 +145,15 @@ def run_ingest(corpus: Path, db: Path, out: Path, workers: int) -> dict[str, Any
     words = json.loads(summary_file.read_text())["words"] if summary_file.is_file() else None
     result: dict[str, Any] = {"workers": workers, "unfinished": True, "docs_done": 0}
     store = Store(str(db))
-    started = time.perf_counter()
+    started, cpu0 = _clock()
     done = 0
 
     def progress(_item: object) -> None:
         nonlocal done
         done += 1
         if done % PROGRESS_EVERY == 0:
-            result.update(docs_done=done, seconds=round(time.perf_counter() - started, 3))
+            result.update(docs_done=done, seconds=round(time.perf_counter() - started, 3),
+                          cpu_s=round(_cpu() - cpu0, 3))  # fmt: skip
             _write(out, result)
 
     options = IngestOptions()
@@ -150,7 +166,7 @@ def run_ingest(corpus: Path, db: Path, out: Path, workers: int) -> dict[str, Any
         else:
             kwargs["workers"] = workers
     summary = ingest([str(corpus)], store, options, on_item=progress, **kwargs)
-    seconds = time.perf_counter() - started
+    seconds, cpu_s = time.perf_counter() - started, _cpu() - cpu0
     store.close()
     docs = summary.ingested + summary.duplicates + summary.already
     children = _children_peak_mb()
@@ -159,6 +175,7 @@ def run_ingest(corpus: Path, db: Path, out: Path, workers: int) -> dict[str, Any
         "docs_per_s": rate(docs, seconds),
         "docs_per_s_per_core": (rate(docs, seconds) or 0) / workers,
         "words_per_s": rate(words, seconds) if words else None,
+        "cpu_s": round(cpu_s, 3), "docs_per_cpu_s": rate(docs, cpu_s),
         "peak_mb": round(max(peak_mb(), children), 1), "peak_main_mb": round(peak_mb(), 1),
         "peak_children_mb": round(children, 1), "summary": summary.as_dict(),
     }  # fmt: skip
