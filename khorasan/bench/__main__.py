@@ -54,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=3600.0,
                         help="seconds each stages or ingest child may run (default 3600); one "
                              "that runs out reports what it finished")  # fmt: skip
+    parser.add_argument("--no-ingest", action="store_true",
+                        help="stages only, without the end-to-end ingest runs")  # fmt: skip
     parser.add_argument("--seed", type=int, default=13, help="corpus seed (default 13)")
     parser.add_argument("--api-events", type=int, default=None, metavar="N",
                         help="events behind the API and dashboard (default 100000)")  # fmt: skip
@@ -122,7 +124,8 @@ def main(argv: list[str] | None = None) -> None:
 
         results["machine"].update(cores=cores(), ingest_workers_option=ingest_has_workers())
         log(f"== stages: corpora of {', '.join(f'{n:,}' for n in sizes)} documents")
-        results["stages"] = measure_sizes(sizes, seed=args.seed, timeout=args.timeout, log=log)
+        results["stages"] = measure_sizes(sizes, seed=args.seed, timeout=args.timeout,
+                                          ingest_runs=not args.no_ingest, log=log)  # fmt: skip
         results["exponents"] = report.exponents(results["stages"])
         save()
     if "queries" in parts:
