@@ -181,8 +181,9 @@ def stage_targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]
     """Issue 13's targets for ingest and extraction, against what the sizes measured."""
     out: list[dict[str, Any]] = []
 
-    def add(target: str, measured: float | None, ok: bool | None) -> None:
-        out.append({"target": target, "measured": measured,
+    def add(target: str, measured: float | None, ok: bool | None,
+            per_cpu_s: float | None = None) -> None:  # fmt: skip
+        out.append({"target": target, "measured": measured, "per_cpu_s": per_cpu_s,
                     "met": None if measured is None else ok})  # fmt: skip
 
     for size, floor in (("1000", 100.0), ("20000", 90.0)):
@@ -193,6 +194,7 @@ def stage_targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]
                 f"ingest end to end at {int(size) // 1000}k: >= {floor:.0f} docs/s per core",
                 per_core,
                 per_core is not None and per_core >= floor,
+                run.get("docs_per_cpu_s") if run else None,
             )
     if "20000" in sizes:
         peaks = [r.get("peak_mb") for r in sizes["20000"].get("ingest", [])]
@@ -206,6 +208,7 @@ def stage_targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]
             f"extraction at {int(size):,} docs: >= 150 docs/s per core",
             speed,
             speed is not None and speed >= 150,
+            extract.get("docs_per_cpu_s") if extract else None,
         )
     return out
 
@@ -227,8 +230,9 @@ def query_targets(queries: Mapping[str, Mapping[str, Any]]) -> list[dict[str, An
 
 
 def target_table(targets: Sequence[Mapping[str, Any]]) -> str:
-    rows = [
-        [t["target"], t["measured"], "-" if t["met"] is None else "met" if t["met"] else "not met"]
-        for t in targets
-    ]
-    return table(["target (issue 13)", "measured", "met?"], rows)
+    """The targets, what was measured (and, for throughput, per CPU second: what wall time
+    would show on an idle machine), met or not (on the wall-time measure)."""
+    rows = [[t["target"], t["measured"], t.get("per_cpu_s"),
+             "-" if t["met"] is None else "met" if t["met"] else "not met"]
+            for t in targets]  # fmt: skip
+    return table(["target (issue 13)", "measured", "per CPU-s", "met?"], rows)
