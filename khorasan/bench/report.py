@@ -125,8 +125,9 @@ def stage_rows(sizes: Mapping[str, Mapping[str, Any]]) -> list[list[Any]]:
                          s.get("seconds"), ""])  # fmt: skip
         for run in result.get("ingest", []):
             note = "unfinished" if run.get("unfinished") else ""
-            if run.get("unfinished") and run.get("docs_done"):
-                note = f"unfinished: {run['docs_done']} documents read"
+            if run.get("unfinished") and run.get("docs_done") and run.get("seconds"):
+                note = (f"unfinished: {run['docs_done']} documents stored, "
+                        f"{run['docs_done'] / run['seconds']:.1f}/s, before fusion")  # fmt: skip
             rows.append([int(size), f"ingest end to end, {run['workers']} worker(s)",
                          run.get("docs_per_s"), run.get("words_per_s"),
                          run.get("docs_per_cpu_s"), run.get("peak_mb"), run.get("seconds"),
