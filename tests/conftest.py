@@ -144,6 +144,15 @@ def new_store_url(request: pytest.FixtureRequest, backend: str, sqlite_path: Pat
     return url
 
 
+def empty_pg_database(request: pytest.FixtureRequest) -> str:
+    """A new PostgreSQL database with no table at all (not even Alembic's), dropped after the
+    test; skips, saying why, without a server."""
+    server: PgServer = request.getfixturevalue("pg_server")
+    url = server.create(template="template0")
+    request.addfinalizer(lambda: server.drop(url))
+    return url
+
+
 def copy_store_url(request: pytest.FixtureRequest, url: str, sqlite_path: Path) -> str:
     """A copy of the store at ``url`` (nothing may hold it open): a file copy for SQLite, a
     database made from it as a template for PostgreSQL."""

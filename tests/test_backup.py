@@ -1,11 +1,10 @@
 """``backup`` and ``restore``: a round trip gives back every row (documents, mentions, events,
-review actions), on SQLite, and on PostgreSQL when ``KHORASAN_TEST_PG_URL`` names an empty
-database to use; refusals are one error line."""
+review actions), on SQLite, and on PostgreSQL when ``KHORASAN_TEST_PG_URL`` names a server
+(a new empty database on it per test); refusals are one error line."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from conftest import empty_pg_database
 
 from khorasan import review
 from khorasan.cli import cli
 from khorasan.errors import BackupError
-from khorasan.store import Store, backup_store, resolve_db_url, restore_store
+from khorasan.store import Store, backup_store, restore_store
 from khorasan.store.backup import find_pg_tool
 from khorasan.store.schema import metadata
 
@@ -27,7 +27,6 @@ REPORTS = {
     "b.txt": ("Gunmen killed four guards at a checkpoint in Herat province on 3 May 2022, "
               "police said. No group claimed the attack."),
 }  # fmt: skip
-PG_URL = os.environ.get("KHORASAN_TEST_PG_URL")
 
 
 def _rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
@@ -55,26 +54,19 @@ def _review(store: Store) -> None:
     review.confirm(store, event.id, user="analyst", reason="seen")
 
 
-def _empty_pg() -> str:
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server: set KHORASAN_TEST_PG_URL to one to empty")
+def _empty_pg(request: pytest.FixtureRequest) -> str:
     try:
         find_pg_tool("pg_dump")
     except BackupError:
         pytest.skip("no pg_dump")
-    engine = sa.create_engine(resolve_db_url(PG_URL))
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return PG_URL
+    return empty_pg_database(request)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "k.db")
-    return _empty_pg()
+    return _empty_pg(request)
 
 
 def test_backup_restore_round_trip_is_equal(db: str, tmp_path: Path) -> None:

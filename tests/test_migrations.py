@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from conftest import PgServer
+from conftest import empty_pg_database
 
 from khorasan.store import resolve_db_url
 from khorasan.store.db import MIGRATIONS_DIR
@@ -58,10 +58,7 @@ def empty_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> s
     """A database with no table at all (not even Alembic's)."""
     if backend == "sqlite":
         return resolve_db_url(str(tmp_path / "m.db"))
-    server: PgServer = request.getfixturevalue("pg_server")
-    url = server.create(template="template0")
-    request.addfinalizer(lambda: server.drop(url))
-    return url
+    return empty_pg_database(request)
 
 
 def test_migrations_up_down_and_up_again_give_the_models_schema(empty_url: str) -> None:

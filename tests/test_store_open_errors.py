@@ -4,7 +4,6 @@ one head, the shipped ``alembic.ini`` upgrades to head and downgrades to base.""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
+from conftest import empty_pg_database
 
 from khorasan.cli import cli
 from khorasan.errors import StoreError
@@ -22,7 +22,6 @@ from khorasan.store import Store, resolve_db_url
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ("Gunmen killed four guards at a checkpoint in Herat province on Sunday, a police "
           "spokesman said.\n")  # fmt: skip
-PG_URL = os.environ.get("KHORASAN_TEST_PG_URL")
 
 
 def _one_error_line(result: object) -> str:
@@ -98,15 +97,7 @@ def _tables(url: str) -> set[str]:
 def _sqlite_or_pg(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'a.db'}"
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server: set KHORASAN_TEST_PG_URL to one to empty")
-    url = resolve_db_url(PG_URL)
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # the database is the test's to empty
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    return empty_pg_database(request)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
