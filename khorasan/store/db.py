@@ -291,7 +291,7 @@ class Store:
         )
         conn.execute(appearances.insert().values(**_appearance(doc, doc.id, "original")))
         if extracted is not None:
-            record_sql.replace_mentions(conn, doc.id, extracted, extractor_version)
+            record_sql.replace_mentions(conn, doc.id, extracted, extractor_version, new=True)
         wire_sql.record(conn, doc.id, doc.simhash, wire_id)
         return AddResult("new" if wire_id == doc.id else "wire_copy", doc.id, wire_id,
                          extracted if extract else None)  # fmt: skip
