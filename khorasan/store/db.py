@@ -273,23 +273,26 @@ class Store:
         self._wire_index.refresh(conn)
         wire_id = self._wire_index.match(doc.simhash, self.wire_copy_max_distance) or doc.id
         conn.execute(
-            documents.insert().values(
-                id=doc.id,
-                content_hash=doc.content_hash,
-                simhash=f"{doc.simhash:016x}",
-                wire_story_id=wire_id,
-                name=doc.name,
-                source=doc.source,
-                title=doc.title,
-                published=doc.published,
-                outlet=doc.outlet,
-                url=doc.url,
-                text=doc.text,
-                n_chars=len(doc.text),
-                ingested_at=_now(),
-            )
+            _INSERT_DOCUMENT,
+            {
+                "id": doc.id,
+                "content_hash": doc.content_hash,
+                "simhash": f"{doc.simhash:016x}",
+                "wire_story_id": wire_id,
+                "name": doc.name,
+                "source": doc.source,
+                "title": doc.title,
+                "published": doc.published,
+                "outlet": doc.outlet,
+                "url": doc.url,
+                "text": doc.text,
+                "n_chars": len(doc.text),
+                "ingested_at": _now(),
+                # marked extracted as it is written: no update of the row after its mentions
+                "extracted_with": extractor_version if extracted is not None else None,
+            },
         )
-        conn.execute(appearances.insert().values(**_appearance(doc, doc.id, "original")))
+        conn.execute(_INSERT_APPEARANCE, _appearance(doc, doc.id, "original"))
         if extracted is not None:
             record_sql.replace_mentions(conn, doc.id, extracted, extractor_version, new=True)
         wire_sql.record(conn, doc.id, doc.simhash, wire_id)
@@ -857,6 +860,11 @@ def _must_exist(url: str) -> None:
         path = Path(path_part)
         if not path.exists():
             raise StoreError(str(path), "no such database (ingest creates one)")
+
+
+# built once (storing a document ran them each time, and building cost more than running)
+_INSERT_DOCUMENT = documents.insert()
+_INSERT_APPEARANCE = appearances.insert()
 
 
 def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:
