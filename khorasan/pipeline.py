@@ -4,8 +4,9 @@
             -> fuse (once per run; completes whatever an earlier run left unfused)
 
 With ``workers`` > 1 extraction runs in a process pool (:mod:`khorasan.workers`) and this
-process stays the one writer: it reads, stores and fuses, taking the extracted records in input
-order, so the store ends the same whatever the number of workers.
+process stays the one writer: it stores and fuses, taking the extracted records in input
+order, so the store ends the same whatever the number of workers. Local files are read and
+cleaned in the workers too (URLs, feeds and JSONL are read here).
 
 Front doors (re-exported by ``khorasan``): :func:`open_store`, :func:`ingest`,
 :func:`extract_text`, :func:`extract_file`, :func:`reextract`, :func:`fuse`.

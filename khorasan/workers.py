@@ -7,7 +7,8 @@ process would, in the same order. At most ``window`` documents are in flight: a 
 never read into memory whole. An exception on one document is that document's
 :class:`~khorasan.ingest.Failure` and the batch goes on; a worker that dies (killed, out of
 memory) breaks the pool, which is started again, and the documents it held are retried one at
-a time, so that only the one that kills a worker again fails.
+a time, so that only the one that kills a worker again fails. A job may also be a local file
+(:class:`ReadTask`): the worker reads and cleans it as well, so the writer only stores.
 
 Start method: ``fork`` where the parent runs a single thread (Linux): workers inherit the
 loaded knowledge base and start in milliseconds, where ``forkserver`` / ``spawn`` take a second
