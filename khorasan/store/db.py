@@ -288,8 +288,6 @@ class Store:
                 "text": doc.text,
                 "n_chars": len(doc.text),
                 "ingested_at": _now(),
-                # marked extracted as it is written: no update of the row after its mentions
-                "extracted_with": extractor_version if extracted is not None else None,
             },
         )
         conn.execute(_INSERT_APPEARANCE, _appearance(doc, doc.id, "original"))

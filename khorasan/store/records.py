@@ -33,8 +33,7 @@ def replace_mentions(
 
     A mention that is the same as before (same kind and character span) keeps its row id, so
     what refers to it (event links, later analyst corrections) can find it again. ``new``: the
-    document was inserted in this transaction (marked extracted with ``version``), so it has no
-    mentions to look up or delete.
+    document was inserted in this transaction, so it has no mentions to look up or delete.
     """
     counts = {"incidents": _replace_incidents(conn, doc_id, extracted.get("incidents") or [],
                                               version, new)}  # fmt: skip
@@ -52,8 +51,7 @@ def replace_mentions(
             rows.append(row)
         counts[kind] = len(records)
     _insert(conn, record_mentions, rows)
-    if not new:  # a new document's row is written marked
-        conn.execute(_MARK_EXTRACTED, {"doc": doc_id, "version": version})
+    conn.execute(_MARK_EXTRACTED, {"doc": doc_id, "version": version})
     return counts
 
 
