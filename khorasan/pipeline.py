@@ -217,7 +217,7 @@ def _read_before(store: Store, task: ReadTask) -> bool:
     """Whether a stored document was read from this file (its text may have changed since:
     then the writer extracts it, and stores the same as if a worker had)."""
     try:
-        return bool(store.known_urls([str(task.path)]))
+        return bool(store.known_sources([str(task.path)]))
     except KhorasanError:
         return False
 

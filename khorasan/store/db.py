@@ -388,6 +388,11 @@ class Store:
         with self._reading() as conn:
             return watch_sql.known_urls(conn, urls)
 
+    def known_sources(self, sources: Iterable[str]) -> set[str]:
+        """Those of ``sources`` (file paths, URLs) a stored document was read from."""
+        with self._reading() as conn:
+            return watch_sql.known_sources(conn, sources)
+
     def extracted_hashes(self, hashes: Iterable[str]) -> set[str]:
         """Those of ``hashes`` (content hashes) whose document is stored with its records:
         a text seen again needs no extraction."""
