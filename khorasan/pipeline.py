@@ -4,8 +4,9 @@
             -> fuse (once per run; completes whatever an earlier run left unfused)
 
 With ``workers`` > 1 extraction runs in a process pool (:mod:`khorasan.workers`) and this
-process stays the one writer: it reads, stores and fuses, taking the extracted records in input
-order, so the store ends the same whatever the number of workers.
+process stays the one writer: it stores and fuses, taking the extracted records in input
+order, so the store ends the same whatever the number of workers. Local files are read and
+cleaned in the workers too (URLs, feeds and JSONL are read here).
 
 Front doors (re-exported by ``khorasan``): :func:`open_store`, :func:`ingest`,
 :func:`extract_text`, :func:`extract_file`, :func:`reextract`, :func:`fuse`.
@@ -26,9 +27,10 @@ from khorasan.fuse import FuseSummary, update_events
 from khorasan.fuse import fuse as _fuse_all
 from khorasan.ingest import Failure, IngestOptions, document_from_text, iter_documents
 from khorasan.ingest.decode import decode_bytes
+from khorasan.ingest.sources import iter_units, read_file
 from khorasan.model import RECORD_KINDS, Document, Event
 from khorasan.store import Store
-from khorasan.workers import Extracted, ExtractPool, extract_safely
+from khorasan.workers import Extracted, ExtractPool, Read, ReadTask, extract_safely
 
 __all__ = [
     "REPORT_MAX_BYTES",
@@ -107,8 +109,14 @@ def ingest(
     guard on platforms without ``fork``)."""
     if isinstance(inputs, str | Path):
         inputs = [inputs]
-    items = iter_documents([str(i) for i in inputs], options or IngestOptions())
-    return store_documents(items, store, extract=extract, on_item=on_item, workers=workers)[0]
+    options = options or IngestOptions()
+    names = [str(i) for i in inputs]
+    if not extract or workers <= 1:
+        items = iter_documents(names, options)
+        return store_documents(items, store, extract=extract, on_item=on_item, workers=workers)[0]
+    # local files are read and cleaned in the workers too: the writer here only stores
+    units = (ReadTask(u, options) if isinstance(u, Path) else u for u in iter_units(names, options))
+    return _store_items(units, store, extract=True, on_item=on_item, workers=workers)[0]
 
 
 def store_documents(
@@ -125,6 +133,21 @@ def store_documents(
     documents stored with new records. A document whose extraction raises is a Failure
     (kind ``extract_error``, passed to ``on_item`` in its place). ``extractor`` gives a
     document's records (the Spark engine's are extracted already)."""
+    return _store_items(items, store, extract=extract, on_item=on_item, workers=workers,
+                        extractor=extractor)  # fmt: skip
+
+
+def _store_items(
+    items: Iterable[Document | Failure | ReadTask],
+    store: Store,
+    *,
+    extract: bool = True,
+    on_item: Callable[[Document | Failure], None] | None = None,
+    workers: int = 1,
+    extractor: Callable[[Document], dict[str, Any]] | None = None,
+) -> tuple[IngestSummary, list[str]]:
+    """:func:`store_documents`, where an item may be a file still to read (a ReadTask: only
+    with ``workers`` > 1 and ``extract``)."""
     summary = IngestSummary()
     started = time.perf_counter()
     stored: list[str] = []
@@ -149,29 +172,54 @@ def store_documents(
 
 
 def _extracted(
-    items: Iterable[Document | Failure], store: Store, extract: bool, pool: ExtractPool
-) -> Iterator[tuple[Document | Failure, Extracted | None]]:
+    items: Iterable[Document | Failure | ReadTask], store: Store, extract: bool,
+    pool: ExtractPool,
+) -> Iterator[tuple[Document | Failure, Extracted | None]]:  # fmt: skip
     """Each item with its records extracted ahead by the pool, in input order; None where
-    the pool extracted nothing (one worker, a failure, a text already extracted)."""
+    the pool extracted nothing (one worker, a failure, a text already extracted). A file
+    (ReadTask) is read in a worker and comes back as its Document or Failure."""
     if not extract or pool.workers == 1:
-        return ((item, None) for item in items)
+        return ((_read_here(item), None) for item in items)
     ahead: set[str] = set()  # texts in flight: a copy later in the window is not extracted twice
 
-    def jobs() -> Iterator[tuple[Document | Failure, Document | None]]:
+    def jobs() -> Iterator[tuple[Document | Failure | ReadTask, Document | ReadTask | None]]:
         for item in items:
-            if not isinstance(item, Document) or item.content_hash in ahead:
+            if isinstance(item, ReadTask):
+                # its text is known only once read: a file this store read before is read
+                # without extraction (the writer extracts it only if its text is new)
+                yield item, ReadTask(item.path, item.options, not _read_before(store, item))
+            elif not isinstance(item, Document) or item.content_hash in ahead:
                 yield item, None
-                continue
-            ahead.add(item.content_hash)
-            yield item, None if _known(store, item) else item
+            else:
+                ahead.add(item.content_hash)
+                yield item, None if _known(store, item) else item
 
     def release() -> Iterator[tuple[Document | Failure, Extracted | None]]:
-        for item, ready in pool.map_ordered(jobs()):
+        for item, ready in pool.read_ordered(jobs()):
+            if isinstance(item, ReadTask):
+                assert isinstance(ready, tuple)
+                read: Read = ready
+                yield read
+                continue
             if isinstance(item, Document):
                 ahead.discard(item.content_hash)
+            assert not isinstance(ready, tuple)
             yield item, ready
 
     return release()
+
+
+def _read_here(item: Document | Failure | ReadTask) -> Document | Failure:
+    return read_file(item.path, item.options) if isinstance(item, ReadTask) else item
+
+
+def _read_before(store: Store, task: ReadTask) -> bool:
+    """Whether a stored document was read from this file (its text may have changed since:
+    then the writer extracts it, and stores the same as if a worker had)."""
+    try:
+        return bool(store.known_sources([str(task.path)]))
+    except KhorasanError:
+        return False
 
 
 def _known(store: Store, doc: Document) -> bool:

@@ -7,7 +7,8 @@ process would, in the same order. At most ``window`` documents are in flight: a 
 never read into memory whole. An exception on one document is that document's
 :class:`~khorasan.ingest.Failure` and the batch goes on; a worker that dies (killed, out of
 memory) breaks the pool, which is started again, and the documents it held are retried one at
-a time, so that only the one that kills a worker again fails.
+a time, so that only the one that kills a worker again fails. A job may also be a local file
+(:class:`ReadTask`): the worker reads and cleans it as well, so the writer only stores.
 
 Start method: ``fork`` where the parent runs a single thread (Linux): workers inherit the
 loaded knowledge base and start in milliseconds, where ``forkserver`` / ``spawn`` take a second
@@ -26,17 +27,21 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from khorasan.extract import extract_document
-from khorasan.ingest import Failure
+from khorasan.ingest import Failure, IngestOptions
+from khorasan.ingest.sources import read_file
 from khorasan.model import Document
 
-__all__ = ["EXTRACT_ERROR", "ExtractPool", "Extracted", "cpu_count", "extract_safely"]
+__all__ = ["EXTRACT_ERROR", "ExtractPool", "Extracted", "ReadTask", "Read", "cpu_count",
+           "extract_safely"]  # fmt: skip
 
 T = TypeVar("T")
 Extracted = dict[str, Any] | Failure  # a document's records, or why it has none
 Extractor = Callable[[Document], dict[str, Any]]
+Read = tuple[Document | Failure, Extracted | None]  # a file read, with its records if asked
 EXTRACT_ERROR = "extract_error"  # the Failure kind of a document extraction raised on
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to keep each one busy
 _WARM_TEXT = "A bomb killed 3 people in Kabul, Afghanistan, on Monday, police said."
@@ -75,8 +80,30 @@ def _init_worker(extract: Extractor, warm: bool) -> None:
         _warm(extract)
 
 
-def _run(extract: Extractor, doc: Document) -> Extracted:
-    return extract_safely(doc, extract)
+@dataclass(frozen=True, slots=True)
+class ReadTask:
+    """A local file to read and clean in a worker (the parent's writer then only stores),
+    and extract too unless ``extract`` is False (the parent extracts if it turns out needed)."""
+
+    path: Path
+    options: IngestOptions
+    extract: bool = True
+
+
+Task = Document | ReadTask
+
+
+def _read(task: ReadTask, extract: Extractor) -> Read:
+    item = read_file(task.path, task.options)
+    if task.extract and isinstance(item, Document):
+        return item, extract_safely(item, extract)
+    return item, None
+
+
+def _run(extract: Extractor, task: Task) -> Any:
+    if isinstance(task, ReadTask):
+        return _read(task, extract)
+    return extract_safely(task, extract)
 
 
 def _context() -> Any:
@@ -94,9 +121,9 @@ def _context() -> Any:
 @dataclass(slots=True)
 class _Job(Generic[T]):
     item: T
-    doc: Document | None  # None: nothing to extract
-    future: Future[Extracted] | None = None
-    result: Extracted | None = None
+    doc: Task | None  # None: nothing to extract
+    future: Future[Any] | None = None
+    result: Any = None  # Extracted for a Document, Read for a ReadTask
 
 
 class ExtractPool:
@@ -140,21 +167,28 @@ class ExtractPool:
             self._pool = None
             self.restarts += 1
 
-    def _submit(self, doc: Document) -> Future[Extracted]:
+    def _submit(self, doc: Task) -> Future[Any]:
         try:
             return self._start().submit(_run, self._extract, doc)
         except BrokenProcessPool:
             self._restart()
             return self._start().submit(_run, self._extract, doc)
 
-    def _alone(self, doc: Document) -> Extracted:
+    def _alone(self, doc: Task) -> Any:
         """``doc`` extracted with nothing else in flight: if the worker dies now, this
         document killed it."""
         try:
             return self._submit(doc).result()
         except BrokenProcessPool:
             self._restart()
-            return _failure(doc, "the worker process extracting it died")
+            if not isinstance(doc, ReadTask):
+                return _failure(doc, "the worker process extracting it died")
+            # read here again (reading killed no worker so far): the writer gets the document
+            # with the failure of its extraction, as if a Document had been sent
+            item = read_file(doc.path, doc.options)
+            if isinstance(item, Document) and doc.extract:
+                return item, _failure(item, "the worker process extracting it died")
+            return item, None
 
     def _recover(self, jobs: deque[_Job[T]]) -> None:
         """The pool broke: every job it held is retried alone in a new pool."""
@@ -173,10 +207,10 @@ class ExtractPool:
     def _ready(job: _Job[T]) -> bool:
         return job.doc is None or job.result is not None or bool(job.future and job.future.done())
 
-    def _finish(self, jobs: deque[_Job[T]]) -> tuple[T, Extracted | None]:
+    def _finish(self, jobs: deque[_Job[T]]) -> tuple[T, Any]:
         job = jobs[0]
         if job.doc is not None and job.future is None and job.result is None:
-            job.result = extract_safely(job.doc, self._extract)  # too few to start a pool for
+            job.result = _run(self._extract, job.doc)  # too few to start a pool for
         elif job.future is not None:
             try:
                 job.result = job.future.result()
@@ -191,6 +225,16 @@ class ExtractPool:
     ) -> Iterator[tuple[T, Extracted | None]]:
         """For each ``(item, doc)`` in order, ``(item, result)``: ``doc``'s records or its
         Failure, None where ``doc`` is None (nothing to extract: the item passes through)."""
+        return self._map(jobs)
+
+    def read_ordered(
+        self, jobs: Iterable[tuple[T, Task | None]]
+    ) -> Iterator[tuple[T, Extracted | Read | None]]:
+        """:meth:`map_ordered` where a job may also be a :class:`ReadTask`, whose result is
+        a :data:`Read`: the file's Document (or Failure) with its records (or None)."""
+        return self._map(jobs)
+
+    def _map(self, jobs: Iterable[tuple[T, Task | None]]) -> Iterator[tuple[T, Any]]:
         pending: deque[_Job[T]] = deque()
         started = False  # one worker is this process: no pool ever starts
         for item, doc in jobs:

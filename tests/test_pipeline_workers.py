@@ -215,3 +215,36 @@ def test_cli_extract_workers_print_the_same_lines(tmp_path: Path) -> None:
     one, two = (runner.invoke(cli, [*args, n]) for n in ("1", "2"))
     assert one.exit_code == two.exit_code == 1
     assert one.output == two.output and one.output.count("\n") > 9
+
+
+def test_files_read_in_workers_store_what_one_worker_stores(tmp_path: Path) -> None:
+    # files are read and cleaned in the workers; JSONL, sidecars and missing inputs in the
+    # writer: the same items in the same order, and a file changed since a first run is
+    # extracted again (by the writer) exactly as one worker does it
+    src = tmp_path / "in"
+    shutil.copytree(EXAMPLES, src)
+    (src / "batch.jsonl").write_text(json.dumps({"text": REPORT.format("First line.")})
+                                     + "\nnot json\n", encoding="utf-8")  # fmt: skip
+    (src / "06_binary.txt").write_bytes(b"\x00\x01binary\x00" * 20)
+    (src / "07_empty").mkdir()
+    inputs = [src, src / "07_empty", tmp_path / "missing.txt", src / "01.meta.json"]
+    results = {}
+    for workers in (1, 2):
+        seen: list[Document | Failure] = []
+        work = tmp_path / f"w{workers}"
+        shutil.copytree(src, work)
+        mapped = [work / p.relative_to(src) if p.is_relative_to(src) else p for p in inputs]
+        with open_store(tmp_path / f"k{workers}.db") as store:
+            first = ingest(mapped, store, workers=workers, on_item=seen.append)
+            changed = sorted(work.glob("*.txt"))[0]
+            changed.write_text(REPORT.format("A second attack was reported."), encoding="utf-8")
+            again = ingest(mapped, store, workers=workers, on_item=seen.append)
+            rows = store_rows(store)
+        named = [str(i.source if isinstance(i, Document) else i.subject).replace(str(work), "")
+                 for i in seen]  # fmt: skip
+        rows = {t: [r.replace(str(work), "") for r in rs] for t, rs in rows.items()}
+        results[workers] = (first.as_dict(), again.as_dict(), named, rows)
+    for summary in (0, 1):
+        results[1][summary]["seconds"] = results[2][summary]["seconds"] = 0
+    assert results[1] == results[2]
+    assert results[2][1]["ingested"] == 1 and results[2][1]["already_stored"] > 8

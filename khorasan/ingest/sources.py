@@ -34,8 +34,10 @@ __all__ = [
     "empty_walk",
     "feed_entries",
     "iter_documents",
+    "iter_units",
     "page_document",
     "page_kind",
+    "read_file",
     "record_document",
     "walk_files",
 ]
@@ -151,14 +153,6 @@ def empty_walk(root: Path, options: IngestOptions) -> Failure:
     """What a walk that found no file reports."""
     include = options.include or DEFAULT_INCLUDE
     return Failure(str(root), "directory holds no files matching " + " ".join(include), "empty")
-
-
-def _walk(root: Path, options: IngestOptions) -> Iterator[Item]:
-    files = walk_files(root, options)
-    for path in files:
-        yield from _from_file(path, options)
-    if not files:
-        yield empty_walk(root, options)
 
 
 # ------------------------------------------------------------------------------- URLs
@@ -323,17 +317,13 @@ def count_items(
     return total
 
 
-def iter_documents(
+def iter_units(
     inputs: Sequence[str],
     options: IngestOptions = IngestOptions(),  # noqa: B008 (frozen: safe)
-) -> Iterator[Item]:
-    """Yield a :class:`Document` per readable input and a :class:`Failure` per bad one.
-
-    Inputs are files, directories (walked recursively in sorted order), JSONL files (one
-    document per line), http(s) URLs of pages, and URLs of RSS/Atom feeds (each entry fetched,
-    up to ``max_feed_entries`` per feed and ``max_run_entries`` in all; one ``capped``
-    Failure per feed says how many were skipped).
-    """
+) -> Iterator[Item | Path]:
+    """What :func:`iter_documents` yields, in its order, except that a local file holding one
+    document is its Path, still unread: :func:`read_file` reads it (a worker process may).
+    JSONL files, sidecars, URLs and feeds are read here, as iter_documents reads them."""
     budget = _Budget(options.max_run_entries)
     for raw in inputs:
         if _SCHEME.match(raw):
@@ -346,8 +336,41 @@ def iter_documents(
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path, options)
+            files = walk_files(path, options)
+            for found in files:
+                yield from _file_units(found, options)
+            if not files:
+                yield empty_walk(path, options)
         elif path.is_file():
-            yield from _from_file(path, options)
+            yield from _file_units(path, options)
         else:
             yield Failure(raw, "no such file or directory", "not_found")
+
+
+def _file_units(path: Path, options: IngestOptions) -> Iterator[Item | Path]:
+    if _is_sidecar(path) or path.suffix.lower() == ".jsonl":
+        yield from _from_file(path, options)  # a failure, or many documents: read here
+    else:
+        yield path
+
+
+def read_file(path: Path, options: IngestOptions) -> Item:
+    """The one document of a local file :func:`iter_units` named (or its Failure)."""
+    for item in _from_file(path, options):
+        return item
+    raise AssertionError(f"{path}: no item")  # _from_file yields one for such a file
+
+
+def iter_documents(
+    inputs: Sequence[str],
+    options: IngestOptions = IngestOptions(),  # noqa: B008 (frozen: safe)
+) -> Iterator[Item]:
+    """Yield a :class:`Document` per readable input and a :class:`Failure` per bad one.
+
+    Inputs are files, directories (walked recursively in sorted order), JSONL files (one
+    document per line), http(s) URLs of pages, and URLs of RSS/Atom feeds (each entry fetched,
+    up to ``max_feed_entries`` per feed and ``max_run_entries`` in all; one ``capped``
+    Failure per feed says how many were skipped).
+    """
+    for unit in iter_units(inputs, options):
+        yield read_file(unit, options) if isinstance(unit, Path) else unit

@@ -273,25 +273,26 @@ class Store:
         self._wire_index.refresh(conn)
         wire_id = self._wire_index.match(doc.simhash, self.wire_copy_max_distance) or doc.id
         conn.execute(
-            documents.insert().values(
-                id=doc.id,
-                content_hash=doc.content_hash,
-                simhash=f"{doc.simhash:016x}",
-                wire_story_id=wire_id,
-                name=doc.name,
-                source=doc.source,
-                title=doc.title,
-                published=doc.published,
-                outlet=doc.outlet,
-                url=doc.url,
-                text=doc.text,
-                n_chars=len(doc.text),
-                ingested_at=_now(),
-            )
+            _INSERT_DOCUMENT,
+            {
+                "id": doc.id,
+                "content_hash": doc.content_hash,
+                "simhash": f"{doc.simhash:016x}",
+                "wire_story_id": wire_id,
+                "name": doc.name,
+                "source": doc.source,
+                "title": doc.title,
+                "published": doc.published,
+                "outlet": doc.outlet,
+                "url": doc.url,
+                "text": doc.text,
+                "n_chars": len(doc.text),
+                "ingested_at": _now(),
+            },
         )
-        conn.execute(appearances.insert().values(**_appearance(doc, doc.id, "original")))
+        conn.execute(_INSERT_APPEARANCE, _appearance(doc, doc.id, "original"))
         if extracted is not None:
-            record_sql.replace_mentions(conn, doc.id, extracted, extractor_version)
+            record_sql.replace_mentions(conn, doc.id, extracted, extractor_version, new=True)
         wire_sql.record(conn, doc.id, doc.simhash, wire_id)
         return AddResult("new" if wire_id == doc.id else "wire_copy", doc.id, wire_id,
                          extracted if extract else None)  # fmt: skip
@@ -386,6 +387,11 @@ class Store:
         """Those of ``urls`` a stored document was read from (as its source or its URL)."""
         with self._reading() as conn:
             return watch_sql.known_urls(conn, urls)
+
+    def known_sources(self, sources: Iterable[str]) -> set[str]:
+        """Those of ``sources`` (file paths, URLs) a stored document was read from."""
+        with self._reading() as conn:
+            return watch_sql.known_sources(conn, sources)
 
     def extracted_hashes(self, hashes: Iterable[str]) -> set[str]:
         """Those of ``hashes`` (content hashes) whose document is stored with its records:
@@ -857,6 +863,11 @@ def _must_exist(url: str) -> None:
         path = Path(path_part)
         if not path.exists():
             raise StoreError(str(path), "no such database (ingest creates one)")
+
+
+# built once (storing a document ran them each time, and building cost more than running)
+_INSERT_DOCUMENT = documents.insert()
+_INSERT_APPEARANCE = appearances.insert()
 
 
 def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:

@@ -26,17 +26,21 @@ __all__ = ["bulk_insert_documents", "list_incidents", "list_records", "replace_m
 
 
 def replace_mentions(
-    conn: Connection, doc_id: str, extracted: Mapping[str, Any], version: str
-) -> dict[str, int]:
+    conn: Connection, doc_id: str, extracted: Mapping[str, Any], version: str,
+    *, new: bool = False,
+) -> dict[str, int]:  # fmt: skip
     """Replace every machine-extracted mention of one document; returns counts by kind.
 
     A mention that is the same as before (same kind and character span) keeps its row id, so
-    what refers to it (event links, later analyst corrections) can find it again.
+    what refers to it (event links, later analyst corrections) can find it again. ``new``: the
+    document was inserted in this transaction, so it has no mentions to look up or delete.
     """
     counts = {"incidents": _replace_incidents(conn, doc_id, extracted.get("incidents") or [],
-                                              version)}  # fmt: skip
-    old = _old_ids(conn, record_mentions, doc_id, extra=(record_mentions.c.kind,))
-    conn.execute(record_mentions.delete().where(record_mentions.c.document_id == doc_id))
+                                              version, new)}  # fmt: skip
+    old: dict[tuple[Any, ...], list[int]] = {}
+    if not new:
+        old = _old_ids(conn, record_mentions, doc_id, extra=(record_mentions.c.kind,))
+        conn.execute(_DELETE_RECORDS, {"doc": doc_id})
     rows = []
     for kind in RECORD_KINDS:
         records = extracted.get(kind) or []
@@ -47,9 +51,20 @@ def replace_mentions(
             rows.append(row)
         counts[kind] = len(records)
     _insert(conn, record_mentions, rows)
-    conn.execute(documents.update().where(documents.c.id == doc_id)
-                 .values(extracted_with=version))  # fmt: skip
+    conn.execute(_MARK_EXTRACTED, {"doc": doc_id, "version": version})
     return counts
+
+
+# built once: a document's storing runs them each time, and building cost more than running
+_DELETE_INCIDENTS = incident_mentions.delete().where(
+    incident_mentions.c.document_id == sa.bindparam("doc")
+)
+_DELETE_RECORDS = record_mentions.delete().where(
+    record_mentions.c.document_id == sa.bindparam("doc")
+)
+_MARK_EXTRACTED = (documents.update().where(documents.c.id == sa.bindparam("doc"))
+                   .values(extracted_with=sa.bindparam("version")))  # fmt: skip
+_INSERTS = {table.name: table.insert() for table in (incident_mentions, record_mentions)}
 
 
 def bulk_insert_documents(
@@ -84,11 +99,14 @@ def bulk_insert_documents(
 
 
 def _replace_incidents(
-    conn: Connection, doc_id: str, incidents: Sequence[Mapping[str, Any]], version: str
-) -> int:
-    old = _old_ids(conn, incident_mentions, doc_id)
-    # deleting a mention drops its event link (ON DELETE CASCADE); fusion mends the event
-    conn.execute(incident_mentions.delete().where(incident_mentions.c.document_id == doc_id))
+    conn: Connection, doc_id: str, incidents: Sequence[Mapping[str, Any]], version: str,
+    new: bool = False,
+) -> int:  # fmt: skip
+    old: dict[tuple[Any, ...], list[int]] = {}
+    if not new:
+        old = _old_ids(conn, incident_mentions, doc_id)
+        # deleting a mention drops its event link (ON DELETE CASCADE); fusion mends the event
+        conn.execute(_DELETE_INCIDENTS, {"doc": doc_id})
     rows = []
     for seq, rec in enumerate(incidents):
         row = IncidentMention.from_record(dict(rec), document_id=doc_id, seq=seq,
@@ -105,7 +123,8 @@ def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
     new = [r for r in rows if "id" not in r]
     for batch in (kept, new):
         if batch:
-            conn.execute(table.insert(), batch)
+            statement = _INSERTS[table.name] if table.name in _INSERTS else table.insert()
+            conn.execute(statement, batch)
 
 
 def _old_ids(

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Connection
 
 from khorasan.store.schema import appearances, documents, source_state
 
-__all__ = ["STATE_FIELDS", "extracted_hashes", "known_urls", "load_states", "save_state"]
+__all__ = ["STATE_FIELDS", "extracted_hashes", "known_sources", "known_urls", "load_states",
+           "save_state"]  # fmt: skip
 
 STATE_FIELDS = ("last_poll", "next_due", "etag", "last_modified", "errors", "last_error",
                 "stamps")  # fmt: skip
@@ -30,6 +31,19 @@ def known_urls(conn: Connection, urls: Iterable[str]) -> set[str]:
         for column in (appearances.c.source, appearances.c.url):
             found.update(r[0] for r in conn.execute(sa.select(column).where(column.in_(chunk))))
     return found
+
+
+def known_sources(conn: Connection, sources: Iterable[str]) -> set[str]:
+    """Those of ``sources`` some stored appearance was read from (as its source)."""
+    found: set[str] = set()
+    for chunk in _chunks(sources):
+        found.update(conn.execute(_READ_FROM, {"sources": chunk}).scalars())
+    return found
+
+
+_READ_FROM = sa.select(appearances.c.source).where(
+    appearances.c.source.in_(sa.bindparam("sources", expanding=True))
+)
 
 
 def extracted_hashes(conn: Connection, hashes: Iterable[str]) -> set[str]:

@@ -22,6 +22,12 @@ def signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+_SINCE = (sa.select(wire_fingerprints.c.seq, wire_fingerprints.c.simhash,
+                    wire_fingerprints.c.wire_story_id)
+          .where(wire_fingerprints.c.seq > sa.bindparam("seq"))
+          .order_by(wire_fingerprints.c.seq))  # fmt: skip
+
+
 class WireIndex:
     """Every stored fingerprint with its wire story, refreshed from the store on each check."""
 
@@ -36,12 +42,7 @@ class WireIndex:
 
     def refresh(self, conn: Connection) -> None:
         """Read the fingerprints stored since the last look (any writer's)."""
-        rows = conn.execute(
-            sa.select(wire_fingerprints.c.seq, wire_fingerprints.c.simhash,
-                      wire_fingerprints.c.wire_story_id)
-            .where(wire_fingerprints.c.seq > self._seq)
-            .order_by(wire_fingerprints.c.seq)
-        ).all()  # fmt: skip
+        rows = conn.execute(_SINCE, {"seq": self._seq}).all()
         if not rows:
             return
         new = np.array([h for _, h, _ in rows], dtype=np.int64).view(np.uint64)
@@ -67,4 +68,7 @@ class WireIndex:
 def record(conn: Connection, document_id: str, simhash: int, wire_story_id: str) -> None:
     """Log a stored document's fingerprint (in its storing transaction)."""
     row = {"document_id": document_id, "simhash": signed64(simhash), "wire_story_id": wire_story_id}
-    conn.execute(wire_fingerprints.insert().values(**row))
+    conn.execute(_INSERT, row)
+
+
+_INSERT = wire_fingerprints.insert()  # built once: it runs once per stored document
