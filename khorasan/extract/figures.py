@@ -81,6 +81,9 @@ _OWN_VERB_AFTER = re.compile(
 )
 # a person named or described before "and N ...": not a number, not a place or date clause
 _PERSON_WINDOW_CHARS = 120
+# How far before and after a number its words are read: longer than any real sentence, so
+# each number's work is bounded and a line of thousands of numbers stays linear (issue 14).
+READ_CHARS = 1000
 
 
 _AND_ONE_MORE = re.compile(
@@ -152,10 +155,11 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     for n in inside:
         # read to the sentence end: "89 people, including 77 Iranians and 12 Afghans, were
         # killed" puts other numbers between a count and its verb
-        after = text[n.end : end]
+        after = text[n.end : min(end, n.end + READ_CHARS)]
         before = text[max(start, n.start - 60) : n.start]
         nxt = inside[len(kinds) + 1].start - n.end if len(kinds) + 1 < len(inside) else None
-        kinds.append(_kind_of(after, before, text[start : n.start], nxt))
+        sentence_before = text[max(start, n.start - READ_CHARS) : n.start]
+        kinds.append(_kind_of(after, before, sentence_before, nxt))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -169,7 +173,8 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     # "killing at least 60 Afghans and 13 US military personnel": the second shares the first's
     for i in range(len(inside) - 1):
         if kinds[i] is not None and kinds[i + 1] is None and i not in coordinated:
-            if _OTHER_KIND_LATER.match(text, inside[i + 1].end, end):
+            later = inside[i + 1].end
+            if _OTHER_KIND_LATER.match(text, later, min(end, later + READ_CHARS)):
                 continue  # "27 were killed and over 30 others, including X, were injured"
             gap = text[inside[i].end : inside[i + 1].start]
             if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,4}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
@@ -213,7 +218,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # "raising the toll after two victims died": the two are the rise, not the toll
         lead = text[max(start, n.start - 12) : n.start]
         rise = re.search(r"\b(?:after|as|when|because)\s+$", lead)
-        tolls = list(_TOLL.finditer(text, start, n.start))
+        tolls = list(_TOLL.finditer(text, max(start, n.start - READ_CHARS), n.start))
         # "Disputing the death toll given by the hospital, officials said only seven died":
         # a figure someone else states, not the toll itself
         toll = (
@@ -222,7 +227,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
             and bool(tolls)
             and not cue_pattern("toll_reported_between").search(text, tolls[-1].end(), n.start)
         )
-        who = _who(text[n.end : nxt])
+        who = _who(text[n.end : min(nxt, n.end + READ_CHARS)])
         figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))
     return figures
 
