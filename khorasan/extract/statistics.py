@@ -34,7 +34,8 @@ from khorasan.model import DateMention, NumberMention
 __all__ = ["extract_statistics"]
 
 # Words allowed between a cue verb and its figure ("arrested at least 49", "claimed over 270").
-_QUALIFIER_GAP = re.compile(rf"^\s*(?:{cue_alternation('stat_qualifiers')}|)\s*$", re.I)
+# \s*+: the leading blanks are taken whole (a long run of them would backtrack quadratically)
+_QUALIFIER_GAP = re.compile(rf"^\s*+(?:{cue_alternation('stat_qualifiers')}|)\s*$", re.I)
 # "plots" and "interdictions" are the plots extractor's
 _PLOTS = re.compile(rf"\b(?:{cue_alternation('stat_plot_words')})\b", re.I)
 _PART_STOP_WORDS = frozenset(RECORD_LEXICON["stat_part_stop_words"])
