@@ -8,6 +8,7 @@ worshippers were killed", "left 36 fighters dead", "the death of at least 95 mil
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern, word_alternation
@@ -148,10 +149,41 @@ def _who(after: str) -> str:
     return " ".join(words.split()[:5]).strip(" ,.")
 
 
+class _Verbs:
+    """Where a kind's first casualty verb starts at or after an offset of one sentence. Every
+    start is found in one pass over the sentence, so that a sentence of thousands of numbers
+    is read once, not once per number (issue 14). The answer is a search of the text from the
+    offset: a match right there is tried without the lookbehind, as a slice starting there
+    has no word before it."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.end = text, end
+        self.starts: dict[str, list[int]] = {}
+        self.bodies: dict[str, re.Pattern[str]] = {}
+        for kind in ("killed", "wounded"):
+            name = f"{kind}_verbs"
+            pattern, found = cue_pattern(name), []
+            m = pattern.search(text, start, end)
+            while m is not None:
+                found.append(m.start())
+                m = pattern.search(text, m.start() + 1, end)
+            self.starts[kind] = found
+            self.bodies[kind] = re.compile(f"(?:{cue_alternation(name)})", re.IGNORECASE)
+
+    def first(self, kind: str, at: int, until: int) -> int | None:
+        """The first verb start in ``text[at:until]``, relative to ``at``."""
+        if at < until and self.bodies[kind].match(self.text, at, self.end):
+            return 0
+        starts = self.starts[kind]
+        i = bisect_right(starts, at)
+        return starts[i] - at if i < len(starts) and starts[i] < until else None
+
+
 def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) -> list[Figure]:
     """Casualty figures among ``numbers`` that fall inside ``text[start:end]`` (one sentence)."""
     inside = [n for n in numbers if start <= n.start and n.end <= end]
     kinds: list[str | None] = []
+    verbs = _Verbs(text, start, end) if inside else None
     for n in inside:
         # read to the sentence end: "89 people, including 77 Iranians and 12 Afghans, were
         # killed" puts other numbers between a count and its verb
@@ -159,7 +191,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         before = text[max(start, n.start - 60) : n.start]
         nxt = inside[len(kinds) + 1].start - n.end if len(kinds) + 1 < len(inside) else None
         sentence_before = text[max(start, n.start - READ_CHARS) : n.start]
-        kinds.append(_kind_of(after, before, sentence_before, nxt))
+        kinds.append(_kind_of(after, before, sentence_before, nxt, verbs, n.end))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -233,10 +265,16 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
 
 
 def _kind_of(
-    after_to_next: str, before: str, sentence_before: str, next_number: int | None = None
+    after_to_next: str,
+    before: str,
+    sentence_before: str,
+    next_number: int | None = None,
+    verbs: _Verbs | None = None,
+    at: int = 0,
 ) -> str | None:
     """The kind of the number just before ``after_to_next``; ``next_number`` is where the
-    sentence's next number starts in ``after_to_next``."""
+    sentence's next number starts in ``after_to_next``; ``verbs`` finds the casualty verbs
+    of the sentence, where ``after_to_next`` starts at offset ``at``."""
     if _NOT_A_COUNT_AFTER.match(after_to_next):
         return None
     # the verb right before the number is the strongest reading: "killed 46 people and wounded"
@@ -262,11 +300,16 @@ def _kind_of(
         return "killed"  # "the blast claimed six lives"
     if _DEAD_NOUN.match(after):
         return "killed"  # "19 bodies and 40 wounded were brought in": the bodies are the dead
-    hits = [
-        (found.start(), kind)
-        for kind in ("killed", "wounded")
-        if (found := cue_pattern(f"{kind}_verbs").search(after)) is not None
-    ]
+    if verbs is not None:
+        lead = len(after_to_next) - len(after)
+        until = at + len(after_to_next)
+        found = [(verbs.first(kind, at + lead, until), kind) for kind in ("killed", "wounded")]
+    else:
+        found = [
+            (hit.start() if (hit := cue_pattern(f"{kind}_verbs").search(after)) else None, kind)
+            for kind in ("killed", "wounded")
+        ]
+    hits = [(pos, kind) for pos, kind in found if pos is not None]
     if (
         len(hits) == 2
         and min(hits)[1] == "wounded"
