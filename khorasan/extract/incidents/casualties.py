@@ -41,7 +41,8 @@ def casualty_fields(
         # the body's figure beats the headline's, the standfirst's or a caption's (SCHEMA)
         reported = [(f, fig) for f, fig in reported if not f.aggregate] or reported
         # "47 killed in two airstrikes": a toll over several strikes yields to a strike's own
-        several = {id(f): cue("several_strikes", f.text) for f, _ in reported}  # once a sentence
+        sentences_of = {id(f): f for f, _ in reported}
+        several = {k: cue("several_strikes", f.text) for k, f in sentences_of.items()}
         reported = [(f, fig) for f, fig in reported if not several[id(f)]] or reported
         # "the worst since Aug. 26, when a bomb killed 170": another incident's toll
         reported = [(f, fig) for f, fig in reported if not _background(f, fig)] or reported
