@@ -113,10 +113,12 @@ def ingest(
     names = [str(i) for i in inputs]
     if not extract or workers <= 1:
         items = iter_documents(names, options)
-        return store_documents(items, store, extract=extract, on_item=on_item, workers=workers)[0]
+        return store_documents(items, store, extract=extract, on_item=on_item, workers=workers,
+                               doc_seconds=options.doc_seconds)[0]  # fmt: skip
     # local files are read and cleaned in the workers too: the writer here only stores
     units = (ReadTask(u, options) if isinstance(u, Path) else u for u in iter_units(names, options))
-    return _store_items(units, store, extract=True, on_item=on_item, workers=workers)[0]
+    return _store_items(units, store, extract=True, on_item=on_item, workers=workers,
+                        doc_seconds=options.doc_seconds)[0]  # fmt: skip
 
 
 def store_documents(
@@ -127,14 +129,16 @@ def store_documents(
     on_item: Callable[[Document | Failure], None] | None = None,
     workers: int = 1,
     extractor: Callable[[Document], dict[str, Any]] | None = None,
+    doc_seconds: float | None = IngestOptions.doc_seconds,
 ) -> tuple[IngestSummary, list[str]]:
     """What :func:`ingest` does with documents already read (``khorasan watch`` reads its
     own): extract and store each, then fuse. Returns the summary and the ids of the
     documents stored with new records. A document whose extraction raises is a Failure
     (kind ``extract_error``, passed to ``on_item`` in its place). ``extractor`` gives a
-    document's records (the Spark engine's are extracted already)."""
+    document's records (the Spark engine's are extracted already). ``doc_seconds``: each
+    document's extraction time budget; one over it is a Failure of kind ``timeout``."""
     return _store_items(items, store, extract=extract, on_item=on_item, workers=workers,
-                        extractor=extractor)  # fmt: skip
+                        extractor=extractor, doc_seconds=doc_seconds)  # fmt: skip
 
 
 def _store_items(
@@ -145,6 +149,7 @@ def _store_items(
     on_item: Callable[[Document | Failure], None] | None = None,
     workers: int = 1,
     extractor: Callable[[Document], dict[str, Any]] | None = None,
+    doc_seconds: float | None = None,
 ) -> tuple[IngestSummary, list[str]]:
     """:func:`store_documents`, where an item may be a file still to read (a ReadTask: only
     with ``workers`` > 1 and ``extract``)."""
@@ -153,10 +158,10 @@ def _store_items(
     stored: list[str] = []
     # looked up at call time, not bound as a default: tests replace extract_document
     extractor = extractor or extract_document
-    with ExtractPool(workers, extract=extractor) as pool:
+    with ExtractPool(workers, extract=extractor, doc_seconds=doc_seconds) as pool:
         for item, ready in _extracted(items, store, extract, pool):
             if isinstance(item, Document):
-                outcome = _store_one(item, store, extract, summary, ready, extractor)
+                outcome = _store_one(item, store, extract, summary, ready, extractor, doc_seconds)
                 if isinstance(outcome, Failure):
                     item = outcome
                 elif outcome:
@@ -234,6 +239,7 @@ def _store_one(
     doc: Document, store: Store, extract: bool, summary: IngestSummary,
     ready: Extracted | None = None,
     extractor: Callable[[Document], dict[str, Any]] | None = None,
+    doc_seconds: float | None = None,
 ) -> bool | Failure:  # fmt: skip
     """Store one document with its records (``ready``: extracted ahead by a worker); True
     when it has new mentions to fuse, its Failure when extraction raised."""
@@ -243,7 +249,9 @@ def _store_one(
     # that looks the text up and writes it (one per document), in input order, so that any
     # number of workers stores the same
     def records(d: Document) -> dict[str, Any]:
-        outcome = ready if ready is not None else extract_safely(d, extractor or extract_document)
+        outcome = ready
+        if outcome is None:
+            outcome = extract_safely(d, extractor or extract_document, doc_seconds)
         if isinstance(outcome, Failure):
             raise _ExtractionFailed(outcome)
         return outcome

@@ -35,7 +35,8 @@ from khorasan.ingest import Failure, IngestOptions
 from khorasan.ingest.sources import read_file
 from khorasan.model import Document
 
-__all__ = ["EXTRACT_ERROR", "ExtractPool", "Extracted", "ReadTask", "Read", "cpu_count",
+__all__ = ["EXTRACT_ERROR", "EXTRACT_TIMEOUT", "ExtractPool", "Extracted", "ReadTask", "Read",
+           "cpu_count",
            "extract_safely"]  # fmt: skip
 
 T = TypeVar("T")
@@ -43,6 +44,7 @@ Extracted = dict[str, Any] | Failure  # a document's records, or why it has none
 Extractor = Callable[[Document], dict[str, Any]]
 Read = tuple[Document | Failure, Extracted | None]  # a file read, with its records if asked
 EXTRACT_ERROR = "extract_error"  # the Failure kind of a document extraction raised on
+EXTRACT_TIMEOUT = "timeout"  # the Failure kind of a document over its time budget
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to keep each one busy
 _WARM_TEXT = "A bomb killed 3 people in Kabul, Afghanistan, on Monday, police said."
 
@@ -61,12 +63,48 @@ def _failure(doc: Document, reason: str) -> Failure:
     return Failure(doc.source or doc.name, f"extraction failed: {reason}", EXTRACT_ERROR)
 
 
-def extract_safely(doc: Document, extract: Extractor = extract_document) -> Extracted:
-    """``extract(doc)``, or the document's Failure when it raises (one line)."""
+class _OverBudget(BaseException):
+    """Raised by the alarm in the extracting thread; a BaseException, so that no ``except
+    Exception`` inside extraction swallows it."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _OverBudget
+
+
+def _budget_possible() -> bool:
+    # an interval timer signals the main thread only, and one already armed is someone else's
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+
+
+def extract_safely(
+    doc: Document, extract: Extractor = extract_document, seconds: float | None = None
+) -> Extracted:
+    """``extract(doc)``, or the document's Failure when it raises (one line) or, with
+    ``seconds``, runs longer than that (kind ``timeout``). The budget is a SIGALRM timer, so
+    it holds in the main thread of the process extracting (this one, or a pool worker);
+    elsewhere the document runs without one. A single regex search is not interrupted until
+    it returns: the patterns themselves are kept linear (tests/test_backtracking.py)."""
+    budget = seconds if seconds and seconds > 0 and _budget_possible() else None
+    previous: Any = None
     try:
+        if budget is not None:
+            previous = signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, budget)
         return extract(doc)
+    except _OverBudget:
+        reason = f"extraction took over {budget:g} s"
+        return Failure(doc.source or doc.name, reason, EXTRACT_TIMEOUT)
     except Exception as exc:  # a bug on one document must not end the batch
         return _failure(doc, f"{type(exc).__name__}: {exc}".splitlines()[0])
+    finally:
+        if budget is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _warm(extract: Extractor) -> None:
@@ -93,17 +131,17 @@ class ReadTask:
 Task = Document | ReadTask
 
 
-def _read(task: ReadTask, extract: Extractor) -> Read:
+def _read(task: ReadTask, extract: Extractor, seconds: float | None = None) -> Read:
     item = read_file(task.path, task.options)
     if task.extract and isinstance(item, Document):
-        return item, extract_safely(item, extract)
+        return item, extract_safely(item, extract, seconds)
     return item, None
 
 
-def _run(extract: Extractor, task: Task) -> Any:
+def _run(extract: Extractor, task: Task, seconds: float | None = None) -> Any:
     if isinstance(task, ReadTask):
-        return _read(task, extract)
-    return extract_safely(task, extract)
+        return _read(task, extract, seconds)
+    return extract_safely(task, extract, seconds)
 
 
 def _context() -> Any:
@@ -132,8 +170,9 @@ class ExtractPool:
     in this process, and starts none."""
 
     def __init__(self, workers: int, *, extract: Extractor = extract_document,
-                 window: int | None = None) -> None:  # fmt: skip
+                 window: int | None = None, doc_seconds: float | None = None) -> None:  # fmt: skip
         self.workers = max(1, workers)
+        self.doc_seconds = doc_seconds  # each document's time budget (None: no budget)
         self.window = window or self.workers * WINDOW_PER_WORKER
         self._extract = extract
         self._pool: ProcessPoolExecutor | None = None
@@ -169,10 +208,10 @@ class ExtractPool:
 
     def _submit(self, doc: Task) -> Future[Any]:
         try:
-            return self._start().submit(_run, self._extract, doc)
+            return self._start().submit(_run, self._extract, doc, self.doc_seconds)
         except BrokenProcessPool:
             self._restart()
-            return self._start().submit(_run, self._extract, doc)
+            return self._start().submit(_run, self._extract, doc, self.doc_seconds)
 
     def _alone(self, doc: Task) -> Any:
         """``doc`` extracted with nothing else in flight: if the worker dies now, this
@@ -210,7 +249,8 @@ class ExtractPool:
     def _finish(self, jobs: deque[_Job[T]]) -> tuple[T, Any]:
         job = jobs[0]
         if job.doc is not None and job.future is None and job.result is None:
-            job.result = _run(self._extract, job.doc)  # too few to start a pool for
+            # too few to start a pool for
+            job.result = _run(self._extract, job.doc, self.doc_seconds)
         elif job.future is not None:
             try:
                 job.result = job.future.result()

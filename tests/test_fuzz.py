@@ -135,12 +135,6 @@ def test_regression_a_page_of_repeated_dates_is_not_quadratic() -> None:
     assert annotate(doc).numbers == []
 
 
-@pytest.mark.xfail(
-    run=False,
-    reason="issue 14 item 2: extract.figures searches the whole sentence once per number, "
-    "so a line of 15,000 'By 1234567', 8,000 '12 killed;' or 40,000 '12' runs for minutes "
-    "(quadratic)",
-)
 @pytest.mark.parametrize("line", ["By 1234567 " * 15_000, "12 killed; " * 8_000, "12 " * 40_000])
 def test_regression_a_line_of_numbers_is_not_quadratic(line: str) -> None:
     doc = document_from_text(line, name="x", source="x")

@@ -52,6 +52,8 @@ def _stderr() -> Any:
 @click.option(
     "--timeout", type=float, default=20.0, show_default=True, help="Fetch timeout, seconds."
 )
+@click.option("--doc-seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Fail a document whose extraction takes longer (0: no limit).")  # fmt: skip
 @click.option("--no-extract", is_flag=True, help="Store documents without extracting records.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes extracting at once (default: the number of cores; 1: this "
@@ -77,13 +79,15 @@ def _stderr() -> Any:
 )
 def ingest(
     inputs: tuple[str, ...], db: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
-    max_bytes: int, allow_private: bool, timeout: float, no_extract: bool, workers: int | None,
+    max_bytes: int, allow_private: bool, timeout: float, doc_seconds: float, no_extract: bool,
+    workers: int | None,
     quiet: bool, as_json: bool, engine: str, spark_master: str | None, spark_output: str | None,
 ) -> None:  # fmt: skip
     """Ingest files, directories, JSONL, URLs and RSS/Atom feeds; extract and store records.
     With --engine spark also JSONL and Parquet on Hadoop filesystem URLs (hdfs://, s3a://)."""
     options = IngestOptions(include=include, exclude=exclude, max_bytes=max_bytes,
-                            allow_private=allow_private, timeout=timeout)  # fmt: skip
+                            allow_private=allow_private, timeout=timeout,
+                            doc_seconds=doc_seconds or None)  # fmt: skip
     if engine != "spark" and (spark_master or spark_output):
         raise click.UsageError("--spark-master and --spark-output need --engine spark")
     run: Any = partial(run_ingest, workers=workers or cpu_count())

@@ -8,6 +8,7 @@ worshippers were killed", "left 36 fighters dead", "the death of at least 95 mil
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern, word_alternation
@@ -81,6 +82,9 @@ _OWN_VERB_AFTER = re.compile(
 )
 # a person named or described before "and N ...": not a number, not a place or date clause
 _PERSON_WINDOW_CHARS = 120
+# How far before and after a number its words are read: longer than any real sentence, so
+# each number's work is bounded and a line of thousands of numbers stays linear (issue 14).
+READ_CHARS = 1000
 
 
 _AND_ONE_MORE = re.compile(
@@ -145,17 +149,49 @@ def _who(after: str) -> str:
     return " ".join(words.split()[:5]).strip(" ,.")
 
 
+class _Verbs:
+    """Where a kind's first casualty verb starts at or after an offset of one sentence. Every
+    start is found in one pass over the sentence, so that a sentence of thousands of numbers
+    is read once, not once per number (issue 14). The answer is a search of the text from the
+    offset: a match right there is tried without the lookbehind, as a slice starting there
+    has no word before it."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.end = text, end
+        self.starts: dict[str, list[int]] = {}
+        self.bodies: dict[str, re.Pattern[str]] = {}
+        for kind in ("killed", "wounded"):
+            name = f"{kind}_verbs"
+            pattern, found = cue_pattern(name), []
+            m = pattern.search(text, start, end)
+            while m is not None:
+                found.append(m.start())
+                m = pattern.search(text, m.start() + 1, end)
+            self.starts[kind] = found
+            self.bodies[kind] = re.compile(f"(?:{cue_alternation(name)})", re.IGNORECASE)
+
+    def first(self, kind: str, at: int, until: int) -> int | None:
+        """The first verb start in ``text[at:until]``, relative to ``at``."""
+        if at < until and self.bodies[kind].match(self.text, at, self.end):
+            return 0
+        starts = self.starts[kind]
+        i = bisect_right(starts, at)
+        return starts[i] - at if i < len(starts) and starts[i] < until else None
+
+
 def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) -> list[Figure]:
     """Casualty figures among ``numbers`` that fall inside ``text[start:end]`` (one sentence)."""
     inside = [n for n in numbers if start <= n.start and n.end <= end]
     kinds: list[str | None] = []
+    verbs = _Verbs(text, start, end) if inside else None
     for n in inside:
         # read to the sentence end: "89 people, including 77 Iranians and 12 Afghans, were
         # killed" puts other numbers between a count and its verb
-        after = text[n.end : end]
+        after = text[n.end : min(end, n.end + READ_CHARS)]
         before = text[max(start, n.start - 60) : n.start]
         nxt = inside[len(kinds) + 1].start - n.end if len(kinds) + 1 < len(inside) else None
-        kinds.append(_kind_of(after, before, text[start : n.start], nxt))
+        sentence_before = text[max(start, n.start - READ_CHARS) : n.start]
+        kinds.append(_kind_of(after, before, sentence_before, nxt, verbs, n.end))
     # coordination: "13 soldiers and 60 Afghans were killed" -> the first shares the second's kind
     coordinated: dict[int, int] = {}
     for i in range(len(inside) - 2, -1, -1):
@@ -169,7 +205,8 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
     # "killing at least 60 Afghans and 13 US military personnel": the second shares the first's
     for i in range(len(inside) - 1):
         if kinds[i] is not None and kinds[i + 1] is None and i not in coordinated:
-            if _OTHER_KIND_LATER.match(text, inside[i + 1].end, end):
+            later = inside[i + 1].end
+            if _OTHER_KIND_LATER.match(text, later, min(end, later + READ_CHARS)):
                 continue  # "27 were killed and over 30 others, including X, were injured"
             gap = text[inside[i].end : inside[i + 1].start]
             if re.fullmatch(r"\s*(?:[\w.'’-]+\s+){0,4}?and\s+(?:at least\s+|about\s+)?", gap, re.I):
@@ -213,7 +250,7 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
         # "raising the toll after two victims died": the two are the rise, not the toll
         lead = text[max(start, n.start - 12) : n.start]
         rise = re.search(r"\b(?:after|as|when|because)\s+$", lead)
-        tolls = list(_TOLL.finditer(text, start, n.start))
+        tolls = list(_TOLL.finditer(text, max(start, n.start - READ_CHARS), n.start))
         # "Disputing the death toll given by the hospital, officials said only seven died":
         # a figure someone else states, not the toll itself
         toll = (
@@ -222,16 +259,22 @@ def find_figures(text: str, numbers: list[NumberMention], start: int, end: int) 
             and bool(tolls)
             and not cue_pattern("toll_reported_between").search(text, tolls[-1].end(), n.start)
         )
-        who = _who(text[n.end : nxt])
+        who = _who(text[n.end : min(nxt, n.end + READ_CHARS)])
         figures.append(Figure(kind, n, who, coordinated.get(i), extra.get(i, 0), toll))
     return figures
 
 
 def _kind_of(
-    after_to_next: str, before: str, sentence_before: str, next_number: int | None = None
+    after_to_next: str,
+    before: str,
+    sentence_before: str,
+    next_number: int | None = None,
+    verbs: _Verbs | None = None,
+    at: int = 0,
 ) -> str | None:
     """The kind of the number just before ``after_to_next``; ``next_number`` is where the
-    sentence's next number starts in ``after_to_next``."""
+    sentence's next number starts in ``after_to_next``; ``verbs`` finds the casualty verbs
+    of the sentence, where ``after_to_next`` starts at offset ``at``."""
     if _NOT_A_COUNT_AFTER.match(after_to_next):
         return None
     # the verb right before the number is the strongest reading: "killed 46 people and wounded"
@@ -257,11 +300,16 @@ def _kind_of(
         return "killed"  # "the blast claimed six lives"
     if _DEAD_NOUN.match(after):
         return "killed"  # "19 bodies and 40 wounded were brought in": the bodies are the dead
-    hits = [
-        (found.start(), kind)
-        for kind in ("killed", "wounded")
-        if (found := cue_pattern(f"{kind}_verbs").search(after)) is not None
-    ]
+    if verbs is not None:
+        lead = len(after_to_next) - len(after)
+        until = at + len(after_to_next)
+        found = [(verbs.first(kind, at + lead, until), kind) for kind in ("killed", "wounded")]
+    else:
+        found = [
+            (hit.start() if (hit := cue_pattern(f"{kind}_verbs").search(after)) else None, kind)
+            for kind in ("killed", "wounded")
+        ]
+    hits = [(pos, kind) for pos, kind in found if pos is not None]
     if (
         len(hits) == 2
         and min(hits)[1] == "wounded"

@@ -79,7 +79,9 @@ _PRONOUN_BEFORE_CUE = re.compile(
 _LIST_GAP = re.compile(
     r"^(?:\s*\([^)]{1,12}\))?"
     r"(?:\s+(?-i:[a-z])[\w-]*(?=\s+(?:and|or)\s))?"  # "US strikes and Pakistani campaigns"
-    r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+    # the blanks taken whole (*+; a run of them no longer backtracks quadratically): "and"
+    # still needs one before it, and what precedes here never ends in a blank
+    r"\s*+(?:,\s*(?:and\s+|or\s+)?|(?<=\s)(?:and|or)\s+)"
     r"(?:(?:also|even|at\s+times|later|then)\s+)?(?:(?:to|with|from|against|on|of)\s+)?"
     r"(?:the\s+)?(?:[‘'\"“]?(?-i:[A-Z])[\w-]*[’'\"”]?\s+)?$",
     _I,
@@ -104,7 +106,7 @@ _INCLUDING = re.compile(
 _BETWEEN_CUE = re.compile(r"\b(?:between|among)$", _I)
 # "X and Y, the predecessor of Z, ...": Z qualifies Y.
 _APPOSITIVE = re.compile(
-    r"^\s*(?:\([^)]*\))?\s*,\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:of|to|for)\s+(?:the\s+)?$", _I
+    r"^\s*+(?:\([^)]*\))?\s*,\s*(?:the|a|an)\s+(?:[\w-]+\s+){0,3}(?:of|to|for)\s+(?:the\s+)?$", _I
 )
 _POSSESSED_SUBJECT = re.compile(r"^['’]s\s+\S+(?:\s+\S+)+\s*$")
 _RECRUITER = re.compile(cue_alternation("relation_recruit_verbs"), _I)

@@ -12,7 +12,9 @@ incident, not a statistic.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -32,7 +34,8 @@ from khorasan.model import DateMention, NumberMention
 __all__ = ["extract_statistics"]
 
 # Words allowed between a cue verb and its figure ("arrested at least 49", "claimed over 270").
-_QUALIFIER_GAP = re.compile(rf"^\s*(?:{cue_alternation('stat_qualifiers')}|)\s*$", re.I)
+# \s*+: the leading blanks are taken whole (a long run of them would backtrack quadratically)
+_QUALIFIER_GAP = re.compile(rf"^\s*+(?:{cue_alternation('stat_qualifiers')}|)\s*$", re.I)
 # "plots" and "interdictions" are the plots extractor's
 _PLOTS = re.compile(rf"\b(?:{cue_alternation('stat_plot_words')})\b", re.I)
 _PART_STOP_WORDS = frozenset(RECORD_LEXICON["stat_part_stop_words"])
@@ -83,8 +86,10 @@ def extract_statistics(ann: AnnotatedDocument) -> list[dict[str, Any]]:
             continue
         if _PLOTS.search(view.text):
             continue  # the plots extractor's
+        pool = _candidates(view)
+        starts = [n.start for n in pool]
         for start, end in _clauses(view):
-            figures = _figures(view, start, end)
+            figures = _figures(view, start, end, pool, starts)
             if figures:
                 previous = views[view.index - 1] if view.index else None
                 records.append(_record(view, start, end, figures, group, previous))
@@ -98,17 +103,40 @@ def _clauses(view: View) -> list[tuple[int, int]]:
     return [(view.start + a, view.start + b) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _candidates(view: View, start: int, end: int) -> list[NumberMention]:
-    years = [(d.start, d.end) for d in view.dates]
-    return [
-        n for n in view.numbers
-        if start <= n.start and n.end <= end and not n.vague
-        and not any(a <= n.start and n.end <= b for a, b in years)
-    ]  # fmt: skip
+def _candidates(view: View) -> list[NumberMention]:
+    """The sentence's numbers that can be figures: not vague, not inside a date. Worked out
+    once per sentence (with the dates' furthest end so far) so that no clause's work grows
+    with the sentence (issue 14: a line of thousands of numbers stays linear)."""
+    years = sorted((d.start, d.end) for d in view.dates)
+    year_starts = [a for a, _ in years]
+    reach = list(accumulate((b for _, b in years), max))
+    out = []
+    for n in view.numbers:
+        if n.vague:
+            continue
+        covering = bisect_right(year_starts, n.start)  # the dates that start at or before it
+        if covering and reach[covering - 1] >= n.end:
+            continue  # inside a date: a year, a day of the month
+        out.append(n)
+    return out
 
 
-def _figures(view: View, start: int, end: int) -> list[_Figure]:
-    numbers = _candidates(view, start, end)
+def _in_clause(
+    pool: list[NumberMention], starts: list[int], start: int, end: int
+) -> list[NumberMention]:
+    i = bisect_left(starts, start)
+    out = []
+    while i < len(pool) and pool[i].start < end:
+        if pool[i].end <= end:
+            out.append(pool[i])
+        i += 1
+    return out
+
+
+def _figures(
+    view: View, start: int, end: int, pool: list[NumberMention], starts: list[int]
+) -> list[_Figure]:
+    numbers = _in_clause(pool, starts, start, end)
     clause = view.local(start, end)
     aggregate = cue("stat_aggregate", clause) is not None
     keys: list[str | None] = [_key(view, n, start, end, aggregate) for n in numbers]

@@ -32,8 +32,9 @@ MIN_STRENGTH = 100
 # August 2023"); further away it belongs to something else in the sentence.
 DATE_AFTER_MAX_CHARS = 30
 DEFAULT_UNIT = "fighters"
+# [\s,]*+: the leading blanks taken whole (a long run of them backtracked quadratically)
 _GAP_TO_DATE = re.compile(
-    r"^[\s,]*(?:[\w-]+\s+){0,3}?(?:in|by|as\s+of|at|reported\s+in|,)?\s*$", re.I
+    r"^[\s,]*+(?:[\w-]+\s+){0,3}?(?:in|by|as\s+of|at|reported\s+in|,)?\s*$", re.I
 )
 _CLAUSE = re.compile(r"\b(?:when|while|which|who|after|before|because)\b|[;:]", re.I)
 _PARTITIVE = re.compile(r"^\s*(?:of|per\s?cent|percent|%|years?\b|km)", re.I)

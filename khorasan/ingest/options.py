@@ -25,6 +25,9 @@ class IngestOptions:
     deadline: float = 60.0  # seconds for a whole download, redirects included (>= timeout)
     max_feed_entries: int = 200  # entries fetched from one feed; the rest are reported skipped
     max_run_entries: int = 2000  # feed entries fetched in one run, all feeds together
+    # seconds one document's extraction may take before it fails (kind "timeout"); None: no
+    # budget. Extraction is linear in the text, so only a pathological page reaches it.
+    doc_seconds: float | None = 60.0
     # host, port -> addresses; None: the system resolver (tests inject a hostile one)
     resolver: Callable[[str, int], Sequence[str]] | None = field(
         default=None, compare=False, repr=False

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
-from khorasan.extract.figures import Figure
+from khorasan.extract.figures import READ_CHARS, Figure
 from khorasan.extract.incidents.features import SentenceFeatures
 
 __all__ = ["casualty_fields"]
@@ -41,9 +41,9 @@ def casualty_fields(
         # the body's figure beats the headline's, the standfirst's or a caption's (SCHEMA)
         reported = [(f, fig) for f, fig in reported if not f.aggregate] or reported
         # "47 killed in two airstrikes": a toll over several strikes yields to a strike's own
-        reported = [(f, fig) for f, fig in reported if not cue("several_strikes", f.text)] or (
-            reported
-        )
+        sentences_of = {id(f): f for f, _ in reported}
+        several = {k: cue("several_strikes", f.text) for k, f in sentences_of.items()}
+        reported = [(f, fig) for f, fig in reported if not several[id(f)]] or reported
         # "the worst since Aug. 26, when a bomb killed 170": another incident's toll
         reported = [(f, fig) for f, fig in reported if not _background(f, fig)] or reported
         reported = [(f, fig) for f, fig in reported if not f.headline] or reported
@@ -358,7 +358,10 @@ UPDATE_WINDOW_CHARS = 80
 
 
 def _priority(f: SentenceFeatures, fig: Figure) -> int:
-    before = f.text[: fig.number.start - f.sentence.start]
+    # read back at most READ_CHARS (longer than any real sentence): a sentence of thousands
+    # of figures is not read once per figure (issue 14)
+    at = fig.number.start - f.sentence.start
+    before = f.text[max(0, at - READ_CHARS) : at]
     if cue("superseded_figure", before):
         return SUPERSEDED
     if cue_pattern("updated_figure").search(before[-UPDATE_WINDOW_CHARS:]):

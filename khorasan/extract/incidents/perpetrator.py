@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from khorasan.annotate import AnnotatedDocument
@@ -93,7 +93,7 @@ def _state_speaks(text: str, sentences: list[SentenceFeatures], actor: ActorMent
     for f in sentences:
         if f.headline:
             continue
-        if cue("own_forces_source", f.text):
+        if _sentence_cue("own_forces_source", f.text):
             return True
         for other in f.actors:
             if other.canonical != actor.canonical:
@@ -289,6 +289,13 @@ def listing_perpetrator(
     return {}
 
 
+@lru_cache(maxsize=256)
+def _sentence_cue(name: str, text: str) -> bool:
+    """``cue(name, text)`` for a whole sentence, asked once per actor or figure: remembered,
+    so that a sentence of thousands of them is read once per cue (issue 14)."""
+    return cue(name, text)
+
+
 def _opens_sentence(text: str, actor: ActorMention) -> bool:
     """Whether ``actor`` is the first words of its sentence ("And the IS-Khorasan has ...")."""
     return _SUBJECT_LEAD.search(text, max(0, actor.start - 20), actor.start) is not None
@@ -373,7 +380,7 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         aerial = (
             bool(kinds & {"airstrike", "raid", "rocket"})
             or _STRIKE.search(f.text) is not None
-            or cue("aerial_means", f.text)
+            or _sentence_cue("aerial_means", f.text)
             or cue_pattern("weapon_used_by").search(before) is not None
         )
         if own_word and (aerial or _group_after(f, actor)):
@@ -381,10 +388,10 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
         if (by or subject or accused) and aerial:
             return "suspected" if accused and not (by or subject) else "attributed"
         return None
-    negated = f.claim_negated or cue("claim_negation_more", f.text)
+    negated = f.claim_negated or _sentence_cue("claim_negation_more", f.text)
     if own_word and not negated:
         return "claimed"
-    if (f.claimed or cue("claim_more", f.text)) and not negated:
+    if (f.claimed or _sentence_cue("claim_more", f.text)) and not negated:
         # a claim word after the actor with no other group between: "In a statement on Amaq,
         # ISKP claimed the attack"; "the Taliban's rivals, IS-K, claimed it" is IS-K's claim
         claims = [
@@ -406,7 +413,7 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
     speaks = cue_pattern("source_after").match(text[actor.start : min(s.end, actor.end + 60)])
     if _suspicion_in(f) and (by or subject or (f.triggers and not speaks)):
         return "suspected"  # not "Taliban spokesman Mujahid ... blamed it on the Khawarij"
-    if behind and not speaks and cue("told_by_others", f.text):
+    if behind and not speaks and _sentence_cue("told_by_others", f.text):
         return "suspected"  # "police said X was behind the blast": another's word
     if by or subject:
         return "attributed"

@@ -1,0 +1,146 @@
+"""Every regular expression the project holds runs in linear time on adversarial input (issue
+14 item 2). The collector gathers the compiled patterns at module level (walking every module's
+globals and the containers and dataclasses in them), the noise rules and every cue pattern of
+the data files; each is matched against long runs of the characters it uses, ended by a
+character that makes it fail, at a size and four times that size: the time may grow by a
+generous factor, never by the power that catastrophic backtracking gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import khorasan
+from khorasan.extract.cues import INCIDENT_CUES, RECORD_CUES, join_patterns
+from khorasan.ingest.clean import load_rules
+
+# the pieces a run is built from: each character class a pattern uses, and the shapes that
+# made patterns backtrack (a figure after a word, a number list, spaced words)
+PIECES = (
+    "1", "a", "A", " ", ".", "-", "'", "1 ", "A ", "12, ", "By 1234567 ", "12 killed; ",
+    "a-", " - ", "share ",
+)  # fmt: skip
+ENDS = ("!", " ;")
+SMALL = 200  # characters in the shorter run
+GROWTH = 4  # the longer run is this many times longer
+MAX_RATIO = 16.0  # time may grow this much for 4x the input (linear: ~4, quadratic: 16)
+NOISE_FLOOR_S = 0.002  # below this at the longer size a ratio is timer noise
+_SKIP_MODULES = ("khorasan.fuzz.atheris_main",)  # needs atheris, a fuzzing-only dependency
+# quadratic only when fullmatched against a long run, never used so (or only on short gaps):
+# \S*\d\S* is only ever findall'd; the dateline date cue only on the 40 characters after a date;
+# the pronoun subject pattern only before a cue, on runs of dashes or quotes (issue 14: left)
+_KNOWN_QUADRATIC = (
+    "khorasan.cli._common._DIGITS",
+    "khorasan.extract.incidents.features._DATELINE_AFTER",
+    "khorasan.extract.relations._PRONOUN_SUBJECT",
+)
+
+
+def _patterns_in(value: Any, depth: int = 0) -> Iterator[re.Pattern[str]]:
+    if isinstance(value, re.Pattern):
+        if isinstance(value.pattern, str):
+            yield value
+    elif depth > 3 or isinstance(value, str | bytes | type):
+        return
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _patterns_in(item, depth + 1)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _patterns_in(item, depth + 1)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _patterns_in(getattr(value, field.name, None), depth + 1)
+
+
+def collect_patterns() -> dict[str, re.Pattern[str]]:
+    """Every pattern, keyed by where it was found."""
+    found: dict[str, re.Pattern[str]] = {}
+    for info in pkgutil.walk_packages(khorasan.__path__, "khorasan."):
+        if info.name in _SKIP_MODULES:
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            for i, pattern in enumerate(_patterns_in(value)):
+                found.setdefault(f"{info.name}.{name}[{i}]", pattern)
+    rules = load_rules()
+    for kind in ("lines", "cuts", "labels", "insets"):
+        for i, pattern in enumerate(getattr(rules, kind)):
+            found[f"noise_patterns.txt {kind}[{i}]"] = pattern
+    for file, cues in (("incident", INCIDENT_CUES), ("records", RECORD_CUES)):
+        for name, entry in cues.items():
+            lists = entry if isinstance(entry, dict) else {"": entry}
+            for sub, phrases in lists.items():
+                source = r"(?<!\w)(?:" + join_patterns(phrases) + ")"
+                found[f"{file} cue {name} {sub}"] = re.compile(source, re.IGNORECASE)
+    return found
+
+
+def _timed(pattern: re.Pattern[str], text: str) -> float:
+    best = float("inf")
+    for _ in range(3):  # the least of three: other processes only ever add time
+        t0 = time.perf_counter()
+        pattern.match(text)
+        pattern.fullmatch(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _slow_growth(pattern: re.Pattern[str]) -> list[str]:
+    slow = []
+    for piece in PIECES:
+        reps = max(1, SMALL // len(piece))
+        for end in ENDS:
+            # a size a tenth of the shorter one first: an exponential pattern shows there
+            # already, before the long run could hang the test
+            sizes = (max(1, reps // 10), reps, reps * GROWTH)
+            times = [_timed(pattern, piece * n + end) for n in sizes]
+            for i in (1, 2):
+                ratio = sizes[i] / sizes[i - 1]
+                if (
+                    times[i] > NOISE_FLOOR_S
+                    and times[i] > times[i - 1] * MAX_RATIO * ratio / GROWTH
+                ):
+                    slow.append(
+                        f"{piece!r}*{sizes[i]}+{end!r}: {times[i - 1]:.4f}s -> {times[i]:.4f}s"
+                    )
+                    break
+            else:
+                continue
+            break
+    return slow
+
+
+def test_the_collector_finds_the_patterns() -> None:
+    found = collect_patterns()
+    assert len(found) > 100
+    assert any(key.startswith("noise_patterns.txt") for key in found)
+    assert any(" cue " in key for key in found)
+
+
+def test_byline_rule_is_linear_on_a_line_of_digits() -> None:
+    """The byline rule took 91 s on "By " + 35 digits + " ;" (issue 14)."""
+    rules = load_rules()
+    short, long = "By " + "1" * 35 + " ;", "By " + "1" * 140 + " ;"
+    for pattern in rules.lines:
+        t_short, t_long = _timed(pattern, short), _timed(pattern, long)
+        assert t_long <= NOISE_FLOOR_S or t_long < t_short * MAX_RATIO, pattern.pattern
+
+
+@pytest.mark.slow
+def test_every_pattern_runs_in_linear_time() -> None:
+    slow = {}
+    for where, pattern in collect_patterns().items():
+        if where.startswith(_KNOWN_QUADRATIC):
+            continue
+        growth = _slow_growth(pattern)
+        if growth:
+            slow[where] = growth
+    assert not slow, "\n".join(f"{k}: {v}" for k, v in slow.items())
