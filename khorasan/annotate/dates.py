@@ -35,6 +35,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from khorasan.annotate._scan import finditer_at, word_start_positions
 from khorasan.model import DateMention
 
 __all__ = ["FUTURE_GRACE_DAYS", "date_spans", "find_dates", "is_year"]
@@ -86,7 +87,6 @@ class _DatePattern:
 
 
 _WORD = re.compile(r"\w")
-_WORD_STARTS = re.compile(r"\b\w")
 
 
 def _alt(words: Any) -> str:
@@ -291,39 +291,13 @@ def _select(text: str) -> tuple[_Candidate, ...]:
     return tuple(chosen)
 
 
-@lru_cache(maxsize=2)
-def _starts_by_char(text: str) -> dict[str, list[int]]:
-    """The positions where a word starts in ``text``, by its first character."""
-    starts: dict[str, list[int]] = {}
-    for m in _WORD_STARTS.finditer(text):
-        i = m.start()
-        starts.setdefault(text[i], []).append(i)
-    return starts
-
-
 def _finditer(date_pattern: _DatePattern, text: str) -> list[re.Match[str]]:
-    """``regex.finditer(text)`` as a list, trying ``regex.match`` only at the positions a match
-    can start at: the same matches (leftmost first, each search resuming where the last match
-    ended)."""
+    """``regex.finditer(text)``, trying the pattern only where a match can start."""
     if date_pattern.word_start:
-        by_char = _starts_by_char(text)
-        positions = [i for c in date_pattern.leads for i in by_char.get(c, ())]
-        positions.sort()
+        positions = word_start_positions(text, date_pattern.leads, date_pattern.probe)
     else:
         positions = [m.start() for m in date_pattern.probe.finditer(text)]
-    match = date_pattern.regex.match
-    found: list[re.Match[str]] = []
-    resume = 0
-    for i in positions:
-        if i < resume:
-            continue
-        m = match(text, i)
-        if m is not None:
-            if m.end() == i:  # an empty match: finditer's own rules for what follows apply
-                return list(date_pattern.regex.finditer(text))
-            found.append(m)
-            resume = m.end()
-    return found
+    return finditer_at(date_pattern.regex, text, positions)
 
 
 # ------------------------------------------------------------------------------ resolution
