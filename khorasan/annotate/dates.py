@@ -35,6 +35,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from khorasan.annotate._scan import finditer_at, word_start_positions
 from khorasan.model import DateMention
 
 __all__ = ["FUTURE_GRACE_DAYS", "date_spans", "find_dates", "is_year"]
@@ -69,7 +70,23 @@ class _Lexicon:
     anchored_count_units: dict[str, str]  # "months" -> month
     anchored_count_directions: dict[str, int]  # "later" -> 1, "earlier" -> -1
     month_year_words: dict[str, int]  # "last year" -> -1: the year of "March last year"
-    patterns: list[tuple[str, re.Pattern[str]]]
+    patterns: list[_DatePattern]
+
+
+@dataclass(frozen=True, slots=True)
+class _DatePattern:
+    """A date pattern and the characters a match can start with (``word_start``: only where
+    no word character precedes, the pattern opening with ``\\b``): :func:`_select` tries the
+    pattern only there, since ``re`` does not skip ahead on the lookahead that says so."""
+
+    kind: str
+    regex: re.Pattern[str]
+    leads: frozenset[str]
+    word_start: bool
+    probe: re.Pattern[str]  # one of the lead characters (a scan re runs fast)
+
+
+_WORD = re.compile(r"\w")
 
 
 def _alt(words: Any) -> str:
@@ -118,7 +135,7 @@ def _compile(
     months: dict[str, int],
     relative: dict[str, tuple[str, int]],
     anchored: dict[str, tuple[str, int]],
-) -> list[tuple[str, re.Pattern[str]]]:
+) -> list[_DatePattern]:
     month = rf"(?P<month>(?:{_alt(months)})\b\.?)"
     full_month = rf"(?P<month>(?:{_alt(raw['months'])})\b)"
     weekday = rf"(?P<wd>{_alt(raw['weekdays'])})"
@@ -171,7 +188,15 @@ def _compile(
         "month_name": _lead(raw["month_modifiers"]), "month_year_word": _lead(raw["months"]),
         "weekday": _lead(wds, wd_mods, fold=True),
     }  # fmt: skip
-    return [(kind, re.compile(f"(?=[{leads[kind]}])" + src)) for kind, src in sources]
+    out = []
+    for kind, src in sources:
+        chars = frozenset(re.sub(r"\\(.)", r"\1", leads[kind]))  # the class, unescaped
+        # a match starting at a word character after \b starts a word
+        word_start = src.startswith(r"\b") and all(_WORD.match(c) for c in chars)
+        regex = re.compile(f"(?=[{leads[kind]}])" + src)
+        probe = re.compile(f"[{leads[kind]}]")
+        out.append(_DatePattern(kind, regex, chars, word_start, probe))
+    return out
 
 
 # ---------------------------------------------------------------------------------- public
@@ -246,8 +271,9 @@ _EXPLICIT = frozenset({"iso", "dmy", "mdy", "wd_paren", "dm", "md", "my", "betwe
 def _select(text: str) -> tuple[_Candidate, ...]:
     """Every pattern's matches, then the leftmost-longest non-overlapping ones."""
     cands: list[_Candidate] = []
-    for prio, (kind, pattern) in enumerate(_lexicon().patterns):
-        for m in pattern.finditer(text):
+    for prio, date_pattern in enumerate(_lexicon().patterns):
+        kind = date_pattern.kind
+        for m in _finditer(date_pattern, text):
             if kind == "year" and not is_year(text, m.start(), m.end()):
                 continue
             if kind == "weekday" and m.group("mod") is None and m.start() > 0:
@@ -263,6 +289,15 @@ def _select(text: str) -> tuple[_Candidate, ...]:
             chosen.append(c)
             last_end = c[1]
     return tuple(chosen)
+
+
+def _finditer(date_pattern: _DatePattern, text: str) -> list[re.Match[str]]:
+    """``regex.finditer(text)``, trying the pattern only where a match can start."""
+    if date_pattern.word_start:
+        positions = word_start_positions(text, date_pattern.leads, date_pattern.probe)
+    else:
+        positions = [m.start() for m in date_pattern.probe.finditer(text)]
+    return finditer_at(date_pattern.regex, text, positions)
 
 
 # ------------------------------------------------------------------------------ resolution

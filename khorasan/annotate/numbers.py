@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from khorasan.annotate._scan import finditer_at, word_start_positions
 from khorasan.annotate.dates import date_spans
 from khorasan.model import NumberMention
 
@@ -60,6 +61,25 @@ class _Atom:
 
 
 @dataclass(frozen=True, slots=True)
+class _Leads:
+    """The characters a ``\\b``-led pattern's match can start with: as a set of ASCII
+    characters and as a class compiled with the pattern's flags (see annotate._scan)."""
+
+    chars: frozenset[str]
+    regex: re.Pattern[str]
+    word_start: bool  # every one a word character: a match starts a word
+
+    @staticmethod
+    def of(words: Any) -> _Leads:
+        chars = frozenset(c for w in words for c in (w[0].lower(), w[0].upper()))
+        regex = re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]", re.I)
+        return _Leads(chars, regex, all(_WORD.match(c) for c in chars))
+
+
+_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True, slots=True)
 class _Lexicon:
     words: dict[str, int]  # units, teens, tens
     scales: dict[str, int]
@@ -72,6 +92,8 @@ class _Lexicon:
     digits_re: re.Pattern[str]
     words_re: re.Pattern[str]
     vague_re: re.Pattern[str]
+    words_leads: _Leads
+    vague_leads: _Leads
     qualifier_before_re: re.Pattern[str]
     qualifier_after_re: re.Pattern[str]
     label_before_re: re.Pattern[str]
@@ -125,6 +147,8 @@ def _lexicon() -> _Lexicon:
             re.I,
         ),
         vague_re=re.compile(_lead(vague) + rf"\b(?:{vague_src})\b", re.I),
+        words_leads=_Leads.of([*words, "hundred", *raw["scales"], "dozen", "a", "half"]),
+        vague_leads=_Leads.of(vague),
         qualifier_before_re=re.compile(
             rf"(?<![\w-])(?:{_alt(raw['qualifiers_before'])})\s+$", re.I
         ),
@@ -155,14 +179,14 @@ def parse_number_words(words: str) -> int | None:
 def _atoms(text: str) -> list[_Atom]:
     lex = _lexicon()
     cands: list[_Atom] = []
-    for m in lex.vague_re.finditer(text):
+    for m in _finditer(lex.vague_re, lex.vague_leads, text):
         spec = lex.vague[m.group().lower()]
         cands.append(_Atom(m.start(), m.end(), spec["value"], "vague", vague=spec))
     for m in lex.digits_re.finditer(text):
         atom = _digit_atom(text, m)
         if atom is not None:
             cands.append(atom)
-    for m in lex.words_re.finditer(text):
+    for m in _finditer(lex.words_re, lex.words_leads, text):
         cands.extend(_word_atoms(m))
     cands.sort(key=lambda a: (a.start, a.start - a.end))
     chosen: list[_Atom] = []
@@ -170,6 +194,13 @@ def _atoms(text: str) -> list[_Atom]:
         if not chosen or a.start >= chosen[-1].end:
             chosen.append(a)
     return chosen
+
+
+def _finditer(regex: re.Pattern[str], leads: _Leads, text: str) -> list[re.Match[str]]:
+    """``regex.finditer(text)``, trying the pattern only at the word starts a match can open."""
+    if not leads.word_start:
+        return list(regex.finditer(text))
+    return finditer_at(regex, text, word_start_positions(text, leads.chars, leads.regex))
 
 
 def _digit_atom(text: str, m: re.Match[str]) -> _Atom | None:

@@ -28,6 +28,9 @@ __all__ = ["TROUBLE", "Prefiltered", "folded", "prefiltered", "required_literals
 
 # Shorter literals than this filter too little to pay for the scan.
 MIN_LITERAL = 3
+# Up to this many literals, one substring search each beats the automaton's pass, whose setup
+# and per-character cost is several times a substring search's on a sentence-sized text.
+FEW_LITERALS = 16
 
 # The characters other than ASCII that ``re.IGNORECASE`` matches to an ASCII letter although
 # their ``str.lower()`` is another character (dotted capital I, dotless i, long s, the Kelvin
@@ -135,7 +138,7 @@ class Prefiltered:
     """A compiled pattern whose ``search``, ``finditer`` and ``sub`` first look for its
     required literals; ``match`` and ``fullmatch`` (anchored, cheap) go straight to it."""
 
-    __slots__ = ("_probe", "_lower", "flags", "fullmatch", "match", "pattern", "regex")
+    __slots__ = ("_few", "_probe", "_lower", "flags", "fullmatch", "match", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str], literals: set[str]) -> None:
         self.regex = regex
@@ -149,6 +152,7 @@ class Prefiltered:
         for literal in literals:
             self._probe.add_word(literal, None)
         self._probe.make_automaton()
+        self._few = tuple(sorted(literals)) if len(literals) <= FEW_LITERALS else None
 
     def _absent(self, text: str, pos: int, endpos: int) -> bool:
         """True only if no match can exist in ``text[pos:endpos]``."""
@@ -164,7 +168,18 @@ class Prefiltered:
         end = endpos if endpos < len(text) else len(text)
         if end - start < MIN_LITERAL:
             return True  # too short to hold a literal the match must contain
-        return next(self._probe.iter(probe_text, start, end), None) is None
+        few = self._few
+        if few is None:
+            return next(self._probe.iter(probe_text, start, end), None) is None
+        if start == 0 and end == len(probe_text):
+            for literal in few:
+                if literal in probe_text:
+                    return False
+            return True
+        for literal in few:
+            if probe_text.find(literal, start, end) >= 0:
+                return False
+        return True
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if self._absent(string, pos, endpos):
