@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import PgServer
 
-from khorasan.store import resolve_db_url
+from khorasan.ingest import document_from_text
+from khorasan.store import Store, resolve_db_url
 from khorasan.store.schema import (
     appearances,
     documents,
@@ -161,3 +162,29 @@ def test_processes_opening_a_new_sqlite_file_at_once_migrate_it_once(tmp_path: P
             assert len(versions) == 1
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("source", ["first.txt", "second.txt"])
+def test_an_insert_that_lost_a_race_is_already_stored_not_a_failure(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """Another writer stored the text between this writer's look-up and its insert: the
+    unique key refuses the insert, and the document is looked up again (``already`` from the
+    same source, ``duplicate`` from another), not reported as a failure."""
+    text = "A bomb killed four people at a market in an invented town on 2 May 2021."
+    with Store(store_url) as other, Store(store_url) as store:
+        other.add_document(document_from_text(text, name="first", source="first.txt"))
+        original = Store._add_document
+        calls = []
+
+        def lost_race(self: Store, *args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            if len(calls) == 1:  # as the insert fails when another writer's came first
+                raise sa.exc.IntegrityError("INSERT INTO documents", {}, Exception("unique"))
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, "_add_document", lost_race)
+        result = store.add_document(document_from_text(text, name="x", source=source))
+        assert len(calls) == 2
+        assert result.status == ("already" if source == "first.txt" else "duplicate")
+        assert store.count("documents") == 1
