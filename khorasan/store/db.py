@@ -64,6 +64,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _ISO_PREFIX = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 # Friendlier names an analyst may use for the date window
 _FILTER_ALIASES = {"since": "date_from", "until": "date_to"}
+SQLITE_BUSY_TIMEOUT_MS = 300_000  # a writer waits this long for another's transaction
 _SCHEMES = ("sqlite", "postgresql", "postgres")  # the dialects the migrations are tested on
 
 
@@ -223,8 +224,16 @@ class Store:
         that looks the text up: one transaction per document, no separate read first.
         """
         try:
-            with self.engine.begin() as conn:
-                return self._add_document(conn, doc, extracted, extractor_version, extract)
+            try:
+                with self.engine.begin() as conn:
+                    _begin_write(conn, pg.DOCUMENT_LOCK)
+                    return self._add_document(conn, doc, extracted, extractor_version, extract)
+            except sa.exc.IntegrityError:
+                # another writer stored this text in between (a lost race): looked up again,
+                # it is "already" or "duplicate", not a failure
+                with self.engine.begin() as conn:
+                    _begin_write(conn, pg.DOCUMENT_LOCK)
+                    return self._add_document(conn, doc, extracted, extractor_version, extract)
         except _ExtractionFailed as failed:  # rolled back; the extractor's own exception
             cause = failed.__cause__
             assert cause is not None
@@ -244,8 +253,6 @@ class Store:
         extractor_version: str,
         extract: Callable[[Document], Mapping[str, Any]] | None = None,
     ) -> AddResult:
-        if conn.dialect.name == "postgresql":
-            pg.lock(conn, pg.DOCUMENT_LOCK)  # one writer of documents at a time, as SQLite
         existing = conn.execute(
             sa.select(documents.c.id, documents.c.wire_story_id, documents.c.extracted_with)
             .where(documents.c.content_hash == doc.content_hash)
@@ -305,6 +312,7 @@ class Store:
         mended by the next fusion."""
         try:
             with self.engine.begin() as conn:
+                _begin_write(conn, pg.DOCUMENT_LOCK)
                 return record_sql.replace_mentions(conn, doc_id, extracted, extractor_version)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(doc_id, f"cannot store records: {exc.__class__.__name__}") from exc
@@ -484,8 +492,7 @@ class Store:
         """One fusion run's reads and writes, committed together or not at all."""
         try:
             with self.engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    pg.lock(conn, pg.FUSION_LOCK)  # it then reads what earlier runs wrote
+                _begin_write(conn, pg.FUSION_LOCK)  # it then reads what earlier runs wrote
                 yield FusionTransaction(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot write events: {exc.__class__.__name__}") from exc
@@ -884,8 +891,21 @@ def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:
     }
 
 
+def _begin_write(conn: Connection, pg_lock: int) -> None:
+    """Start a write transaction that holds the writer's lock from its first read, so that
+    what it reads cannot change before it writes. SQLite: BEGIN IMMEDIATE (a deferred
+    transaction that reads, then writes after another writer committed fails with
+    SQLITE_BUSY under WAL); PostgreSQL: the advisory lock ``pg_lock``."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        pg.lock(conn, pg_lock)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    # first: the journal mode switch and every write wait for another writer's lock
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")  # readers never block the single writer
     cur.close()
