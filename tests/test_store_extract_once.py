@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fuse_helpers import KABUL, make_doc, record
 
 from khorasan.model import Document
 from khorasan.store import Store
-from tests.fuse_helpers import KABUL, make_doc, record
 
 
 class _Extractor:

@@ -8,14 +8,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from fuse_helpers import KABUL, make_doc, record
 from store_helpers import without_fingerprint_log
+from store_snapshot import event_snapshot
 
 from khorasan.fuse import fuse, update_events
 from khorasan.store import Store
 from khorasan.store.db import MIGRATIONS_DIR
 from khorasan.store.events import _candidate_query
-from tests.fuse_helpers import KABUL, make_doc, record
-from tests.store_snapshot import event_snapshot
 
 FUSE_INDEXES = {"ix_incident_mentions_fuse_block", "ix_incident_mentions_fuse_time"}
 
