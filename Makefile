@@ -80,6 +80,7 @@ fuzz: install
 	$(BIN)/python -m pip install --quiet 'atheris>=2.3' || \
 	  echo "atheris did not install: Hypothesis and the mutation runner only"
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
+	KHORASAN_PATTERN_SCAN=1 $(BIN)/pytest -q -p no:cacheprovider tests/test_backtracking.py
 	$(BIN)/python -m khorasan.fuzz --seconds $(FUZZ_SECONDS) --inputs $(FUZZ_INPUTS) --crashes fuzz-crashes
 
 # Rebuild the dashboard's base map (country outlines) from the npm package world-atlas
