@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-__all__ = ["csv_cell", "escape_text", "json_text", "one_line"]
+__all__ = ["csv_cell", "escape_text", "json_list_chunks", "json_text", "one_line"]
 
 # C0 and C1 control characters and DEL, but newline and tab (kept by escape_text, made spaces
 # by one_line); bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). The
@@ -63,3 +64,16 @@ def json_text(obj: Any, *, indent: int | None = None) -> str:
     (``\\u001b``, ``\\u009b``, ``\\u202e``: the same string to a JSON reader)."""
     text = json.dumps(obj, indent=indent, ensure_ascii=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_list_chunks(key: str, items: Iterable[Any]) -> Iterator[str]:
+    """``json_text({key: list(items)}, indent=2)`` in pieces, an item at a time (a long list
+    is written as it is read, never held as one text)."""
+    head = "{\n  " + json_text(key) + ": ["
+    empty = True
+    for item in items:
+        yield (
+            (head if empty else ",") + "\n    " + json_text(item, indent=2).replace("\n", "\n    ")
+        )
+        empty = False
+    yield head + "]\n}" if empty else "\n  ]\n}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from khorasan.errors import ExportError
-from khorasan.escape import csv_cell, json_text
+from khorasan.escape import csv_cell, json_list_chunks, json_text
 
 __all__ = [
     "COLUMN_SETS",
@@ -282,14 +282,11 @@ def write_events(
             writer.writerow(_csv_safe(_ROW_MAKERS[columns](e)))
             n += 1
         return n
-    if fmt == "json":  # json_text(..., indent=2) of {"events": [...]}, an event at a time
-        stream.write('{\n  "events": [')
-        for e in events:
-            text = json_text(e, indent=2).replace("\n", "\n    ")
-            stream.write(("," if n else "") + "\n    " + text)
+    if fmt == "json":  # json_text({"events": [...]}, indent=2), an event at a time
+        for chunk in json_list_chunks("events", events):
+            stream.write(chunk)
             n += 1
-        stream.write("\n  ]\n}" if n else "]\n}")
-        return n
+        return n - 1  # the closing chunk is no event
     stream.write('{"type": "FeatureCollection", "features": [')  # as geojson(), one line
     skipped = 0
     for e in events:
@@ -297,9 +294,7 @@ def write_events(
         collection = geojson([e])
         skipped += collection["khorasan"]["without_coordinates"]
         for feature in collection["features"]:
-            stream.write(
-                (", " if n - skipped > 1 else "") + json_text(feature)
-            )
+            stream.write((", " if n - skipped > 1 else "") + json_text(feature))
     stream.write(f'], "khorasan": {{"without_coordinates": {skipped}}}}}')
     return n
 

@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from khorasan.errors import FilterError, KhorasanError
-from khorasan.escape import csv_cell, escape_text, json_text, one_line
+from khorasan.escape import csv_cell, escape_text, json_list_chunks, json_text, one_line
 from khorasan.pipeline import open_store
 from khorasan.store import Store
 
@@ -149,16 +149,9 @@ def echo_json_items(key: str, items: Iterable[Any]) -> None:
     """``{key: [items]}`` as :func:`echo_json` prints it, byte for byte, each item written as
     soon as it comes (a long list never sits in memory as one text)."""
 
-    def out(text: str) -> None:
-        click.echo(text, nl=False)
-
-    head = "{\n  " + json_text(key) + ": ["
-    empty = True
-    for item in items:
-        text = json_text(item, indent=2).replace("\n", "\n    ")
-        out((head if empty else ",") + "\n    " + text)
-        empty = False
-    out(head + "]\n}\n" if empty else "\n  ]\n}\n")
+    for chunk in json_list_chunks(key, items):
+        click.echo(chunk, nl=False)
+    click.echo()
 
 
 def where(r: dict[str, Any]) -> str:
