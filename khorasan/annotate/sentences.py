@@ -8,6 +8,8 @@ word that never ends a sentence ("... killed in\\nKabul on Friday"). Inside a li
 capital, a digit or an opening quote follow, except after abbreviations (``Gen.``, ``Jan.``),
 initials (``Kenneth F. McKenzie``) and, unless a typical sentence opener follows,
 abbreviations that may also close a sentence (``... in the U.S. The group ...``).
+A run longer than any newsroom sentence (``MAX_SENTENCE_CHARS``) is cut at clause punctuation,
+so that the work per mention of a sentence stays bounded on hostile pages.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ _OPENING_QUOTES = "\"'“‘([«"
 _AFTER = re.compile(r"\s+(\S)([\w’'-]*)")  # first character after the gap, rest of its word
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.N, a.m (final period removed)
 
+
+# A sentence longer than this is no newsroom sentence (a list or table run together, or
+# hostile input): it is cut at clause punctuation so that no per-mention reading of the
+# sentence costs more than this many characters (issue 14); news sentences run to some 600.
+MAX_SENTENCE_CHARS = 4000
+_CLAUSE_MARK = re.compile(r"[;,:](?=\s+[^\d\s])")
 
 _BREAK = re.compile(r"\r\n|[\n\r\u2028]")
 _LINE_END = re.compile(r"[.!?:;\"'”’)\]]$")
@@ -112,8 +120,28 @@ def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:  # no newsroom sentence: cut into clauses
+        cut = _clause_cut(text, start, start + MAX_SENTENCE_CHARS)
+        _add(text, start, cut, out)  # at most MAX_SENTENCE_CHARS long: added as it is
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if start < end:
         out.append(Sentence(start, end))
+
+
+def _clause_cut(text: str, start: int, limit: int) -> int:
+    """Where to end the first piece of a run too long for a sentence: after the last clause
+    mark before ``limit`` that a space and a word (not a figure) follow, else at the last
+    space, else at ``limit``; never in the first half of the run."""
+    low = (start + limit) // 2
+    cut = None
+    for m in _CLAUSE_MARK.finditer(text, low, limit):
+        cut = m.end()
+    if cut is not None:
+        return cut
+    space = text.rfind(" ", low, limit)
+    return space if space > low else limit
 
 
 def _cuts(text: str, start: int, end: int) -> list[int]:
