@@ -338,15 +338,25 @@ def _who_of(f: SentenceFeatures, fig: Figure) -> str:
 
 
 _NO_NOUN = re.compile(r"(?:others?|more)?", re.I)
-_TOPPED = re.compile(r"\b(?:topped|topping|tops|passed|exceeded|surpassed|crossed)\s+$", re.I)
+_TOPPED = re.compile(r"\b(?:topped|topping|tops|passed|exceeded|surpassed|crossed)$", re.I)
+_TOPPED_LONGEST = len("surpassed")
 
 
 def _qualifier(f: SentenceFeatures, fig: Figure) -> str:
     """The figure's qualifier; "the toll topped 50" is over 50."""
     n = fig.number
-    if n.qualifier == "exact" and _TOPPED.search(f.text[: n.start - f.sentence.start]):
+    if n.qualifier == "exact" and _topped(f.text, n.start - f.sentence.start):
         return "over"
     return n.qualifier
+
+
+def _topped(text: str, at: int) -> bool:
+    """Whether ``text[:at]`` ends in "topped" (or a like verb) and whitespace: the gap and the
+    verb are read back from ``at``, not the whole sentence once per figure (issue 14)."""
+    end = at
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end < at and _TOPPED.search(text, max(0, end - _TOPPED_LONGEST), end) is not None
 
 
 # How a figure ranks among several for one toll (SCHEMA): a revision ("later amended to") over
