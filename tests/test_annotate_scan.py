@@ -17,6 +17,7 @@ TEXTS = [
     # the words a match opens with, in other cases, glued, beyond ASCII
     "LAST FRIDAY, Yesterday's raid; THE SAME DAY IN 2019, Sept. 11, 2001 and 12th-13 May 2018.",
     "\u0663 days ago, 2 Months Later, \u017fince June 2010, This Past Monday, from 1990 to 2000.",
+    "HALF A DOZEN, A Few Dozen and TWENTY-ONE men; \u212aabul's \u212aabul on Thurſday, thiſ May.",
     "",
 ]
 

@@ -49,8 +49,29 @@ class _Words:
     other: dict[str, list[int]]  # a word with a character beyond ASCII, by its first character
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=2)  # the dates and the numbers of one text ask in turn
 def _words(text: str) -> _Words:
+    low = text.lower()
+    if len(low) != len(text):  # a character that lowers to two ("\u0130"): word by word
+        return _words_one_by_one(text)
+    # every other character lowers to one that is a word character exactly when it is one
+    # (checked over all of Unicode), so the words of ``low`` stand where those of ``text`` do
+    by_word: dict[str, list[int]] = {}
+    for m in _WORDS.finditer(low):
+        found = by_word.get(m[0])
+        if found is None:
+            by_word[m[0]] = [m.start()]
+        else:
+            found.append(m.start())
+    other: dict[str, list[int]] = {}
+    for word in [w for w in by_word if not w.isascii()]:
+        for i in by_word.pop(word):
+            other.setdefault(text[i], []).append(i)
+    digit_led = [i for w, found in by_word.items() if w[0] in _ASCII_DIGITS for i in found]
+    return _Words(by_word, digit_led, other)
+
+
+def _words_one_by_one(text: str) -> _Words:
     by_word: dict[str, list[int]] = {}
     digit_led: list[int] = []
     other: dict[str, list[int]] = {}
