@@ -6,7 +6,8 @@ from khorasan.kb.matcher import _FOLD, AliasMatcher, normalise
 
 
 def test_normalise_folds_as_translate_does() -> None:
-    text = "Al\u2019Qaeda\u2013linked `men`\u00a0in\tKabul\u2212north, \u0130DLIB\u2032s \u2010 \u02bcx\r\n"
+    text = "Al\u2019Qaeda\u2013linked `men`\u00a0in\tKabul\u2212north, "
+    text += "\u0130DLIB\u2032s \u2010 \u02bcx\r\n"
     assert normalise(text) == "".join(
         c if len(c.lower()) != 1 else c.lower() for c in text.translate(_FOLD)
     )
