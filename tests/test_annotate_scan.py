@@ -14,6 +14,10 @@ TEXTS = [
     "Between 2001 and 2004 (Monday (April 5, 2003)) some 2000 people fled, twenty-one died.",
     "The \u017feven \u212aabul and \u0130stanbul men, \u0131n 2019-02-03, mid-2019 and 1998-99.",
     "Friday-based, a week ago, three days later, the day before yesterday, early June.",
+    # the words a match opens with, in other cases, glued, beyond ASCII
+    "LAST FRIDAY, Yesterday's raid; THE SAME DAY IN 2019, Sept. 11, 2001 and 12th-13 May 2018.",
+    "\u0663 days ago, 2 Months Later, \u017fince June 2010, This Past Monday, from 1990 to 2000.",
+    "HALF A DOZEN, A Few Dozen and TWENTY-ONE men; \u212aabul's \u212aabul on Thurſday, thiſ May.",
     "",
 ]
 

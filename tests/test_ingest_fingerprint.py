@@ -92,3 +92,25 @@ def test_fingerprint_dev_wire_copy_under_other_furniture_matches() -> None:
         da = document_from_text(a, name="a", source="a")
         db = document_from_text(b, name="b", source="b")
         assert is_wire_copy(da.simhash, db.simhash), f"{name}: {hamming(da.simhash, db.simhash)}"
+
+
+def _simhash_by_columns(text: str) -> int:
+    """The SimHash as its definition reads: each hash's 64 bits, a majority vote per bit."""
+    import hashlib
+
+    from khorasan.ingest.fingerprint import _features
+
+    rows = [
+        format(int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "big"), "064b")
+        for f in _features(text)
+    ]
+    ones = [sum(r[i] == "1" for r in rows) for i in range(64)]
+    return sum(1 << (63 - i) for i, c in enumerate(ones) if 2 * c > len(rows))
+
+
+def test_simhash_counts_bits_as_the_definition_does() -> None:
+    from khorasan.ingest.fingerprint import simhash
+
+    for text in ("", "one two", "A car bomb \u2014 \u201cthe third\u201d \u2014 hit the market.",
+                 " ".join(f"word{i % 37} w{i % 11}" for i in range(500))):  # fmt: skip
+        assert simhash(text) == _simhash_by_columns(text)

@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from khorasan.annotate._scan import finditer_at, word_start_positions
+from khorasan.annotate._scan import finditer_at, first_word_positions
 from khorasan.model import DateMention
 
 __all__ = ["FUTURE_GRACE_DAYS", "date_spans", "find_dates", "is_year"]
@@ -84,13 +84,32 @@ class _DatePattern:
     leads: frozenset[str]
     word_start: bool
     probe: re.Pattern[str]  # one of the lead characters (a scan re runs fast)
+    # the words a match can open with (lower-cased; ``digits``: any word opening with a
+    # digit): with ``word_start``, the pattern is tried only where one of them starts
+    firsts: frozenset[str]
+    digits: bool
 
 
 _WORD = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w+")
 
 
 def _alt(words: Any) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _firsts(*groups: Any) -> frozenset[str]:
+    """The first words of the phrases in ``groups``, lower-cased: every pattern that opens
+    with one of them follows it with a non-word character or ``\\b``, so the text's word
+    there is that word."""
+    out = set()
+    for words in groups:
+        for w in words:
+            m = _WORD_RUN.match(w)
+            if m is None:  # such a pattern is no word_start one: tried at every lead character
+                raise ValueError(f"a date phrase that opens with no word: {w!r}")
+            out.add(m.group().lower())
+    return frozenset(out)
 
 
 def _lead(*groups: Any, fold: bool = False) -> str:
@@ -188,6 +207,20 @@ def _compile(
         "month_name": _lead(raw["month_modifiers"]), "month_year_word": _lead(raw["months"]),
         "weekday": _lead(wds, wd_mods, fold=True),
     }  # fmt: skip
+    # the words a match can open with: a stricter test than the first character
+    firsts = {
+        "dmy": (_firsts(wds), True), "dm": (_firsts(wds), True),
+        "mdy": (_firsts(wds, months), False), "md": (_firsts(wds, months), False),
+        "wd_paren": (_firsts(wds), False), "my": (_firsts(months, periods), False),
+        "between_years": (_firsts(["between", "from"]), False),
+        "relative": (_firsts(relative), False), "anchored": (_firsts(anchored), False),
+        "ago": (_firsts(raw["small_numbers"]), True),
+        "anchored_count": (_firsts(raw["small_numbers"]), True),
+        "anniversary": (_firsts(raw["anniversary_days"]), False),
+        "month_name": (_firsts(raw["month_modifiers"]), False),
+        "month_year_word": (_firsts(raw["months"]), False),
+        "weekday": (_firsts(wds, wd_mods), False),
+    }  # fmt: skip
     out = []
     for kind, src in sources:
         chars = frozenset(re.sub(r"\\(.)", r"\1", leads[kind]))  # the class, unescaped
@@ -195,7 +228,8 @@ def _compile(
         word_start = src.startswith(r"\b") and all(_WORD.match(c) for c in chars)
         regex = re.compile(f"(?=[{leads[kind]}])" + src)
         probe = re.compile(f"[{leads[kind]}]")
-        out.append(_DatePattern(kind, regex, chars, word_start, probe))
+        words, digits_lead = firsts.get(kind, (frozenset(), True))
+        out.append(_DatePattern(kind, regex, chars, word_start, probe, words, digits_lead))
     return out
 
 
@@ -294,7 +328,9 @@ def _select(text: str) -> tuple[_Candidate, ...]:
 def _finditer(date_pattern: _DatePattern, text: str) -> list[re.Match[str]]:
     """``regex.finditer(text)``, trying the pattern only where a match can start."""
     if date_pattern.word_start:
-        positions = word_start_positions(text, date_pattern.leads, date_pattern.probe)
+        positions = first_word_positions(
+            text, date_pattern.firsts, date_pattern.digits, date_pattern.leads, date_pattern.probe
+        )
     else:
         positions = [m.start() for m in date_pattern.probe.finditer(text)]
     return finditer_at(date_pattern.regex, text, positions)

@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from khorasan.annotate._scan import finditer_at, word_start_positions
+from khorasan.annotate._scan import finditer_at, first_word_positions
 from khorasan.annotate.dates import date_spans
 from khorasan.model import NumberMention
 
@@ -68,15 +68,21 @@ class _Leads:
     chars: frozenset[str]
     regex: re.Pattern[str]
     word_start: bool  # every one a word character: a match starts a word
+    # the first words of ``words``, lower-cased: each is followed in the pattern by no word
+    # character, so a match starts only where one of them does (annotate._scan)
+    firsts: frozenset[str]
 
     @staticmethod
     def of(words: Any) -> _Leads:
         chars = frozenset(c for w in words for c in (w[0].lower(), w[0].upper()))
         regex = re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]", re.I)
-        return _Leads(chars, regex, all(_WORD.match(c) for c in chars))
+        word_start = all(_WORD.match(c) for c in chars)
+        firsts = frozenset(m.group().lower() for w in words if (m := _WORD_RUN.match(w)))
+        return _Leads(chars, regex, word_start, firsts)
 
 
 _WORD = re.compile(r"\w")
+_WORD_RUN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +206,8 @@ def _finditer(regex: re.Pattern[str], leads: _Leads, text: str) -> list[re.Match
     """``regex.finditer(text)``, trying the pattern only at the word starts a match can open."""
     if not leads.word_start:
         return list(regex.finditer(text))
-    return finditer_at(regex, text, word_start_positions(text, leads.chars, leads.regex))
+    positions = first_word_positions(text, leads.firsts, False, leads.chars, leads.regex)
+    return finditer_at(regex, text, positions)
 
 
 def _digit_atom(text: str, m: re.Match[str]) -> _Atom | None:

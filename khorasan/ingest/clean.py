@@ -46,6 +46,9 @@ _WRAPPED = re.compile(
     re.I,
 )
 _TEASER_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])$")
+# a character str.isalnum() accepts (a word character but the underscore: checked over all
+# of Unicode): one search in C instead of a generator over the line
+_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def _cut_credits(line: str, rules: NoiseRules) -> tuple[str, bool]:
 
 
 def _is_furniture(line: str, rules: NoiseRules) -> bool:
-    if not any(ch.isalnum() for ch in line):
+    if _ALNUM.search(line) is None:
         return True  # separators, bullets, lone dashes
     if date_line_kind(line) in ("published", "updated"):
         return True  # "Published: ..." / "Last Updated ..." (metadata reads it first)
@@ -184,10 +187,17 @@ def _copy_kept(lines: list[str | None]) -> set[int]:
     return keep
 
 
-def _clean_once(text: str, rules: NoiseRules) -> str:
+def _clean_once(text: str, rules: NoiseRules, memo: dict[str, tuple[bool, str | None]]) -> str:
     raw_lines = text.split("\n")
-    labels = [any(p.fullmatch(raw.strip()) for p in rules.labels) for raw in raw_lines]
-    lines = _kept_lines([_clean_line(raw, rules) for raw in raw_lines], labels, rules)
+    read = []
+    for raw in raw_lines:
+        found = memo.get(raw)
+        if found is None:
+            label = any(p.fullmatch(raw.strip()) for p in rules.labels)
+            found = memo[raw] = (label, _clean_line(raw, rules))
+        read.append(found)
+    labels = [label for label, _line in read]
+    lines = _kept_lines([line for _label, line in read], labels, rules)
     chosen = _copy_kept(lines)
     kept: list[str] = []
     last = None
@@ -212,8 +222,10 @@ def clean_text(text: str) -> str:
     """Remove page furniture from plain text; the body is kept whole, nothing is added."""
     rules = load_rules()
     text = strip_fragment_markup(text)
+    # a line reads the same in every pass (each pass sees most lines again): read it once
+    memo: dict[str, tuple[bool, str | None]] = {}
     for _ in range(_MAX_PASSES):
-        cleaned = _clean_once(text, rules)
+        cleaned = _clean_once(text, rules, memo)
         if cleaned == text:
             break
         text = cleaned

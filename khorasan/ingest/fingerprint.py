@@ -31,11 +31,24 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
+# the same folds as (character, replacement) pairs: str.replace of the few that occur scans in
+# C, where translate with a dict looks up every character; no replacement is itself folded
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
+# _BIT_TABLES[b] maps a byte to 1 where its bit 0x80 >> b is set, else to 0
+_BIT_TABLES = tuple(bytes(1 if v & (0x80 >> b) else 0 for v in range(256)) for b in range(8))
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)``."""
+    for c, replacement in _FOLD_PAIRS:
+        if c in text:
+            text = text.replace(c, replacement)
+    return text
 
 
 def _normalise_once(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    text = _fold(unicodedata.normalize("NFKC", text)).casefold()
+    text = _fold(unicodedata.normalize("NFKC", text))
     return " ".join(text.split())
 
 
@@ -66,18 +79,19 @@ def _features(text: str) -> list[str]:
 
 def simhash(text: str) -> int:
     """64-bit SimHash over word trigrams of the normalised text."""
-    # each feature's hash as 64 '0'/'1' characters, most significant bit first; counting the
-    # ones down each column (zip) runs in C, eight times faster than a per-bit Python loop
-    rows = [
-        format(
-            int.from_bytes(hashlib.blake2b(f.encode("utf-8"), digest_size=8).digest(), "big"),
-            "064b",
-        )
-        for f in _features(text)
-    ]
-    n = len(rows)
-    ones = [column.count("1") for column in zip(*rows, strict=True)] if rows else [0] * 64
-    return sum(1 << (63 - i) for i, count in enumerate(ones) if 2 * count > n)
+    # the features' 8-byte hashes end to end; a bit's column (the j-th byte of every hash) is
+    # counted in C: translate maps each byte to 1 where the bit is set, count adds them up
+    digests = b"".join(
+        hashlib.blake2b(f.encode("utf-8"), digest_size=8).digest() for f in _features(text)
+    )
+    n = len(digests) // 8
+    value = 0
+    for j in range(8):
+        column = digests[j::8]
+        for b, table in enumerate(_BIT_TABLES):
+            if 2 * column.translate(table).count(1) > n:
+                value |= 1 << (63 - 8 * j - b)
+    return value
 
 
 def hamming(a: int, b: int) -> int:

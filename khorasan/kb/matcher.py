@@ -23,11 +23,23 @@ _FOLD = {
     **{ord(c): " " for c in "\u00a0\u2009\u202f\t\n\r\f\v"},
 }
 
+# the same folds as (character, replacement) pairs: ``str.replace`` of the few that occur
+# scans in C, where ``translate`` with a dict looks up every character (0.6 ms a page)
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)`` (no replacement is itself a character folded)."""
+    for c, replacement in _FOLD_PAIRS:
+        if c in text:
+            text = text.replace(c, replacement)
+    return text
+
 
 @lru_cache(maxsize=8)  # the actor, place and non-place matchers read the same text in turn
 def normalise(text: str) -> str:
     """Fold case, dashes, apostrophes and spaces; the result has the length of ``text``."""
-    folded = text.translate(_FOLD)
+    folded = _fold(text)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered

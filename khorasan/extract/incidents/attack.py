@@ -8,11 +8,13 @@ Attack words and target words come from the knowledge base's taxonomies
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
 from khorasan.extract.incidents.features import GENERIC, SentenceFeatures
 from khorasan.extract.lexicons import suicide_pattern, target_triggers
+from khorasan.extract.prefilter import prefiltered
 
 __all__ = ["attack_fields", "likened_attack", "state_means"]
 
@@ -161,6 +163,13 @@ def _attack_type(
     return kind, suicide_hit
 
 
+@cache
+def _suicide_words() -> re.Pattern[str]:
+    """The suicide lexicon's pattern behind the literal filter: most sentences hold none."""
+    pattern = suicide_pattern()
+    return prefiltered(getattr(pattern, "regex", pattern))  # not filtered twice
+
+
 def _suicide_word(text: str, sentences: list[SentenceFeatures]) -> tuple[int, int, bool] | None:
     """The first suicide word the incident's body (else its headline) asserts of this attack:
     (start, end, in a headline). Not one left open ("whether it was a planted bomb or a suicide
@@ -171,7 +180,7 @@ def _suicide_word(text: str, sentences: list[SentenceFeatures]) -> tuple[int, in
             if f.headline != headline:
                 continue
             s = f.sentence
-            for pattern in (suicide_pattern(), cue_pattern("quoted_suicide")):
+            for pattern in (_suicide_words(), cue_pattern("quoted_suicide")):
                 for m in pattern.finditer(text, s.start, s.end):
                     if _asserted(text, s.start, m.start()):
                         return m.start(), m.end(), headline

@@ -14,6 +14,7 @@ from typing import Any
 from khorasan.extract.cues import INCIDENT_LEXICON, cue, cue_alternation, cue_pattern
 from khorasan.extract.figures import READ_CHARS, Figure
 from khorasan.extract.incidents.features import SentenceFeatures
+from khorasan.extract.prefilter import prefiltered
 
 __all__ = ["casualty_fields"]
 
@@ -215,6 +216,17 @@ def _rounded_beside_precise(c: _Candidate, candidates: list[_Candidate]) -> bool
 
 
 @cache
+def _single_victim_words(kind: str = "killed") -> re.Pattern[str]:
+    """A word every match of :func:`_single_victim_pattern` holds (its verb, or "killing",
+    "assassination", "death"), behind the literal filter: a sentence without one is ruled
+    out without the full pattern tried at each of its words."""
+    verbs = "single_victim_verbs" if kind == "killed" else "single_wounded_verbs"
+    return prefiltered(
+        re.compile(rf"(?:{cue_alternation(verbs)})|killing|assassination|death", re.IGNORECASE)
+    )
+
+
+@cache
 def _single_victim_pattern(kind: str = "killed") -> re.Pattern[str]:
     person = cue_pattern("person_victim").pattern.removeprefix(r"(?<!\w)")
     verbs = "single_victim_verbs" if kind == "killed" else "single_wounded_verbs"
@@ -263,6 +275,8 @@ def _single_victim(
     for f in sentences:
         if f.perpetrator_figures or f.aggregate:
             continue
+        if _single_victim_words(kind).search(f.text) is None:
+            continue  # none of the words every match holds: the full pattern cannot match
         m = _single_victim_pattern(kind).search(f.text)
         if m and kind == "wounded" and re.search(r"[^,\s]\s+and\s+$", f.text[: m.start()]):
             continue  # "a diplomat and a guard were wounded": not one, and no count given

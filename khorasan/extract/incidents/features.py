@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -193,6 +193,27 @@ class _Spans:
         return out
 
 
+class _Covered:
+    """Whether a position lies inside one of some spans, by a binary search: the spans
+    starting at or before it reach past it exactly when the furthest of them does."""
+
+    __slots__ = ("reach", "starts")
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _b in ordered]
+        self.reach: list[int] = []
+        furthest = -1
+        for _a, b in ordered:
+            furthest = max(furthest, b)
+            self.reach.append(furthest)
+
+    def covers(self, x: int) -> bool:
+        """``any(a <= x < b for a, b in spans)``."""
+        i = bisect_right(self.starts, x)
+        return i > 0 and self.reach[i - 1] > x
+
+
 @dataclass(frozen=True, slots=True)
 class _Trigger:
     kind: str
@@ -219,10 +240,11 @@ class DocPasses:
         text = ann.doc.text
         typed = attack_triggers(text)
         # "the attack", "a strike on a church": incident words that name no type
+        inside = _Covered([(a, b) for _, a, b in typed])
         generic = [
             (GENERIC, m.start(), m.end())
             for m in cue_pattern("generic_attack").finditer(text)
-            if not any(a <= m.start() < b for _, a, b in typed)
+            if not inside.covers(m.start())
         ]
         triggers = [_Trigger(k, a, b) for k, a, b in typed + generic]
         persons = find_persons(text)
