@@ -3,6 +3,8 @@ pattern finds, offsets and categories included."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from khorasan.extract import lexicons
@@ -42,3 +44,17 @@ def test_triggers_found_in_any_case() -> None:
         "A car bomb exploded."
     )
     assert lexicons.attack_triggers("A car bomb exploded.")
+
+
+@pytest.mark.parametrize("lexicon", [ATTACK_LEXICON, TARGET_LEXICON])
+def test_automaton_finds_what_the_alternation_finds(lexicon: str) -> None:
+    # the lexicon's own phrases run together with word parts and odd whitespace: overlaps,
+    # phrases inside words, hyphens, runs of spaces, newlines and non-breaking spaces
+    phrases = [p for ps in lexicons.load_lexicon(lexicon).values() for p in ps]
+    parts = [*phrases, "the", "a", "anti", "non", "s", "ing", "ed", "_", "1", "’"]
+    seps = [" ", "  ", "\n", "\n\n", " \t ", "-", "", ",", ".", "\u00a0", " \u2003"]
+    rnd = random.Random(13)
+    for _ in range(1500):
+        text = "".join(rnd.choice(parts) + rnd.choice(seps) for _ in range(rnd.randint(1, 10)))
+        for variant in (text, text.upper()):
+            assert lexicons._find(lexicon, variant) == _reference(lexicon, variant)

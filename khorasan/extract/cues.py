@@ -33,6 +33,7 @@ __all__ = [
     "load_cues",
     "load_lexicon_file",
     "word_alternation",
+    "word_order",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -99,11 +100,15 @@ def join_patterns(phrases: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in phrases)
 
 
+def word_order(words: Iterable[str]) -> list[str]:
+    """The distinct stripped words in the order :func:`word_alternation` tries them."""
+    return sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+
+
 def word_alternation(words: Iterable[str]) -> str:
     """Plain words and phrases (not patterns) as one alternation: longest first, so "car bomb"
     wins over "bomb" and "Dr." over "Dr"; a space matches any run of whitespace."""
-    ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in word_order(words))
 
 
 def cue_alternation(name: str, sub: str | None = None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from khorasan.extract.cues import INCIDENT_LEXICON, cue_alternation, cue_pattern, word_alternation
 from khorasan.model import ActorMention, NumberMention, Sentence
@@ -149,6 +150,12 @@ def _who(after: str) -> str:
     return " ".join(words.split()[:5]).strip(" ,.")
 
 
+@cache
+def _verb_body(name: str) -> re.Pattern[str]:
+    """Cue list ``name`` without its lookbehind (compiled once, not looked up per sentence)."""
+    return re.compile(f"(?:{cue_alternation(name)})", re.IGNORECASE)
+
+
 class _Verbs:
     """Where a kind's first casualty verb starts at or after an offset of one sentence. Every
     start is found in one pass over the sentence, so that a sentence of thousands of numbers
@@ -168,7 +175,7 @@ class _Verbs:
                 found.append(m.start())
                 m = pattern.search(text, m.start() + 1, end)
             self.starts[kind] = found
-            self.bodies[kind] = re.compile(f"(?:{cue_alternation(name)})", re.IGNORECASE)
+            self.bodies[kind] = _verb_body(name)
 
     def first(self, kind: str, at: int, until: int) -> int | None:
         """The first verb start in ``text[at:until]``, relative to ``at``."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
-from khorasan.extract.cues import word_alternation
+import ahocorasick
+
+from khorasan.extract.cues import word_alternation, word_order
 from khorasan.kb import load_lexicon
 
 __all__ = ["attack_triggers", "suicide_pattern", "target_triggers"]
@@ -47,6 +50,95 @@ def _lowercase_pattern(lexicon: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + word_alternation(phrases) + r")(?![\w-])")
 
 
+@cache
+def _phrase_automaton(lexicon: str) -> ahocorasick.Automaton | None:
+    """The lowercased phrases in an Aho-Corasick automaton, each with its rank in the
+    alternation, its length and its category: the alternation tries every phrase at every
+    position, the automaton finds every occurrence in one pass. None where a phrase holds
+    whitespace other than single spaces (the regex's ``\\s+`` would read it otherwise)."""
+    if _lowercase_pattern(lexicon) is None:
+        return None
+    _pattern, category_of = _phrase_index(lexicon)
+    phrases = word_order(p.lower() for ps in load_lexicon(lexicon).values() for p in ps)
+    if any("  " in p or any(c.isspace() and c != " " for c in p) for p in phrases):
+        return None
+    automaton = ahocorasick.Automaton()
+    for rank, phrase in enumerate(phrases):
+        automaton.add_word(phrase, (rank, len(phrase), category_of.get(_key(phrase))))
+    automaton.make_automaton()
+    return automaton
+
+
+# A whitespace run the phrases' single spaces stand for but the text does not hold as one
+# space: collapsed to one before the automaton reads the text.
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")
+_WORDISH = re.compile(r"[\w-]")
+# the ASCII characters ``\s`` matches besides the space
+_ASCII_ODD_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _odd_space(low: str) -> bool:
+    """Whether ``low`` holds whitespace other than single spaces (a few substring tests on
+    ASCII text, several times quicker than the regex's scan)."""
+    if not low.isascii():
+        return _ODD_SPACE.search(low) is not None
+    return "  " in low or any(c in low for c in _ASCII_ODD_SPACE)
+
+
+def _collapsed(low: str) -> tuple[str, list[int], list[int]]:
+    """``low`` with every whitespace run as one space, and where the offsets shift: from
+    collapsed offset ``starts[k]`` on, add ``shifts[k]`` for the offset in ``low``."""
+    parts: list[str] = []
+    starts, shifts = [0], [0]
+    prev = length = removed = 0
+    for m in _ODD_SPACE.finditer(low):
+        s, e = m.span()
+        parts.append(low[prev:s])
+        parts.append(" ")
+        length += s - prev + 1
+        removed += e - s - 1
+        starts.append(length)
+        shifts.append(removed)
+        prev = e
+    parts.append(low[prev:])
+    return "".join(parts), starts, shifts
+
+
+def _scan(automaton: ahocorasick.Automaton, low: str) -> list[tuple[str, int, int]]:
+    """What ``finditer`` of the lowercased alternation finds in ``low``: at the leftmost
+    position with a word boundary before it, the first phrase in alternation order with a
+    boundary after it; then on from its end."""
+    text = low
+    starts: list[int] | None = None
+    shifts: list[int] = []
+    if _odd_space(low):
+        text, starts, shifts = _collapsed(low)
+    found = []
+    for last, (rank, length, category) in automaton.iter(text):
+        first = last - length + 1
+        if starts is not None:  # back to offsets in ``low`` (both ends are not whitespace)
+            first += shifts[bisect_right(starts, first) - 1]
+            last += shifts[bisect_right(starts, last) - 1]
+        found.append((first, rank, last + 1, category))
+    if not found:
+        return []
+    found.sort()
+    out = []
+    cursor = 0  # where the last match ended: the next one starts at or after it
+    size = len(low)
+    for first, _rank, end, category in found:
+        if first < cursor:
+            continue
+        if first and _WORDISH.match(low, first - 1):
+            continue
+        if end < size and _WORDISH.match(low, end):
+            continue
+        if category is not None:
+            out.append((category, first, end))
+        cursor = end
+    return out
+
+
 def _find(lexicon: str, text: str) -> list[tuple[str, int, int]]:
     pattern, category_of = _phrase_index(lexicon)
     # Same matches, faster: lowercasing keeps every offset when it keeps the length, and for
@@ -58,6 +150,9 @@ def _find(lexicon: str, text: str) -> list[tuple[str, int, int]]:
         and len(lowered) == len(text)
         and not any(c in lowered for c in _EXTRA_FOLDS)
     ):
+        automaton = _phrase_automaton(lexicon)
+        if automaton is not None:
+            return _scan(automaton, lowered)
         pattern, text = fast, lowered
     out = []
     for m in pattern.finditer(text):

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from functools import reduce
+from operator import itemgetter, or_
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -134,11 +137,91 @@ def required_literals(pattern: re.Pattern[str]) -> set[str] | None:
     return found
 
 
+class _Union:
+    """One automaton over the literals of every case-insensitive :class:`Prefiltered` made so
+    far, each literal mapped to a bit mask of the patterns that require it, and the masks of
+    the texts scanned lately. A document's sentences are each tried against dozens of cue
+    patterns in turn: one pass per text answers all of them ("which literals occur"), where
+    each pattern's own probe would lower and scan the text again."""
+
+    __slots__ = ("automaton", "covered", "older", "recent")
+
+    def __init__(self, patterns: list[Prefiltered]) -> None:
+        masks: dict[str, int] = {}
+        for pattern in patterns:
+            for literal in pattern._literals:
+                masks[literal] = masks.get(literal, 0) | pattern._bit
+        self.automaton = ahocorasick.Automaton()
+        for literal, mask in masks.items():
+            self.automaton.add_word(literal, mask)
+        if masks:
+            self.automaton.make_automaton()
+        self.covered = len(patterns)
+        # two generations of remembered texts (by value: a sentence is often cut anew from
+        # the document for each extractor): the recent ones, and the ones before them
+        self.recent: dict[str, tuple[int, str | None]] = {}
+        self.older: dict[str, tuple[int, str | None]] = {}
+
+    def scan(self, text: str) -> tuple[int, str | None]:
+        """The mask of the patterns whose literals ``text`` holds (every bit where the
+        lowercased text cannot stand in for it, see :func:`folded`) and that lowercased text."""
+        entry = self.older.get(text)
+        if entry is None:
+            low = folded(text)
+            if low is None:
+                entry = (-1, None)
+            elif self.covered:
+                entry = (reduce(or_, map(_SECOND, self.automaton.iter(low)), 0), low)
+            else:
+                entry = (0, low)
+        recent = self.recent
+        if len(recent) >= _UNION_TEXTS:
+            self.older = recent
+            self.recent = recent = {}
+        recent[text] = entry
+        return entry
+
+
+_SECOND = itemgetter(1)
+_UNION_TEXTS = 256  # texts per generation: a document's sentences, clauses and windows
+_PATTERNS: list[Prefiltered] = []
+_REGISTER = threading.Lock()
+_UNION = _Union([])
+
+
+_MISSES_PER_BUILD = 32  # uses of patterns made since the last build before the next one
+_misses = 0
+
+
+def _union_missed() -> None:
+    """A pattern made since the union was built was used: rebuild it after a few such uses
+    (patterns are made at import and at the first use of each cached cue pattern, so a
+    build per new pattern would be a hundred builds while the first documents are read)."""
+    global _UNION, _misses
+    with _REGISTER:
+        _misses += 1
+        if _misses >= _MISSES_PER_BUILD:
+            _misses = 0
+            _UNION = _Union(list(_PATTERNS))
+
+
 class Prefiltered:
     """A compiled pattern whose ``search``, ``finditer`` and ``sub`` first look for its
     required literals; ``match`` and ``fullmatch`` (anchored, cheap) go straight to it."""
 
-    __slots__ = ("_few", "_probe", "_lower", "flags", "fullmatch", "match", "pattern", "regex")
+    __slots__ = (
+        "_bit",
+        "_few",
+        "_index",
+        "_literals",
+        "_probe",
+        "_lower",
+        "flags",
+        "fullmatch",
+        "match",
+        "pattern",
+        "regex",
+    )
 
     def __init__(self, regex: re.Pattern[str], literals: set[str]) -> None:
         self.regex = regex
@@ -147,21 +230,41 @@ class Prefiltered:
         self.match = regex.match
         self.fullmatch = regex.fullmatch
         self._lower = bool(regex.flags & re.IGNORECASE)
+        self._literals = tuple(sorted(literals))
         # an Aho-Corasick automaton finds the first of many literals in one pass over the text
         self._probe = ahocorasick.Automaton()
         for literal in literals:
             self._probe.add_word(literal, None)
         self._probe.make_automaton()
-        self._few = tuple(sorted(literals)) if len(literals) <= FEW_LITERALS else None
+        self._few = self._literals if len(literals) <= FEW_LITERALS else None
+        self._index = -1
+        self._bit = 0
+        if self._lower:
+            with _REGISTER:
+                self._index = len(_PATTERNS)
+                self._bit = 1 << self._index
+                _PATTERNS.append(self)
 
     def _absent(self, text: str, pos: int, endpos: int) -> bool:
         """True only if no match can exist in ``text[pos:endpos]``."""
         if not self._lower:
-            probe_text: str | None = text
-        elif len(text) <= _SHORT_TEXT and text.isascii():
-            probe_text = text.lower()  # the common case, without a call to folded()
-        else:
-            probe_text = folded(text)
+            return self._absent_in(text, text, pos, endpos)
+        union = _UNION
+        if union.covered <= self._index:
+            _union_missed()
+            return self._absent_in(text, folded(text), pos, endpos)
+        entry = union.recent.get(text)
+        if entry is None:
+            entry = union.scan(text)
+        if not entry[0] & self._bit:
+            return True  # none of its literals anywhere in the text
+        if pos <= 0 and endpos >= len(text):
+            return False
+        return self._absent_in(text, entry[1], pos, endpos)
+
+    def _absent_in(self, text: str, probe_text: str | None, pos: int, endpos: int) -> bool:
+        """True only if none of the literals lies in ``probe_text[pos:endpos]`` (never where
+        there is no probe text, see :func:`folded`)."""
         if probe_text is None:
             return False
         start = pos if pos > 0 else 0
