@@ -144,7 +144,7 @@ def _timed(call: Callable[[int], Any], repeats: int, budget_s: float) -> list[fl
 
 def query_cases(store: Store, n: int) -> dict[str, Callable[[int], Any]]:
     """The timed calls, as the commands make them (``khorasan.cli.events``)."""
-    from khorasan.analyse import claims_vs_reported, scoped_filters, tally_groups
+    from khorasan.analyse import claims_of_table, scoped_filters, tally_groups
     from khorasan.export import export_events
 
     first = store.events(limit=1, mentions=False)
@@ -168,9 +168,8 @@ def query_cases(store: Store, n: int) -> dict[str, Callable[[int], Any]]:
         return tally_groups(store.event_tally_groups(**filters), None, None)
 
     def claims(_: int) -> Any:
-        filters = resolve_filters(scoped_filters({}, False))
-        rows = [e.as_dict() for e in store.events(mentions=False, detail=False, **filters)]
-        return claims_vs_reported(rows, by="year")
+        filters = scoped_filters({}, False)
+        return claims_of_table(*store.event_claim_table(by="year", **filters), by="year")
 
     def export(_: int) -> Any:
         return export_events([e.as_dict() for e in store.events(limit=1000)], "csv")
