@@ -178,3 +178,11 @@ def test_bench_arguments() -> None:
     assert parse_args([]).sizes is None  # the full run's 1000, 5000, 20000
     with pytest.raises(SystemExit):
         parse_args(["--sizes", "many"])
+
+
+def test_timed_calls_give_wall_and_cpu_seconds() -> None:
+    from khorasan.bench.queries import _timed
+
+    seconds, cpu = _timed(lambda i: sum(range(10_000)), 5, 60.0)
+    assert len(seconds) == len(cpu) == 5
+    assert all(s >= 0 for s in seconds) and all(c >= 0 for c in cpu)

@@ -6,7 +6,7 @@ Everything reads through :class:`~khorasan.store.Store`, so every filter of
 ``khorasan events`` works here too.
 """
 
-from khorasan.analyse.claims import claims_vs_reported
+from khorasan.analyse.claims import claims_of_table, claims_vs_reported
 from khorasan.analyse.network import RELATION_KINDS, relations_graph
 from khorasan.analyse.records import audit_statistics, merge_records
 from khorasan.analyse.scope import ISK_FAMILY, describe_scope, resolve_filters, scoped_filters
@@ -17,6 +17,7 @@ __all__ = [
     "ISK_FAMILY",
     "RELATION_KINDS",
     "audit_statistics",
+    "claims_of_table",
     "claims_vs_reported",
     "describe_scope",
     "icm_sentence",

@@ -91,8 +91,9 @@ def render(results: dict[str, Any]) -> str:
     if queries:
         out.append("\nQuery latency")
         out.append(report.table(
-            ["events", "query", "p50 ms", "p99 ms", "runs"],
-            [[int(n), label, q["p50_ms"], q["p99_ms"], q["samples"]]
+            ["events", "query", "p50 ms", "p99 ms", "CPU p50 ms", "CPU p99 ms", "runs"],
+            [[int(n), label, q["p50_ms"], q["p99_ms"], q.get("p50_cpu_ms"),
+              q.get("p99_cpu_ms"), q["samples"]]
              for n, entry in queries.items()
              for label, q in entry["queries"].items()]))  # fmt: skip
     targets = results.get("targets", [])

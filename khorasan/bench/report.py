@@ -215,7 +215,8 @@ def stage_targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]
 
 
 def query_targets(queries: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Queries under 100 ms (p50) over the largest store measured."""
+    """Queries under 100 ms (p50) over the largest store measured (with the CPU-time p50
+    beside it)."""
     if not queries:
         return []
     largest = max(queries, key=int)
@@ -226,14 +227,16 @@ def query_targets(queries: Mapping[str, Mapping[str, Any]]) -> list[dict[str, An
             continue
         p50 = q["p50_ms"]
         out.append({"target": f"{label} over {int(largest):,} events: p50 < 100 ms",
-                    "measured": p50, "met": p50 < QUERY_LATENCY_MS})  # fmt: skip
+                    "measured": p50, "per_cpu_s": q.get("p50_cpu_ms"),
+                    "met": p50 < QUERY_LATENCY_MS})  # fmt: skip
     return out
 
 
 def target_table(targets: Sequence[Mapping[str, Any]]) -> str:
-    """The targets, what was measured (and, for throughput, per CPU second: what wall time
-    would show on an idle machine), met or not (on the wall-time measure)."""
+    """The targets, what was measured (and on CPU time, what wall time would show on an idle
+    machine: throughput per CPU second, a query's CPU p50 in ms), met or not (on the
+    wall-time measure)."""
     rows = [[t["target"], t["measured"], t.get("per_cpu_s"),
              "-" if t["met"] is None else "met" if t["met"] else "not met"]
             for t in targets]  # fmt: skip
-    return table(["target (issue 13)", "measured", "per CPU-s", "met?"], rows)
+    return table(["target (issue 13)", "measured", "on CPU time", "met?"], rows)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from khorasan.analyse import (
-    claims_vs_reported,
+    claims_of_table,
     describe_scope,
     resolve_filters,
     scoped_filters,
@@ -299,7 +299,7 @@ def claims(db: str | None, by: str, as_json: bool, every_actor: bool, **kwargs: 
     IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
     with open_db(db) as store:  # only the events with a claim, from one small index
-        result = claims_vs_reported(store.event_claims(**filters), by=by)
+        result = claims_of_table(*store.event_claim_table(by=by, **filters), by=by)
     result["scope"] = scope
     if as_json:
         echo_json(result)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from khorasan.analyse import (
     audit_statistics,
-    claims_vs_reported,
+    claims_of_table,
     icm_sentence,
     merge_records,
     tally_groups,
@@ -115,11 +115,12 @@ class EventFilters:
             filters = scoped_filters(self.store_filters, every_actor)
         return store.events(**options, **self.refinements, **filters)
 
-    def claims(self, store: Store, *, every_actor: bool) -> list[dict[str, Any]]:
-        """The selected events with a claimed figure (the scope of claims), read narrow
-        (``Store.event_claims``)."""
+    def claims(self, store: Store, *, every_actor: bool, by: str) -> dict[str, Any]:
+        """Claims' answer over the selected events with a claimed figure (the scope of
+        claims), read narrow and summed in SQL (``Store.event_claim_table``)."""
         filters = scoped_filters(self.store_filters, every_actor)
-        return store.event_claims(**self.refinements, **filters)
+        rows, groups = store.event_claim_table(by=by, **self.refinements, **filters)
+        return claims_of_table(rows, groups, by=by)
 
     def totals(self, store: Store) -> dict[str, int]:
         """The store's SQL sums over what :meth:`select` selects (see ``Store.event_totals``)."""
@@ -244,7 +245,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         """Claimed against independently reported killed, per event and in aggregate (the
         IS-K family unless ``all`` or a perpetrator says otherwise)."""
         scope = filters.scope(all)
-        result = claims_vs_reported(filters.claims(store, every_actor=all), by=by)
+        result = filters.claims(store, every_actor=all, by=by)
         result["scope"] = scope
         return result
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -588,6 +588,25 @@ class Store:
         with self._reading() as conn:
             return event_sql.claim_rows(conn, killed_min=killed_min, killed_max=killed_max,
                                         words=words, **filters)  # fmt: skip
+
+    def event_claim_table(
+        self, *, by: str = "year", killed_min: int | None = None,
+        killed_max: int | None = None, text: str | None = None, **filters: Any,
+    ) -> tuple[list[Sequence[Any]], list[Sequence[Any]]]:  # fmt: skip
+        """What ``khorasan.analyse.claims_of_table`` turns into claims' answer, read in one
+        transaction from one small index: the rows of :meth:`event_claims` as plain tuples
+        (``id``, ``date``, ``place`` or else ``admin1``, ``perpetrator``, ``target_type``,
+        ``claimed_killed``, ``killed_best``, ``killed_high``) and, over those whose reported
+        toll is known and not 0, the sums by (``by``: year or month, target type): ``(period,
+        target_type, events, claimed_killed, reported_killed)``."""
+        width = {"year": 4, "month": 7}.get(by)
+        if width is None:
+            raise FilterError("by", f"{by!r} is not year or month")
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
+        with self._reading() as conn:
+            return event_sql.claim_table(conn, width=width, killed_min=killed_min,
+                                         killed_max=killed_max, words=words,
+                                         **filters)  # fmt: skip
 
     def event_totals(
         self, *, killed_min: int | None = None, killed_max: int | None = None,
