@@ -492,7 +492,10 @@ class Store:
         """One fusion run's reads and writes, committed together or not at all."""
         try:
             with self.engine.begin() as conn:
-                _begin_write(conn, pg.FUSION_LOCK)  # it then reads what earlier runs wrote
+                # it then reads what earlier runs wrote. PostgreSQL: one fusion at a time, and
+                # then no document write either until it commits (as SQLite's one write lock):
+                # a re-extraction committed in between deleted mentions it was linking
+                _begin_write(conn, pg.FUSION_LOCK, pg.DOCUMENT_LOCK)
                 yield FusionTransaction(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot write events: {exc.__class__.__name__}") from exc
@@ -896,15 +899,18 @@ def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:
     }
 
 
-def _begin_write(conn: Connection, pg_lock: int) -> None:
+def _begin_write(conn: Connection, *pg_locks: int) -> None:
     """Start a write transaction that holds the writer's lock from its first read, so that
     what it reads cannot change before it writes. SQLite: BEGIN IMMEDIATE (a deferred
     transaction that reads, then writes after another writer committed fails with
-    SQLITE_BUSY under WAL); PostgreSQL: the advisory lock ``pg_lock``."""
+    SQLITE_BUSY under WAL); PostgreSQL: the advisory locks ``pg_locks``, in that order
+    (every writer takes them in the order of ``pg``'s keys, so none waits on another in a
+    circle)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif conn.dialect.name == "postgresql":
-        pg.lock(conn, pg_lock)
+        for key in pg_locks:
+            pg.lock(conn, key)
 
 
 def _begin_immediate(conn: Connection) -> None:
