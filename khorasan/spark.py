@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from khorasan.errors import ConfigError
 from khorasan.ingest import Failure, IngestOptions, iter_documents
-from khorasan.ingest.sources import empty_walk, record_document, walk_files
+from khorasan.ingest.sources import (
+    FileBudget,
+    cap_files,
+    empty_walk,
+    record_document,
+    walk_files,
+)
 from khorasan.model import Document
 from khorasan.pipeline import IngestSummary, store_documents
 from khorasan.store import Store
@@ -219,7 +225,8 @@ def _failure_unit(index: int, subject: str, reason: str, kind: str, *, file: str
     return (index, 0, file, item, "failure", json.dumps([subject, reason, kind]), "", "")
 
 
-def _local_units(index: int, raw: str, options: IngestOptions) -> list[Unit]:
+def _local_units(index: int, raw: str, options: IngestOptions,
+                 budget: FileBudget) -> list[Unit]:  # fmt: skip
     """A local path's (or an http(s) URL's) units, in the order the local engine reads."""
     path = Path(raw)
     if _SCHEME.match(raw) or not path.is_dir():
@@ -228,7 +235,12 @@ def _local_units(index: int, raw: str, options: IngestOptions) -> list[Unit]:
     if not files:
         failure = empty_walk(path, options)
         return [_failure_unit(index, failure.subject, failure.reason, failure.kind)]
-    return [(index, n, "", 0, "read", str(f), "", "") for n, f in enumerate(files)]
+    taken, capped = cap_files(path, files, options, budget)
+    units = [(index, n, "", 0, "read", str(f), "", "") for n, f in enumerate(taken)]
+    if capped is not None:  # after the files, as the local engine reports it
+        payload = json.dumps([capped.subject, capped.reason, capped.kind])
+        units.append((index, len(taken), "", 0, "failure", payload, "", ""))
+    return units
 
 
 def _hadoop_units(spark: SparkSession, index: int, url: str, max_bytes: int) -> RDD[Unit]:
@@ -264,11 +276,12 @@ def _units(spark: SparkSession, inputs: Sequence[str], options: IngestOptions) -
     sc = spark.sparkContext
     local: list[Unit] = []
     remote: list[RDD[Unit]] = []
+    budget = FileBudget.of(options)
     for index, raw in enumerate(inputs):
         if _SCHEME.match(raw) and not raw.lower().startswith(("http://", "https://")):
             remote.append(_hadoop_units(spark, index, raw, options.max_bytes))
         else:
-            local.extend(_local_units(index, raw, options))
+            local.extend(_local_units(index, raw, options, budget))
     slices = max(1, min(len(local), sc.defaultParallelism * 2))
     return sc.union([sc.parallelize(local, slices), *remote])
 

@@ -1,12 +1,15 @@
 """Every regular expression the project holds runs in linear time on adversarial input (issue
 14 item 2). The collector gathers the compiled patterns at module level (walking every module's
-globals and the containers and dataclasses in them), the noise rules and every cue pattern of
-the data files; each is matched against long runs of the characters it uses, ended by a
-character that makes it fail, at a size and four times that size: the time may grow by a
-generous factor, never by the power that catastrophic backtracking gives."""
+globals and the containers and dataclasses in them), the patterns written inline in functions
+(``re.search(r"...", text)`` and the other ``re`` functions, read from the source with ``ast``),
+the noise rules and every cue pattern of the data files; each is matched against long runs of
+the characters it uses, ended by a character that makes it fail, at a size and four times that
+size: the time may grow by a generous factor, never by the power that catastrophic
+backtracking gives."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib
 import os
@@ -14,6 +17,7 @@ import pkgutil
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,6 +65,104 @@ def _patterns_in(value: Any, depth: int = 0) -> Iterator[re.Pattern[str]]:
             yield from _patterns_in(getattr(value, field.name, None), depth + 1)
 
 
+# ------------------------------------------------------------------ inline patterns (ast)
+# the ``re`` functions whose first argument is a pattern, and the position of their flags
+_RE_CALLS = {"compile": 1, "search": 2, "match": 2, "fullmatch": 2, "finditer": 2,
+             "findall": 2, "split": 3, "sub": 4, "subn": 4}  # fmt: skip
+
+
+@dataclasses.dataclass
+class InlineScan:
+    """What the source scan found: literal patterns by ``module:line``, and how many calls
+    it could not read statically (an f-string, or a flags expression it cannot evaluate)."""
+
+    patterns: dict[str, re.Pattern[str]] = dataclasses.field(default_factory=dict)
+    skipped: int = 0  # in functions: an f-string pattern, or flags not written out
+    dynamic: int = 0  # in functions: a pattern held by a name (a global the walk finds)
+
+
+def _flags(node: ast.expr | None) -> int | None:
+    """The value of a flags argument written as ``re.I | re.S`` (None: not evaluable)."""
+    if node is None:
+        return 0
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        value = getattr(re, node.attr, None) if node.value.id == "re" else None
+        return int(value) if isinstance(value, int) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _flags(node.left), _flags(node.right)
+        return None if left is None or right is None else left | right
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    return None
+
+
+def _inline_call(node: ast.Call) -> tuple[ast.expr, ast.expr | None] | None:
+    """The pattern and flags arguments of a call ``re.<function>(...)`` that takes them."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _RE_CALLS
+            and isinstance(func.value, ast.Name) and func.value.id == "re"):  # fmt: skip
+        return None
+    if not node.args:
+        return None
+    position = _RE_CALLS[func.attr]
+    flags = node.args[position] if len(node.args) > position else None
+    for keyword in node.keywords:
+        if keyword.arg == "flags":
+            flags = keyword.value
+    return node.args[0], flags
+
+
+class _InlineCalls(ast.NodeVisitor):
+    """The ``re`` calls of one module's source, each with whether a function holds it."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.calls: list[tuple[ast.Call, bool]] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.calls.append((node, self.depth > 0))
+        self.generic_visit(node)
+
+
+def collect_inline_patterns() -> InlineScan:
+    """Patterns written inline as ``re.search(r"...", ...)`` (and the other ``re``
+    functions) in the package's source, found by parsing it, never by running it. A call at
+    module level binds a global the module walk finds already; one in a function is found
+    only here (skipped, and counted, when its pattern is an f-string or its flags are not
+    written out)."""
+    scan = InlineScan()
+    root = Path(khorasan.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        module = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        visitor = _InlineCalls()
+        visitor.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        for node, in_function in visitor.calls:
+            call = _inline_call(node)
+            if call is None:
+                continue
+            source, flag_node = call
+            flags = _flags(flag_node)
+            if isinstance(source, ast.Constant) and isinstance(source.value, str):
+                if flags is not None:
+                    where = f"{module}:{node.lineno}:{node.col_offset}"
+                    scan.patterns[where] = re.compile(source.value, flags)
+                    continue
+            if not in_function:
+                continue
+            if isinstance(source, ast.JoinedStr) or flags is None:
+                scan.skipped += 1
+            else:
+                scan.dynamic += 1
+    return scan
+
+
 def collect_patterns() -> dict[str, re.Pattern[str]]:
     """Every pattern, keyed by where it was found."""
     found: dict[str, re.Pattern[str]] = {}
@@ -81,6 +183,12 @@ def collect_patterns() -> dict[str, re.Pattern[str]]:
             for sub, phrases in lists.items():
                 source = r"(?<!\w)(?:" + join_patterns(phrases) + ")"
                 found[f"{file} cue {name} {sub}"] = re.compile(source, re.IGNORECASE)
+    # inline ones last, each pattern once: most module-level ones are written as calls too
+    seen = {(p.pattern, p.flags) for p in found.values()}
+    for where, pattern in collect_inline_patterns().patterns.items():
+        if (pattern.pattern, pattern.flags) not in seen:
+            seen.add((pattern.pattern, pattern.flags))
+            found[f"inline {where}"] = pattern
     return found
 
 
@@ -124,6 +232,28 @@ def test_the_collector_finds_the_patterns() -> None:
     assert len(found) > 100
     assert any(key.startswith("noise_patterns.txt") for key in found)
     assert any(" cue " in key for key in found)
+
+
+def test_the_collector_finds_inline_patterns() -> None:
+    """Patterns written inside functions (``re.search(r"...", text)``) are scanned too."""
+    scan = collect_inline_patterns()
+    assert len(scan.patterns) > 100
+    sources = {p.pattern for p in scan.patterns.values()}
+    # two of figures.py's, written inline: a word of three letters, and the words before "and"
+    assert r"[A-Za-z]{3,}" in sources
+    assert r"\s*(?:[\w.'’-]+\s+){0,5}?and\s+(?:at least\s+|about\s+)?" in sources
+    assert any(key.startswith("inline ") for key in collect_patterns())
+
+
+def test_the_inline_collector_reads_flags_and_skips_fstrings() -> None:
+    tree = ast.parse("def f(x, w):\n    re.search(r'a+', x, re.I | re.S)\n"
+                     "    re.sub(f'{w}+', '', x)\n    re.split(r'b', x, flags=re.M)\n")  # fmt: skip
+    visitor = _InlineCalls()
+    visitor.visit(tree)
+    calls = [_inline_call(node) for node, _ in visitor.calls]
+    read = [(c[0], _flags(c[1])) for c in calls if c is not None]
+    assert [isinstance(source, ast.JoinedStr) for source, _ in read] == [False, True, False]
+    assert [flags for _, flags in read] == [re.I | re.S, 0, re.M]
 
 
 def test_byline_rule_is_linear_on_a_line_of_digits() -> None:

@@ -138,3 +138,18 @@ def test_cli_demo_corpus_ingests_cleanly(runner: CliRunner, tmp_path: Path) -> N
     summary = json.loads(result.output)
     assert summary["ingested"] >= 12 and summary["wire_copies"] >= 1
     assert summary["incident_mentions"] >= 10
+
+
+def test_cli_max_files_caps_folder_files(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"r{i}.txt").write_text(f"Report {i}: a bomb killed {i + 2} people in a "
+                                          "market on Monday.\n")  # fmt: skip
+    result = runner.invoke(cli, ["ingest", str(folder), "--max-files", "3", "--no-extract",
+                                 "--db", str(tmp_path / "k.db"), "--quiet"])  # fmt: skip
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [
+        f"Error: {folder}: 2 of 5 files skipped: over the cap of 3 folder files per run"
+    ]
+    assert "ingested 3" in result.stdout and "(capped 1)" in result.stdout

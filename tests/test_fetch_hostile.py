@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import socketserver
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from click.testing import CliRunner, Result
 
+from khorasan.cli import cli
 from khorasan.errors import FetchError
 from khorasan.ingest import Failure, IngestOptions, check_url, fetch_url, iter_documents
 from khorasan.ingest import fetch as fetch_module
@@ -260,3 +264,56 @@ def test_feed_entries_are_capped_per_run(hostile: Hostile) -> None:
     [capped] = [i for i in items if isinstance(i, Failure)]
     assert capped.subject == feeds[1] and "2 of 3" in capped.reason
     assert "4 feed entries per run" in capped.reason
+
+
+# -------------------------------------------------------------- the limits as CLI options
+def _ingest_cli(tmp_path: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["ingest", *args, "--db", str(tmp_path / "k.db"), "--quiet",
+                                    "--no-extract", "--allow-private"])  # fmt: skip
+
+
+def _errors(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+
+
+def test_cli_feed_caps_are_options(hostile: Hostile, tmp_path: Path) -> None:
+    feeds = [hostile.url("/feed?count=5&tag=cli-a"), hostile.url("/feed?count=5&tag=cli-b")]
+    result = _ingest_cli(tmp_path, *feeds, "--max-feed-entries", "2", "--max-run-entries", "3",
+                         "--json")  # fmt: skip
+    assert result.exit_code == 1  # what was skipped is said, and counts as not done
+    assert _errors(result) == [
+        f"Error: {feeds[0]}: 3 of 5 feed entries skipped: over the cap of 2 entries per feed",
+        f"Error: {feeds[1]}: 4 of 5 feed entries skipped: over the cap of 3 feed entries per run",
+    ]
+    summary = json.loads(result.stdout)
+    assert summary["ingested"] + summary["duplicates"] == 3  # every entry holds the same text
+    assert summary["skipped_by_reason"] == {"capped": 2}
+
+
+def test_cli_deadline_is_an_option_and_cuts_a_longer_timeout(hostile: Hostile,
+                                                             tmp_path: Path) -> None:  # fmt: skip
+    # a read every 20 ms never times out: only the deadline given ends the drip (the 5 s
+    # per-read timeout is cut to it, not the other way round)
+    result = _ingest_cli(tmp_path, hostile.url("/drip"), "--timeout", "5", "--deadline", "0.5")
+    assert result.exit_code == 1
+    assert _errors(result) == [f"Error: {hostile.url('/drip')}: download passed its "
+                               "0.5-second deadline"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("option", "value", "kind"), [
+    ("--deadline", "0", "a number"), ("--deadline", "-1", "a number"),
+    ("--deadline", "soon", "a number"), ("--deadline", "nan", "a number"),
+    ("--max-feed-entries", "0", "a whole number"), ("--max-feed-entries", "2.5", "a whole number"),
+    ("--max-run-entries", "-5", "a whole number"), ("--max-files", "none", "a whole number"),
+])  # fmt: skip
+def test_cli_limits_must_be_positive(tmp_path: Path, option: str, value: str, kind: str) -> None:
+    result = _ingest_cli(tmp_path, str(tmp_path), option, value)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {option}: must be {kind} above 0, not {value!r}\n"
+    assert not (tmp_path / "k.db").exists()  # refused before any work
+
+
+def test_cli_watch_takes_the_deadline_too(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["watch", "--once", "--deadline", "0",
+                                      "--sources", str(tmp_path / "none.toml")])  # fmt: skip
+    assert result.exit_code == 2 and "--deadline: must be a number above 0" in result.stderr

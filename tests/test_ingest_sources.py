@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from khorasan.ingest import Failure, IngestOptions, document_from_text, iter_documents
+from khorasan.ingest import (
+    Failure,
+    IngestOptions,
+    count_items,
+    document_from_text,
+    iter_documents,
+)
 from khorasan.model import Document
 
 BODY = (
@@ -193,3 +199,39 @@ def test_document_from_text_meta_wins_over_text() -> None:
     )  # fmt: skip
     assert doc.published == "2023-06-07" and doc.title == "Given title"
     assert "Published:" not in doc.text
+
+
+# ------------------------------------------------------------------ the cap on folder files
+def _folder(root: Path, name: str, n: int) -> Path:
+    folder = root / name
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"r{i:02d}.txt").write_text(f"Report {name} {i}: a bomb killed {i + 2} people "
+                                              "in a market on Monday.\n")  # fmt: skip
+    return folder
+
+
+def test_folder_files_have_no_cap_by_default(tmp_path: Path) -> None:
+    assert IngestOptions().max_files is None
+    items = run(_folder(tmp_path, "big", 30))
+    assert len(items) == 30 and all(isinstance(i, Document) for i in items)
+
+
+def test_folder_files_are_capped_per_run_and_the_rest_reported(tmp_path: Path) -> None:
+    a, b, c = (_folder(tmp_path, name, 4) for name in ("a", "b", "c"))
+    items = run(a, b, c, max_files=6)
+    docs = [i for i in items if isinstance(i, Document)]
+    # the first files in sorted order, all folders together; one line per folder cut short
+    assert [Path(d.source).relative_to(tmp_path).as_posix() for d in docs] == [
+        "a/r00.txt",
+        "a/r01.txt",
+        "a/r02.txt",
+        "a/r03.txt",
+        "b/r00.txt",
+        "b/r01.txt",
+    ]
+    assert [(f.subject, f.reason, f.kind) for f in items if isinstance(f, Failure)] == [
+        (str(b), "2 of 4 files skipped: over the cap of 6 folder files per run", "capped"),
+        (str(c), "4 of 4 files skipped: over the cap of 6 folder files per run", "capped"),
+    ]  # fmt: skip
+    assert count_items([str(a), str(b), str(c)], IngestOptions(max_files=6)) == len(items)

@@ -61,7 +61,7 @@ __all__ = [
 
 def has_rules(store: Store) -> bool:
     """Whether any rule is saved (a caller skips :func:`notify` cheaply when not)."""
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:
         return bool(tx.rules())
 
 
@@ -130,5 +130,5 @@ def log(store: Store, *, rule: str | None = None, limit: int | None = 100) -> li
     """The delivery log, newest first: ``at``, ``rule``, ``event_id``, ``kind`` (new,
     update, digest, test), ``channel``, ``status`` (sent, failed, queued, digested),
     ``attempts``, ``error``, ``summary``, ``delivery_id``."""
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:
         return tx.deliveries(rule=rule, limit=limit)

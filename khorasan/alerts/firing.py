@@ -247,7 +247,7 @@ def notify(
     (default: the clock). No rules: nothing is read but the rule table."""
     at = _iso(now)
     summary = NotifySummary()
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:
         rules = [AlertRule.from_row(r) for r in tx.rules()]
     summary.rules = len(rules)
     for rule in rules:
@@ -271,7 +271,7 @@ def _run_rule(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | N
               sleep: Callable[[float], None] | None, summary: NotifySummary) -> None:  # fmt: skip
     assert rule.id is not None
     filters, killed_min, claimed = _selection(rule)
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:  # the rule is held: no other run writes its state
         latest = tx.latest_fusion()
         quiet: list[dict[str, Any]] = []
         if "relation" in rule.filters:
@@ -325,7 +325,7 @@ def _digest(store: Store, rule: AlertRule, at: str, policy: DeliveryPolicy | Non
     last = datetime.fromisoformat(rule.last_digest_at or rule.created_at)
     if datetime.fromisoformat(at) < last + DIGEST_PERIODS[rule.digest]:
         return
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:
         waiting = tx.queued(rule.id)
     if waiting:
         digest_id = _delivery_id(rule, "digest", "", [w["delivery_id"] for w in waiting])

@@ -161,13 +161,13 @@ def add_rule(store: Store, rule: AlertRule, *, backfill: bool = False) -> AlertR
 
 def list_rules(store: Store) -> list[AlertRule]:
     """Every saved rule, by name."""
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:
         return [AlertRule.from_row(r) for r in tx.rules()]
 
 
 def get_rule(store: Store, name: str) -> AlertRule:
     """The rule of that name; :class:`AlertError` when there is none."""
-    with store.alerting() as tx:
+    with store.alerting(write=False) as tx:
         found = tx.rules(name)
     if not found:
         raise AlertError(name, "no alert rule of that name")

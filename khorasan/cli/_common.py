@@ -31,6 +31,7 @@ __all__ = [
     "exclusive",
     "json_text",
     "open_db",
+    "positive",
     "print_table",
     "safe",
     "safe_text",
@@ -67,6 +68,27 @@ class OptionError(click.ClickException):
     usage error; click's own UsageError would add the usage text)."""
 
     exit_code = 2
+
+
+def positive(whole: bool = False) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option callback: the value as a number above 0 (``whole``: an integer), else one
+    line naming the option (exit 2). The option takes ``type=str`` so that a word is the
+    same one line, not click's usage text."""
+
+    def check(_ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None:
+            return None
+        name = param.opts[0] if param.opts else str(param.name)
+        kind = "a whole number" if whole else "a number"
+        try:
+            number: float = int(value) if whole else float(value)
+        except (TypeError, ValueError):
+            raise OptionError(f"{name}: must be {kind} above 0, not {safe(value)!r}") from None
+        if not 0 < number < float("inf"):
+            raise OptionError(f"{name}: must be {kind} above 0, not {safe(value)!r}")
+        return number
+
+    return check
 
 
 def as_click_error(exc: KhorasanError) -> click.ClickException:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from khorasan import alerts
-from khorasan.cli._common import db_option, echo_json, open_db, safe
+from khorasan.cli._common import OptionError, db_option, echo_json, open_db, positive, safe
 from khorasan.ingest import Failure, IngestOptions, count_items
 from khorasan.pipeline import fuse as run_fuse
 from khorasan.pipeline import ingest as run_ingest
@@ -52,6 +52,19 @@ def _stderr() -> Any:
 @click.option(
     "--timeout", type=float, default=20.0, show_default=True, help="Fetch timeout, seconds."
 )
+@click.option("--deadline", type=str, default=None, metavar="SECONDS", callback=positive(),
+              help="Seconds a whole download may take, redirects included (default 60, or "
+              "--timeout when longer; a longer --timeout is cut to it).")  # fmt: skip
+@click.option("--max-feed-entries", type=str, default=str(IngestOptions.max_feed_entries),
+              show_default=True, metavar="N", callback=positive(whole=True),
+              help="Entries fetched from one feed; the rest are reported skipped.")  # fmt: skip
+@click.option("--max-run-entries", type=str, default=str(IngestOptions.max_run_entries),
+              show_default=True, metavar="N", callback=positive(whole=True),
+              help="Feed entries fetched in the whole run, all feeds together.")  # fmt: skip
+@click.option("--max-files", type=str, default=None, metavar="N",
+              callback=positive(whole=True),
+              help="Files taken from folders in the whole run, in their sorted order "
+              "(default: every file); the rest are reported skipped.")  # fmt: skip
 @click.option("--doc-seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Fail a document whose extraction takes longer (0: no limit).")  # fmt: skip
 @click.option("--no-extract", is_flag=True, help="Store documents without extracting records.")
@@ -79,15 +92,22 @@ def _stderr() -> Any:
 )
 def ingest(
     inputs: tuple[str, ...], db: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
-    max_bytes: int, allow_private: bool, timeout: float, doc_seconds: float, no_extract: bool,
-    workers: int | None,
+    max_bytes: int, allow_private: bool, timeout: float, deadline: float | None,
+    max_feed_entries: int, max_run_entries: int, max_files: int | None, doc_seconds: float,
+    no_extract: bool, workers: int | None,
     quiet: bool, as_json: bool, engine: str, spark_master: str | None, spark_output: str | None,
 ) -> None:  # fmt: skip
     """Ingest files, directories, JSONL, URLs and RSS/Atom feeds; extract and store records.
     With --engine spark also JSONL and Parquet on Hadoop filesystem URLs (hdfs://, s3a://)."""
+    if not timeout > 0:
+        raise OptionError("--timeout: must be above 0")
+    if deadline is not None:  # given: the whole download ends there, each read too
+        timeout = min(timeout, deadline)
     options = IngestOptions(include=include, exclude=exclude, max_bytes=max_bytes,
                             allow_private=allow_private, timeout=timeout,
-                            doc_seconds=doc_seconds or None)  # fmt: skip
+                            deadline=deadline or max(IngestOptions.deadline, timeout),
+                            max_feed_entries=max_feed_entries, max_run_entries=max_run_entries,
+                            max_files=max_files, doc_seconds=doc_seconds or None)  # fmt: skip
     if engine != "spark" and (spark_master or spark_output):
         raise click.UsageError("--spark-master and --spark-output need --engine spark")
     run: Any = partial(run_ingest, workers=workers or cpu_count())

@@ -19,6 +19,7 @@ from khorasan.cli._common import (
     echo_json,
     json_text,
     open_db,
+    positive,
     print_table,
     safe,
 )
@@ -157,6 +158,9 @@ def sources_check(sources_file: str | None) -> None:
               help="Allow fetching private/loopback addresses (tests).")  # fmt: skip
 @click.option("--timeout", type=float, default=20.0, show_default=True,
               help="Fetch timeout, seconds.")  # fmt: skip
+@click.option("--deadline", type=str, default=None, metavar="SECONDS", callback=positive(),
+              help="Seconds a whole download may take, redirects included (default 60, or "
+              "--timeout when longer; a longer --timeout is cut to it).")  # fmt: skip
 @click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
               help="Skip pages larger than this.")  # fmt: skip
 @click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True,
@@ -167,15 +171,22 @@ def sources_check(sources_file: str | None) -> None:
               help="Entries fetched at once.")  # fmt: skip
 def watch(
     sources_file: str | None, db: str | None, once: bool, allow_private: bool, timeout: float,
-    max_bytes: int, per_host: int, delay: float, workers: int,
+    deadline: float | None, max_bytes: int, per_host: int, delay: float, workers: int,
 ) -> None:  # fmt: skip
     """Poll the sources on their intervals; store, extract and fuse what is new. One JSON
     line per poll on stdout."""
     if timeout <= 0:
         raise OptionError("--timeout: must be above 0")
+    if deadline is not None:  # given: the whole download ends there, each read too
+        timeout = min(timeout, deadline)
     found = load_sources(default_path(sources_file))
-    options = WatchOptions(ingest=IngestOptions(max_bytes=max_bytes, timeout=timeout,
-                                                allow_private=allow_private),
+    fetching = IngestOptions(
+        max_bytes=max_bytes,
+        timeout=timeout,
+        allow_private=allow_private,
+        deadline=deadline or max(IngestOptions.deadline, timeout),
+    )
+    options = WatchOptions(ingest=fetching,
                            per_host=per_host, delay=delay, workers=workers)  # fmt: skip
     stop = threading.Event()
     if not once and threading.current_thread() is threading.main_thread():

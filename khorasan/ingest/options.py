@@ -25,6 +25,10 @@ class IngestOptions:
     deadline: float = 60.0  # seconds for a whole download, redirects included (>= timeout)
     max_feed_entries: int = 200  # entries fetched from one feed; the rest are reported skipped
     max_run_entries: int = 2000  # feed entries fetched in one run, all feeds together
+    # files taken from folders in one run, all folders together; None: every file. No default:
+    # a folder is the user's own (a remote server decides a feed's length, not a folder's),
+    # and archives and the bench corpora hold tens of thousands of files
+    max_files: int | None = None
     # seconds one document's extraction may take before it fails (kind "timeout"); None: no
     # budget. Extraction is linear in the text, so only a pathological page reaches it.
     doc_seconds: float | None = 60.0

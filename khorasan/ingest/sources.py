@@ -30,6 +30,8 @@ from khorasan.model import Document
 
 __all__ = [
     "FeedEntry",
+    "FileBudget",
+    "cap_files",
     "count_items",
     "empty_walk",
     "feed_entries",
@@ -147,6 +149,31 @@ def walk_files(root: Path, options: IngestOptions) -> list[Path]:
         if _matches(path, root, include) and not _matches(path, root, options.exclude):
             found.append(path)
     return found
+
+
+@dataclass
+class FileBudget:
+    """Files the folders of one run may still give (``max_files``; None: no cap)."""
+
+    left: int | None
+
+    @classmethod
+    def of(cls, options: IngestOptions) -> FileBudget:
+        return cls(options.max_files)
+
+
+def cap_files(root: Path, files: list[Path], options: IngestOptions,
+              budget: FileBudget) -> tuple[list[Path], Failure | None]:  # fmt: skip
+    """The first of a folder's ``files`` the run's budget allows, and the ``capped`` Failure
+    that says how many were skipped (None: all taken). The budget is spent by what is taken."""
+    if budget.left is None or len(files) <= budget.left:
+        if budget.left is not None:
+            budget.left -= len(files)
+        return files, None
+    taken, budget.left = files[: budget.left], 0
+    skipped = len(files) - len(taken)
+    return taken, Failure(str(root), f"{skipped} of {len(files)} files skipped: over the cap of "
+                          f"{options.max_files} folder files per run", "capped")  # fmt: skip
 
 
 def empty_walk(root: Path, options: IngestOptions) -> Failure:
@@ -303,6 +330,7 @@ def count_items(
     an input is a URL, whose count is known only once fetched. An estimate for a progress
     bar: a JSONL line that fails counts the same, an unreadable file as one."""
     total = 0
+    budget = FileBudget.of(options)
     for raw in inputs:
         if _SCHEME.match(raw):
             if raw.lower().startswith(("http://", "https://")):
@@ -311,7 +339,8 @@ def count_items(
             continue
         path = Path(raw)
         if path.is_dir():
-            total += max(sum(_count_file(p, options) for p in walk_files(path, options)), 1)
+            files, capped = cap_files(path, walk_files(path, options), options, budget)
+            total += max(sum(_count_file(p, options) for p in files) + bool(capped), 1)
         else:
             total += _count_file(path, options) if path.is_file() else 1
     return total
@@ -325,6 +354,7 @@ def iter_units(
     document is its Path, still unread: :func:`read_file` reads it (a worker process may).
     JSONL files, sidecars, URLs and feeds are read here, as iter_documents reads them."""
     budget = _Budget(options.max_run_entries)
+    file_budget = FileBudget.of(options)
     for raw in inputs:
         if _SCHEME.match(raw):
             if raw.lower().startswith(("http://", "https://")):
@@ -337,8 +367,11 @@ def iter_units(
         path = Path(raw)
         if path.is_dir():
             files = walk_files(path, options)
-            for found in files:
+            taken, capped = cap_files(path, files, options, file_budget)
+            for found in taken:
                 yield from _file_units(found, options)
+            if capped is not None:  # said, never silent, as a feed cut short is
+                yield capped
             if not files:
                 yield empty_walk(path, options)
         elif path.is_file():
@@ -370,7 +403,9 @@ def iter_documents(
     Inputs are files, directories (walked recursively in sorted order), JSONL files (one
     document per line), http(s) URLs of pages, and URLs of RSS/Atom feeds (each entry fetched,
     up to ``max_feed_entries`` per feed and ``max_run_entries`` in all; one ``capped``
-    Failure per feed says how many were skipped).
+    Failure per feed says how many were skipped). Folders give at most ``max_files`` files
+    in all (None: every file), the first in their sorted order; one ``capped`` Failure per
+    folder cut short.
     """
     for unit in iter_units(inputs, options):
         yield read_file(unit, options) if isinstance(unit, Path) else unit

@@ -492,7 +492,10 @@ class Store:
         """One fusion run's reads and writes, committed together or not at all."""
         try:
             with self.engine.begin() as conn:
-                _begin_write(conn, pg.FUSION_LOCK)  # it then reads what earlier runs wrote
+                # it then reads what earlier runs wrote. PostgreSQL: one fusion at a time, and
+                # then no document write either until it commits (as SQLite's one write lock):
+                # a re-extraction committed in between deleted mentions it was linking
+                _begin_write(conn, pg.FUSION_LOCK, pg.DOCUMENT_LOCK)
                 yield FusionTransaction(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot write events: {exc.__class__.__name__}") from exc
@@ -721,6 +724,7 @@ class Store:
         transaction; returns it with its id. Fusion then lays it over the events."""
         try:
             with self.engine.begin() as conn:
+                _begin_immediate(conn)
                 review_sql.add_action(conn, action)
                 if undoes is not None:
                     assert action.id is not None
@@ -771,6 +775,7 @@ class Store:
     def _writing(self, what: str) -> Iterator[Connection]:
         try:
             with self.engine.begin() as conn:
+                _begin_immediate(conn)
                 yield conn
         except sa.exc.IntegrityError as exc:
             raise StoreError(self.url, f"cannot {what}: it conflicts with a stored one") from exc
@@ -829,15 +834,18 @@ class Store:
 
     # -- alerts ---------------------------------------------------------------------------
     @contextmanager
-    def alerting(self) -> Iterator[AlertTransaction]:
+    def alerting(self, *, write: bool = True) -> Iterator[AlertTransaction]:
         """Alert rules, their state and their delivery log, read or written in one
-        transaction (``khorasan.alerts`` decides what fires)."""
+        transaction (``khorasan.alerts`` decides what fires). ``write=False``: reads only,
+        without the write lock (a read-only store can be read)."""
 
         def resolve(filters: dict[str, Any]) -> dict[str, Any]:
             return _event_selection(filters, None, None, None)[0]
 
         try:
             with self.engine.begin() as conn:
+                if write:  # what it reads stays true until it writes
+                    _begin_immediate(conn)
                 yield AlertTransaction(conn, resolve)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot read or write alerts: "
@@ -910,15 +918,28 @@ def _appearance(doc: Document, doc_id: str, relation: str) -> dict[str, Any]:
     }
 
 
-def _begin_write(conn: Connection, pg_lock: int) -> None:
+def _begin_write(conn: Connection, *pg_locks: int) -> None:
     """Start a write transaction that holds the writer's lock from its first read, so that
     what it reads cannot change before it writes. SQLite: BEGIN IMMEDIATE (a deferred
     transaction that reads, then writes after another writer committed fails with
-    SQLITE_BUSY under WAL); PostgreSQL: the advisory lock ``pg_lock``."""
+    SQLITE_BUSY under WAL); PostgreSQL: the advisory locks ``pg_locks``, in that order
+    (every writer takes them in the order of ``pg``'s keys, so none waits on another in a
+    circle)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif conn.dialect.name == "postgresql":
-        pg.lock(conn, pg_lock)
+        for key in pg_locks:
+            pg.lock(conn, key)
+
+
+def _begin_immediate(conn: Connection) -> None:
+    """Start a SQLite write transaction (review, alerts, users) with the write lock taken up
+    front, as :func:`_begin_write` does, waiting out another writer (the busy timeout):
+    without it a transaction that reads first runs its reads outside the transaction, and
+    what it read may have changed when it writes. PostgreSQL: nothing (row locks and unique
+    keys keep these writes apart; no advisory lock)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -47,5 +47,8 @@ def lock(conn: Connection, key: int) -> None:
     MIGRATION_LOCK: two processes opening a new database at once would otherwise both create
     its tables. DOCUMENT_LOCK: two writers would both miss a text the other is storing (and
     one fail on its key) or each miss the other's wire copy. FUSION_LOCK: two fusion runs
-    would each put the same new mentions in events of their own."""
+    would each put the same new mentions in events of their own. A fusion takes FUSION_LOCK,
+    then DOCUMENT_LOCK (never the other way round): a document write committed in the middle
+    of it (a re-extraction deleting the mentions it links) made it fail, where SQLite's one
+    write lock keeps them apart. Fusions queue on FUSION_LOCK without holding up documents."""
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
