@@ -62,6 +62,14 @@ class Site:
         return route
 
     def take_hits(self) -> list[Hit]:
+        """The requests answered since the last call. A handler logs its hit after the
+        response has gone (a 304 ends the client's wait at once), so wait for the handlers
+        still running: on a loaded machine the client can be quicker than the log."""
+        for _ in range(1000):
+            with self.lock:
+                if self.active == 0:
+                    break
+            time.sleep(0.01)
         with self.lock:
             hits, self.hits = self.hits, []
         return hits
