@@ -1,6 +1,7 @@
 """From scored candidate pairs to events: components, then average-link agglomeration.
 
-Order independence: the candidate graph (pairs scoring at least ``LINK_THRESHOLD``) splits the
+Order independence: the candidate graph (pairs scoring at least ``LINK_THRESHOLD`` that
+``score.connects`` keeps: not two towns, loosely dated ones at ``LOOSE_LINK``) splits the
 mentions into components; an event never spans two components, and a component's events depend
 only on its members (sorted by their stable ``key``), never on when they arrived. An update
 therefore re-clusters only the components its new mentions touch, and gets what a full fuse
@@ -13,7 +14,7 @@ import heapq
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
 from khorasan.fuse.mention import Mention
-from khorasan.fuse.score import LINK_THRESHOLD
+from khorasan.fuse.score import LINK_THRESHOLD, connects
 
 __all__ = ["Cluster", "agglomerate", "components"]
 
@@ -36,7 +37,7 @@ def components(
     candidates: Callable[[Mention, Container[int]], Iterable[Mention]],
     score: Callable[[Mention, Mention], float],
 ) -> tuple[list[list[Mention]], dict[int, dict[int, float]]]:
-    """Connected components reachable from ``seeds`` over links scoring >= the threshold.
+    """Connected components reachable from ``seeds`` over links (``score.connects``).
 
     ``candidates(m, known)`` gives every candidate of ``m`` (called once per mention reached;
     it may leave out those whose id is in ``known``, the pairs scored already); ``score`` is
@@ -61,7 +62,7 @@ def components(
             if theirs is None:
                 theirs = edges[other.id] = {}
             theirs[m.id] = value
-            if value >= LINK_THRESHOLD and other.id not in seen:
+            if other.id not in seen and connects(m, other, value):
                 seen[other.id] = other
                 stack.append(other)
     out: list[list[Mention]] = []
@@ -76,7 +77,8 @@ def components(
             comp.append(seen[cur])
             for nxt, value in edges.get(cur, {}).items():
                 # links are undirected: a component does not depend on which end came first
-                if value >= LINK_THRESHOLD and nxt not in done:
+                # a pair that connects was followed when scored, so its far end is in seen
+                if nxt not in done and nxt in seen and connects(seen[cur], seen[nxt], value):
                     done.add(nxt)
                     todo.append(nxt)
         out.append(sorted(comp, key=lambda m: m.key))
