@@ -418,3 +418,24 @@ def test_fuse_undated_mentions_need_a_province_between_them() -> None:
     assert is_candidate(placed, unplaced)
     assert pair_score(placed, unplaced) >= LINK_THRESHOLD
     assert not is_candidate(unplaced, other)
+
+
+def test_fuse_components_cut_two_towns_and_weak_loose_links() -> None:
+    """A link joins components unless the two name different towns; a loosely dated mention
+    links only at LOOSE_LINK (issue 13: such links chained a bench store into one component)."""
+    from khorasan.fuse.score import LOOSE_LINK, connects
+
+    where = {"country": "Pakistan", "admin1": "Punjab", "date": "2019-03-04",
+             "date_precision": "day", "attack_type": "bombing"}  # fmt: skip
+    okara = mention(**where, place="Okara", evidence="A bomb went off by a grain market.")
+    jhelum = mention(**where, place="Jhelum", evidence="A bomb went off by a grain market.")
+    okara2 = mention(**where, place="Okara", evidence="A blast hit the grain market.")
+    score = pair_score(okara, jhelum)
+    assert score >= LINK_THRESHOLD and not connects(okara, jhelum, score)
+    assert sorted(len(c) for c in cluster_mentions([okara, jhelum])) == [1, 1]
+    assert connects(okara, okara2, pair_score(okara, okara2))
+    undated = mention(country="Pakistan", admin1="Punjab", published="2019-05-01",
+                      attack_type="bombing", evidence="The grain market bombing.")  # fmt: skip
+    assert not connects(okara, undated, LOOSE_LINK - 0.01)
+    assert connects(okara, undated, LOOSE_LINK)
+    assert connects(okara, okara2, LINK_THRESHOLD)  # both dated: the threshold is enough
