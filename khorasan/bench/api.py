@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -45,6 +46,13 @@ def _synthetic_events(n: int) -> list[Any]:
     return out
 
 
+def _free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now (the server binds it next)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def _event_store(path: Path, n: int) -> tuple[list[Any], float]:
     """A store at ``path`` holding ``n`` synthetic events; the events and the seconds taken."""
     store = Store(str(path))
@@ -60,7 +68,6 @@ def bench_serve(n: int = 100_000, repeats: int = 30) -> None:
     """Latency of the REST API over ``n`` events in a real store, served by uvicorn on a
     loopback port and asked over HTTP: the event list (first page, a filtered page, a deep
     page by cursor), stats and one event."""
-    import socket
     import threading
 
     import httpx
@@ -71,9 +78,7 @@ def bench_serve(n: int = 100_000, repeats: int = 30) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "serve.db")
         events, load_s = _event_store(Path(db), n)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
+        port = _free_port()
         server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port,
                                                log_level="warning"))  # fmt: skip
         thread = threading.Thread(target=server.run, daemon=True)
@@ -163,7 +168,6 @@ def bench_dashboard(n: int = 100_000, loads: int = 5, app_root: Path = ROOT,
     HTML response time alone. ``app_root``: the checkout whose package is served (to time
     another version over the same store, made by this one: it must know its migrations)."""
     import os
-    import socket
     import subprocess
 
     import httpx
@@ -177,9 +181,7 @@ def bench_dashboard(n: int = 100_000, loads: int = 5, app_root: Path = ROOT,
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "dashboard.db")
         _, load_s = _event_store(Path(db), n)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
+        port = _free_port()
         proc = _serve_subprocess(db, port, app_root, Path(tmp) / "serve.log")
         url = f"http://127.0.0.1:{port}/"
         print(f"dashboard: {n} events stored in {load_s:.1f} s; serving {app_root}")
