@@ -28,36 +28,24 @@ def claims_vs_reported(events: Iterable[Mapping[str, Any]], by: str = "year") ->
     """Events with a claimed figure, and the claimed/reported ratio by ``by`` (year or month)
     and by target type, over events where both figures are known."""
     width = {"year": 4, "month": 7}[by]
-    rows, total = [], _bucket()
-    periods: dict[str, dict[str, Any]] = defaultdict(_bucket)
-    targets: dict[str, dict[str, Any]] = defaultdict(_bucket)
+    rows = []
+    # (period, target type) -> [events, claimed, reported], as the store's sums come
+    sums: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, 0, 0])
     for e in events:
         claimed = e.get("claimed_killed")
         if claimed is None:
             continue
         reported = e.get("killed_best")
-        rows.append({
-            "id": e["id"], "date": e.get("date"), "place": e.get("place") or e.get("admin1"),
-            "perpetrator": e.get("perpetrator"), "target_type": e.get("target_type"),
-            "claimed_killed": claimed, "reported_killed_best": reported,
-            "reported_killed_high": e.get("killed_high"),
-            "ratio": round(claimed / reported, 3) if reported else None,
-        })  # fmt: skip
+        rows.append((e["id"], e.get("date"), e.get("place") or e.get("admin1"),
+                     e.get("perpetrator"), e.get("target_type"), claimed, reported,
+                     e.get("killed_high")))  # fmt: skip
         if not reported:
             continue
-        period = (e.get("date") or "undated")[:width]
-        for b in (total, periods[period], targets[e.get("target_type") or "unknown"]):
-            b["events"] += 1
-            b["claimed_killed"] += claimed
-            b["reported_killed"] += reported
-    for b in (total, *periods.values(), *targets.values()):
-        _ratio(b)
-    return {
-        "events": rows,
-        "total": total,
-        f"by_{by}": dict(sorted(periods.items())),
-        "by_target_type": dict(sorted(targets.items())),
-    }
+        group = sums[((e.get("date") or "undated")[:width], e.get("target_type") or "unknown")]
+        group[0] += 1
+        group[1] += claimed
+        group[2] += reported
+    return claims_of_table(rows, [(*key, *v) for key, v in sums.items()], by)
 
 
 def claims_of_table(rows: Iterable[Sequence[Any]], groups: Iterable[Sequence[Any]],
