@@ -45,6 +45,7 @@ def components(
     as adjacency (linked or not: agglomeration needs both).
     """
     edges: dict[int, dict[int, float]] = {}
+    links: dict[int, list[int]] = {}  # the scored pairs that connect, both directions
     seen: dict[int, Mention] = {}
     stack = []
     for m in seeds:
@@ -62,9 +63,12 @@ def components(
             if theirs is None:
                 theirs = edges[other.id] = {}
             theirs[m.id] = value
-            if other.id not in seen and connects(m, other, value):
-                seen[other.id] = other
-                stack.append(other)
+            if connects(m, other, value):
+                links.setdefault(m.id, []).append(other.id)
+                links.setdefault(other.id, []).append(m.id)
+                if other.id not in seen:
+                    seen[other.id] = other
+                    stack.append(other)
     out: list[list[Mention]] = []
     done: set[int] = set()
     for mid in sorted(seen, key=lambda i: seen[i].key):
@@ -75,10 +79,9 @@ def components(
         while todo:
             cur = todo.pop()
             comp.append(seen[cur])
-            for nxt, value in edges.get(cur, {}).items():
+            for nxt in links.get(cur, ()):
                 # links are undirected: a component does not depend on which end came first
-                # a pair that connects was followed when scored, so its far end is in seen
-                if nxt not in done and nxt in seen and connects(seen[cur], seen[nxt], value):
+                if nxt not in done:
                     done.add(nxt)
                     todo.append(nxt)
         out.append(sorted(comp, key=lambda m: m.key))
