@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,7 +28,7 @@ from khorasan.fuse.overlay import Overlay
 from khorasan.fuse.reconcile import reconcile
 from khorasan.fuse.score import LINK_THRESHOLD, pair_score
 from khorasan.model import Event
-from khorasan.store import Store
+from khorasan.store import FusionTransaction, Store
 
 __all__ = [
     "LINK_THRESHOLD",
@@ -116,39 +116,101 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
     The result equals :func:`fuse` on the same store: the components reached from the new
     mentions are re-clustered from scratch, and nothing else changes. Documents that review
     actions tie to those reached are re-clustered with them, so the actions apply in full.
+
+    It works one component at a time (with the components review ties to it), writing events
+    as it goes and keeping only what the current component needs, so that its memory does not
+    grow with the number of documents an ingest brings.
     """
     started = time.perf_counter()
     with store.fusion() as tx:
         overlay = Overlay(tx.review_actions())
-        seeds: dict[int, Mention] = {}
-        for row in tx.mentions_of_documents(list(document_ids)):
-            m = mention_from_row(row)
-            seeds[m.id] = m
-        for row in tx.unsettled():
-            if int(row["id"]) not in seeds:  # new mentions are unsettled too: built already
-                m = mention_from_row(row)
-                seeds[m.id] = m
-        tx.settle_published(list(seeds))  # new mentions are found by it from here on
-        known: dict[int, Mention] = dict(seeds)
-        finder = CandidateFinder(tx, known)
+        seed_ids = sorted(set(tx.mention_ids_of_documents(list(document_ids)))
+                          | set(tx.unsettled_ids()))  # fmt: skip
+        tx.settle_published(seed_ids)  # new mentions are found by it from here on
+        finder = CandidateFinder(tx, {})
+        done: set[int] = set()  # mentions whose component is written
 
         def candidates(m: Mention, _scored: Container[int]) -> list[Mention]:
-            return finder(m)
+            # a written component's mention may be a candidate but never links (it would have
+            # been in that component), so it is neither read nor scored again
+            return finder(m, skip=done)
 
-        seeded: set[str] = set()
-        while True:
-            comps, edges = components(seeds.values(), candidates, pair_score)
-            reached = {m.document_id for comp in comps for m in comp}
-            tied = overlay.tied_documents(reached) - seeded
-            if not tied:
-                break
-            # every mention of a document an action names, so its anchors bind as in a full fuse
-            for row in tx.mentions_of_documents(sorted(tied)):
-                m = known.setdefault(int(row["id"]), mention_from_row(row))
-                seeds[m.id] = m
-            seeded |= tied
-        overlay.bind(m for comp in comps for m in comp)
-        clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]
-        new_events, links = events_of(clusters, overlay)
-        n = tx.replace_events(new_events, links)
-    return FuseSummary(sum(len(c) for c in comps), n, time.perf_counter() - started)
+        writer = _EventWriter(tx)
+        reclustered = 0
+        for start in range(0, len(seed_ids), SEED_BATCH):
+            batch = [i for i in seed_ids[start : start + SEED_BATCH] if i not in done]
+            finder.load(batch)
+            for seed in batch:
+                if seed in done:
+                    continue
+                comps, edges = _tied_components(tx, overlay, finder, finder.mention(seed),
+                                                candidates, done)  # fmt: skip
+                members = [m for comp in comps for m in comp]
+                overlay.bind(members)
+                clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]
+                writer.add(*events_of(clusters, overlay))
+                reclustered += len(members)
+                done.update(m.id for m in members)
+                finder.forget(m.id for m in members)
+        n = writer.close()
+    return FuseSummary(reclustered, n, time.perf_counter() - started)
+
+
+# seed mentions read at a time; events written once this many mention links are waiting
+SEED_BATCH = 500
+WRITE_LINKS = 5000
+
+
+def _tied_components(
+    tx: FusionTransaction,
+    overlay: Overlay,
+    finder: CandidateFinder,
+    seed: Mention,
+    candidates: Callable[[Mention, Container[int]], list[Mention]],
+    done: Container[int],
+) -> tuple[list[list[Mention]], dict[int, dict[int, float]]]:
+    """The component of ``seed``, with every component holding a mention of a document
+    that review actions tie to one of theirs (transitively), and their scored pairs; mentions
+    in ``done`` (written already) are left out."""
+    seeds: dict[int, Mention] = {seed.id: seed}
+    seeded: set[str] = set()
+    while True:
+        comps, edges = components(seeds.values(), candidates, pair_score)
+        if not overlay:
+            return comps, edges
+        reached = {m.document_id for comp in comps for m in comp}
+        tied = overlay.tied_documents(reached) - seeded
+        if not tied:
+            return comps, edges
+        # every mention of a document an action names, so its anchors bind as in a full fuse
+        for mention_id in tx.mention_ids_of_documents(sorted(tied)):
+            if mention_id not in done and mention_id not in seeds:
+                seeds[mention_id] = finder.mention(mention_id)
+        seeded |= tied
+
+
+class _EventWriter:
+    """Writes an update's events in steps of about :data:`WRITE_LINKS` links. A step deletes
+    the old events of its mentions with all their links (``event_mentions`` cascades), so a
+    later step never finds an old event behind an id an earlier step wrote anew."""
+
+    def __init__(self, tx: FusionTransaction) -> None:
+        self.tx = tx
+        self.events: list[Event] = []
+        self.links: list[Link] = []
+        self.count = 0
+
+    def add(self, new_events: list[Event], links: list[Link]) -> None:
+        self.events += new_events
+        self.links += links
+        if len(self.links) >= WRITE_LINKS:
+            self._write()
+
+    def _write(self) -> None:
+        self.count += self.tx.replace_events(self.events, self.links)
+        self.events, self.links = [], []
+
+    def close(self) -> int:
+        if self.events or self.links:
+            self._write()
+        return self.count

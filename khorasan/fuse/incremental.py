@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,11 @@ __all__ = ["CandidateFinder", "candidate_mentions"]
 KM_PER_DEGREE_LATITUDE = 111.0
 
 Box = tuple[float, float, float, float]
+
+# What a run keeps read between components (see CandidateFinder.forget): a mention with its
+# record takes some kilobytes, a cached answer's id some hundred bytes; tens of MB each at most
+KNOWN_LIMIT = 10_000
+ANSWERS_LIMIT = 200_000
 
 
 def _iso(ordinal: int) -> str:
@@ -66,6 +71,7 @@ class CandidateFinder:
         self._answers: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
         self._borrowed: _Intervals | None = None
         self.rows_fetched = 0  # candidate rows the store returned (a measure, for the bench)
+        self._answered = 0  # ids held in _answers
 
     def _borrowed_index(self) -> _Intervals:
         """Mentions with a borrowed month or year (``mention.borrowed_date``): any day from
@@ -93,6 +99,7 @@ class CandidateFinder:
                 published=(_iso(low - 1), _iso(high + 365)) if undated_too else None,
             )  # fmt: skip
             self.rows_fetched += len(found)
+            self._answered += len(found)
         ids = {i for i, doc in found if doc != m.document_id}
         # dated at any time, with a month or year read outside the mention's evidence
         country, admin1 = m.country, m.admin1
@@ -108,7 +115,9 @@ class CandidateFinder:
                 ids.add(mid)
         return sorted(ids)
 
-    def __call__(self, m: Mention) -> list[Mention]:
+    def __call__(self, m: Mention, skip: Container[int] = ()) -> list[Mention]:
+        """The stored mentions :func:`is_candidate` pairs with ``m``, but those whose id is
+        in ``skip`` (neither read nor returned)."""
         near = None
         if m.admin1 and m.latitude is not None and m.longitude is not None:
             # a neighbouring province's place nearby (blocking.near_across_provinces)
@@ -117,12 +126,38 @@ class CandidateFinder:
             near = (m.latitude - dlat, m.latitude + dlat, m.longitude - dlon,
                     m.longitude + dlon)  # fmt: skip
         ids = self._ids(m, near, m.lo - DATE_WINDOW_DAYS, m.hi + DATE_WINDOW_DAYS)
+        if skip:
+            ids = [i for i in ids if i not in skip]
+        self.load(ids)
+        known = self.known
+        return [known[i] for i in ids if is_candidate(m, known[i])]
+
+    def load(self, ids: Iterable[int]) -> None:
+        """Read the mentions ``ids`` that are not known yet."""
         known = self.known
         missing = [i for i in ids if i not in known]
         for row in self.tx.mentions_by_id(missing):
             o = mention_from_row(row)
             known[o.id] = o
-        return [known[i] for i in ids if is_candidate(m, known[i])]
+
+    def mention(self, mention_id: int) -> Mention:
+        """One mention, read if it is not known."""
+        self.load((mention_id,))
+        return self.known[mention_id]
+
+    def forget(self, done: Iterable[int]) -> None:
+        """Drop the mentions ``done`` (whose events are written), and every cached mention or
+        answer once there are more than :data:`KNOWN_LIMIT` or :data:`ANSWERS_LIMIT`: a long
+        update holds what its current component needs, not all it has read (what is dropped
+        is read again if needed)."""
+        known = self.known
+        for i in done:
+            known.pop(i, None)
+        if len(known) > KNOWN_LIMIT:
+            known.clear()
+        if self._answered > ANSWERS_LIMIT:
+            self._answers.clear()
+            self._answered = 0
 
 
 def candidate_mentions(

@@ -180,6 +180,10 @@ def mention_from_row(row: Mapping[Any, Any]) -> Mention:
     if soft:  # it may also be any day an undated mention of its document may be
         wide_lo, wide_hi, _ = date_interval(None, row.get("published"))
         lo, hi = min(lo, wide_lo), max(hi, wide_hi)
+    # fusion reads only the figures' parts of the record (reconcile): the rest (spans, values,
+    # qualifiers) is kilobytes a mention need not hold while a large component is clustered
+    base["record"] = {name: {"parts": value["parts"]} for name, value in base["record"].items()
+                      if isinstance(value, dict) and value.get("parts")}  # fmt: skip
     text = " ".join(str(x) for x in (base["evidence"], base["place"], base["target"]) if x)
     words = frozenset(w for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOP)
     base.update(id=int(row["id"]), date_precision=_precision(base["date"], base["date_precision"]))

@@ -135,6 +135,15 @@ class FusionTransaction:
             out += self.mention_rows(incident_mentions.c.document_id.in_(chunk))
         return out
 
+    def mention_ids_of_documents(self, document_ids: Sequence[str]) -> list[int]:
+        """Row ids of the incident mentions of ``document_ids``."""
+        c = incident_mentions.c
+        out: list[int] = []
+        for chunk in _chunks(sorted(set(document_ids))):
+            out += [int(i) for (i,) in self.conn.execute(
+                sa.select(c.id).where(c.document_id.in_(chunk)))]  # fmt: skip
+        return out
+
     def mentions_by_id(self, ids: Sequence[int]) -> list[RowMapping]:
         out: list[RowMapping] = []
         for chunk in _chunks(list(ids)):
@@ -204,6 +213,10 @@ class FusionTransaction:
         return self._borrowed
 
     def unsettled(self) -> list[RowMapping]:
+        """Rows of :meth:`unsettled_ids` (which see)."""
+        return self.mentions_by_id(self.unsettled_ids())
+
+    def unsettled_ids(self) -> list[int]:
         """Mentions fusion must look at again: the remaining members of events that lost
         mentions (re-extraction deleted them), and mentions in no event (new, or left by a
         fusion that failed). Deletes the damaged events."""
@@ -211,7 +224,9 @@ class FusionTransaction:
         members = sa.select(event_mentions.c.mention_id).where(
             event_mentions.c.event_id.in_(damaged_ids)
         )
-        out = self.mention_rows(sa.or_(incident_mentions.c.id.in_(members), unlinked_mentions()))
+        c = incident_mentions.c
+        query = sa.select(c.id).where(sa.or_(c.id.in_(members), unlinked_mentions()))
+        out = sorted(int(i) for (i,) in self.conn.execute(query))
         if damaged_ids:
             groups = _groups_of(self.conn, damaged_ids)
             self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
