@@ -90,6 +90,9 @@ class CandidateFinder:
         key = (m.country, m.admin1, near, low, high, m.dated or bool(m.country))
         found = self._answers.get(key)
         if found is None:
+            if self._answered > ANSWERS_LIMIT:  # a large component asks more than a run keeps
+                self._answers.clear()
+                self._answered = 0
             undated_too = m.dated or bool(m.country)  # undated and nowhere: only dated match
             found = self._answers[key] = self.tx.candidate_ids(
                 document_id="", country=m.country, admin1=m.admin1, near=near,
@@ -146,18 +149,15 @@ class CandidateFinder:
         return self.known[mention_id]
 
     def forget(self, done: Iterable[int]) -> None:
-        """Drop the mentions ``done`` (whose events are written), and every cached mention or
-        answer once there are more than :data:`KNOWN_LIMIT` or :data:`ANSWERS_LIMIT`: a long
-        update holds what its current component needs, not all it has read (what is dropped
-        is read again if needed)."""
+        """Drop the mentions ``done`` (whose events are written), and every cached mention
+        once there are more than :data:`KNOWN_LIMIT` (answers are dropped past
+        :data:`ANSWERS_LIMIT` as they come): a long update holds what its current component
+        needs, not all it has read (what is dropped is read again if needed)."""
         known = self.known
         for i in done:
             known.pop(i, None)
         if len(known) > KNOWN_LIMIT:
             known.clear()
-        if self._answered > ANSWERS_LIMIT:
-            self._answers.clear()
-            self._answered = 0
 
 
 def candidate_mentions(
