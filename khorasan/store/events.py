@@ -115,6 +115,15 @@ def _candidate_query(country: bool, admin1: bool, near: bool, undated_too: bool)
     return sa.union_all(*parts)
 
 
+@functools.cache
+def _candidate_sql(country: bool, admin1: bool, near: bool, undated_too: bool,
+                   dialect: Any) -> tuple[str, tuple[str, ...] | None]:  # fmt: skip
+    """:func:`_candidate_query` as the driver's SQL, and the order of its parameter names
+    where the driver takes them by position (None: by name)."""
+    compiled = _candidate_query(country, admin1, near, undated_too).compile(dialect=dialect)
+    return compiled.string, tuple(compiled.positiontup) if compiled.positional else None
+
+
 class FusionTransaction:
     """The reads and writes of one fusion run, in one transaction (see ``Store.fusion``)."""
 
@@ -178,9 +187,16 @@ class FusionTransaction:
             params["admin1"] = admin1
             if near is not None:
                 params.update(lat_lo=near[0], lat_hi=near[1], lon_lo=near[2], lon_hi=near[3])
-        query = _candidate_query(bool(country), bool(admin1), bool(admin1) and near is not None,
-                                 published is not None)  # fmt: skip
-        return [(int(i), str(d)) for i, d in self.conn.execute(query, params)]
+        sql, names = _candidate_sql(bool(country), bool(admin1), bool(admin1) and near is not None,
+                                    published is not None, self.conn.dialect)  # fmt: skip
+        # the driver's own cursor: a busy component asks for millions of rows, and building
+        # SQLAlchemy rows for them cost more than the database's work (plain ids and strings)
+        cursor = self.conn.connection.cursor()
+        try:
+            cursor.execute(sql, params if names is None else [params[n] for n in names])
+            return [(int(i), str(d)) for i, d in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def settle_published(self, mention_ids: Sequence[int] | None = None) -> None:
         """Copy each document's publication date onto its mentions that lack it (``ids``, or
