@@ -68,7 +68,7 @@ class CandidateFinder:
     def __init__(self, tx: FusionTransaction, known: dict[int, Mention]) -> None:
         self.tx = tx
         self.known = known
-        self._answers: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
+        self._answers: dict[tuple[Any, ...], list[int]] = {}
         self._borrowed: _Intervals | None = None
         self.rows_fetched = 0  # candidate rows the store returned (a measure, for the bench)
         self._answered = 0  # ids held in _answers
@@ -95,7 +95,7 @@ class CandidateFinder:
                 self._answered = 0
             undated_too = m.dated or bool(m.country)  # undated and nowhere: only dated match
             found = self._answers[key] = self.tx.candidate_ids(
-                document_id="", country=m.country, admin1=m.admin1, near=near,
+                country=m.country, admin1=m.admin1, near=near,
                 dates=(_iso(low), _iso(high)),
                 # an undated mention spans the year before its document's publication (and
                 # the day after): published from the day before ``low`` to a year after
@@ -103,7 +103,7 @@ class CandidateFinder:
             )  # fmt: skip
             self.rows_fetched += len(found)
             self._answered += len(found)
-        ids = {i for i, doc in found if doc != m.document_id}
+        ids = set(found)  # the mention's own document's too: is_candidate leaves them out
         # dated at any time, with a month or year read outside the mention's evidence
         country, admin1 = m.country, m.admin1
         for mid, doc, m_country, m_admin1, lat, lon in self._borrowed_index().overlapping(

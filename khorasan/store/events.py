@@ -84,7 +84,7 @@ def _candidate_query(country: bool, admin1: bool, near: bool, undated_too: bool)
     (``ix_incident_mentions_fuse_undated``). An OR across these would leave the database one
     index for all of them, read for every date."""
     c = incident_mentions.c
-    place: list[Any] = [c.document_id != sa.bindparam("document_id")]
+    place: list[Any] = []
     if admin1:
         same_admin1 = sa.or_(c.admin1 == sa.bindparam("admin1"), c.admin1.is_(None))
         if near:
@@ -108,8 +108,7 @@ def _candidate_query(country: bool, admin1: bool, near: bool, undated_too: bool)
             sa.and_(c.date.is_(None), published.is_(None)),
         ]  # fmt: skip
     parts = [
-        sa.select(c.id, c.document_id).where(*[w for w in (in_country, when) if w is not None],
-                                             *place)
+        sa.select(c.id).where(*[w for w in (in_country, when) if w is not None], *place)
         for in_country in countries for when in whens
     ]  # fmt: skip
     return sa.union_all(*parts)
@@ -160,18 +159,19 @@ class FusionTransaction:
         return out
 
     def candidate_ids(
-        self, *, document_id: str, country: str | None, admin1: str | None,
+        self, *, country: str | None, admin1: str | None,
         near: tuple[float, float, float, float] | None, dates: tuple[str, str],
         published: tuple[str, str] | None,
-    ) -> list[tuple[int, str]]:  # fmt: skip
-        """(id, document id) of mentions of other documents that may be the same incident:
+    ) -> list[int]:  # fmt: skip
+        """Ids of mentions that may be the same incident (of any document, the asking one's
+        too: fusion's blocking rule leaves those out):
         same country and province where known (or inside the ``near`` box: lat_lo, lat_hi,
         lon_lo, lon_hi), dated within ``dates`` (first and last ISO day: a month or year
         that overlaps them counts), or undated in a document published within ``published``
         (or undated: any time), when given. A superset: fusion filters it with its own
         blocking rule. Mentions whose month or year was read outside their own evidence are
         not all among them: see :meth:`borrowed_dates`."""
-        params: dict[str, Any] = {"document_id": document_id, "date_low": dates[0],
+        params: dict[str, Any] = {"date_low": dates[0],
                                   "date_high": dates[1] + "\uffff", "date_month": dates[0][:7],
                                   "date_year": dates[0][:4]}  # fmt: skip
         if published is not None:
@@ -190,11 +190,11 @@ class FusionTransaction:
         sql, names = _candidate_sql(bool(country), bool(admin1), bool(admin1) and near is not None,
                                     published is not None, self.conn.dialect)  # fmt: skip
         # the driver's own cursor: a busy component asks for millions of rows, and building
-        # SQLAlchemy rows for them cost more than the database's work (plain ids and strings)
+        # SQLAlchemy rows for them cost more than the database's work (plain ids)
         cursor = self.conn.connection.cursor()
         try:
             cursor.execute(sql, params if names is None else [params[n] for n in names])
-            return [(int(i), str(d)) for i, d in cursor.fetchall()]
+            return [int(i) for (i,) in cursor.fetchall()]
         finally:
             cursor.close()
 

@@ -154,10 +154,21 @@ incident_mentions = sa.Table(
     sa.UniqueConstraint("document_id", "seq", name="uq_incident_document_seq"),
     sa.Index("ix_incident_mentions_search_filters", "document_id", "country"),  # (0011)
     # fusion's candidate blocks (0012): a country's dated mentions by date, its undated ones
-    # (date IS NULL) by publication date, the province read from the index; the same for
-    # mentions of no country, or of any
-    sa.Index("ix_incident_mentions_fuse_block", "country", "date", "doc_published", "admin1"),
-    sa.Index("ix_incident_mentions_fuse_time", "date", "doc_published"),
+    # (date IS NULL) by publication date, the province and coordinates read from the index
+    # (0015: the candidate query is answered from it); the same for mentions of no country,
+    # or of any
+    sa.Index(
+        "ix_incident_mentions_fuse_block",
+        "country",
+        "date",
+        "doc_published",
+        "admin1",
+        "latitude",
+        "longitude",
+    ),
+    sa.Index(
+        "ix_incident_mentions_fuse_time", "date", "doc_published", "admin1", "latitude", "longitude"
+    ),
 )
 
 # -- events (migration 0003): incident mentions fused into one record per real event ----------
