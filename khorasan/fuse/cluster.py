@@ -41,8 +41,9 @@ def components(
 
     ``candidates(m, known)`` gives every candidate of ``m`` (called once per mention reached;
     it may leave out those whose id is in ``known``, the pairs scored already); ``score`` is
-    symmetric, so each pair is scored once. Returns the components and every scored pair met,
-    as adjacency (linked or not: agglomeration needs both).
+    symmetric, so a pair is scored once, or twice when its second mention is reached only
+    after the first was explored. Returns the components and the scored pairs of reached
+    mentions, as adjacency (linked or not: agglomeration needs both).
     """
     edges: dict[int, dict[int, float]] = {}
     links: dict[int, list[int]] = {}  # the scored pairs that connect, both directions
@@ -58,17 +59,22 @@ def components(
         for other in candidates(m, mine):
             if other.id in mine:
                 continue  # scored from the other side already
-            value = mine[other.id] = score(m, other)
-            theirs = edges.get(other.id)
-            if theirs is None:
-                theirs = edges[other.id] = {}
-            theirs[m.id] = value
+            value = score(m, other)
             if connects(m, other, value):
                 links.setdefault(m.id, []).append(other.id)
                 links.setdefault(other.id, []).append(m.id)
                 if other.id not in seen:
                     seen[other.id] = other
                     stack.append(other)
+            elif other.id not in seen:
+                # not reached (yet): most such candidates never are, and their pairs would be
+                # most of what is kept; one reached later scores this pair from its side
+                continue
+            mine[other.id] = value
+            theirs = edges.get(other.id)
+            if theirs is None:
+                theirs = edges[other.id] = {}
+            theirs[m.id] = value
     out: list[list[Mention]] = []
     done: set[int] = set()
     for mid in sorted(seen, key=lambda i: seen[i].key):
