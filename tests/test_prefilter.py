@@ -57,6 +57,10 @@ def test_filtered_cues_answer_as_the_bare_pattern(name: str) -> None:
             assert (got and got.span()) == (want and want.span())
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in bare.finditer(text)]
         assert fast.sub(" ", text) == bare.sub(" ", text)
+        for i in range(len(text) + 1):  # match: at every start, in the text and in its tail
+            for got, want in ((fast.match(text, i), bare.match(text, i)),
+                              (fast.match(text[i:]), bare.match(text[i:]))):  # fmt: skip
+                assert (got and got.span()) == (want and want.span())
 
 
 def test_odd_folds_go_unfiltered() -> None:
