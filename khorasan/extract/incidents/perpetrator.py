@@ -15,6 +15,7 @@ from khorasan.annotate import AnnotatedDocument
 from khorasan.extract.cues import INCIDENT_CUES, INCIDENT_LEXICON, cue, cue_pattern
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
+from khorasan.extract.prefilter import prefiltered
 from khorasan.model import ActorMention, Sentence
 
 __all__ = [
@@ -44,7 +45,9 @@ _STRIKE = re.compile(r"\bstrikes?\b", re.I)
 BORROW_MAX_GAP = 3
 # "X claimed that Y's airstrikes killed ...": another actor this near after "claimed that"
 CLAIM_THAT_WINDOW = 30
-_BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+_BOTH = prefiltered(
+    re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+)
 # an aside between commas, dashes or brackets: "ISIS-K, an offshoot of IS that opposes the
 # Taliban, has claimed"
 _ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
@@ -121,8 +124,10 @@ def borrowed_sentences(
     taken = {id(f) for g in groups for f in g.sentences}
     out: dict[int, list[SentenceFeatures]] = {}
     for f in sentences:
+        if f.headline or not f.actors:
+            continue
         both = _BOTH.search(f.text) is not None
-        if (id(f) in taken and not both) or f.headline or not f.actors:
+        if id(f) in taken and not both:
             continue
         # only a claim or another's accusation: a bare subject outside any incident is too loose
         if not any(_actor_role(text, f, a) in ("claimed", "suspected") for a in f.actors):
