@@ -8,7 +8,13 @@ import sys
 import pytest
 
 from khorasan.extract.cues import INCIDENT_CUES, cue_pattern
-from khorasan.extract.prefilter import TROUBLE, Prefiltered, prefiltered, required_literals
+from khorasan.extract.prefilter import (
+    TROUBLE,
+    Prefiltered,
+    may_match,
+    prefiltered,
+    required_literals,
+)
 
 
 def test_trouble_lists_every_character_ignorecase_folds_onto_ascii_unlike_lower() -> None:
@@ -69,3 +75,12 @@ def test_odd_folds_go_unfiltered() -> None:
     assert pattern.search("\u017fuicide") is not None  # long s: re.IGNORECASE matches it
     assert pattern.search("Suicide")
     assert pattern.search("homicide") is None
+
+
+def test_may_match_is_false_only_without_the_literals() -> None:
+    pattern = prefiltered(re.compile(r"(?<!\w)(?:blamed|accused)\s+\w+", re.I))
+    assert not may_match(pattern, "The market reopened on Sunday.")
+    assert may_match(pattern, "Police BLAMED rebels.")
+    # only the words are asked: "accused" is there, though no match is
+    assert may_match(pattern, "the accused.")
+    assert may_match(re.compile(r"\w+"), "")  # a pattern without the filter: always maybe

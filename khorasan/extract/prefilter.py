@@ -27,7 +27,7 @@ from typing import Any
 
 import ahocorasick
 
-__all__ = ["TROUBLE", "Prefiltered", "folded", "prefiltered", "required_literals"]
+__all__ = ["TROUBLE", "Prefiltered", "folded", "may_match", "prefiltered", "required_literals"]
 
 # Shorter literals than this filter too little to pay for the scan.
 MIN_LITERAL = 3
@@ -322,3 +322,12 @@ def prefiltered(regex: re.Pattern[str]) -> re.Pattern[str]:
     if literals is None:
         return regex
     return Prefiltered(regex, literals)  # type: ignore[return-value]
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only where no part of ``text`` (no window cut from it) can hold a match of
+    ``pattern``: none of its required literals occurs in ``text``. Always True for a pattern
+    without the filter."""
+    if isinstance(pattern, Prefiltered):
+        return not pattern._absent(text, 0, sys.maxsize)
+    return True
