@@ -10,9 +10,11 @@ import pytest
 from khorasan.extract.cues import INCIDENT_CUES, cue_pattern
 from khorasan.extract.prefilter import (
     TROUBLE,
+    CharFiltered,
     Prefiltered,
     may_match,
     prefiltered,
+    required_characters,
     required_literals,
 )
 
@@ -46,6 +48,8 @@ SENTENCES = [
     "No group has yet claimed the attack.",
     "The \u0130slamic State \u017fuicide cell was blamed.",  # characters that fold oddly
     "Police said nothing happened on Tuesday.",
+    "KABUL, June 6 (Reuters) - A bomb went off near a school.",
+    "QUETTA: Gunmen shot dead two guards — police said.",
     "",
 ]
 
@@ -53,7 +57,7 @@ SENTENCES = [
 @pytest.mark.parametrize("name", sorted(k for k, v in INCIDENT_CUES.items() if isinstance(v, list)))
 def test_filtered_cues_answer_as_the_bare_pattern(name: str) -> None:
     fast = cue_pattern(name)
-    bare = fast.regex if isinstance(fast, Prefiltered) else fast
+    bare = getattr(fast, "regex", fast)
     for text in SENTENCES:
         assert fast.search(text) == bare.search(text) or (
             fast.search(text).span() == bare.search(text).span()  # type: ignore[union-attr]
@@ -67,6 +71,16 @@ def test_filtered_cues_answer_as_the_bare_pattern(name: str) -> None:
             for got, want in ((fast.match(text, i), bare.match(text, i)),
                               (fast.match(text[i:]), bare.match(text[i:]))):  # fmt: skip
                 assert (got and got.span()) == (want and want.span())
+
+
+def test_a_pattern_without_long_literals_is_filtered_by_its_caseless_characters() -> None:
+    dateline = cue_pattern("dateline")
+    assert isinstance(dateline, CharFiltered)
+    assert set(dateline._chars) >= {":", "-"}
+    assert required_characters(re.compile(r"[a-z]+:\s", re.I)) == {":"}
+    # a cased letter is no such character: under IGNORECASE "k" matches the Kelvin sign
+    assert required_characters(re.compile(r"k", re.I)) is None
+    assert isinstance(prefiltered(re.compile(r"\w+,\s")), re.Pattern)  # a comma: left as is
 
 
 def test_odd_folds_go_unfiltered() -> None:
