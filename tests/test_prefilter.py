@@ -98,3 +98,26 @@ def test_may_match_is_false_only_without_the_literals() -> None:
     # only the words are asked: "accused" is there, though no match is
     assert may_match(pattern, "the accused.")
     assert may_match(re.compile(r"\w+"), "")  # a pattern without the filter: always maybe
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in INCIDENT_CUES.items() if isinstance(v, list)))
+def test_finditer_over_a_long_text_answers_as_the_bare_pattern(name: str) -> None:
+    # a long text is searched only from where a match of bounded width can start
+    fast = cue_pattern(name)
+    bare = getattr(fast, "regex", fast)
+    clean = " ".join(s for s in SENTENCES if s.isascii())
+    for text in (clean * 6, " ".join(SENTENCES) * 4, "x" * 500 + clean):
+        assert len(text) > 400
+        for pos, endpos in ((0, sys.maxsize), (7, len(text) - 5), (-3, 900), (450, 10**6)):
+            got = [m.span() for m in fast.finditer(text, pos, endpos)]
+            assert got == [m.span() for m in bare.finditer(text, pos, endpos)], (pos, endpos)
+
+
+def test_finditer_over_a_long_text_finds_matches_of_the_full_width() -> None:
+    # the match starts a full width before the end of its literal ("very big bombing")
+    pattern = prefiltered(re.compile(r"(?:very\s)?big\s(?:bombing)", re.I))
+    assert isinstance(pattern, Prefiltered)
+    text = "A VERY big bombing, a big bomb and a very big Bombing. " * 12
+    want = [m.span() for m in pattern.regex.finditer(text)]  # type: ignore[attr-defined]
+    assert [m.span() for m in pattern.finditer(text)] == want
+    assert want[0] == (2, 18)

@@ -28,6 +28,8 @@ from typing import Any
 
 import ahocorasick
 
+from khorasan.annotate._scan import finditer_at
+
 __all__ = [
     "TROUBLE",
     "CharFiltered",
@@ -251,6 +253,7 @@ class Prefiltered:
         "_few",
         "_index",
         "_literals",
+        "_width",
         "_probe",
         "_lower",
         "flags",
@@ -272,6 +275,10 @@ class Prefiltered:
             self._probe.add_word(literal, None)
         self._probe.make_automaton()
         self._few = self._literals if len(literals) <= FEW_LITERALS else None
+        # the longest match, where it is bounded: a match holds one of the literals, so it
+        # starts at most this far before the end of one (see :meth:`_finditer_near`)
+        width = _parser.parse(regex.pattern, regex.flags).getwidth()[1]
+        self._width = width if width < sre.MAXREPEAT else None
         self._index = -1
         self._bit = 0
         if self._lower:
@@ -343,7 +350,29 @@ class Prefiltered:
     ) -> Iterator[re.Match[str]]:
         if self._absent(string, pos, endpos):
             return iter(())
+        if (
+            self._width is not None
+            and self._few is not None
+            and pos <= 0
+            and endpos >= len(string) > _SHORT_TEXT
+        ):
+            probe = folded(string) if self._lower else string
+            if probe is not None:
+                return iter(finditer_at(self.regex, string, self._starts(probe)))
         return self.regex.finditer(string, pos, endpos)
+
+    def _starts(self, probe: str) -> list[int]:
+        """Every position of a long text where a match can start: a match holds a literal
+        and spans at most ``_width`` characters, so it starts at most that far before the end
+        of one (``re`` tries an alternation at every position of a document otherwise)."""
+        width = self._width or 0
+        starts: set[int] = set()
+        for literal in self._literals:
+            at = probe.find(literal)
+            while at >= 0:
+                starts.update(range(max(0, at + len(literal) - width), at + 1))
+                at = probe.find(literal, at + 1)
+        return sorted(starts)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
         if self._absent(string, 0, sys.maxsize):
