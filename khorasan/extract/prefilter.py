@@ -57,6 +57,7 @@ _TROUBLE = re.compile(f"[{TROUBLE}]")
 _FOLD_CACHE: OrderedDict[int, tuple[str, str | None]] = OrderedDict()
 _FOLD_CACHE_SIZE = 16
 _SHORT_TEXT = 400  # characters: a sentence or a window of one
+_SPARSE = 4  # a long text is tried at its possible match starts when under 1 in this many
 
 
 def folded(text: str) -> str | None:
@@ -357,8 +358,10 @@ class Prefiltered:
             and endpos >= len(string) > _SHORT_TEXT
         ):
             probe = folded(string) if self._lower else string
-            if probe is not None:
-                return iter(finditer_at(self.regex, string, self._starts(probe)))
+            starts = self._starts(probe) if probe is not None else None
+            # a match call per position costs several positions of the scan: only where few
+            if starts is not None and len(starts) * _SPARSE < len(string):
+                return iter(finditer_at(self.regex, string, starts))
         return self.regex.finditer(string, pos, endpos)
 
     def _starts(self, probe: str) -> list[int]:
