@@ -11,9 +11,15 @@ from typing import Any
 import pytest
 from fuse_helpers import make_doc
 
+from khorasan.annotate import annotate
 from khorasan.annotate.actors import find_actors
 from khorasan.extract import extract_document
-from khorasan.extract.incidents.perpetrator import _claims_this
+from khorasan.extract.incidents.clauses import sentence_features
+from khorasan.extract.incidents.perpetrator import (
+    _actor_role,
+    _claims_this,
+    _may_claim_or_suspect,
+)
 
 PUBLISHED = "2022-06-18"
 
@@ -370,3 +376,34 @@ def test_the_branch_named_for_an_earlier_incident_leaves_this_one_to_the_core() 
         "in the northern province, killing 30 people."
     )
     assert [r["perpetrator"] for r in found] == ["Islamic State", "IS-K"]
+
+
+# ------------------------------------------------------------ the borrowed-claim filter
+ROLE_SENTENCES = [
+    "The Islamic State claimed responsibility for the blast at the bus station.",
+    "The Islamic State said it had carried out the bombing of the bus station.",
+    "The Islamic State says one of its suicide bombers struck the checkpoint.",
+    "Officials blamed the bombing on the Islamic State, which denies it.",
+    "Police held the Pakistani Taliban responsible for the raid on the post.",
+    "The governor accused the Islamic State of the killings at the market.",
+    "The Islamic State was likely behind the ambush, analysts say.",
+    "Police said the Islamic State was behind the blast near the bazaar.",
+    "The Islamic State took credit for the shooting in a short message.",
+    "Investigators suspect the Islamic State planted the bomb under the bridge.",
+    "A US drone strike hit the compound, the Pentagon said it had killed the commander.",
+    "The Taliban rule the country and the Islamic State opposes them.",
+    "Leaders of the Islamic State met in the mountains last year.",
+]
+
+
+NAMED_ONLY = {ROLE_SENTENCES[-2], ROLE_SENTENCES[-1]}
+
+
+@pytest.mark.parametrize("sentence", ROLE_SENTENCES)
+def test_sentences_passed_over_hold_no_claim_or_suspicion(sentence: str) -> None:
+    # the filter in front of borrowed_sentences' role tests may only be too lenient
+    text = MARKET + sentence
+    last = sentence_features(annotate(make_doc("report.txt", text, PUBLISHED)))[-1]
+    roles = {_actor_role(text, last, a) for a in last.actors}
+    assert bool(roles & {"claimed", "suspected"}) is (sentence not in NAMED_ONLY)
+    assert _may_claim_or_suspect(last) is (sentence not in NAMED_ONLY)

@@ -14,6 +14,7 @@ so a pattern with no provable literal runs unfiltered: the filter may only ever 
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]
 import re
 import sys
 import threading
@@ -27,7 +28,18 @@ from typing import Any
 
 import ahocorasick
 
-__all__ = ["TROUBLE", "Prefiltered", "folded", "prefiltered", "required_literals"]
+from khorasan.annotate._scan import finditer_at
+
+__all__ = [
+    "TROUBLE",
+    "CharFiltered",
+    "Prefiltered",
+    "folded",
+    "may_match",
+    "prefiltered",
+    "required_characters",
+    "required_literals",
+]
 
 # Shorter literals than this filter too little to pay for the scan.
 MIN_LITERAL = 3
@@ -45,6 +57,7 @@ _TROUBLE = re.compile(f"[{TROUBLE}]")
 _FOLD_CACHE: OrderedDict[int, tuple[str, str | None]] = OrderedDict()
 _FOLD_CACHE_SIZE = 16
 _SHORT_TEXT = 400  # characters: a sentence or a window of one
+_SPARSE = 4  # a long text is tried at its possible match starts when under 1 in this many
 
 
 def folded(text: str) -> str | None:
@@ -79,8 +92,9 @@ def _literal_ok(c: int, ignorecase: bool) -> bool:
     return c < 128 or not ignorecase
 
 
-def _req_seq(items: Any, ignorecase: bool) -> set[str] | None:
-    """The best set of literals one of which every match of the sequence ``items`` contains."""
+def _req_seq(items: Any, ignorecase: bool, caseless: bool = False) -> set[str] | None:
+    """The best set of literals one of which every match of the sequence ``items`` contains;
+    ``caseless``: literals of characters no case folds, as written (see :func:`_char_ok`)."""
     options: list[set[str]] = []
     run: list[str] = []
 
@@ -90,7 +104,10 @@ def _req_seq(items: Any, ignorecase: bool) -> set[str] | None:
             run.clear()
 
     for op, av in items:
-        if op is sre.LITERAL and _literal_ok(av, ignorecase):
+        if caseless and op is sre.LITERAL and _char_ok(av, ignorecase):
+            run.append(chr(av))
+            continue
+        if not caseless and op is sre.LITERAL and _literal_ok(av, ignorecase):
             run.append(chr(av).lower() if ignorecase else chr(av))
             continue
         flush()
@@ -99,15 +116,15 @@ def _req_seq(items: Any, ignorecase: bool) -> set[str] | None:
             _group, add_flags, del_flags, p = av
             if (add_flags | del_flags) & sre.SRE_FLAG_IGNORECASE:
                 return None  # a case change inside: not worth the trouble
-            sub = _req_seq(p, ignorecase)
+            sub = _req_seq(p, ignorecase, caseless)
         elif op is sre.BRANCH:
-            alts = [_req_seq(p, ignorecase) for p in av[1]]
+            alts = [_req_seq(p, ignorecase, caseless) for p in av[1]]
             if alts and all(a for a in alts):
                 sub = set().union(*alts)  # type: ignore[arg-type]
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            sub = _req_seq(av[2], ignorecase)
+            sub = _req_seq(av[2], ignorecase, caseless)
         elif op is sre.ATOMIC_GROUP:
-            sub = _req_seq(av, ignorecase)
+            sub = _req_seq(av, ignorecase, caseless)
         if sub:
             options.append(sub)
     flush()
@@ -117,19 +134,40 @@ def _req_seq(items: Any, ignorecase: bool) -> set[str] | None:
     return max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
 
 
-def required_literals(pattern: re.Pattern[str]) -> set[str] | None:
-    """Literals one of which every match of ``pattern`` contains (lowercased if the pattern is
-    case-insensitive), or None when no such set of useful length can be proven."""
-    if not isinstance(pattern.pattern, str):
-        return None
-    flags = pattern.flags
-    if flags & (re.LOCALE | re.ASCII):
+def _char_ok(c: int, ignorecase: bool) -> bool:
+    """Whether literal ``c`` matches itself alone: any character of a case-sensitive pattern;
+    in a case-insensitive one a character no case folds (":", "\u2014"), which ``re``
+    compiles as a plain literal."""
+    return not ignorecase or not _sre.unicode_iscased(c)
+
+
+def _parse(pattern: re.Pattern[str]) -> Any:
+    """The parse tree of ``pattern``, or None where the walk cannot trust it."""
+    if not isinstance(pattern.pattern, str) or pattern.flags & (re.LOCALE | re.ASCII):
         return None
     try:
-        tree = _parser.parse(pattern.pattern, flags)
+        tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unknown parser: go unfiltered
         return None
     if tree.state.flags & (re.LOCALE | re.ASCII):
+        return None
+    return tree
+
+
+def required_characters(pattern: re.Pattern[str]) -> set[str] | None:
+    """Literals of characters no case folds, one of which every match of ``pattern`` contains
+    as written (a dateline's ":" or dash), or None."""
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    return _req_seq(list(tree), bool(tree.state.flags & re.IGNORECASE), caseless=True)
+
+
+def required_literals(pattern: re.Pattern[str]) -> set[str] | None:
+    """Literals one of which every match of ``pattern`` contains (lowercased if the pattern is
+    case-insensitive), or None when no such set of useful length can be proven."""
+    tree = _parse(pattern)
+    if tree is None:
         return None
     found = _req_seq(list(tree), bool(tree.state.flags & re.IGNORECASE))
     if not found or min(len(x) for x in found) < MIN_LITERAL:
@@ -183,7 +221,9 @@ class _Union:
 
 
 _SECOND = itemgetter(1)
-_UNION_TEXTS = 256  # texts per generation: a document's sentences, clauses and windows
+# texts per generation: a document's sentences, clauses and windows, some 200-500 texts (a
+# smaller generation forgets a sentence before its last rule asks of it: 15% scanned again)
+_UNION_TEXTS = 1024
 _PATTERNS: list[Prefiltered] = []
 _REGISTER = threading.Lock()
 _UNION = _Union([])
@@ -207,18 +247,18 @@ def _union_missed() -> None:
 
 class Prefiltered:
     """A compiled pattern whose ``search``, ``finditer`` and ``sub`` first look for its
-    required literals; ``match`` and ``fullmatch`` (anchored, cheap) go straight to it."""
+    required literals; ``match`` asks only the text's mask, ``fullmatch`` goes straight to it."""
 
     __slots__ = (
         "_bit",
         "_few",
         "_index",
         "_literals",
+        "_width",
         "_probe",
         "_lower",
         "flags",
         "fullmatch",
-        "match",
         "pattern",
         "regex",
     )
@@ -227,7 +267,6 @@ class Prefiltered:
         self.regex = regex
         self.pattern = regex.pattern
         self.flags = regex.flags
-        self.match = regex.match
         self.fullmatch = regex.fullmatch
         self._lower = bool(regex.flags & re.IGNORECASE)
         self._literals = tuple(sorted(literals))
@@ -237,6 +276,10 @@ class Prefiltered:
             self._probe.add_word(literal, None)
         self._probe.make_automaton()
         self._few = self._literals if len(literals) <= FEW_LITERALS else None
+        # the longest match, where it is bounded: a match holds one of the literals, so it
+        # starts at most this far before the end of one (see :meth:`_finditer_near`)
+        width = _parser.parse(regex.pattern, regex.flags).getwidth()[1]
+        self._width = width if width < sre.MAXREPEAT else None
         self._index = -1
         self._bit = 0
         if self._lower:
@@ -284,6 +327,89 @@ class Prefiltered:
                 return False
         return True
 
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        # the rules try a dozen patterns at the start of one short window ("the 60 characters
+        # after the actor"): one scan of it answers them all; only the text's mask is asked,
+        # a probe of the window would cost more than the anchored match it spares
+        if self._lower:
+            union = _UNION
+            if union.covered > self._index:
+                entry = union.recent.get(string)
+                if entry is None:
+                    entry = union.scan(string)
+                if not entry[0] & self._bit:
+                    return None
+        return self.regex.match(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._absent(string, pos, endpos):
+            return None
+        return self.regex.search(string, pos, endpos)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        if self._absent(string, pos, endpos):
+            return iter(())
+        if (
+            self._width is not None
+            and self._few is not None
+            and pos <= 0
+            and endpos >= len(string) > _SHORT_TEXT
+        ):
+            probe = folded(string) if self._lower else string
+            starts = self._starts(probe) if probe is not None else None
+            # a match call per position costs several positions of the scan: only where few
+            if starts is not None and len(starts) * _SPARSE < len(string):
+                return iter(finditer_at(self.regex, string, starts))
+        return self.regex.finditer(string, pos, endpos)
+
+    def _starts(self, probe: str) -> list[int]:
+        """Every position of a long text where a match can start: a match holds a literal
+        and spans at most ``_width`` characters, so it starts at most that far before the end
+        of one (``re`` tries an alternation at every position of a document otherwise)."""
+        width = self._width or 0
+        starts: set[int] = set()
+        for literal in self._literals:
+            at = probe.find(literal)
+            while at >= 0:
+                starts.update(range(max(0, at + len(literal) - width), at + 1))
+                at = probe.find(literal, at + 1)
+        return sorted(starts)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        if self._absent(string, 0, sys.maxsize):
+            return string
+        return self.regex.sub(repl, string, count)
+
+
+class CharFiltered:
+    """A compiled pattern none of whose literals is long enough for :class:`Prefiltered`,
+    whose every match holds one of a few characters no case folds ("Kabul (Reuters) -": a
+    dateline's colon or dash): ``in`` tests on the text as written answer before the pattern
+    runs (a dateline's pattern backtracks through 30-character runs at each sentence start)."""
+
+    __slots__ = ("_chars", "flags", "fullmatch", "pattern", "regex")
+
+    def __init__(self, regex: re.Pattern[str], chars: set[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.fullmatch = regex.fullmatch
+        self._chars = tuple(sorted(chars))
+
+    def _absent(self, text: str, pos: int, endpos: int) -> bool:
+        """True only if no match can exist in ``text[pos:endpos]``."""
+        if pos <= 0 and endpos >= len(text):
+            return not any(c in text for c in self._chars)
+        start, end = max(pos, 0), max(min(endpos, len(text)), 0)
+        return all(text.find(c, start, end) < 0 for c in self._chars)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._absent(string, pos, endpos):
+            return None
+        return self.regex.match(string, pos, endpos)
+
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if self._absent(string, pos, endpos):
             return None
@@ -302,9 +428,27 @@ class Prefiltered:
         return self.regex.sub(repl, string, count)
 
 
+# Up to this many characters, the ``in`` tests of :class:`CharFiltered` cost less than the
+# pattern; a pattern that needs a space or a comma (in every sentence) is left as it is.
+FEW_CHARS = 6
+_COMMON_CHARS = frozenset(" ,.\n")
+
+
 def prefiltered(regex: re.Pattern[str]) -> re.Pattern[str]:
     """``regex`` behind the literal filter, or ``regex`` itself where none can be proven."""
     literals = required_literals(regex)
-    if literals is None:
-        return regex
-    return Prefiltered(regex, literals)  # type: ignore[return-value]
+    if literals is not None:
+        return Prefiltered(regex, literals)  # type: ignore[return-value]
+    chars = required_characters(regex)
+    if chars and len(chars) <= FEW_CHARS and not any(c in _COMMON_CHARS for c in chars):
+        return CharFiltered(regex, chars)  # type: ignore[return-value]
+    return regex
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only where no part of ``text`` (no window cut from it) can hold a match of
+    ``pattern``: none of its required literals occurs in ``text``. Always True for a pattern
+    without the filter."""
+    if isinstance(pattern, Prefiltered):
+        return not pattern._absent(text, 0, sys.maxsize)
+    return True

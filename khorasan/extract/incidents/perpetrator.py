@@ -15,6 +15,7 @@ from khorasan.annotate import AnnotatedDocument
 from khorasan.extract.cues import INCIDENT_CUES, INCIDENT_LEXICON, cue, cue_pattern
 from khorasan.extract.incidents.features import SentenceFeatures
 from khorasan.extract.incidents.grouping import Group
+from khorasan.extract.prefilter import may_match, prefiltered
 from khorasan.model import ActorMention, Sentence
 
 __all__ = [
@@ -44,7 +45,9 @@ _STRIKE = re.compile(r"\bstrikes?\b", re.I)
 BORROW_MAX_GAP = 3
 # "X claimed that Y's airstrikes killed ...": another actor this near after "claimed that"
 CLAIM_THAT_WINDOW = 30
-_BOTH = re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+_BOTH = prefiltered(
+    re.compile(r"\bboth\b|\ball (?:three|four|five)\b|\beach of (?:them|the)\b", re.I)
+)
 # an aside between commas, dashes or brackets: "ISIS-K, an offshoot of IS that opposes the
 # Taliban, has claimed"
 _ASIDE = re.compile(r",[^,]*,|\s[\u2013\u2014-]\s[^\u2013\u2014]*?\s[\u2013\u2014-]\s|\([^()]*\)")
@@ -121,11 +124,15 @@ def borrowed_sentences(
     taken = {id(f) for g in groups for f in g.sentences}
     out: dict[int, list[SentenceFeatures]] = {}
     for f in sentences:
+        if f.headline or not f.actors:
+            continue
         both = _BOTH.search(f.text) is not None
-        if (id(f) in taken and not both) or f.headline or not f.actors:
+        if id(f) in taken and not both:
             continue
         # only a claim or another's accusation: a bare subject outside any incident is too loose
-        if not any(_actor_role(text, f, a) in ("claimed", "suspected") for a in f.actors):
+        if not _may_claim_or_suspect(f) or not any(
+            _actor_role(text, f, a) in ("claimed", "suspected") for a in f.actors
+        ):
             continue
         # "the attack", "for both" point back a few sentences; a bare "Officials blamed the
         # Taliban." speaks of the incident of the sentence just before it
@@ -296,6 +303,29 @@ def _sentence_cue(name: str, text: str) -> bool:
     return cue(name, text)
 
 
+# The windows :func:`_actor_role` reads ("before", "after" an actor) lie inside its sentence:
+# it answers "claimed" or "suspected" only where the sentence holds a claim or a suspicion
+# (``f.claimed``, ``f.suspected``, these cues) or the words of one of these window cues.
+_CLAIM_OR_SUSPICION_CUES = ("claim_more", "told_by_others")
+_OWN_WORD_OR_ACCUSATION = ("self_claim_after", "its_own_claim_after", "suspected_before",
+                           "suspected_before_more", "suspected_after")  # fmt: skip
+_ACCUSATION_PAIRS = ("held_responsible", "accused_of_it")
+
+
+def _may_claim_or_suspect(f: SentenceFeatures) -> bool:
+    """False only where :func:`_actor_role` can answer neither "claimed" nor "suspected" for
+    any actor of ``f``: a sentence most of whose actors are only named is passed over without
+    a dozen window cues per actor. Keep it in step with the returns of :func:`_actor_role`."""
+    if f.claimed or f.suspected:
+        return True
+    chunk = f.text
+    if any(may_match(cue_pattern(name), chunk) for name in _OWN_WORD_OR_ACCUSATION):
+        return True
+    if any(all(may_match(p, chunk) for p in _pair(name)) for name in _ACCUSATION_PAIRS):
+        return True
+    return any(_sentence_cue(name, chunk) for name in _CLAIM_OR_SUSPICION_CUES)
+
+
 def _opens_sentence(text: str, actor: ActorMention) -> bool:
     """Whether ``actor`` is the first words of its sentence ("And the IS-Khorasan has ...")."""
     return _SUBJECT_LEAD.search(text, max(0, actor.start - 20), actor.start) is not None
@@ -424,7 +454,7 @@ def _actor_role(text: str, f: SentenceFeatures, actor: ActorMention) -> str | No
 def _pair(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Cue list ``name``'s first two patterns, compiled once (asked for every actor)."""
     patterns: Any = INCIDENT_CUES[name]
-    return re.compile(patterns[0], re.I), re.compile(patterns[1], re.I)
+    return prefiltered(re.compile(patterns[0], re.I)), prefiltered(re.compile(patterns[1], re.I))
 
 
 def _before_and_after(name: str, before: str, after: str) -> bool:
