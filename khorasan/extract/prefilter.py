@@ -245,29 +245,53 @@ def _union_missed() -> None:
             _UNION = _Union(list(_PATTERNS))
 
 
-class Prefiltered:
-    """A compiled pattern whose ``search``, ``finditer`` and ``sub`` first look for its
-    required literals; ``match`` asks only the text's mask, ``fullmatch`` goes straight to it."""
+class _Filtered:
+    """A compiled pattern that answers "no match" without running where ``_absent`` says no
+    match can exist; ``fullmatch`` goes straight to the pattern."""
 
-    __slots__ = (
-        "_bit",
-        "_few",
-        "_index",
-        "_literals",
-        "_width",
-        "_probe",
-        "_lower",
-        "flags",
-        "fullmatch",
-        "pattern",
-        "regex",
-    )
+    __slots__ = ("flags", "fullmatch", "pattern", "regex")
 
-    def __init__(self, regex: re.Pattern[str], literals: set[str]) -> None:
+    def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.pattern = regex.pattern
         self.flags = regex.flags
         self.fullmatch = regex.fullmatch
+
+    def _absent(self, text: str, pos: int, endpos: int) -> bool:
+        """True only if no match can exist in ``text[pos:endpos]``."""
+        raise NotImplementedError
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._absent(string, pos, endpos):
+            return None
+        return self.regex.match(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._absent(string, pos, endpos):
+            return None
+        return self.regex.search(string, pos, endpos)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        if self._absent(string, pos, endpos):
+            return iter(())
+        return self.regex.finditer(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        if self._absent(string, 0, sys.maxsize):
+            return string
+        return self.regex.sub(repl, string, count)
+
+
+class Prefiltered(_Filtered):
+    """A compiled pattern whose ``search``, ``finditer`` and ``sub`` first look for its
+    required literals; ``match`` asks only the text's mask, ``fullmatch`` goes straight to it."""
+
+    __slots__ = ("_bit", "_few", "_index", "_literals", "_width", "_probe", "_lower")
+
+    def __init__(self, regex: re.Pattern[str], literals: set[str]) -> None:
+        super().__init__(regex)
         self._lower = bool(regex.flags & re.IGNORECASE)
         self._literals = tuple(sorted(literals))
         # an Aho-Corasick automaton finds the first of many literals in one pass over the text
@@ -341,11 +365,6 @@ class Prefiltered:
                     return None
         return self.regex.match(string, pos, endpos)
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._absent(string, pos, endpos):
-            return None
-        return self.regex.search(string, pos, endpos)
-
     def finditer(
         self, string: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> Iterator[re.Match[str]]:
@@ -377,25 +396,17 @@ class Prefiltered:
                 at = probe.find(literal, at + 1)
         return sorted(starts)
 
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        if self._absent(string, 0, sys.maxsize):
-            return string
-        return self.regex.sub(repl, string, count)
 
-
-class CharFiltered:
+class CharFiltered(_Filtered):
     """A compiled pattern none of whose literals is long enough for :class:`Prefiltered`,
     whose every match holds one of a few characters no case folds ("Kabul (Reuters) -": a
     dateline's colon or dash): ``in`` tests on the text as written answer before the pattern
     runs (a dateline's pattern backtracks through 30-character runs at each sentence start)."""
 
-    __slots__ = ("_chars", "flags", "fullmatch", "pattern", "regex")
+    __slots__ = ("_chars",)
 
     def __init__(self, regex: re.Pattern[str], chars: set[str]) -> None:
-        self.regex = regex
-        self.pattern = regex.pattern
-        self.flags = regex.flags
-        self.fullmatch = regex.fullmatch
+        super().__init__(regex)
         self._chars = tuple(sorted(chars))
 
     def _absent(self, text: str, pos: int, endpos: int) -> bool:
@@ -404,28 +415,6 @@ class CharFiltered:
             return not any(c in text for c in self._chars)
         start, end = max(pos, 0), max(min(endpos, len(text)), 0)
         return all(text.find(c, start, end) < 0 for c in self._chars)
-
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._absent(string, pos, endpos):
-            return None
-        return self.regex.match(string, pos, endpos)
-
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self._absent(string, pos, endpos):
-            return None
-        return self.regex.search(string, pos, endpos)
-
-    def finditer(
-        self, string: str, pos: int = 0, endpos: int = sys.maxsize
-    ) -> Iterator[re.Match[str]]:
-        if self._absent(string, pos, endpos):
-            return iter(())
-        return self.regex.finditer(string, pos, endpos)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        if self._absent(string, 0, sys.maxsize):
-            return string
-        return self.regex.sub(repl, string, count)
 
 
 # Up to this many characters, the ``in`` tests of :class:`CharFiltered` cost less than the
