@@ -59,7 +59,7 @@ def cluster_mentions(mentions: Sequence[Mention]) -> list[Cluster]:
     """Cluster mentions held in memory (no database): blocking, scoring, agglomeration."""
     index = BlockIndex(mentions)
     comps, edges = components(mentions, index.neighbours, pair_score)
-    return [cl for comp in comps for cl in agglomerate(comp, edges)]
+    return [cl for comp in comps for cl in agglomerate(comp, edges, pair_score)]
 
 
 def event_id(cluster: Sequence[Mention]) -> str:
@@ -147,7 +147,7 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
                                                 candidates, done)  # fmt: skip
                 members = [m for comp in comps for m in comp]
                 overlay.bind(members)
-                clusters = [cl for comp in comps for cl in agglomerate(comp, edges)]
+                clusters = [cl for comp in comps for cl in agglomerate(comp, edges, pair_score)]
                 writer.add(*events_of(clusters, overlay))
                 reclustered += len(members)
                 done.update(m.id for m in members)

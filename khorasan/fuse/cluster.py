@@ -11,7 +11,7 @@ would.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 
 from khorasan.fuse.mention import Mention
 from khorasan.fuse.score import LINK_THRESHOLD, connects
@@ -19,7 +19,7 @@ from khorasan.fuse.score import LINK_THRESHOLD, connects
 __all__ = ["Cluster", "agglomerate", "components"]
 
 # Scored candidate pairs as adjacency: id -> {other id: score}, both directions.
-Edges = Mapping[int, Mapping[int, float]]
+Edges = dict[int, dict[int, float]]
 
 
 class Cluster(list[Mention]):
@@ -36,7 +36,7 @@ def components(
     seeds: Iterable[Mention],
     candidates: Callable[[Mention, Container[int]], Iterable[Mention]],
     score: Callable[[Mention, Mention], float],
-) -> tuple[list[list[Mention]], dict[int, dict[int, float]]]:
+) -> tuple[list[list[Mention]], Edges]:
     """Connected components reachable from ``seeds`` over links (``score.connects``).
 
     ``candidates(m, known)`` gives every candidate of ``m`` (called once per mention reached;
@@ -45,7 +45,7 @@ def components(
     after the first was explored. Returns the components and the scored pairs of reached
     mentions, as adjacency (linked or not: agglomeration needs both).
     """
-    edges: dict[int, dict[int, float]] = {}
+    edges: Edges = {}
     links: dict[int, list[int]] = {}  # the scored pairs that connect, both directions
     seen: dict[int, Mention] = {}
     stack = []
@@ -94,8 +94,17 @@ def components(
     return out, edges
 
 
-def agglomerate(members: Sequence[Mention], edges: Edges) -> list[Cluster]:
+def agglomerate(
+    members: Sequence[Mention],
+    edges: Edges,
+    score: Callable[[Mention, Mention], float],
+) -> list[Cluster]:
     """Average-link clustering of one component; deterministic for a given set of members.
+
+    The members' rows of ``edges`` (their scored pairs) are taken out as the cross-pair
+    table is built, so a large component's pairs are held once, not twice; each member's
+    mean link score to its cluster is then ``score``d again over the cluster's few pairs
+    (``score`` as :func:`components` used it: symmetric, so the same values).
 
     Two clusters merge when the mean score over all their cross pairs reaches the threshold
     and every cross pair is a candidate (a missing pair, e.g. same document or dates too far
@@ -112,10 +121,10 @@ def agglomerate(members: Sequence[Mention], edges: Edges) -> list[Cluster]:
     total: dict[int, dict[int, float]] = {i: {} for i in groups}
     for m in ordered:
         i = pos[m.id]
-        for other, score in edges.get(m.id, {}).items():
+        for other, scored in edges.pop(m.id, {}).items():
             k = pos.get(other)
             if k is not None:
-                total[i][k] = score
+                total[i][k] = scored
     heap = [(-v, i, k) for i, row in total.items() for k, v in row.items()
             if i < k and v >= LINK_THRESHOLD]  # fmt: skip
     heapq.heapify(heap)
@@ -146,12 +155,13 @@ def agglomerate(members: Sequence[Mention], edges: Edges) -> list[Cluster]:
     for i in sorted(groups):
         group = sorted(groups[i], key=lambda m: m.key)
         cluster = Cluster(group)
-        cluster.scores = {m.id: _member_score(m, group, edges) for m in group}
+        cluster.scores = {m.id: _member_score(m, group, score) for m in group}
         out.append(cluster)
     return out
 
 
-def _member_score(m: Mention, group: Sequence[Mention], edges: Edges) -> float | None:
-    mine = edges[m.id]
-    scores = [mine[o.id] for o in group if o is not m]
+def _member_score(
+    m: Mention, group: Sequence[Mention], score: Callable[[Mention, Mention], float]
+) -> float | None:
+    scores = [score(m, o) for o in group if o is not m]
     return round(sum(scores) / len(scores), 3) if scores else None
