@@ -146,9 +146,12 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
                 comps, edges = _tied_components(tx, overlay, finder, finder.mention(seed),
                                                 candidates, done)  # fmt: skip
                 members = [m for comp in comps for m in comp]
-                overlay.bind(members)
+                # most components hold no document an analyst acted on: nothing to lay over
+                touched = overlay if overlay.touches(m.document_id for m in members) else None
+                if touched:
+                    touched.bind(members)
                 clusters = [cl for comp in comps for cl in agglomerate(comp, edges, pair_score)]
-                writer.add(*events_of(clusters, overlay))
+                writer.add(*events_of(clusters, touched))
                 reclustered += len(members)
                 done.update(m.id for m in members)
                 finder.forget(m.id for m in members)
@@ -176,9 +179,9 @@ def _tied_components(
     seeded: set[str] = set()
     while True:
         comps, edges = components(seeds.values(), candidates, pair_score)
-        if not overlay:
-            return comps, edges
         reached = {m.document_id for comp in comps for m in comp}
+        if not overlay.touches(reached):
+            return comps, edges
         tied = overlay.tied_documents(reached) - seeded
         if not tied:
             return comps, edges

@@ -37,9 +37,15 @@ class Overlay:
     def __init__(self, actions: Sequence[ReviewAction]) -> None:
         self.actions = [a for a in actions if a.undone_by is None and a.action != "restore"]
         self._ids: dict[Anchor, int] = {}
+        self._documents = {a[0] for act in self.actions for group in act.anchors for a in group}
 
     def __bool__(self) -> bool:
         return bool(self.actions)
+
+    def touches(self, documents: Iterable[str]) -> bool:
+        """Whether some action names a mention of one of ``documents`` (if none does, the
+        overlay changes nothing about their events)."""
+        return not self._documents.isdisjoint(documents)
 
     # -- which documents must be fused together ----------------------------------------------
     def tied_documents(self, documents: Iterable[str]) -> set[str]:
