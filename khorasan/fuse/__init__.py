@@ -186,9 +186,10 @@ def _tied_components(
         if not tied:
             return comps, edges
         # every mention of a document an action names, so its anchors bind as in a full fuse
-        for mention_id in tx.mention_ids_of_documents(sorted(tied)):
-            if mention_id not in done and mention_id not in seeds:
-                seeds[mention_id] = finder.mention(mention_id)
+        new = [i for i in tx.mention_ids_of_documents(sorted(tied))
+               if i not in done and i not in seeds]  # fmt: skip
+        finder.load(new)  # one read for all of them, not one per mention
+        seeds.update((i, finder.known[i]) for i in new)
         seeded |= tied
 
 
