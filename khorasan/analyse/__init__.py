@@ -11,7 +11,7 @@ from khorasan.analyse.network import RELATION_KINDS, relations_graph
 from khorasan.analyse.records import audit_statistics, merge_records
 from khorasan.analyse.scope import ISK_FAMILY, describe_scope, resolve_filters, scoped_filters
 from khorasan.analyse.series import leader_timeline, strength_series
-from khorasan.analyse.tallies import icm_sentence, tally, tally_groups
+from khorasan.analyse.tallies import icm_sentence, tally, tally_groups, tally_sums
 
 __all__ = [
     "ISK_FAMILY",
@@ -29,4 +29,5 @@ __all__ = [
     "strength_series",
     "tally",
     "tally_groups",
+    "tally_sums",
 ]

@@ -148,7 +148,7 @@ def _timed(call: Callable[[int], Any], repeats: int,
 
 def query_cases(store: Store, n: int) -> dict[str, Callable[[int], Any]]:
     """The timed calls, as the commands make them (``khorasan.cli.events``)."""
-    from khorasan.analyse import claims_of_table, scoped_filters, tally_groups
+    from khorasan.analyse import claims_of_table, scoped_filters, tally_sums
     from khorasan.export import export_events
 
     first = store.events(limit=1, mentions=False)
@@ -169,7 +169,7 @@ def query_cases(store: Store, n: int) -> dict[str, Callable[[int], Any]]:
 
     def stats(_: int) -> Any:
         filters = scoped_filters({}, False)
-        return tally_groups(store.event_tally_groups(**filters), None, None)
+        return tally_sums(store.event_tally_sums(**filters), None, None)
 
     def claims(_: int) -> Any:
         filters = scoped_filters({}, False)

@@ -14,7 +14,7 @@ from khorasan.analyse import (
     describe_scope,
     resolve_filters,
     scoped_filters,
-    tally_groups,
+    tally_sums,
 )
 from khorasan.cli._common import (
     Col,
@@ -251,8 +251,8 @@ def stats(db: str | None, as_json: bool, every_actor: bool, **kwargs: Any) -> No
     the IS-K family's events unless --all or --perpetrator says otherwise."""
     filters, scope = _scope(_filters(kwargs), every_actor)
     with open_db(db) as store:  # summed in SQL: fast over any number of events
-        groups = store.event_tally_groups(**filters)
-    result = tally_groups(groups, filters.get("date_from"), filters.get("date_to"))
+        sums = store.event_tally_sums(**filters)
+    result = tally_sums(sums, filters.get("date_from"), filters.get("date_to"))
     result["scope"] = scope
     result["sentence"] = f"{scope}: {result['sentence']}"
     if as_json:

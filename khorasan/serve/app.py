@@ -16,7 +16,7 @@ from khorasan.analyse import (
     claims_of_table,
     icm_sentence,
     merge_records,
-    tally_groups,
+    tally_sums,
 )
 from khorasan.analyse.scope import describe_scope, resolve_filters, scoped_filters
 from khorasan.errors import FilterError, NotFoundError
@@ -136,10 +136,10 @@ class EventFilters:
         return store.event_map(**options, **self.refinements,
                                **resolve_filters(self.store_filters))  # fmt: skip
 
-    def tally_groups(self, store: Store, *, every_actor: bool) -> list[dict[str, Any]]:
+    def tally_sums(self, store: Store, *, every_actor: bool) -> dict[str, list[dict[str, Any]]]:
         """The store's SQL sums of the selected events (the scope of stats)."""
         filters = scoped_filters(self.store_filters, every_actor)
-        return store.event_tally_groups(**self.refinements, **filters)
+        return store.event_tally_sums(**self.refinements, **filters)
 
     def scope(self, every_actor: bool) -> str:
         if every_actor and self.store_filters.get("perpetrator"):
@@ -231,8 +231,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one route each, all thin
         ``all`` or a perpetrator says otherwise), with the ICM sentence and its scope."""
         scope = filters.scope(all)
         f = filters.store_filters
-        result = tally_groups(filters.tally_groups(store, every_actor=all), f["since"],
-                              f["until"])  # fmt: skip
+        result = tally_sums(filters.tally_sums(store, every_actor=all), f["since"], f["until"])
         result["scope"] = scope
         result["sentence"] = f"{scope}: {icm_sentence(result)}"
         return result

@@ -675,6 +675,18 @@ class Store:
             return event_sql.tally_groups(conn, killed_min=killed_min, killed_max=killed_max,
                                           words=words, **filters)  # fmt: skip
 
+    def event_tally_sums(
+        self, *, killed_min: int | None = None, killed_max: int | None = None,
+        text: str | None = None, **filters: Any,
+    ) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+        """The events :meth:`events` selects, summed in SQL by month (``months``) and by
+        (country, admin1) (``places``): what ``khorasan.analyse.tally_sums`` turns into the
+        tallies of ``stats``; from a few hundred kept sums where the filters allow."""
+        filters, words = _event_selection(filters, killed_min, killed_max, text)
+        with self._reading() as conn:
+            return event_sql.tally_sums(conn, killed_min=killed_min, killed_max=killed_max,
+                                        words=words, **filters)  # fmt: skip
+
     def events_frame(self, **filters: Any) -> Any:
         """The events :meth:`events` selects as a pandas DataFrame, one row per event (the
         ``detail`` JSON as a column of dicts). Needs pandas (``pip install

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from khorasan.model import EVENT_COLUMNS, KILLED_CATEGORIES, Event, ReviewAction
 from khorasan.store import review as review_sql
+from khorasan.store.rollups import clear_rollups, refresh_rollups
 from khorasan.store.schema import (
     KEYED_COLUMNS,
     KILLED_CATEGORY_NAMES,
@@ -25,11 +26,13 @@ from khorasan.store.schema import (
     event_tallies,
     events,
     incident_mentions,
+    tally_months,
+    tally_places,
 )
 
 __all__ = ["EVENT_FILTERS", "EVENT_SORTS", "FusionTransaction", "claim_table",
            "complete_event_rows", "event_ids", "mentions_of", "query_events",
-           "refresh_tallies"]  # fmt: skip
+           "recount", "refresh_tallies"]  # fmt: skip
 
 EVENT_FILTERS = ("date_from", "date_to", "country", "admin1", "perpetrator", "attack_type",
                  "target_type", "attribution", "review_status")  # fmt: skip
@@ -246,7 +249,7 @@ class FusionTransaction:
         if damaged_ids:
             groups = _groups_of(self.conn, damaged_ids)
             self.conn.execute(events.delete().where(events.c.id.in_(damaged_ids)))
-            refresh_tallies(self.conn, groups)
+            recount(self.conn, groups)
         return out
 
     def review_actions(self) -> list[ReviewAction]:
@@ -258,6 +261,7 @@ class FusionTransaction:
         self.conn.execute(event_mentions.delete())
         self.conn.execute(events.delete())
         self.conn.execute(event_tallies.delete())
+        clear_rollups(self.conn)
 
     def replace_events(
         self, new_events: Sequence[Event], links: Sequence[tuple[int, str, float | None]]
@@ -276,7 +280,7 @@ class FusionTransaction:
             groups |= {r["tally_group"] for r in rows}
             self.conn.execute(events.insert(), rows)
         if groups:
-            refresh_tallies(self.conn, groups)
+            recount(self.conn, groups)
         if links:
             self.conn.execute(event_mentions.insert(), [
                 {"mention_id": m, "event_id": e, "score": s} for m, e, s in links
@@ -386,6 +390,12 @@ def refresh_tallies(conn: Connection, groups: Iterable[str] | None = None) -> No
         conn.execute(_INSERT_GROUPS, {"groups": list(chunk)})
 
 
+def recount(conn: Connection, groups: Iterable[str] | None = None) -> None:
+    """Recount the tally groups ``groups`` (None: all) and the margin rows they fall in."""
+    refresh_tallies(conn, groups)
+    refresh_rollups(conn, groups)
+
+
 # ------------------------------------------------------------------------------------ queries
 def _filtered(query: sa.Select[Any], filters: dict[str, Any], table: sa.Table = events,
               unindexed: frozenset[str] = frozenset()) -> sa.Select[Any]:  # fmt: skip
@@ -393,7 +403,7 @@ def _filtered(query: sa.Select[Any], filters: dict[str, Any], table: sa.Table = 
     stands for the date: see :func:`_tally_serves`); the keys of the ``unindexed`` filters
     compared so that SQLite uses no index for them (see :func:`_sqlite_plan`)."""
     c = table.c
-    date = c.date if table is events else c.month
+    date = c.date if table is events else c.get("month")  # the place margin has none
     if filters.get("date_from"):
         query = query.where(date >= filters["date_from"])
     if filters.get("date_to"):
@@ -679,6 +689,60 @@ def tally_groups(
     query = _refined(_filtered(sa.select(*columns), filters), None, killed_min, killed_max,
                      words).group_by(month, c.country, c.admin1)  # fmt: skip
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+_MARGIN_SUMS = ("events", *TALLY_FIGURES, *KILLED_CATEGORIES, "without_killed")
+
+
+def tally_sums(
+    conn: Connection, *, killed_min: int | None = None, killed_max: int | None = None,
+    words: Sequence[str] = (), **filters: Any,
+) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    """The sums of :func:`tally_groups` by month (``months``: month, and the sums, first and
+    last) and by place (``places``: country, admin1, and the sums). Read from the margins
+    (``tally_months``, ``tally_places``) where the filters allow: the month margin knows no
+    place, the place margin no date. Otherwise summed from the groups."""
+    served = _tally_serves(filters, killed_min, killed_max, words)
+    by_month = served and not (filters.get("country") or filters.get("admin1"))
+    by_place = served and not (filters.get("date_from") or filters.get("date_to"))
+    groups = None
+    if not (by_month and by_place):
+        groups = tally_groups(conn, killed_min=killed_min, killed_max=killed_max, words=words,
+                              **filters)  # fmt: skip
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, table, kept in (("months", tally_months, ("month",)),
+                              ("places", tally_places, ("country", "admin1"))):  # fmt: skip
+        if groups is not None and not (by_month if name == "months" else by_place):
+            out[name] = _folded(groups, kept)
+            continue
+        t = table.c
+        columns: list[Any] = [
+            *(t[k] for k in kept), *(sa.func.sum(t[f]).label(f) for f in _MARGIN_SUMS),
+            sa.func.min(t.first).label("first"), sa.func.max(t.last).label("last"),
+        ]  # fmt: skip
+        query = _filtered(sa.select(*columns), filters, table).group_by(*(t[k] for k in kept))
+        result = conn.execute(query)
+        names = list(result.keys())
+        out[name] = [dict(zip(names, values, strict=True)) for values in result]
+    return out
+
+
+def _folded(groups: Iterable[dict[str, Any]], kept: Sequence[str]) -> list[dict[str, Any]]:
+    """Groups of :func:`tally_groups` summed over the columns not ``kept``."""
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for g in groups:
+        key = tuple(g[k] for k in kept)
+        row = out.get(key)
+        if row is None:
+            out[key] = {**{k: g[k] for k in kept}, **{f: g[f] or 0 for f in _MARGIN_SUMS},
+                        "first": g["first"], "last": g["last"]}  # fmt: skip
+            continue
+        for f in _MARGIN_SUMS:
+            row[f] += g[f] or 0
+        if g["first"] is not None:
+            row["first"] = g["first"] if row["first"] is None else min(row["first"], g["first"])
+            row["last"] = g["last"] if row["last"] is None else max(row["last"], g["last"])
+    return list(out.values())
 
 
 _TALLY_FILTERS = {"date_from", "date_to", "country", "admin1", "perpetrator", "review_status"}

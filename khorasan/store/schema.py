@@ -25,6 +25,8 @@ __all__ = [
     "events",
     "event_tallies",
     "incident_mentions",
+    "tally_months",
+    "tally_places",
     "metadata",
     "record_mentions",
     "review_actions",
@@ -285,6 +287,32 @@ event_tallies = sa.Table(
         for name in ("country", "admin1", "perpetrator")
     ),
 )
+
+
+def _rollup(name: str, group: str, *columns: str) -> sa.Table:
+    """``event_tallies`` summed over the place (by month) or over the month (by place): the
+    two margins stats shows, a few hundred rows at any size (0016)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(group, sa.Text, nullable=False, index=True),  # its key, for partial refresh
+        *(sa.Column(c, sa.String(7) if c == "month" else sa.Text) for c in columns),
+        sa.Column("perpetrator", sa.Text),
+        sa.Column("review_status", sa.String(12)),
+        *(sa.Column(f"{c}_key", sa.Text) for c in columns if c != "month"),
+        sa.Column("perpetrator_key", sa.Text),
+        sa.Column("events", sa.Integer, nullable=False),
+        *(sa.Column(c, sa.Integer, nullable=False) for c in TALLY_COLUMNS),
+        sa.Column("first", sa.String(10)),
+        sa.Column("last", sa.String(10)),
+    )
+
+
+# (0016) kept current with event_tallies by every fusion write (``khorasan.store.rollups``)
+tally_months = _rollup("tally_months", "month_group", "month")
+tally_places = _rollup("tally_places", "place_group", "country", "admin1")
+
 
 event_mentions = sa.Table(
     "event_mentions",

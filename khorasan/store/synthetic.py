@@ -138,7 +138,7 @@ def build_event_store(url: str | None, n: int, *, seed: int = 13,
     ``mentions=False``; returns the open :class:`~khorasan.store.Store`. About 1M events a
     few minutes on SQLite."""
     from khorasan.store.db import Store
-    from khorasan.store.events import complete_event_rows, refresh_tallies
+    from khorasan.store.events import complete_event_rows, recount
     from khorasan.store.schema import documents, event_mentions, events, incident_mentions
 
     store = Store(url)
@@ -160,5 +160,5 @@ def build_event_store(url: str | None, n: int, *, seed: int = 13,
                 ])  # fmt: skip
         done += len(batch)
     with store.engine.begin() as conn:  # no ANALYZE: a real store has no statistics either
-        refresh_tallies(conn)
+        recount(conn)
     return store
