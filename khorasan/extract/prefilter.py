@@ -157,7 +157,10 @@ def _parse(pattern: re.Pattern[str]) -> Any:
 def required_characters(pattern: re.Pattern[str]) -> set[str] | None:
     """Literals of characters no case folds, one of which every match of ``pattern`` contains
     as written (a dateline's ":" or dash), or None."""
-    tree = _parse(pattern)
+    return _characters_of(_parse(pattern))
+
+
+def _characters_of(tree: Any) -> set[str] | None:
     if tree is None:
         return None
     return _req_seq(list(tree), bool(tree.state.flags & re.IGNORECASE), caseless=True)
@@ -166,7 +169,10 @@ def required_characters(pattern: re.Pattern[str]) -> set[str] | None:
 def required_literals(pattern: re.Pattern[str]) -> set[str] | None:
     """Literals one of which every match of ``pattern`` contains (lowercased if the pattern is
     case-insensitive), or None when no such set of useful length can be proven."""
-    tree = _parse(pattern)
+    return _literals_of(_parse(pattern))
+
+
+def _literals_of(tree: Any) -> set[str] | None:
     if tree is None:
         return None
     found = _req_seq(list(tree), bool(tree.state.flags & re.IGNORECASE))
@@ -290,7 +296,9 @@ class Prefiltered(_Filtered):
 
     __slots__ = ("_bit", "_few", "_index", "_literals", "_width", "_probe", "_lower")
 
-    def __init__(self, regex: re.Pattern[str], literals: set[str]) -> None:
+    def __init__(self, regex: re.Pattern[str], literals: set[str], tree: Any = None) -> None:
+        """``tree``: the parse tree of ``regex`` where the caller has it (a parse costs about
+        as much as the compile; patterns are made while the first documents are read)."""
         super().__init__(regex)
         self._lower = bool(regex.flags & re.IGNORECASE)
         self._literals = tuple(sorted(literals))
@@ -302,7 +310,9 @@ class Prefiltered(_Filtered):
         self._few = self._literals if len(literals) <= FEW_LITERALS else None
         # the longest match, where it is bounded: a match holds one of the literals, so it
         # starts at most this far before the end of one (see :meth:`_finditer_near`)
-        width = _parser.parse(regex.pattern, regex.flags).getwidth()[1]
+        if tree is None:
+            tree = _parser.parse(regex.pattern, regex.flags)
+        width = tree.getwidth()[1]
         self._width = width if width < sre.MAXREPEAT else None
         self._index = -1
         self._bit = 0
@@ -425,10 +435,11 @@ _COMMON_CHARS = frozenset(" ,.\n")
 
 def prefiltered(regex: re.Pattern[str]) -> re.Pattern[str]:
     """``regex`` behind the literal filter, or ``regex`` itself where none can be proven."""
-    literals = required_literals(regex)
+    tree = _parse(regex)  # one parse for the literals, the characters and the width
+    literals = _literals_of(tree)
     if literals is not None:
-        return Prefiltered(regex, literals)  # type: ignore[return-value]
-    chars = required_characters(regex)
+        return Prefiltered(regex, literals, tree)  # type: ignore[return-value]
+    chars = _characters_of(tree)
     if chars and len(chars) <= FEW_CHARS and not any(c in _COMMON_CHARS for c in chars):
         return CharFiltered(regex, chars)  # type: ignore[return-value]
     return regex
