@@ -65,3 +65,25 @@ def test_a_group_rolled_back_is_forgotten_by_the_wire_check(store: Store) -> Non
     writer.commit()
     again = store.add_document(make_doc("Wire story?", "/c/1.txt", simhash=0b0011 << 40))
     assert again.status == "wire_copy" and again.wire_story_id == copy.document_id
+
+
+def test_ingest_reports_each_document_once_its_group_is_stored(tmp_path: Path) -> None:
+    from khorasan.pipeline import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"r{i}.txt").write_text(
+            f"Report {i}.\n\nA roadside bomb killed {i + 2} soldiers in Kandahar on 3 March "
+            f"2021, officials said. Patrol number {i} was hit near the market.", encoding="utf-8"
+        )  # fmt: skip
+    db = tmp_path / "k.db"
+    seen: list[tuple[str, bool]] = []
+    with Store(str(db)) as store, Store(str(db)) as reader:
+
+        def on_item(item: object) -> None:
+            if isinstance(item, Document):  # visible to another connection: committed
+                seen.append((item.id, reader.document(item.id) is not None))
+
+        summary = ingest([str(folder)], store, on_item=on_item)
+    assert summary.ingested == 6 and len(seen) == 6 and all(ok for _, ok in seen)

@@ -898,7 +898,10 @@ class DocumentWriter:
         *,
         extract: Callable[[Document], Mapping[str, Any]] | None = None,
     ) -> AddResult:
-        """:meth:`Store.add_document`, written in the open group (committed by :meth:`commit`)."""
+        """:meth:`Store.add_document`, written in the open group (committed by :meth:`commit`);
+        with ``max_documents=1``, that very call (committed at once)."""
+        if self.max_documents == 1:
+            return self._store.add_document(doc, extracted, extractor_version, extract=extract)
         with _document_errors(doc):
             try:
                 result = self._add(doc, extracted, extractor_version, extract)
