@@ -29,7 +29,7 @@ from khorasan.ingest import Failure, IngestOptions, document_from_text, iter_doc
 from khorasan.ingest.decode import decode_bytes
 from khorasan.ingest.sources import iter_units, read_file
 from khorasan.model import RECORD_KINDS, Document, Event
-from khorasan.store import Store
+from khorasan.store import DocumentWriter, Store
 from khorasan.workers import Extracted, ExtractPool, Read, ReadTask, extract_safely
 
 __all__ = [
@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 REEXTRACT_BATCH = 50  # documents read from the store at once by reextract
+# ingest of local inputs commits documents in groups (a commit costs about as much as storing
+# a document): at most this many, holding the write lock at most about this long
+WRITE_GROUP_DOCUMENTS = 200
+WRITE_GROUP_SECONDS = 0.8
 REPORT_MAX_BYTES = 2_000_000  # one report added by hand (a URL's page, a file, pasted text)
 _HTML_START = ("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>")
 
@@ -111,14 +115,16 @@ def ingest(
         inputs = [inputs]
     options = options or IngestOptions()
     names = [str(i) for i in inputs]
+    # read from local files only: no fetch (seconds) waits while a group holds the write lock
+    local = not any(n.lower().startswith(("http://", "https://")) for n in names)
     if not extract or workers <= 1:
         items = iter_documents(names, options)
-        return store_documents(items, store, extract=extract, on_item=on_item, workers=workers,
-                               doc_seconds=options.doc_seconds)[0]  # fmt: skip
+        return _store_items(items, store, extract=extract, on_item=on_item, workers=workers,
+                            doc_seconds=options.doc_seconds, grouped=local)[0]  # fmt: skip
     # local files are read and cleaned in the workers too: the writer here only stores
     units = (ReadTask(u, options) if isinstance(u, Path) else u for u in iter_units(names, options))
     return _store_items(units, store, extract=True, on_item=on_item, workers=workers,
-                        doc_seconds=options.doc_seconds)[0]  # fmt: skip
+                        doc_seconds=options.doc_seconds, grouped=local)[0]  # fmt: skip
 
 
 def store_documents(
@@ -150,30 +156,82 @@ def _store_items(
     workers: int = 1,
     extractor: Callable[[Document], dict[str, Any]] | None = None,
     doc_seconds: float | None = None,
+    grouped: bool = False,
 ) -> tuple[IngestSummary, list[str]]:
     """:func:`store_documents`, where an item may be a file still to read (a ReadTask: only
-    with ``workers`` > 1 and ``extract``)."""
+    with ``workers`` > 1 and ``extract``). ``grouped``: the items are read from local
+    inputs (no fetch waits with the write lock held), so documents are committed in groups
+    (WRITE_GROUP_DOCUMENTS, WRITE_GROUP_SECONDS), each item reported once its group is
+    committed; else each document is committed alone, as soon as stored."""
     summary = IngestSummary()
     started = time.perf_counter()
     stored: list[str] = []
     # looked up at call time, not bound as a default: tests replace extract_document
     extractor = extractor or extract_document
-    with ExtractPool(workers, extract=extractor, doc_seconds=doc_seconds) as pool:
-        for item, ready in _extracted(items, store, extract, pool):
-            if isinstance(item, Document):
-                outcome = _store_one(item, store, extract, summary, ready, extractor, doc_seconds)
-                if isinstance(outcome, Failure):
-                    item = outcome
-                elif outcome:
-                    stored.append(item.id)
+    writer = (store.document_writer(max_documents=WRITE_GROUP_DOCUMENTS,
+                                    max_seconds=WRITE_GROUP_SECONDS)
+              if grouped else store.document_writer())  # fmt: skip
+    # items stored (or read) since the last commit, with what storing each did
+    pending: list[tuple[Document | Failure, IngestSummary, bool]] = []
+
+    def settle() -> None:
+        try:
+            writer.commit()
+            lost = None
+        except KhorasanError as exc:
+            lost = exc
+        for item, part, new in pending:
+            if lost is not None and isinstance(item, Document):
+                # its group was rolled back: not stored after all
+                item = Failure(item.source, lost.reason, "store_error")
+                part, new = IngestSummary(), False
+            _add_counts(summary, part)
+            if new and isinstance(item, Document):
+                stored.append(item.id)
             if isinstance(item, Failure):
                 summary.failures.append(item)
             if on_item is not None:
                 on_item(item)
+        pending.clear()
+
+    try:
+        with ExtractPool(workers, extract=extractor, doc_seconds=doc_seconds) as pool:
+            for item, ready in _extracted(items, store, extract, pool):
+                part = IngestSummary()
+                new = False
+                if isinstance(item, Document):
+                    outcome = _store_one(item, writer, extract, part, ready, extractor,
+                                         doc_seconds)  # fmt: skip
+                    if isinstance(outcome, Failure):
+                        item = outcome
+                    else:
+                        new = outcome
+                pending.append((item, part, new))
+                if writer.due():
+                    settle()
+        settle()  # the last group once the pool is closed (no worker left idle meanwhile)
+    except BaseException:
+        # an interrupt: the group's documents are whole, each in a savepoint; keep them
+        try:
+            writer.commit()
+        except KhorasanError:
+            pass
+        raise
     if extract:
         _fuse_pending(store, stored, summary)
     summary.seconds = time.perf_counter() - started
     return summary, stored
+
+
+def _add_counts(summary: IngestSummary, part: IngestSummary) -> None:
+    """Add one item's counts (and store failures) to the run's summary."""
+    summary.ingested += part.ingested
+    summary.wire_copies += part.wire_copies
+    summary.duplicates += part.duplicates
+    summary.already += part.already
+    summary.completed += part.completed
+    summary.incidents += part.incidents
+    summary.failures.extend(part.failures)
 
 
 def _extracted(
@@ -236,7 +294,7 @@ def _known(store: Store, doc: Document) -> bool:
 
 
 def _store_one(
-    doc: Document, store: Store, extract: bool, summary: IngestSummary,
+    doc: Document, store: Store | DocumentWriter, extract: bool, summary: IngestSummary,
     ready: Extracted | None = None,
     extractor: Callable[[Document], dict[str, Any]] | None = None,
     doc_seconds: float | None = None,

@@ -290,3 +290,28 @@ def test_clean_keeps_every_gold_evidence_sentence(gold_file: str) -> None:
             part = _ws(part)
             if part and part in _ws(raw):  # evidence is quoted from the page, elisions aside
                 assert part in cleaned, f"{gold['doc']}: evidence lost: {part[:60]!r}"
+
+
+def test_joined_rules_decide_as_the_rules_one_by_one() -> None:
+    """The rules of a kind joined into one alternation (one regex call per line) drop, label
+    and inset exactly the lines the rules tried one at a time do."""
+    from khorasan.ingest.clean import NoiseRules, load_rules
+
+    rules = load_rules()
+    assert rules.any_line is not None and rules.any_label is not None
+    lines = ["Share this", "Leave a reply", "Related Articles", "More stories from the desk",
+             "Comments are closed.", "Police said the blast killed two people on Monday.",
+             "Follow us on Telegram", "Three killed in market attack", "", "share", "Check out",
+             "The ministry shared the report with reporters later that day."]  # fmt: skip
+    for line in lines:
+        assert (rules.any_line.fullmatch(line) is not None) == any(
+            p.fullmatch(line) for p in rules.lines)  # fmt: skip
+        assert (rules.any_label.fullmatch(line) is not None) == any(
+            p.fullmatch(line) for p in rules.labels)  # fmt: skip
+        assert rules.any_inset is not None
+        assert (rules.any_inset.search(line) is not None) == any(
+            p.search(line) for p in rules.insets)  # fmt: skip
+    # a numbered back-reference would point elsewhere in the joined pattern: not joined
+    echo = NoiseRules((re.compile(r"(\w+) \1", re.I), re.compile(r"x", re.I)), ())
+    assert echo.any_line is None
+    assert NoiseRules((), ()).any_line is None

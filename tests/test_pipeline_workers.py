@@ -67,8 +67,10 @@ def test_workers_store_what_one_worker_stores(
 
 
 def test_a_killed_worker_is_replaced_and_nothing_is_lost(
-    tmp_path: Path, one_worker: tuple[IngestSummary, dict[str, Any]]
+    tmp_path: Path, one_worker: tuple[IngestSummary, dict[str, Any]], monkeypatch: Any
 ) -> None:
+    # each document committed (and reported) alone: the kill comes while the pool works
+    monkeypatch.setattr(khorasan.pipeline, "WRITE_GROUP_DOCUMENTS", 1)
     killed: list[int] = []
 
     def kill_one(item: object) -> None:

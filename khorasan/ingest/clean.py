@@ -17,7 +17,8 @@ end of a line. Beyond single lines:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -57,6 +58,34 @@ class NoiseRules:
     cuts: tuple[re.Pattern[str], ...]  # fragments cut out of a line (caption credits)
     labels: tuple[re.Pattern[str], ...] = ()  # related-list labels: they and their list go
     insets: tuple[re.Pattern[str], ...] = ()  # a lone headline in the body matching is inset
+    # each kind's rules as one alternation: one call in C per line, not one per rule (a
+    # line's fate is the same: see _either); None where they cannot be joined
+    any_line: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    any_label: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    any_inset: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, patterns in (("any_line", self.lines), ("any_label", self.labels),
+                               ("any_inset", self.insets)):  # fmt: skip
+            object.__setattr__(self, name, _either(patterns))
+
+
+_NUMBERED_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _either(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches (fullmatch, search) where one of ``patterns`` does: an
+    alternation backtracks into its next branch, so ``(?:a)|(?:b)`` fullmatches a line iff
+    ``a`` or ``b`` does. None for no patterns, mixed flags, or a pattern whose group numbers
+    would shift (a numbered back-reference) or clash (a named group twice)."""
+    if not patterns or len({p.flags for p in patterns}) != 1:
+        return None
+    if any(_NUMBERED_REFERENCE.search(p.pattern) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
 
 
 @cache
@@ -103,6 +132,8 @@ def _is_furniture(line: str, rules: NoiseRules) -> bool:
         return True  # separators, bullets, lone dashes
     if date_line_kind(line) in ("published", "updated"):
         return True  # "Published: ..." / "Last Updated ..." (metadata reads it first)
+    if rules.any_line is not None:
+        return rules.any_line.fullmatch(line) is not None
     return any(p.fullmatch(line) for p in rules.lines)
 
 
@@ -158,7 +189,7 @@ def _kept_lines(lines: list[str | None], labels: list[bool], rules: NoiseRules) 
             and (line[0].isupper() or line[0].isdigit())
             and not _WRAPPED.search(line)
             and _is_paragraph(previous)
-            and any(p.search(line) for p in rules.insets)
+            and _found(line, rules.insets, rules.any_inset)
         ):
             nxt = _after(lines, i)
             if nxt is not None and _is_paragraph(nxt) and not nxt[0].islower():
@@ -167,6 +198,13 @@ def _kept_lines(lines: list[str | None], labels: list[bool], rules: NoiseRules) 
         previous = line
         in_body = in_body or _is_paragraph(line)
     return out
+
+
+def _found(line: str, patterns: Sequence[re.Pattern[str]], either: re.Pattern[str] | None) -> bool:
+    """Whether one of ``patterns`` is found in ``line`` (``either``: them joined)."""
+    if either is not None:
+        return either.search(line) is not None
+    return any(p.search(line) for p in patterns)
 
 
 def _after(lines: list[str | None], i: int) -> str | None:
@@ -193,7 +231,10 @@ def _clean_once(text: str, rules: NoiseRules, memo: dict[str, tuple[bool, str | 
     for raw in raw_lines:
         found = memo.get(raw)
         if found is None:
-            label = any(p.fullmatch(raw.strip()) for p in rules.labels)
+            stripped = raw.strip()
+            label = (rules.any_label.fullmatch(stripped) is not None
+                     if rules.any_label is not None
+                     else any(p.fullmatch(stripped) for p in rules.labels))  # fmt: skip
             found = memo[raw] = (label, _clean_line(raw, rules))
         read.append(found)
     labels = [label for label, _line in read]

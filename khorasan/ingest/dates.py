@@ -48,7 +48,13 @@ def _iso(match: re.Match[str]) -> str | None:
         return None
 
 
+# every shape holds a year: a text without one needs no shape tried (most lines)
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _first_match(text: str) -> re.Match[str] | None:
+    if _ANY_YEAR.search(text) is None:
+        return None
     found = [m for shape in _SHAPES if (m := shape.search(text))]
     return min(found, key=lambda m: m.start()) if found else None
 

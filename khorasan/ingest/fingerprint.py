@@ -5,7 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import lru_cache, partial
+from operator import methodcaller
+
+import numpy as np
 
 __all__ = [
     "WIRE_COPY_MAX_DISTANCE",
@@ -34,8 +38,6 @@ _WORD = re.compile(r"\w+")
 # the same folds as (character, replacement) pairs: str.replace of the few that occur scans in
 # C, where translate with a dict looks up every character; no replacement is itself folded
 _FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
-# _BIT_TABLES[b] maps a byte to 1 where its bit 0x80 >> b is set, else to 0
-_BIT_TABLES = tuple(bytes(1 if v & (0x80 >> b) else 0 for v in range(256)) for b in range(8))
 
 
 def _fold(text: str) -> str:
@@ -77,20 +79,30 @@ def _features(text: str) -> list[str]:
     return [" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
 
 
+def _encoded_features(text: str) -> Iterable[bytes]:
+    """:func:`_features` UTF-8 encoded: each word encoded once, its trigrams joined as bytes
+    (the same bytes as encoding each joined trigram)."""
+    words = [w.encode("utf-8") for w in _WORD.findall(normalise(text))]
+    if len(words) < SHINGLE_WORDS:
+        return words
+    return map(b" ".join, zip(words, words[1:], words[2:], strict=False))
+
+
+_DIGEST8 = partial(hashlib.blake2b, digest_size=8)
+_DIGEST = methodcaller("digest")
+
+
 def simhash(text: str) -> int:
     """64-bit SimHash over word trigrams of the normalised text."""
-    # the features' 8-byte hashes end to end; a bit's column (the j-th byte of every hash) is
-    # counted in C: translate maps each byte to 1 where the bit is set, count adds them up
-    digests = b"".join(
-        hashlib.blake2b(f.encode("utf-8"), digest_size=8).digest() for f in _features(text)
-    )
+    # the features' 8-byte hashes end to end (hashed by maps in C, no Python frame per
+    # feature), as rows of a bit matrix: a bit is set where most rows have it
+    digests = b"".join(map(_DIGEST, map(_DIGEST8, _encoded_features(text))))
     n = len(digests) // 8
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(n, 8), axis=1)
+    # column k is bit 0x80 >> (k % 8) of byte k // 8: the value's bit 63 - k
     value = 0
-    for j in range(8):
-        column = digests[j::8]
-        for b, table in enumerate(_BIT_TABLES):
-            if 2 * column.translate(table).count(1) > n:
-                value |= 1 << (63 - 8 * j - b)
+    for k in np.flatnonzero(2 * bits.sum(axis=0, dtype=np.int64) > n).tolist():
+        value |= 1 << (63 - k)
     return value
 
 

@@ -5,13 +5,14 @@ The only package that speaks SQL: documents and their mentions (``records``), ev
 """
 
 from khorasan.store.backup import BackupResult, backup_store, restore_store
-from khorasan.store.db import DEFAULT_DB, AddResult, Store, resolve_db_url
+from khorasan.store.db import DEFAULT_DB, AddResult, DocumentWriter, Store, resolve_db_url
 from khorasan.store.events import FusionTransaction
 
 __all__ = [
     "DEFAULT_DB",
     "AddResult",
     "BackupResult",
+    "DocumentWriter",
     "FusionTransaction",
     "Store",
     "backup_store",

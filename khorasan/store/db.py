@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from khorasan.store.schema import (
 from khorasan.store.searchquery import parse_query
 from khorasan.store.wireindex import WireIndex
 
-__all__ = ["AddResult", "DEFAULT_DB", "Store", "resolve_db_url"]
+__all__ = ["AddResult", "DEFAULT_DB", "DocumentWriter", "Store", "resolve_db_url"]
 
 DEFAULT_DB = "khorasan.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -223,7 +224,7 @@ class Store:
         needed (a new text, or a stored one never extracted), inside the same transaction
         that looks the text up: one transaction per document, no separate read first.
         """
-        try:
+        with _document_errors(doc):
             try:
                 with self.engine.begin() as conn:
                     _begin_write(conn, pg.DOCUMENT_LOCK)
@@ -234,16 +235,13 @@ class Store:
                 with self.engine.begin() as conn:
                     _begin_write(conn, pg.DOCUMENT_LOCK)
                     return self._add_document(conn, doc, extracted, extractor_version, extract)
-        except _ExtractionFailed as failed:  # rolled back; the extractor's own exception
-            cause = failed.__cause__
-            assert cause is not None
-            raise cause from None
-        except (ValueError, TypeError) as exc:  # a malformed record: nothing of it is stored
-            raise StoreError(doc.source, f"cannot store document: bad record: {exc}") from exc
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                doc.source, f"cannot store document: {exc.__class__.__name__}"
-            ) from exc
+
+    def document_writer(
+        self, *, max_documents: int = 1, max_seconds: float = 0.0
+    ) -> DocumentWriter:
+        """A writer that adds documents as :meth:`add_document` does, several to one
+        transaction: see :class:`DocumentWriter` (``max_documents=1``: one each)."""
+        return DocumentWriter(self, max_documents=max_documents, max_seconds=max_seconds)
 
     def _add_document(
         self,
@@ -862,6 +860,144 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot read or write alerts: "
                              f"{exc.__class__.__name__}") from exc  # fmt: skip
+
+
+@contextmanager
+def _document_errors(doc: Document) -> Iterator[None]:
+    """What storing one document raises: the extractor's own exception as itself, a malformed
+    record or a database error as a StoreError naming the document."""
+    try:
+        yield
+    except _ExtractionFailed as failed:  # rolled back; the extractor's own exception
+        cause = failed.__cause__
+        assert cause is not None
+        raise cause from None
+    except (ValueError, TypeError) as exc:  # a malformed record: nothing of it is stored
+        raise StoreError(doc.source, f"cannot store document: bad record: {exc}") from exc
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(doc.source, f"cannot store document: {exc.__class__.__name__}") from exc
+
+
+class DocumentWriter:
+    """Documents added one after another, several to a transaction: a commit costs about as
+    much as storing a document (SQLite writes its pages and full-text segments once per
+    commit), so one writer storing many documents commits them in groups.
+
+    Each document goes in whole or not at all, as with :meth:`Store.add_document` (a
+    savepoint per document: a failed one leaves the others of its group in place), and is
+    stored only once :meth:`commit` returns: a crash or a failed commit loses the group since
+    the last commit, which a caller reports only after committing (a rerun stores it again).
+    The write lock is taken at the first document of a group and held until its commit:
+    :meth:`due` says when a group reached ``max_documents`` or is ``max_seconds`` old, so
+    that other writers (watchers, another ingest) wait at most about that long."""
+
+    def __init__(self, store: Store, *, max_documents: int = 1, max_seconds: float = 0.0) -> None:
+        self._store = store
+        self.max_documents = max(1, max_documents)
+        self.max_seconds = max_seconds
+        self._conn: Connection | None = None
+        self._trans: sa.engine.RootTransaction | None = None
+        self._started = 0.0
+        self._mark = store._wire_index.mark()
+        self._lost: StoreError | None = None  # a group that failed to commit, not yet told
+        self.pending = 0  # documents added since the last commit
+
+    def add_document(
+        self,
+        doc: Document,
+        extracted: Mapping[str, Any] | None = None,
+        extractor_version: str = "",
+        *,
+        extract: Callable[[Document], Mapping[str, Any]] | None = None,
+    ) -> AddResult:
+        """:meth:`Store.add_document`, written in the open group (committed by :meth:`commit`);
+        with ``max_documents=1``, that very call (committed at once)."""
+        if self.max_documents == 1:
+            return self._store.add_document(doc, extracted, extractor_version, extract=extract)
+        with _document_errors(doc):
+            try:
+                result = self._add(doc, extracted, extractor_version, extract)
+            except sa.exc.IntegrityError:
+                # another writer stored this text in between (a lost race): commit the group
+                # so far, and look it up again in a transaction of its own, as add_document
+                try:
+                    self.commit()
+                except StoreError as exc:
+                    self._lost = exc
+                    raise
+                result = self._add(doc, extracted, extractor_version, extract)
+        self.pending += 1
+        return result
+
+    def _add(
+        self, doc: Document, extracted: Mapping[str, Any] | None, extractor_version: str,
+        extract: Callable[[Document], Mapping[str, Any]] | None,
+    ) -> AddResult:  # fmt: skip
+        conn = self._open()
+        with conn.begin_nested():  # a failure undoes this document only
+            return self._store._add_document(conn, doc, extracted, extractor_version, extract)
+
+    def _open(self) -> Connection:
+        if self._conn is None:
+            conn = self._store.engine.connect()
+            try:
+                self._trans = conn.begin()
+                _begin_write(conn, pg.DOCUMENT_LOCK)
+            except BaseException:
+                conn.close()
+                self._trans = None
+                raise
+            self._conn = conn
+            self._started = time.monotonic()
+            self._mark = self._store._wire_index.mark()
+        return self._conn
+
+    def due(self) -> bool:
+        """Whether the open group should be committed now (full, or holding the write lock
+        long enough); True when nothing is open."""
+        if self._conn is None:
+            return True
+        return (self.pending >= self.max_documents
+                or time.monotonic() - self._started >= self.max_seconds)  # fmt: skip
+
+    def commit(self) -> None:
+        """Commit the open group (nothing open: nothing to do); a failure rolls it back and
+        raises :class:`StoreError` (none of its documents is stored). A group that failed to
+        commit inside :meth:`add_document` (a lost race commits the group first) raises here
+        too, so that the caller, who reports at commits, learns it was lost."""
+        lost, self._lost = self._lost, None
+        if lost is not None:
+            raise lost
+        conn, trans = self._conn, self._trans
+        if conn is None or trans is None:
+            return
+        self._conn = self._trans = None
+        try:
+            trans.commit()
+        except sa.exc.SQLAlchemyError as exc:
+            self._forget()
+            reason = f"cannot store documents: {exc.__class__.__name__}"
+            raise StoreError(self._store.url, reason) from exc
+        finally:
+            self.pending = 0
+            conn.close()
+
+    def rollback(self) -> None:
+        """Drop the open group (nothing of it is stored)."""
+        conn, trans = self._conn, self._trans
+        if conn is None or trans is None:
+            return
+        self._conn = self._trans = None
+        self.pending = 0
+        self._forget()
+        try:
+            trans.rollback()
+        finally:
+            conn.close()
+
+    def _forget(self) -> None:
+        # the wire index read the group's own fingerprints; their row numbers are reused
+        self._store._wire_index.reset(self._mark)
 
 
 def _event_selection(

@@ -56,6 +56,16 @@ class WireIndex:
         self._wires.extend(w for _, _, w in rows)
         self._seq = rows[-1][0]
 
+    def mark(self) -> tuple[int, int]:
+        """Where the index stands now, for :meth:`reset`."""
+        return self._seq, self._size
+
+    def reset(self, mark: tuple[int, int]) -> None:
+        """Forget what was read since ``mark`` (rows of a transaction rolled back: their row
+        numbers will be used again)."""
+        self._seq, self._size = mark
+        del self._wires[self._size :]
+
     def match(self, simhash: int, max_distance: int) -> str | None:
         """The wire story of the first stored document within ``max_distance`` bits."""
         if not self._size:
