@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from khorasan.fuse.blocking import BlockIndex, is_candidate
-from khorasan.fuse.cluster import Cluster, agglomerate, components
+from khorasan.fuse.cluster import Cluster, Edges, agglomerate, components
 from khorasan.fuse.incremental import CandidateFinder
 from khorasan.fuse.mention import Mention, mention_from_row
 from khorasan.fuse.overlay import Overlay
@@ -171,7 +171,7 @@ def _tied_components(
     seed: Mention,
     candidates: Callable[[Mention, Container[int]], list[Mention]],
     done: Container[int],
-) -> tuple[list[list[Mention]], dict[int, dict[int, float]]]:
+) -> tuple[list[list[Mention]], Edges]:
     """The component of ``seed``, with every component holding a mention of a document
     that review actions tie to one of theirs (transitively), and their scored pairs; mentions
     in ``done`` (written already) are left out."""

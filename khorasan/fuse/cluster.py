@@ -14,12 +14,13 @@ import heapq
 from collections.abc import Callable, Container, Iterable, Sequence
 
 from khorasan.fuse.mention import Mention
+from khorasan.fuse.pairs import CrossSums, ScoredPairs
 from khorasan.fuse.score import LINK_THRESHOLD, connects
 
 __all__ = ["Cluster", "agglomerate", "components"]
 
-# Scored candidate pairs as adjacency: id -> {other id: score}, both directions.
-Edges = dict[int, dict[int, float]]
+# Scored candidate pairs, both directions (compact: a large component holds millions).
+Edges = ScoredPairs
 
 
 class Cluster(list[Mention]):
@@ -45,7 +46,7 @@ def components(
     after the first was explored. Returns the components and the scored pairs of reached
     mentions, as adjacency (linked or not: agglomeration needs both).
     """
-    edges: Edges = {}
+    edges = ScoredPairs()
     links: dict[int, list[int]] = {}  # the scored pairs that connect, both directions
     seen: dict[int, Mention] = {}
     stack = []
@@ -55,7 +56,7 @@ def components(
             stack.append(m)
     while stack:
         m = stack.pop()
-        mine = edges.setdefault(m.id, {})
+        mine = edges.partners(m.id)
         for other in candidates(m, mine):
             if other.id in mine:
                 continue  # scored from the other side already
@@ -70,11 +71,8 @@ def components(
                 # not reached (yet): most such candidates never are, and their pairs would be
                 # most of what is kept; one reached later scores this pair from its side
                 continue
-            mine[other.id] = value
-            theirs = edges.get(other.id)
-            if theirs is None:
-                theirs = edges[other.id] = {}
-            theirs[m.id] = value
+            mine.add(other.id)
+            edges.add(m.id, other.id, value)
     out: list[list[Mention]] = []
     done: set[int] = set()
     for mid in sorted(seen, key=lambda i: seen[i].key):
@@ -114,46 +112,45 @@ def agglomerate(
     neighbours the two clusters share.
     """
     ordered = sorted(members, key=lambda m: m.key)
-    groups: dict[int, list[Mention]] = {i: [m] for i, m in enumerate(ordered)}
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}  # members' positions
     pos = {m.id: i for i, m in enumerate(ordered)}
     # total[i][k]: sum of scores over the cross pairs of clusters i and k; absent when some
     # cross pair is not a candidate (kept in both directions)
-    total: dict[int, dict[int, float]] = {i: {} for i in groups}
-    for m in ordered:
-        i = pos[m.id]
-        for other, scored in edges.pop(m.id, {}).items():
-            k = pos.get(other)
-            if k is not None:
-                total[i][k] = scored
-    heap = [(-v, i, k) for i, row in total.items() for k, v in row.items()
-            if i < k and v >= LINK_THRESHOLD]  # fmt: skip
+    total = CrossSums(
+        [(k, scored) for other, scored in edges.pop(m.id) if (k := pos.get(other)) is not None]
+        for m in ordered
+    )
+    heap = [(-v, i, k) for i, k, v in total.pairs() if v >= LINK_THRESHOLD]
     heapq.heapify(heap)
     while heap:
         neg, i, j = heapq.heappop(heap)
         if i not in groups or j not in groups:
             continue
-        value = total[i].get(j)
+        value = total.get(i, j)
         if value is None or -neg != value / (len(groups[i]) * len(groups[j])):
             continue  # stale: one side grew since this entry was pushed
-        groups[i] = groups[i] + groups.pop(j)
-        row_i, row_j = total[i], total.pop(j)
-        del row_i[j], row_j[i]
+        joined = groups.pop(j)
+        groups[i] = groups[i] + joined
+        row_i, row_j = total.row(i), total.row(j)  # both read before either changes
+        del row_i[j]
         for k in list(row_i):
-            del total[k][i]
+            total.drop(k, i)
             b = row_j.get(k)
             if b is None:
                 del row_i[k]  # a vetoed pair vetoes the merged cluster
                 continue
             merged = row_i[k] + b
-            row_i[k] = total[k][i] = merged
+            row_i[k] = merged
+            total.set(k, i, merged)
             mean = merged / (len(groups[i]) * len(groups[k]))
             if mean >= LINK_THRESHOLD:
                 heapq.heappush(heap, (-mean, *_edge(i, k)))
         for k in row_j:
-            total[k].pop(j, None)
+            total.drop(k, j)
+        total.merged(i, j, row_i, joined)
     out = []
     for i in sorted(groups):
-        group = sorted(groups[i], key=lambda m: m.key)
+        group = sorted((ordered[p] for p in groups[i]), key=lambda m: m.key)
         cluster = Cluster(group)
         cluster.scores = {m.id: _member_score(m, group, score) for m in group}
         out.append(cluster)
