@@ -151,6 +151,7 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
                 if touched:
                     touched.bind(members)
                 clusters = [cl for comp in comps for cl in agglomerate(comp, edges, pair_score)]
+                del comps, edges  # the pairs are not held through the next component's search
                 if touched:  # review actions may join or split clusters: all at once
                     writer.add(*events_of(clusters, touched))
                 else:

@@ -10,11 +10,10 @@ would.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Container, Iterable, Sequence
 
 from khorasan.fuse.mention import Mention
-from khorasan.fuse.pairs import CrossSums, ScoredPairs
+from khorasan.fuse.pairs import CrossSums, MergeQueue, ScoredPairs
 from khorasan.fuse.score import LINK_THRESHOLD, connects
 
 __all__ = ["Cluster", "agglomerate", "components"]
@@ -46,8 +45,7 @@ def components(
     after the first was explored. Returns the components and the scored pairs of reached
     mentions, as adjacency (linked or not: agglomeration needs both).
     """
-    edges = ScoredPairs()
-    links: dict[int, list[int]] = {}  # the scored pairs that connect, both directions
+    edges = ScoredPairs()  # with the scored pairs that connect (links), both directions
     seen: dict[int, Mention] = {}
     stack = []
     for m in seeds:
@@ -61,9 +59,8 @@ def components(
             if other.id in mine:
                 continue  # scored from the other side already
             value = score(m, other)
-            if connects(m, other, value):
-                links.setdefault(m.id, []).append(other.id)
-                links.setdefault(other.id, []).append(m.id)
+            linked = connects(m, other, value)
+            if linked:
                 if other.id not in seen:
                     seen[other.id] = other
                     stack.append(other)
@@ -72,7 +69,7 @@ def components(
                 # most of what is kept; one reached later scores this pair from its side
                 continue
             mine.add(other.id)
-            edges.add(m.id, other.id, value)
+            edges.add(m.id, other.id, value, linked)
     out: list[list[Mention]] = []
     done: set[int] = set()
     for mid in sorted(seen, key=lambda i: seen[i].key):
@@ -83,7 +80,7 @@ def components(
         while todo:
             cur = todo.pop()
             comp.append(seen[cur])
-            for nxt in links.get(cur, ()):
+            for nxt in edges.linked(cur):
                 # links are undirected: a component does not depend on which end came first
                 if nxt not in done:
                     done.add(nxt)
@@ -99,31 +96,26 @@ def agglomerate(
 ) -> list[Cluster]:
     """Average-link clustering of one component; deterministic for a given set of members.
 
-    The members' rows of ``edges`` (their scored pairs) are taken out as the cross-pair
-    table is built, so a large component's pairs are held once, not twice; each member's
+    The cross-pair table reads the members' pairs where ``edges`` holds them (compact: see
+    ``pairs.py``), so a large component's pairs are held once, not twice; each member's
     mean link score to its cluster is then ``score``d again over the cluster's few pairs
     (``score`` as :func:`components` used it: symmetric, so the same values).
 
     Two clusters merge when the mean score over all their cross pairs reaches the threshold
     and every cross pair is a candidate (a missing pair, e.g. same document or dates too far
     apart, forbids the merge). The best-scoring merge goes first; ties go to the smallest keys.
-    Cross-pair sums are kept per pair of neighbouring clusters, with a heap of merges: a
+    Cross-pair sums are kept per pair of neighbouring clusters, with a queue of merges: a
     component of n mentions with e candidate pairs costs O(e log e) plus, per merge, the
     neighbours the two clusters share.
     """
     ordered = sorted(members, key=lambda m: m.key)
     groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}  # members' positions
-    pos = {m.id: i for i, m in enumerate(ordered)}
     # total[i][k]: sum of scores over the cross pairs of clusters i and k; absent when some
     # cross pair is not a candidate (kept in both directions)
-    total = CrossSums(
-        [(k, scored) for other, scored in edges.pop(m.id) if (k := pos.get(other)) is not None]
-        for m in ordered
-    )
-    heap = [(-v, i, k) for i, k, v in total.pairs() if v >= LINK_THRESHOLD]
-    heapq.heapify(heap)
-    while heap:
-        neg, i, j = heapq.heappop(heap)
+    total = CrossSums(edges, [m.id for m in ordered])
+    heap = MergeQueue(total, len(ordered), LINK_THRESHOLD)
+    while (best := heap.pop()) is not None:
+        neg, i, j = best
         if i not in groups or j not in groups:
             continue
         value = total.get(i, j)
@@ -144,7 +136,7 @@ def agglomerate(
             total.set(k, i, merged)
             mean = merged / (len(groups[i]) * len(groups[k]))
             if mean >= LINK_THRESHOLD:
-                heapq.heappush(heap, (-mean, *_edge(i, k)))
+                heap.push((-mean, *_edge(i, k)))
         for k in row_j:
             total.drop(k, j)
         total.merged(i, j, row_i, joined)

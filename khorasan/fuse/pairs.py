@@ -1,75 +1,93 @@
-"""Compact tables of scored pairs for clustering (``cluster.py``): a large component holds
-millions of pairs, and a dict entry per pair and direction, with a float object per score,
-took 100 to 150 bytes; these keep 12 (a 4-byte index and an 8-byte double).
+"""Compact tables of scored pairs for clustering (``cluster.py``).
 
-Scores stay exact doubles (``array('d')``): agglomeration sums and compares them, so any
-rounding would change which clusters merge.
+The largest component of a 20k-document bench store holds 81k mentions and 15M scored pairs:
+a dict entry per pair and direction, with a float object per score, took 100 to 150 bytes
+(over 2 GB). Here a pair and direction takes 6: the partner's slot (``array('i')``) and its
+score's index in a table of the distinct scores (``array('H')``, widened to ``'I'`` past
+65,536 of them; a component's scores are sums of a few dozen weights and word overlaps, a
+few thousand values). The table keeps each score as the exact double ``score`` returned:
+agglomeration sums and compares them, so any rounding would change which clusters merge.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-__all__ = ["CrossSums", "ScoredPairs"]
+__all__ = ["CrossSums", "MergeQueue", "ScoredPairs"]
+
+Merge = tuple[float, int, int]  # minus the mean score, then the two clusters (i < k)
 
 
 class ScoredPairs:
-    """Pairs scored while components are found, both directions, in the order they were
-    scored: per mention, its partners' slots (``array('i')``) and the scores (``array('d')``).
-    A mention's slot is the order it first appeared in; its id is kept once."""
+    """Pairs scored while components are found, both directions, and which of them link.
+    A mention's slot is the order it first appeared in; per slot, its partners' slots and
+    scores in the order they were scored, and its linked partners' slots."""
 
-    __slots__ = ("_ids", "_near", "_scores", "_slot")
+    __slots__ = ("_ids", "_index", "_links", "_near", "_scores", "_slot", "_values", "_wide")
 
     def __init__(self) -> None:
         self._slot: dict[int, int] = {}  # mention id -> slot
         self._ids = array("q")  # slot -> mention id
-        self._near: list[array[int] | None] = []  # slot -> partners' slots (None once popped)
-        self._scores: list[array[float] | None] = []  # slot -> their scores
+        self._near: list[array[int]] = []  # slot -> partners' slots
+        self._scores: list[array[int]] = []  # slot -> their scores' indexes in _values
+        self._links: list[array[int] | None] = []  # slot -> linked partners' slots
+        self._values: list[float] = []  # the distinct scores, exact
+        self._index: dict[float, int] = {}  # score -> its index in _values
+        self._wide = False  # indexes past 'H' (then 'I')
 
-    def _slot_of(self, mention_id: int) -> int:
+    def slot(self, mention_id: int) -> int:
         slot = self._slot.get(mention_id)
         if slot is None:
             slot = self._slot[mention_id] = len(self._ids)
             self._ids.append(mention_id)
             self._near.append(array("i"))
-            self._scores.append(array("d"))
+            self._scores.append(array("I" if self._wide else "H"))
+            self._links.append(None)
         return slot
 
-    def add(self, a: int, b: int, value: float) -> None:
-        """The pair of mention ids ``a`` and ``b`` scored ``value``."""
-        sa, sb = self._slot_of(a), self._slot_of(b)
-        near_a, near_b = self._near[sa], self._near[sb]
-        scores_a, scores_b = self._scores[sa], self._scores[sb]
-        assert near_a is not None and near_b is not None  # not popped: still being explored
-        assert scores_a is not None and scores_b is not None
-        near_a.append(sb)
-        scores_a.append(value)
-        near_b.append(sa)
-        scores_b.append(value)
+    def _value_index(self, value: float) -> int:
+        at = self._index.get(value)
+        if at is None:
+            at = self._index[value] = len(self._values)
+            self._values.append(value)
+            if at == 1 << 16 and not self._wide:
+                self._wide = True
+                self._scores = [array("I", row) for row in self._scores]
+        return at
+
+    def add(self, a: int, b: int, value: float, linked: bool) -> None:
+        """The pair of mention ids ``a`` and ``b`` scored ``value`` (and links, or not)."""
+        sa, sb = self.slot(a), self.slot(b)
+        at = self._value_index(value)
+        self._near[sa].append(sb)
+        self._scores[sa].append(at)
+        self._near[sb].append(sa)
+        self._scores[sb].append(at)
+        if linked:
+            for x, y in ((sa, sb), (sb, sa)):
+                row = self._links[x]
+                if row is None:
+                    row = self._links[x] = array("i")
+                row.append(y)
 
     def partners(self, mention_id: int) -> set[int]:
         """Ids of the mentions scored with ``mention_id`` so far."""
         slot = self._slot.get(mention_id)
-        near = None if slot is None else self._near[slot]
-        if not near:
+        if slot is None:
             return set()
         ids = self._ids
-        return {ids[s] for s in near}
+        return {ids[s] for s in self._near[slot]}
 
-    def pop(self, mention_id: int) -> Iterator[tuple[int, float]]:
-        """(partner id, score) of each pair of ``mention_id``, in the order they were scored;
-        its rows are dropped (agglomeration reads each member's once)."""
+    def linked(self, mention_id: int) -> Iterator[int]:
+        """Ids of the mentions linked with ``mention_id``."""
         slot = self._slot.get(mention_id)
-        if slot is None:
-            return iter(())
-        near, scores = self._near[slot], self._scores[slot]
-        self._near[slot] = self._scores[slot] = None
-        if near is None or scores is None:
-            return iter(())
-        ids = self._ids
-        return ((ids[s], v) for s, v in zip(near, scores, strict=True))
+        row = None if slot is None else self._links[slot]
+        if row is not None:
+            ids = self._ids
+            yield from (ids[s] for s in row)
 
 
 class CrossSums:
@@ -78,36 +96,40 @@ class CrossSums:
     cross pair is not a candidate.
 
     Most clusters of a large component stay single mentions: their sums are the pair scores
-    themselves, read from a CSR of the members' pairs (sorted partner positions, built once).
-    Only a cluster of two or more has a row of its own (a dict); a single mention's row is
-    rebuilt from the CSR and those rows when it merges. The values are those a dict of dicts
-    would hold, summed in the same order.
+    themselves, read from the members' rows of :class:`ScoredPairs` (sorted by partner once,
+    found by bisection). Only a cluster of two or more has a row of its own (a dict); a single
+    mention's row is rebuilt from its pairs and those rows when it merges. The values are
+    those a dict of dicts would hold, summed in the same order.
     """
 
-    __slots__ = ("_near", "_owner", "_rows", "_scores", "_start")
+    __slots__ = ("_near", "_owner", "_pos", "_rows", "_scores", "_slots", "_values")
 
-    def __init__(self, rows: Iterable[list[tuple[int, float]]]) -> None:
-        """``rows``: for each member in turn, (position, score) of each of its scored pairs
-        (taken one at a time, so that only the CSR holds them all)."""
-        self._start = array("q", [0])
-        self._near = array("i")
-        self._scores = array("d")
-        for row in rows:
-            row.sort()  # by partner position: found by bisection
-            self._near.extend(k for k, _ in row)
-            self._scores.extend(v for _, v in row)
-            self._start.append(len(self._near))
-        self._owner = array("i", range(len(self._start) - 1))  # member -> the cluster it is in
+    def __init__(self, pairs: ScoredPairs, member_ids: list[int]) -> None:
+        """``member_ids``: the members' mention ids, by position."""
+        self._values = pairs._values
+        self._slots = array("i", (pairs.slot(i) for i in member_ids))  # position -> slot
+        self._pos = array("i", [-1]) * len(pairs._ids)  # slot -> position (-1: not a member)
+        self._near, self._scores = pairs._near, pairs._scores
+        for p, s in enumerate(self._slots):
+            self._pos[s] = p
+            near, scores = self._near[s], self._scores[s]
+            order = sorted(range(len(near)), key=near.__getitem__)  # by partner: bisection
+            self._near[s] = array("i", (near[o] for o in order))
+            self._scores[s] = array(scores.typecode, (scores[o] for o in order))
+        self._owner = array("i", range(len(member_ids)))  # member -> the cluster it is in
         self._rows: dict[int, dict[int, float]] = {}  # clusters of two or more
 
-    def pairs(self) -> Iterator[tuple[int, int, float]]:
-        """(i, k, score) of every pair of single members, i < k."""
-        start, near, scores = self._start, self._near, self._scores
-        for i in range(len(start) - 1):
-            lo, hi = start[i], start[i + 1]
-            first = bisect.bisect_right(near, i, lo, hi)
-            for at in range(first, hi):
-                yield i, near[at], scores[at]
+    def pairs(self, at_least: float) -> Iterator[tuple[int, int, int]]:
+        """(score index, i, k) of every pair of members, i < k, scoring ``at_least``."""
+        pos, values = self._pos, self._values
+        for i, s in enumerate(self._slots):
+            for other, at in zip(self._near[s], self._scores[s], strict=True):
+                k = pos[other]
+                if k > i and values[at] >= at_least:
+                    yield at, i, k
+
+    def value(self, at: int) -> float:
+        return self._values[at]
 
     def get(self, i: int, k: int) -> float | None:
         """``total[i][k]`` of two current clusters."""
@@ -116,9 +138,10 @@ class CrossSums:
             return rows[i].get(k)
         if k in rows:
             return rows[k].get(i)
-        lo, hi = self._start[i], self._start[i + 1]
-        at = bisect.bisect_left(self._near, k, lo, hi)
-        return self._scores[at] if at < hi and self._near[at] == k else None
+        s, t = self._slots[i], self._slots[k]
+        near = self._near[s]
+        at = bisect.bisect_left(near, t)
+        return self._values[self._scores[s][at]] if at < len(near) and near[at] == t else None
 
     def row(self, i: int) -> dict[int, float]:
         """``total[i]`` of a current cluster: its own row, or a single member's rebuilt."""
@@ -126,13 +149,16 @@ class CrossSums:
         if own is not None:
             return own
         out: dict[int, float] = {}
-        rows, owner = self._rows, self._owner
-        lo, hi = self._start[i], self._start[i + 1]
-        for at in range(lo, hi):
-            k = owner[self._near[at]]
+        rows, owner, pos, values = self._rows, self._owner, self._pos, self._values
+        s = self._slots[i]
+        for other, at in zip(self._near[s], self._scores[s], strict=True):
+            p = pos[other]
+            if p < 0:
+                continue  # a mention of another component
+            k = owner[p]
             theirs = rows.get(k)
             if theirs is None:
-                out[k] = self._scores[at]  # a single mention: the pair's score
+                out[k] = values[at]  # a single mention: the pair's score
             else:
                 value = theirs.get(i)  # a cluster: its row holds the sum, or it vetoed i
                 if value is not None:
@@ -159,3 +185,55 @@ class CrossSums:
         owner = self._owner
         for m in members:
             owner[m] = i
+
+
+class MergeQueue:
+    """A heap of merges ``(-mean, i, k)`` whose first entries (every pair of single members
+    at the threshold) are kept as one array of ``i * n + k`` per distinct score, sorted when
+    reached, instead of a tuple each (a large component has millions). Pops in the order one
+    heap of them all would (entries are totally ordered; equal ones are alike)."""
+
+    __slots__ = ("_bucket", "_buckets", "_heap", "_n", "_next", "_sums")
+
+    def __init__(self, sums: CrossSums, n: int, at_least: float) -> None:
+        self._n = n
+        by_score: dict[int, array[int]] = {}
+        for at, i, k in sums.pairs(at_least):
+            bucket = by_score.get(at)
+            if bucket is None:
+                bucket = by_score[at] = array("q")
+            bucket.append(i * n + k)
+        # best score first; each bucket's codes sorted when reached
+        self._buckets = sorted(((-sums.value(at), codes) for at, codes in by_score.items()),
+                               key=lambda b: b[0], reverse=True)  # fmt: skip
+        self._bucket: list[int] = []  # the current bucket's codes, sorted, last first
+        self._sums = sums
+        self._next: Merge | None = None
+        self._heap: list[Merge] = []
+        self._advance()
+
+    def _advance(self) -> None:
+        if not self._bucket and self._buckets:
+            neg, codes = self._buckets[-1]
+            self._buckets[-1] = (neg, array("q"))
+            self._bucket = sorted(codes, reverse=True)
+        if self._bucket:
+            code = self._bucket.pop()
+            neg = self._buckets[-1][0]
+            if not self._bucket:
+                self._buckets.pop()
+            i, k = divmod(code, self._n)
+            self._next = (neg, i, k)
+        else:
+            self._next = None
+
+    def push(self, entry: Merge) -> None:
+        heapq.heappush(self._heap, entry)
+
+    def pop(self) -> Merge | None:
+        first, heap = self._next, self._heap
+        if heap and (first is None or heap[0] < first):
+            return heapq.heappop(heap)
+        if first is not None:
+            self._advance()
+        return first
