@@ -1,7 +1,7 @@
 """An update works one component at a time: it writes events in steps and forgets what it read
 between components. With every step as small as it can be (one seed read at a time, events
-written after every component, no mention or answer kept between components), it must still
-give what one full fuse gives, on SQLite and PostgreSQL."""
+reconciled one at a time and written after every component, no mention or answer kept between
+components), it must still give what one full fuse gives, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ INCREMENTAL = importlib.import_module("khorasan.fuse.incremental")
 def smallest_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(FUSE, "SEED_BATCH", 1)
     monkeypatch.setattr(FUSE, "WRITE_LINKS", 1)
+    monkeypatch.setattr(FUSE, "EVENT_STEP", 1)
     monkeypatch.setattr(INCREMENTAL, "KNOWN_LIMIT", 0)
     monkeypatch.setattr(INCREMENTAL, "ANSWERS_LIMIT", 0)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from khorasan.fuse.blocking import BlockIndex, is_candidate
-from khorasan.fuse.cluster import Cluster, agglomerate, components
+from khorasan.fuse.cluster import Cluster, Edges, agglomerate, components
 from khorasan.fuse.incremental import CandidateFinder
 from khorasan.fuse.mention import Mention, mention_from_row
 from khorasan.fuse.overlay import Overlay
@@ -151,7 +151,15 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
                 if touched:
                     touched.bind(members)
                 clusters = [cl for comp in comps for cl in agglomerate(comp, edges, pair_score)]
-                writer.add(*events_of(clusters, touched))
+                del comps, edges  # the pairs are not held through the next component's search
+                if touched:  # review actions may join or split clusters: all at once
+                    writer.add(*events_of(clusters, touched))
+                else:
+                    # a large component's events are reconciled and written a step at a
+                    # time, not all held at once with their rows (each event is its
+                    # cluster's alone, so steps give the same events)
+                    for start in range(0, len(clusters), EVENT_STEP):
+                        writer.add(*events_of(clusters[start : start + EVENT_STEP]))
                 reclustered += len(members)
                 done.update(m.id for m in members)
                 finder.forget(m.id for m in members)
@@ -159,9 +167,11 @@ def update_events(store: Store, document_ids: Iterable[str] = ()) -> FuseSummary
     return FuseSummary(reclustered, n, time.perf_counter() - started)
 
 
-# seed mentions read at a time; events written once this many mention links are waiting
+# seed mentions read at a time; events written once this many mention links are waiting;
+# clusters of a component reconciled at a time
 SEED_BATCH = 500
 WRITE_LINKS = 5000
+EVENT_STEP = 1000
 
 
 def _tied_components(
@@ -171,7 +181,7 @@ def _tied_components(
     seed: Mention,
     candidates: Callable[[Mention, Container[int]], list[Mention]],
     done: Container[int],
-) -> tuple[list[list[Mention]], dict[int, dict[int, float]]]:
+) -> tuple[list[list[Mention]], Edges]:
     """The component of ``seed``, with every component holding a mention of a document
     that review actions tie to one of theirs (transitively), and their scored pairs; mentions
     in ``done`` (written already) are left out."""

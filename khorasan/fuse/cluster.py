@@ -10,16 +10,16 @@ would.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Container, Iterable, Sequence
 
 from khorasan.fuse.mention import Mention
+from khorasan.fuse.pairs import CrossSums, MergeQueue, ScoredPairs
 from khorasan.fuse.score import LINK_THRESHOLD, connects
 
 __all__ = ["Cluster", "agglomerate", "components"]
 
-# Scored candidate pairs as adjacency: id -> {other id: score}, both directions.
-Edges = dict[int, dict[int, float]]
+# Scored candidate pairs, both directions (compact: a large component holds millions).
+Edges = ScoredPairs
 
 
 class Cluster(list[Mention]):
@@ -45,8 +45,7 @@ def components(
     after the first was explored. Returns the components and the scored pairs of reached
     mentions, as adjacency (linked or not: agglomeration needs both).
     """
-    edges: Edges = {}
-    links: dict[int, list[int]] = {}  # the scored pairs that connect, both directions
+    edges = ScoredPairs()  # with the scored pairs that connect (links), both directions
     seen: dict[int, Mention] = {}
     stack = []
     for m in seeds:
@@ -55,14 +54,13 @@ def components(
             stack.append(m)
     while stack:
         m = stack.pop()
-        mine = edges.setdefault(m.id, {})
+        mine = edges.partners(m.id)
         for other in candidates(m, mine):
             if other.id in mine:
                 continue  # scored from the other side already
             value = score(m, other)
-            if connects(m, other, value):
-                links.setdefault(m.id, []).append(other.id)
-                links.setdefault(other.id, []).append(m.id)
+            linked = connects(m, other, value)
+            if linked:
                 if other.id not in seen:
                     seen[other.id] = other
                     stack.append(other)
@@ -70,11 +68,8 @@ def components(
                 # not reached (yet): most such candidates never are, and their pairs would be
                 # most of what is kept; one reached later scores this pair from its side
                 continue
-            mine[other.id] = value
-            theirs = edges.get(other.id)
-            if theirs is None:
-                theirs = edges[other.id] = {}
-            theirs[m.id] = value
+            mine.add(other.id)
+            edges.add(m.id, other.id, value, linked)
     out: list[list[Mention]] = []
     done: set[int] = set()
     for mid in sorted(seen, key=lambda i: seen[i].key):
@@ -85,7 +80,7 @@ def components(
         while todo:
             cur = todo.pop()
             comp.append(seen[cur])
-            for nxt in links.get(cur, ()):
+            for nxt in edges.linked(cur):
                 # links are undirected: a component does not depend on which end came first
                 if nxt not in done:
                     done.add(nxt)
@@ -101,59 +96,53 @@ def agglomerate(
 ) -> list[Cluster]:
     """Average-link clustering of one component; deterministic for a given set of members.
 
-    The members' rows of ``edges`` (their scored pairs) are taken out as the cross-pair
-    table is built, so a large component's pairs are held once, not twice; each member's
+    The cross-pair table reads the members' pairs where ``edges`` holds them (compact: see
+    ``pairs.py``), so a large component's pairs are held once, not twice; each member's
     mean link score to its cluster is then ``score``d again over the cluster's few pairs
     (``score`` as :func:`components` used it: symmetric, so the same values).
 
     Two clusters merge when the mean score over all their cross pairs reaches the threshold
     and every cross pair is a candidate (a missing pair, e.g. same document or dates too far
     apart, forbids the merge). The best-scoring merge goes first; ties go to the smallest keys.
-    Cross-pair sums are kept per pair of neighbouring clusters, with a heap of merges: a
+    Cross-pair sums are kept per pair of neighbouring clusters, with a queue of merges: a
     component of n mentions with e candidate pairs costs O(e log e) plus, per merge, the
     neighbours the two clusters share.
     """
     ordered = sorted(members, key=lambda m: m.key)
-    groups: dict[int, list[Mention]] = {i: [m] for i, m in enumerate(ordered)}
-    pos = {m.id: i for i, m in enumerate(ordered)}
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}  # members' positions
     # total[i][k]: sum of scores over the cross pairs of clusters i and k; absent when some
     # cross pair is not a candidate (kept in both directions)
-    total: dict[int, dict[int, float]] = {i: {} for i in groups}
-    for m in ordered:
-        i = pos[m.id]
-        for other, scored in edges.pop(m.id, {}).items():
-            k = pos.get(other)
-            if k is not None:
-                total[i][k] = scored
-    heap = [(-v, i, k) for i, row in total.items() for k, v in row.items()
-            if i < k and v >= LINK_THRESHOLD]  # fmt: skip
-    heapq.heapify(heap)
-    while heap:
-        neg, i, j = heapq.heappop(heap)
+    total = CrossSums(edges, [m.id for m in ordered])
+    heap = MergeQueue(total, len(ordered), LINK_THRESHOLD)
+    while (best := heap.pop()) is not None:
+        neg, i, j = best
         if i not in groups or j not in groups:
             continue
-        value = total[i].get(j)
+        value = total.get(i, j)
         if value is None or -neg != value / (len(groups[i]) * len(groups[j])):
             continue  # stale: one side grew since this entry was pushed
-        groups[i] = groups[i] + groups.pop(j)
-        row_i, row_j = total[i], total.pop(j)
-        del row_i[j], row_j[i]
+        joined = groups.pop(j)
+        groups[i] = groups[i] + joined
+        row_i, row_j = total.row(i), total.row(j)  # both read before either changes
+        del row_i[j]
         for k in list(row_i):
-            del total[k][i]
+            total.drop(k, i)
             b = row_j.get(k)
             if b is None:
                 del row_i[k]  # a vetoed pair vetoes the merged cluster
                 continue
             merged = row_i[k] + b
-            row_i[k] = total[k][i] = merged
+            row_i[k] = merged
+            total.set(k, i, merged)
             mean = merged / (len(groups[i]) * len(groups[k]))
             if mean >= LINK_THRESHOLD:
-                heapq.heappush(heap, (-mean, *_edge(i, k)))
+                heap.push((-mean, *_edge(i, k)))
         for k in row_j:
-            total[k].pop(j, None)
+            total.drop(k, j)
+        total.merged(i, j, row_i, joined)
     out = []
     for i in sorted(groups):
-        group = sorted(groups[i], key=lambda m: m.key)
+        group = sorted((ordered[p] for p in groups[i]), key=lambda m: m.key)
         cluster = Cluster(group)
         cluster.scores = {m.id: _member_score(m, group, score) for m in group}
         out.append(cluster)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,13 +48,23 @@ _MONTH = re.compile(
 )
 
 
+# Every empty set a mention holds is this one: most mentions name no month, weekday or site,
+# and each empty frozenset of their own would take 216 bytes (a large component holds tens
+# of thousands of mentions).
+_NONE: frozenset = frozenset()
+
+
+def _frozen(items: set) -> frozenset:
+    return frozenset(items) if items else _NONE
+
+
 def named_months(text: str) -> frozenset[int]:
     """The months ``text`` names (1-12)."""
     out = set()
     for m in _MONTH.finditer(text):
         word = m.group("name") or m.group("abbr") or "may"
         out.add(MONTH_NUMBERS[word[:3].lower()])
-    return frozenset(out)
+    return _frozen(out)
 
 
 # A weekday the evidence names ("a suicide bombing on Thursday" in a report the extractor could not
@@ -64,7 +75,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 def named_weekdays(text: str) -> frozenset[int]:
     """The weekdays ``text`` names (0 Monday ... 6 Sunday)."""
-    return frozenset(_WEEKDAYS.index(m.group(1)) for m in _WEEKDAY.finditer(text))
+    return _frozen({_WEEKDAYS.index(m.group(1)) for m in _WEEKDAY.finditer(text)})
 
 
 @functools.cache
@@ -76,7 +87,7 @@ def site_kinds(text: str) -> frozenset[str]:
     """The kinds of site (``kb/data/site_kinds.csv``: worship, school, hotel, ...) ``text``
     names."""
     kind_of = _site_kind_of()
-    return frozenset(kind_of[w] for w in re.findall(r"[a-z]+", text.lower()) if w in kind_of)
+    return _frozen({kind_of[w] for w in re.findall(r"[a-z]+", text.lower()) if w in kind_of})
 
 
 def _parse(value: str) -> tuple[int, int] | None:
@@ -184,15 +195,23 @@ def mention_from_row(row: Mapping[Any, Any]) -> Mention:
     # qualifiers) is kilobytes a mention need not hold while a large component is clustered
     base["record"] = {name: {"parts": value["parts"]} for name, value in base["record"].items()
                       if isinstance(value, dict) and value.get("parts")}  # fmt: skip
+    # a large component holds tens of thousands of mentions, whose places, actors, types,
+    # dates and words are mostly the same few thousand strings: one copy of each (interned)
+    # instead of one per mention and field
+    for name, value in base.items():
+        if type(value) is str and name != "evidence":
+            base[name] = sys.intern(value)
     text = " ".join(str(x) for x in (base["evidence"], base["place"], base["target"]) if x)
-    words = frozenset(w for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOP)
+    words = _frozen({sys.intern(w) for w in (m.lower() for m in _WORD.findall(text))
+                     if w not in _STOP})  # fmt: skip
     base.update(id=int(row["id"]), date_precision=_precision(base["date"], base["date_precision"]))
+    published, outlet = row.get("published"), row.get("outlet")
     return Mention(
         **base,
-        wire_story_id=row.get("wire_story_id") or row["document_id"],
-        published=row.get("published"),
-        doc=row.get("doc") or row["document_id"],
-        outlet=row.get("outlet"),
+        wire_story_id=sys.intern(row.get("wire_story_id") or base["document_id"]),
+        published=sys.intern(published) if published else published,
+        doc=sys.intern(row.get("doc") or base["document_id"]),
+        outlet=sys.intern(outlet) if outlet else outlet,
         lo=lo,
         hi=hi,
         dated=dated,
