@@ -56,20 +56,10 @@ def tally(
         province = f"{e.get('country') or '?'} / {e.get('admin1') or '?'}"
         _add(by_province[province], e)
     dates = sorted(e["date"] for e in events if e.get("date"))
-    first = date_from or (dates[0] if dates else None)
-    last = date_to or (dates[-1] if dates else None)
-    out = {
-        **total,
-        "events_without_killed": sum(1 for e in events if e.get("killed_best") is None),
-        "by_month": dict(sorted(by_month.items())),
-        "by_province": dict(
-            sorted(by_province.items(), key=lambda kv: (-kv[1]["events"], kv[0]))
-        ),  # fmt: skip
-        "from": first,
-        "to": last,
-    }
-    out["sentence"] = icm_sentence(out)
-    return out
+    without = sum(1 for e in events if e.get("killed_best") is None)
+    return _result(total, by_month, by_province, without,
+                   date_from or (dates[0] if dates else None),
+                   date_to or (dates[-1] if dates else None))  # fmt: skip
 
 
 def _summed(bucket: dict[str, Any], row: Mapping[str, Any]) -> None:
