@@ -666,8 +666,8 @@ class Store:
         text: str | None = None, **filters: Any,
     ) -> list[dict[str, Any]]:  # fmt: skip
         """The events :meth:`events` selects, summed in SQL by (month, country, admin1): what
-        ``khorasan.analyse.tally_groups`` turns into the tallies of ``stats``, fast at any
-        size."""
+        ``khorasan.analyse.tally_groups`` turns into the tallies of ``stats`` (which reads the
+        cheaper :meth:`event_tally_sums`), fast at any size."""
         filters, words = _event_selection(filters, killed_min, killed_max, text)
         with self._reading() as conn:
             return event_sql.tally_groups(conn, killed_min=killed_min, killed_max=killed_max,
