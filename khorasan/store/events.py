@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from khorasan.model import EVENT_COLUMNS, KILLED_CATEGORIES, Event, ReviewAction
 from khorasan.store import review as review_sql
-from khorasan.store.rollups import clear_rollups, refresh_rollups
+from khorasan.store.rollups import GROUP_COLUMNS, clear_rollups, group_key, refresh_rollups
 from khorasan.store.schema import (
     KEYED_COLUMNS,
     KILLED_CATEGORY_NAMES,
@@ -313,15 +313,10 @@ def complete_event_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def tally_group(row: Any) -> str:
-    """The event_tallies row an events row counts in, as one indexed string: its
-    :data:`GROUP_COLUMNS` joined, None as a record separator (no text holds one; a clash
-    would only recount two groups together), so a fusion write recounts every group it
+    """The event_tallies row an events row counts in, as one indexed string (its
+    :data:`GROUP_COLUMNS` by :func:`group_key`), so a fusion write recounts every group it
     touched in two statements."""
-    return "\x1f".join("\x1e" if row[n] is None else str(row[n]) for n in GROUP_COLUMNS)
-
-
-# an event_tallies row's group: the raw values (its keys follow from them)
-GROUP_COLUMNS = ("month", "country", "admin1", "perpetrator", "review_status")
+    return group_key(row[n] for n in GROUP_COLUMNS)
 
 
 def _groups_of(conn: Connection, ids: Any) -> set[str]:
@@ -703,16 +698,16 @@ def tally_sums(
     (``tally_months``, ``tally_places``) where the filters allow: the month margin knows no
     place, the place margin no date. Otherwise summed from the groups."""
     served = _tally_serves(filters, killed_min, killed_max, words)
-    by_month = served and not (filters.get("country") or filters.get("admin1"))
-    by_place = served and not (filters.get("date_from") or filters.get("date_to"))
-    groups = None
-    if not (by_month and by_place):
-        groups = tally_groups(conn, killed_min=killed_min, killed_max=killed_max, words=words,
-                              **filters)  # fmt: skip
+    margins = {
+        "months": served and not (filters.get("country") or filters.get("admin1")),
+        "places": served and not (filters.get("date_from") or filters.get("date_to")),
+    }
+    groups = [] if all(margins.values()) else tally_groups(
+        conn, killed_min=killed_min, killed_max=killed_max, words=words, **filters)  # fmt: skip
     out: dict[str, list[dict[str, Any]]] = {}
     for name, table, kept in (("months", tally_months, ("month",)),
                               ("places", tally_places, ("country", "admin1"))):  # fmt: skip
-        if groups is not None and not (by_month if name == "months" else by_place):
+        if not margins[name]:
             out[name] = _folded(groups, kept)
             continue
         t = table.c

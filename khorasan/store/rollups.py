@@ -19,20 +19,25 @@ from sqlalchemy.engine import Connection
 
 from khorasan.store.schema import TALLY_COLUMNS, event_tallies, tally_months, tally_places
 
-__all__ = ["clear_rollups", "refresh_rollups"]
+__all__ = ["GROUP_COLUMNS", "clear_rollups", "group_key", "refresh_rollups"]
 
-# ``khorasan.store.events.tally_group``'s separators: None is a record separator
+# an event_tallies row's group: the raw values (its keys follow from them)
+GROUP_COLUMNS = ("month", "country", "admin1", "perpetrator", "review_status")
+# a group's values joined as one indexed string, None as a record separator (no text holds
+# one; a clash would only recount two groups together)
 _SEP, _NONE = "\x1f", "\x1e"
 FULL_REFRESH = 5000  # more keys than this touched: rebuild the margin in one statement
 CHUNK = 500
 
 
-def _key(values: Sequence[str | None]) -> str:
-    return _SEP.join(_NONE if v is None else v for v in values)
+def group_key(values: Iterable[Any]) -> str:
+    """``values`` as one string: the key of a tally group (``events.tally_group``) or of a
+    margin row."""
+    return _SEP.join(_NONE if v is None else str(v) for v in values)
 
 
 def _sql_key(columns: Sequence[Any]) -> Any:
-    """:func:`_key` in SQL, over ``event_tallies`` columns."""
+    """:func:`group_key` in SQL, over ``event_tallies`` columns."""
     out: Any = None
     for column in columns:
         part = sa.func.coalesce(column, _NONE)
@@ -47,7 +52,7 @@ class _Margin:
     def __init__(self, table: sa.Table, group: str, kept: Sequence[str], narrow: str) -> None:
         t = event_tallies.c
         self.table = table
-        self.group = table.c[group]  # the row's key, as :func:`_key` makes it
+        self.group = table.c[group]  # the row's key, as :func:`group_key` makes it
         self.by = [*kept, "perpetrator", "review_status"]
         self.narrow = narrow
         keys = [*(f"{c}_key" for c in kept if c != "month"), "perpetrator_key"]
@@ -63,7 +68,7 @@ class _Margin:
         ).group_by(*(t[c] for c in self.by))
 
     def refresh(self, conn: Connection, groups: list[dict[str, str | None]] | None) -> None:
-        keys = None if groups is None else {_key([g[c] for c in self.by]) for g in groups}
+        keys = None if groups is None else {group_key(g[c] for c in self.by) for g in groups}
         if keys is None or len(keys) > FULL_REFRESH:
             conn.execute(self.table.delete())
             conn.execute(self.table.insert().from_select(self.target, self.select))
@@ -96,12 +101,11 @@ MARGINS = (
     _Margin(tally_months, "month_group", ("month",), "month"),
     _Margin(tally_places, "place_group", ("country", "admin1"), "admin1_key"),
 )
-_GROUP_COLUMNS = ("month", "country", "admin1", "perpetrator", "review_status")
 
 
 def _parse(group: str) -> dict[str, str | None]:
     values = [None if v == _NONE else v for v in group.split(_SEP)]
-    return dict(zip(_GROUP_COLUMNS, values, strict=True))
+    return dict(zip(GROUP_COLUMNS, values, strict=True))
 
 
 def refresh_rollups(conn: Connection, groups: Iterable[str] | None = None) -> None:
