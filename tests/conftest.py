@@ -184,3 +184,24 @@ def more_store_urls(request: pytest.FixtureRequest, backend: str,
                     tmp_path: Path) -> Callable[[str], str]:  # fmt: skip
     """Further fresh stores on the test's backend: ``more_store_urls("other.db")``."""
     return lambda name: new_store_url(request, backend, tmp_path / name)
+
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
+
+
+def examples_in_parts(root: Path, parts: int) -> list[Path]:
+    """The examples (each text with its metadata) dealt into ``parts`` folders under
+    ``root``: to be ingested as that many runs."""
+    import shutil
+
+    texts = sorted(EXAMPLES_DIR.glob("*.txt"))
+    folders = []
+    for part in range(parts):
+        folder = root / f"part{part}"
+        folder.mkdir()
+        for text in texts[part::parts]:
+            for path in (text, text.with_suffix(".meta.json")):
+                if path.exists():
+                    shutil.copy(path, folder / path.name)
+        folders.append(folder)
+    return folders

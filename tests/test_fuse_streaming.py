@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, copy_store_url, new_store_url
+from conftest import BACKENDS, copy_store_url, examples_in_parts, new_store_url
 
 from khorasan import fuse, ingest, open_store, review
 from khorasan.store import Store
@@ -55,15 +54,8 @@ def test_an_update_in_the_smallest_steps_equals_a_full_fuse(
     request: pytest.FixtureRequest, template: str, tmp_path: Path, smallest_steps: None
 ) -> None:
     # the examples in three runs, each fused as ingest does (one update per run)
-    texts = sorted(EXAMPLES.glob("*.txt"))
     with open_store(copy_store_url(request, template, tmp_path / "k.db")) as store:
-        for part in range(3):
-            folder = tmp_path / f"part{part}"
-            folder.mkdir()
-            for text in texts[part::3]:
-                for path in (text, text.with_suffix(".meta.json")):
-                    if path.exists():
-                        shutil.copy(path, folder / path.name)
+        for folder in examples_in_parts(tmp_path, 3):
             ingest([str(folder)], store)
         stepwise, tallies = _snapshot(store), _tallies(store)
         assert any(len(e[-1]) > 1 for e in stepwise)  # some event has several reports

@@ -4,13 +4,12 @@ fusion write keeps them equal to margins summed again from scratch (SQLite and P
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import BACKENDS, copy_store_url, new_store_url
+from conftest import BACKENDS, copy_store_url, examples_in_parts, new_store_url
 
 from khorasan import fuse, ingest, open_store, review
 from khorasan.analyse import tally, tally_groups, tally_sums
@@ -71,8 +70,6 @@ def test_fusion_writes_keep_the_margins_current(
 ) -> None:
     # the examples in three runs (each an incremental update), analysts' actions, a re-fuse:
     # after each, the margins as the writes left them equal the margins summed from scratch
-    empty = tmp_path / "empty"
-    empty.mkdir()
     url = copy_store_url(request, template, tmp_path / "k.db")
     with open_store(url) as store:
         with store.engine.begin() as conn:  # start empty: the same schema, no events
@@ -80,14 +77,7 @@ def test_fusion_writes_keep_the_margins_current(
                           "tally_places", "review_actions", "incident_mentions",
                           "documents"):  # fmt: skip
                 conn.execute(sa.text(f"DELETE FROM {table}"))
-        texts = sorted(EXAMPLES.glob("*.txt"))
-        for part in range(3):
-            folder = tmp_path / f"part{part}"
-            folder.mkdir()
-            for text in texts[part::3]:
-                for path in (text, text.with_suffix(".meta.json")):
-                    if path.exists():
-                        shutil.copy(path, folder / path.name)
+        for folder in examples_in_parts(tmp_path, 3):
             ingest([str(folder)], store)
             written = _margins(store)
             assert written[0] and written[1]
